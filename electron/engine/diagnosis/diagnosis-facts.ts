@@ -1,0 +1,69 @@
+import type { TargetInfo } from '../../shared/target-info.js';
+import { concurrencyProbe, type ConcurrencyData } from '../probes/concurrency-probe.js';
+import { dnsProbe, type DnsData } from '../probes/dns-probe.js';
+import { idleProbe, type IdleData } from '../probes/idle-probe.js';
+import { localRulesProbe, type LocalRulesData } from '../probes/local-rules-probe.js';
+import { logScanProbe, type LogScanData } from '../probes/log-scan-probe.js';
+import { pathEvidenceProbe } from '../probes/path-evidence-probe.js';
+import { pathMtuProbe, type PathMtuData } from '../probes/path-mtu-probe.js';
+import { pingProbe, type PingData } from '../probes/ping-probe.js';
+import { recoveryProbe, type RecoveryData } from '../probes/recovery-probe.js';
+import { requestProbe, type RequestData } from '../probes/request-probe.js';
+import { resetOriginProbe } from '../probes/reset-origin-probe.js';
+import { tcpConnectProbe, type TcpConnectData } from '../probes/tcp-connect-probe.js';
+import { tracerouteProbe, type TracerouteData } from '../probes/traceroute-probe.js';
+import type { RunResults } from '../runner/probe-types.js';
+import type { ResetVerdict } from './reset-origin.js';
+
+/** What the probes found, gathered once so each rule reads plain fields. */
+export interface DiagnosisFacts {
+  target: TargetInfo;
+  dns: DnsData | null;
+  ping: PingData | null;
+  trace: TracerouteData | null;
+  tcp: TcpConnectData | null;
+  mtu: PathMtuData | null;
+  request: RequestData | null;
+  recovery: RecoveryData | null;
+  concurrency: ConcurrencyData | null;
+  idle: IdleData | null;
+  rules: LocalRulesData | null;
+  logs: LogScanData | null;
+  /** Every captured reset with its judged origin; empty without capture. */
+  resets: ResetVerdict[];
+  captured: boolean;
+}
+
+export function gatherFacts(results: RunResults, target: TargetInfo): DiagnosisFacts {
+  const origin = results.data(resetOriginProbe);
+  const path = results.data(pathEvidenceProbe);
+  return {
+    target,
+    dns: results.data(dnsProbe),
+    ping: results.data(pingProbe),
+    trace: results.data(tracerouteProbe),
+    tcp: results.data(tcpConnectProbe),
+    mtu: results.data(pathMtuProbe),
+    request: results.data(requestProbe),
+    recovery: results.data(recoveryProbe),
+    concurrency: results.data(concurrencyProbe),
+    idle: results.data(idleProbe),
+    rules: results.data(localRulesProbe),
+    logs: results.data(logScanProbe),
+    resets: origin?.resets ?? path?.resets ?? [],
+    captured: origin !== null || results.get(resetOriginProbe)?.status === 'complete',
+  };
+}
+
+export function resetsOf(facts: DiagnosisFacts, label: string | RegExp): ResetVerdict[] {
+  return facts.resets.filter((r) =>
+    typeof label === 'string' ? r.connection === label : label.test(r.connection),
+  );
+}
+
+/** The origin most resets of these connections point to, preferring a definite one. */
+export function dominantOrigin(resets: ResetVerdict[]): ResetVerdict | null {
+  return (
+    resets.find((r) => r.origin === 'path') ?? resets.find((r) => r.origin === 'server') ?? resets[0] ?? null
+  );
+}

@@ -1,0 +1,142 @@
+import type { Origin } from '../../shared/cause-info.js';
+import type { CapturedPacket } from '../net/capture-types.js';
+import type { Conversation } from '../net/conversation-types.js';
+
+/** A connection some probe made, named for the report ("request", "concurrency #3"). */
+export interface LabeledConversation {
+  label: string;
+  conversation: Conversation;
+}
+
+/** Where the server's own packets come from: how many routers decrement their TTL on the way. */
+export interface ServerReference {
+  hopsAway: number;
+  ttl: number | null;
+  source: 'syn-ack' | 'echo-reply' | 'traceroute';
+}
+
+export interface ResetVerdict {
+  connection: string;
+  at: number;
+  ttl: number | null;
+  ipId: number | null;
+  window: number;
+  flags: string;
+  optionsLength: number;
+  /** Where the connection was when the reset came (connect for a reset answering the SYN). */
+  phase: string;
+  hopsAway: number | null;
+  origin: Origin;
+  /** Path device's hop number (1 = first router) when origin is path. */
+  hop: number | null;
+  reason: string;
+}
+
+/** Senders start from 64 (Linux, macOS), 128 (Windows) or 255 (many routers). */
+export function initialTtl(ttl: number): number {
+  return ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+}
+
+export function hopsAway(ttl: number): number {
+  return initialTtl(ttl) - ttl;
+}
+
+export function packetsOf(c: Conversation, packets: CapturedPacket[]): CapturedPacket[] {
+  return packets.filter(
+    (p) =>
+      p.tcp !== undefined &&
+      p.src === c.address &&
+      p.tcp.srcPort === c.port &&
+      (c.localPort !== null ? p.tcp.dstPort === c.localPort : p.at >= c.startedAt && p.at <= c.endedAt + 50),
+  );
+}
+
+/** The server's distance, from its own packets first (a SYN-ACK), then echo replies, then the trace. */
+export function serverReference(
+  address: string,
+  packets: CapturedPacket[],
+  echoReplyTtl: number | null,
+  destinationHop: number | null,
+): ServerReference | null {
+  const synAck = packets.find(
+    (p) => p.src === address && p.tcp?.flags.includes('S') && p.tcp.flags.includes('A') && p.ttl !== null,
+  );
+  if (synAck?.ttl) return { hopsAway: hopsAway(synAck.ttl), ttl: synAck.ttl, source: 'syn-ack' };
+  const echo =
+    packets.find((p) => p.src === address && p.icmp?.type === 0 && p.ttl !== null)?.ttl ?? echoReplyTtl;
+  if (echo) return { hopsAway: hopsAway(echo), ttl: echo, source: 'echo-reply' };
+  if (destinationHop !== null) return { hopsAway: destinationHop - 1, ttl: null, source: 'traceroute' };
+  return null;
+}
+
+/**
+ * Judges every captured reset by its TTL against the server's own packets: a device on the path that
+ * forges a reset sits fewer hops away than the server, so its reset arrives with a higher TTL.
+ */
+export function judgeResets(
+  conversations: LabeledConversation[],
+  packets: CapturedPacket[],
+  reference: ServerReference | null,
+): ResetVerdict[] {
+  const verdicts: ResetVerdict[] = [];
+  for (const { label, conversation } of conversations) {
+    const own = packetsOf(conversation, packets);
+    const synAck = own.find((p) => p.tcp!.flags.includes('S'));
+    // Within one connection the SYN-ACK is the best reference: same server, same path.
+    const ref: ServerReference | null = synAck?.ttl
+      ? { hopsAway: hopsAway(synAck.ttl), ttl: synAck.ttl, source: 'syn-ack' }
+      : reference;
+    for (const p of own.filter((q) => q.tcp!.flags.includes('R'))) {
+      verdicts.push(judge(label, conversation, p, ref, synAck === undefined));
+    }
+  }
+  return verdicts.sort((a, b) => a.at - b.at);
+}
+
+function judge(
+  label: string,
+  c: Conversation,
+  p: CapturedPacket,
+  ref: ServerReference | null,
+  toSyn: boolean,
+): ResetVerdict {
+  const tcp = p.tcp!;
+  const base = {
+    connection: label,
+    at: p.at,
+    ttl: p.ttl,
+    ipId: p.ipId,
+    window: tcp.window,
+    flags: tcp.flags,
+    optionsLength: tcp.optionsLength,
+    phase: toSyn ? 'connect' : c.phase,
+    hopsAway: p.ttl === null ? null : hopsAway(p.ttl),
+  };
+  if (p.ttl === null || ref === null) {
+    return {
+      ...base,
+      origin: 'unknown',
+      hop: null,
+      reason: p.ttl === null ? 'no TTL captured (IPv6)' : 'no packet of the server to compare with',
+    };
+  }
+  const hops = hopsAway(p.ttl);
+  const refText = `the server's ${ref.source === 'traceroute' ? 'distance from traceroute' : ref.source} (${ref.ttl !== null ? `TTL ${ref.ttl}, ` : ''}${ref.hopsAway} routers away)`;
+  if (hops === ref.hopsAway) {
+    return {
+      ...base,
+      origin: 'server',
+      hop: null,
+      reason: `TTL ${p.ttl} (${hops} routers away) matches ${refText}`,
+    };
+  }
+  if (hops < ref.hopsAway) {
+    return {
+      ...base,
+      origin: 'path',
+      hop: hops + 1,
+      reason: `TTL ${p.ttl} says it came from ${hops} routers away, nearer than ${refText}: sent by hop ${hops + 1}`,
+    };
+  }
+  return { ...base, origin: 'unknown', hop: null, reason: `TTL ${p.ttl} is farther than ${refText}` };
+}

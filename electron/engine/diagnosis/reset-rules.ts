@@ -1,0 +1,172 @@
+import type { Phase } from '../../shared/cause-info.js';
+import type { Conversation } from '../net/conversation-types.js';
+import { dominantOrigin, resetsOf, type DiagnosisFacts } from './diagnosis-facts.js';
+import { candidate, where, type Candidate } from './finding-candidate.js';
+import type { ResetVerdict } from './reset-origin.js';
+
+/** Causes told apart by when a reset comes and who sent it. */
+export function resetRules(f: DiagnosisFacts): Candidate[] {
+  return [
+    ...refusedSyn(f),
+    ...resetBeforeRequest(f),
+    ...resetOfRequest(f),
+    ...connectionLimit(f),
+    ...idleTimeout(f),
+  ];
+}
+
+function originText(r: ResetVerdict | null, captured: boolean): string {
+  if (r)
+    return `Captured RST (TTL ${r.ttl ?? '?'}, window ${r.window}, ${r.optionsLength} option bytes): ${r.reason}.`;
+  return captured
+    ? 'No RST was captured for this connection.'
+    : 'Who sent the reset is unknown: packet capture needs raw-socket privileges.';
+}
+
+function localResetRule(f: DiagnosisFacts) {
+  return f.rules?.matches.find(
+    (m) => (m.effect === 'reset' || m.effect === 'reject') && m.direction !== 'forwarded',
+  );
+}
+
+function refusedSyn(f: DiagnosisFacts): Candidate[] {
+  const first = f.tcp?.attempts[0];
+  if (first?.outcome !== 'refused') return [];
+  const rst = dominantOrigin(resetsOf(f, 'tcp-connect #1'));
+  const rule = localResetRule(f);
+  const evidence = [
+    `TCP connect: the SYN to ${where(first.address, first.port)} was answered with a reset.`,
+    originText(rst, f.captured),
+  ];
+  if (rule && (rst === null || rst.hopsAway === 0)) {
+    evidence.push(`Local firewall: ${rule.why} (${rule.rule.text}).`);
+    return [
+      candidate('firewall-reset', 'local', 'connect', rule.certainty === 'exact' ? 0.92 : 0.7, evidence),
+    ];
+  }
+  if (rst?.origin === 'path')
+    return [candidate('firewall-reset', 'path', 'connect', 0.9, evidence, { hop: rst.hop! })];
+  if (rst?.origin === 'server') return [candidate('port-closed', 'server', 'connect', 0.9, evidence)];
+  return [candidate('port-closed', 'unknown', 'connect', 0.6, evidence)];
+}
+
+function resetBeforeRequest(f: DiagnosisFacts): Candidate[] {
+  const first = f.tcp?.attempts[0];
+  if (first?.outcome !== 'reset' && first?.outcome !== 'closed') return [];
+  const rst = dominantOrigin(resetsOf(f, 'tcp-connect #1'));
+  const gap = Math.round(
+    first.endedAt - (first.events.find((e) => e.kind === 'connected')?.at ?? first.startedAt),
+  );
+  const how = first.outcome === 'reset' ? 'reset' : 'closed';
+  const evidence = [
+    `TCP connect: the server accepted the connection and ${how} it ${gap} ms later, before anything was sent.`,
+    originText(rst, f.captured),
+  ];
+  if (rst?.origin === 'path')
+    return [candidate('firewall-reset', 'path', 'connect', 0.88, evidence, { hop: rst.hop! })];
+  const confidence = first.outcome === 'closed' ? 0.55 : rst?.origin === 'server' ? 0.88 : 0.7;
+  return [
+    candidate(
+      'server-reset',
+      rst?.origin === 'server' || !f.captured ? 'server' : 'unknown',
+      'connect',
+      confidence,
+      evidence,
+    ),
+  ];
+}
+
+function resetOfRequest(f: DiagnosisFacts): Candidate[] {
+  const c = f.request?.conversation;
+  if (!c) return [];
+  if (c.outcome !== 'reset' && c.outcome !== 'closed') return httpError(c);
+  const rst = dominantOrigin(resetsOf(f, 'request'));
+  const phase = c.phase as Phase;
+  const evidence = [requestStory(c), originText(rst, f.captured)];
+  if (rst?.origin === 'path')
+    return [candidate('firewall-reset', 'path', phase, 0.9, evidence, { hop: rst.hop! })];
+  const serverSide =
+    rst?.origin === 'server' ? 'server' : f.captured && c.outcome === 'reset' ? 'unknown' : 'server';
+  const recovery = f.recovery;
+  const crashLines = (f.logs?.counts.crash ?? 0) > 0;
+  if (recovery?.stoppedAccepting) {
+    const first = recovery.attempts[0]!;
+    evidence.push(
+      recovery.recoveredAfterMs !== null
+        ? `Recovery: new connections were ${first.outcome} right after the reset and accepted again after ${recovery.recoveredAfterMs} ms: the server went away and came back.`
+        : `Recovery: new connections were still ${first.outcome} ${recovery.attempts.at(-1)!.afterMs} ms after the reset: the server stopped accepting.`,
+    );
+    if (crashLines) evidence.push(`Server log: ${f.logs!.counts.crash} crash/restart lines.`);
+    return [candidate('server-crash', 'server', phase, crashLines ? 0.92 : 0.85, evidence)];
+  }
+  if (recovery)
+    evidence.push(
+      'Recovery: the server accepted a new connection right after the reset, so it did not go down.',
+    );
+  if (phase === 'tls' || phase === 'connect') {
+    return [candidate('server-reset', serverSide, phase, rst?.origin === 'server' ? 0.8 : 0.65, evidence)];
+  }
+  const confidence = c.outcome === 'closed' ? 0.5 : rst?.origin === 'server' ? 0.88 : 0.7;
+  return [candidate('application-error', serverSide, phase, confidence, evidence)];
+}
+
+function requestStory(c: Conversation): string {
+  const what = c.outcome === 'reset' ? 'reset' : 'closed without an answer';
+  if (c.phase === 'transfer')
+    return `Request: the response started (${c.response?.statusLine ?? 'headers'}), then the connection was ${what} after ${c.bytesReceived} bytes.`;
+  if (c.phase === 'response')
+    return `Request: ${c.bytesReceived} bytes of the response arrived, then the connection was ${what}.`;
+  if (c.phase === 'tls') return `Request: the connection was ${what} during the TLS handshake.`;
+  return `Request: ${c.bytesSent} bytes sent, then the connection was ${what} before any answer.`;
+}
+
+function httpError(c: Conversation): Candidate[] {
+  const status = c.response?.statusCode ?? 0;
+  if (c.outcome !== 'complete' || status < 500) return [];
+  return [
+    candidate('application-error', 'server', 'response', 0.35, [
+      `Request: the server answered ${c.response!.statusLine}.`,
+    ]),
+  ];
+}
+
+function connectionLimit(f: DiagnosisFacts): Candidate[] {
+  const c = f.concurrency;
+  if (!c || c.limit === null) return [];
+  const failedResets = resetsOf(f, /^concurrency/);
+  const rst = dominantOrigin(failedResets);
+  const evidence = [
+    `Concurrency: ${c.established} of ${c.requested} connections opened at once were held; ${c.refused} refused, ${c.reset} reset, ${c.timedOut} timed out, while a single connection works.`,
+    originText(rst, f.captured),
+  ];
+  const origin = rst?.origin === 'path' ? 'path' : rst?.origin === 'server' ? 'server' : 'unknown';
+  return [candidate('connection-limit', origin, 'connect', 0.85, evidence, rst?.hop ? { hop: rst.hop } : {})];
+}
+
+function idleTimeout(f: DiagnosisFacts): Candidate[] {
+  const idle = f.idle;
+  if (!idle || idle.idleTimeoutSeconds === null) return [];
+  const rst = dominantOrigin(resetsOf(f, /^idle/));
+  const evidence: string[] = [];
+  if (idle.side === 'server') {
+    evidence.push(
+      `Idle test: connections left idle were closed by the server after ${idle.idleTimeoutSeconds} s without anything sent.`,
+    );
+  } else {
+    evidence.push(
+      `Idle test: connections idle up to ${idle.lowerSeconds ?? 0} s worked; after ${idle.upperSeconds} s the first packet sent was answered with a reset (the connection had been forgotten).`,
+    );
+  }
+  if (rst) evidence.push(originText(rst, f.captured));
+  const origin = idle.side === 'server' ? 'server' : rst?.origin === 'server' ? 'server' : 'path';
+  const keepAlive = Math.max(1, Math.floor(idle.idleTimeoutSeconds * 0.5));
+  return [
+    candidate('idle-timeout', origin, 'idle', 0.9, evidence, {
+      idleTimeoutSeconds: idle.idleTimeoutSeconds,
+      ...(origin === 'path' && rst?.hop ? { hop: rst.hop } : {}),
+      remedies: [
+        `Keep idle connections alive more often than every ${idle.idleTimeoutSeconds} s: e.g. TCP keep-alive or pool idle timeout of ${keepAlive} s.`,
+      ],
+    }),
+  ];
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { parsePingOutput, pingArgs } from './system-ping-io.js';
+
+describe('system ping fallback', () => {
+  it('builds argument arrays, never a shell string', () => {
+    expect(
+      pingArgs({ address: '198.18.4.2', family: 4, ttl: 3, size: 1472, dontFragment: true, timeoutMs: 800 }),
+    ).toEqual(['-4', '-n', '-c', '1', '-W', '0.800', '-t', '3', '-s', '1472', '-M', 'do', '198.18.4.2']);
+  });
+
+  it.each([
+    [
+      '64 bytes from 198.18.4.2: icmp_seq=1 ttl=61 time=0.123 ms',
+      { kind: 'reply', rttMs: 0.123, replyTtl: 61 },
+    ],
+    ['From 198.18.2.1 icmp_seq=1 Time to live exceeded', { kind: 'time-exceeded', from: '198.18.2.1' }],
+    ['From 198.18.2.1 icmp_seq=1 Destination Host Unreachable', { kind: 'unreachable', from: '198.18.2.1' }],
+    ['From 198.18.3.1 icmp_seq=1 Frag needed and DF set (mtu = 1280)', { kind: 'too-big', mtu: 1280 }],
+    ['ping: local error: message too long, mtu=1280', { kind: 'too-big', from: null, mtu: 1280 }],
+    ['1 packets transmitted, 0 received, 100% packet loss, time 0ms', { kind: 'timeout' }],
+    ['ping: socket: Operation not permitted', { kind: 'error' }],
+  ])('reads %j', (output, expected) => {
+    expect(parsePingOutput(output, '198.18.4.2', 5)).toMatchObject(expected);
+  });
+});

@@ -1,0 +1,71 @@
+import type { EchoRequest, EchoResult, IcmpIo, SystemIo } from './engine-io.js';
+import { NetError } from './engine-io.js';
+
+/**
+ * ICMP echo through the system's ping tool, for runs without raw-socket privileges: ping is installed
+ * with the capability (or uses unprivileged ICMP sockets), so it can do what net-ping cannot here.
+ * One process per echo keeps TTL, size and DF per request, as the raw-socket implementation does.
+ */
+export function createSystemPingIo(system: SystemIo, pingPath: string): IcmpIo {
+  return {
+    method: 'system-ping',
+    async echo(request, signal) {
+      const started = process.hrtime.bigint();
+      const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
+      const result = await system
+        .run(pingPath, pingArgs(request), { timeoutMs: request.timeoutMs + 2000, signal })
+        .catch((error: unknown) => {
+          if (error instanceof NetError) throw error;
+          return { code: 2, stdout: '', stderr: String(error) };
+        });
+      return parsePingOutput(`${result.stdout}\n${result.stderr}`, request.address, elapsed());
+    },
+    close() {},
+  };
+}
+
+export function pingArgs(request: EchoRequest): string[] {
+  const args = [
+    request.family === 6 ? '-6' : '-4',
+    '-n',
+    '-c',
+    '1',
+    '-W',
+    (request.timeoutMs / 1000).toFixed(3),
+  ];
+  if (request.ttl !== undefined) args.push('-t', String(request.ttl));
+  if (request.size !== undefined) args.push('-s', String(request.size));
+  if (request.dontFragment) args.push('-M', 'do');
+  args.push(request.address);
+  return args;
+}
+
+/** Reads one echo's outcome from iputils ping output. */
+export function parsePingOutput(output: string, target: string, elapsedMs: number): EchoResult {
+  const reply = /bytes from ([^\s:]+):? .*?ttl=(\d+) time=([\d.]+) ms/.exec(output);
+  if (reply)
+    return { kind: 'reply', from: reply[1] ?? target, rttMs: Number(reply[3]), replyTtl: Number(reply[2]) };
+  const from = /From ([^\s:]+)(?: icmp_seq=\d+)? (.*)/i.exec(output);
+  if (from) {
+    const text = from[2] ?? '';
+    if (/time to live exceeded/i.test(text))
+      return { kind: 'time-exceeded', from: from[1]!, rttMs: elapsedMs };
+    const mtu = /mtu\s*=\s*(\d+)/i.exec(text);
+    if (/frag needed|packet too big/i.test(text)) {
+      return { kind: 'too-big', from: from[1]!, rttMs: elapsedMs, ...(mtu ? { mtu: Number(mtu[1]) } : {}) };
+    }
+    if (/unreachable|prohibited|filtered/i.test(text)) {
+      return { kind: 'unreachable', from: from[1]!, rttMs: elapsedMs, message: text.trim() };
+    }
+  }
+  const local = /local error: message too long, mtu\s*=\s*(\d+)/i.exec(output);
+  if (local) return { kind: 'too-big', from: null, rttMs: elapsedMs, mtu: Number(local[1]) };
+  if (/(\d+) received|100% packet loss/.test(output))
+    return { kind: 'timeout', from: null, rttMs: elapsedMs };
+  return {
+    kind: 'error',
+    from: null,
+    rttMs: elapsedMs,
+    message: output.trim().split('\n', 1)[0] ?? 'ping failed',
+  };
+}

@@ -1,0 +1,278 @@
+import { describe, expect, it } from 'vitest';
+import { accessLogStatus, classifyLogLine, detectLogFormat, extractTimestamp } from './log-line-parser.js';
+
+const NGINX_CONTEXT =
+  'client: 10.0.0.1, server: shop.example.com, request: "GET /api/orders HTTP/1.1", upstream: "http://10.0.9.4:8080/api/orders", host: "shop.example.com"';
+
+function access(status: number, request = 'GET /api/orders HTTP/1.1', bytes = 512): string {
+  return `10.0.0.1 - - [05/Mar/2024:10:11:12 +0100] "${request}" ${status} ${bytes} "-" "curl/8.5.0"`;
+}
+
+describe('extractTimestamp', () => {
+  it('reads RFC 3339 with Z and with a numeric offset', () => {
+    expect(extractTimestamp('{"ts":"2024-03-05T10:11:12.123Z","msg":"hi"}')).toBe('2024-03-05T10:11:12.123Z');
+    expect(extractTimestamp('2024-03-05T10:11:12-05:00 app started')).toBe('2024-03-05T10:11:12-05:00');
+  });
+
+  it('reads journalctl -o short-iso and writes its offset with a colon', () => {
+    const line = '2024-03-05T10:11:12+0100 web1 systemd[1]: Started nginx.service.';
+    expect(extractTimestamp(line)).toBe('2024-03-05T10:11:12+01:00');
+  });
+
+  it('reads an Envoy access-log timestamp in brackets', () => {
+    const line = '[2024-03-05T10:11:12.310Z] "GET /api HTTP/2" 503 UC 0 95 2 - "-" "curl/8.5.0"';
+    expect(extractTimestamp(line)).toBe('2024-03-05T10:11:12.310Z');
+  });
+
+  it('leaves the offset out when the line has none', () => {
+    expect(extractTimestamp('2024-03-05T10:11:12 worker ready')).toBe('2024-03-05T10:11:12');
+    expect(extractTimestamp('2024-03-05 10:11:12,345 INFO root: ready')).toBe('2024-03-05T10:11:12.345');
+  });
+
+  it('reads the nginx error log format without inventing a zone', () => {
+    const line = `2024/03/05 10:11:12 [error] 29#29: *1 upstream timed out, ${NGINX_CONTEXT}`;
+    expect(extractTimestamp(line)).toBe('2024-03-05T10:11:12');
+  });
+
+  it('reads the common/combined access log format with its offset', () => {
+    expect(extractTimestamp(access(200))).toBe('2024-03-05T10:11:12+01:00');
+    expect(extractTimestamp('1.2.3.4 - - [5/Dec/2023:23:59:59 -0800] "GET / HTTP/1.0" 200 1')).toBe(
+      '2023-12-05T23:59:59-08:00',
+    );
+  });
+
+  it('reads the HAProxy bracketed time, which has milliseconds and no offset', () => {
+    const line =
+      'haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1"';
+    expect(extractTimestamp(line)).toBe('2009-02-06T12:14:14.655');
+  });
+
+  it('reads the Apache error log format, with and without microseconds', () => {
+    expect(extractTimestamp('[Tue Mar 05 10:11:12.123456 2024] [core:error] [pid 12] AH00037')).toBe(
+      '2024-03-05T10:11:12.123456',
+    );
+    expect(extractTimestamp('[Tue Mar 05 10:11:12 2024] [error] [client 1.2.3.4] File does not exist')).toBe(
+      '2024-03-05T10:11:12',
+    );
+  });
+
+  it('gives syslog lines, which have no year, the current year', () => {
+    const now = new Date(2025, 5, 20, 12, 0, 0);
+    expect(extractTimestamp('Mar  5 10:11:12 web1 kernel: Out of memory', now)).toBe('2025-03-05T10:11:12');
+    expect(extractTimestamp('Jun 20 11:59:00 web1 sshd[1]: ok', now)).toBe('2025-06-20T11:59:00');
+    const thisYear = new Date().getFullYear();
+    expect(extractTimestamp('Jan  1 00:00:01 web1 cron[1]: tick')).toBe(`${thisYear}-01-01T00:00:01`);
+  });
+
+  it('puts a December syslog line read in January in last year', () => {
+    const now = new Date(2025, 0, 3, 9, 0, 0);
+    expect(extractTimestamp('Dec 31 23:59:58 web1 app[7]: bye', now)).toBe('2024-12-31T23:59:58');
+  });
+
+  it('reads PostgreSQL timestamps: UTC becomes Z, a zone name is not guessed', () => {
+    const utc =
+      '2024-03-05 10:11:12.345 UTC [123] LOG:  could not receive data from client: Connection reset by peer';
+    expect(extractTimestamp(utc)).toBe('2024-03-05T10:11:12.345Z');
+    expect(extractTimestamp('2024-03-05 10:11:12 CET [123] FATAL:  terminating connection')).toBe(
+      '2024-03-05T10:11:12',
+    );
+    expect(extractTimestamp('2024-03-05 10:11:12.345 +01 [123] LOG:  checkpoint')).toBe(
+      '2024-03-05T10:11:12.345+01:00',
+    );
+  });
+
+  it('takes the first timestamp of the line, not one quoted in the message', () => {
+    const line = '2024/03/05 10:11:12 [error] 29#29: token expired at 2023-01-01T00:00:00Z';
+    expect(extractTimestamp(line)).toBe('2024-03-05T10:11:12');
+  });
+
+  it('returns null for lines without a valid timestamp', () => {
+    expect(extractTimestamp('    at Object.<anonymous> (/srv/app/index.js:10:5)')).toBeNull();
+    expect(extractTimestamp('2024-13-45T10:11:12Z is not a date')).toBeNull();
+    expect(extractTimestamp('2023-02-29T10:11:12Z is not a date either')).toBeNull();
+    expect(extractTimestamp('')).toBeNull();
+  });
+});
+
+describe('classifyLogLine', () => {
+  describe('reset', () => {
+    it.each([
+      `2024/03/05 10:11:12 [error] 29#29: *5 recv() failed (104: Connection reset by peer) while reading response header from upstream, ${NGINX_CONTEXT}`,
+      '{"level":"error","msg":"read tcp 10.0.0.2:443->10.0.0.9:51234: read: connection reset by peer"}',
+      'Error: read ECONNRESET at TCP.onStreamRead (node:internal/stream_base_commons:217:20)',
+      'java.net.SocketException: Connection reset',
+      'ConnectionResetError: [Errno 104] Connection reset by peer',
+      'writev() failed (32: Broken pipe) while sending to client',
+      'System.IO.IOException: An existing connection was forcibly closed by the remote host.',
+      'recv failed with error 10054',
+      'socket error (10054) on connection 7',
+      'proxy: sent RST to 10.0.0.9:443',
+      'upstream connect error or disconnect/reset before headers. reset reason: connection termination',
+      'Error: socket hang up',
+    ])('%s', (line) => {
+      expect(classifyLogLine(line)).toBe('reset');
+    });
+  });
+
+  describe('crash', () => {
+    it.each([
+      'Mar  5 10:11:12 web1 kernel: [12345.678] node[4242]: segfault at 0 ip 00007f sp 00007ffd error 4',
+      '2024/03/05 10:11:12 [alert] 1#1: worker process 33 exited on signal 11 (core dumped)',
+      '2024/03/05 10:11:12 [alert] 1#1: worker process 34 exited with fatal code 2 and cannot be respawned',
+      'Mar  5 10:11:12 web1 kernel: Out of memory: Killed process 4242 (node) total-vm:2048000kB',
+      'Mar  5 10:11:12 web1 kernel: java invoked oom-killer: gfp_mask=0x100cca',
+      'panic: runtime error: invalid memory address or nil pointer dereference',
+      '2024-03-05T10:11:12+0100 web1 systemd[1]: app.service: Main process exited, code=killed, status=9/KILL',
+      '2024-03-05T10:11:12+0100 web1 systemd[1]: app.service: Scheduled restart job, restart counter is at 3.',
+      'Mar  5 10:11:12 web1 systemd[1]: Started nginx.service - A high performance web server.',
+      'Mar  5 10:11:12 web1 systemd[1]: Stopped nginx.service - A high performance web server.',
+      '{"SYSLOG_IDENTIFIER":"systemd","MESSAGE":"Started app.service - Shop API.","_PID":"1"}',
+      'Back-off restarting failed container app in pod shop-7d9f',
+      '[Tue Mar 05 10:11:12.123456 2024] [core:notice] [pid 1] AH00052: child pid 4242 exit signal Segmentation fault (11)',
+    ])('%s', (line) => {
+      expect(classifyLogLine(line)).toBe('crash');
+    });
+  });
+
+  describe('upstream', () => {
+    it.each([
+      `2024/03/05 10:11:12 [error] 29#29: *5 upstream prematurely closed connection while reading response header from upstream, ${NGINX_CONTEXT}`,
+      `2024/03/05 10:11:12 [error] 29#29: *5 no live upstreams while connecting to upstream, ${NGINX_CONTEXT}`,
+      `2024/03/05 10:11:12 [error] 29#29: *5 connect() failed (111: Connection refused) while connecting to upstream, ${NGINX_CONTEXT}`,
+      `2024/03/05 10:11:12 [error] 29#29: *5 upstream sent too big header while reading response header from upstream, ${NGINX_CONTEXT}`,
+      'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+    ])('%s', (line) => {
+      expect(classifyLogLine(line)).toBe('upstream');
+    });
+  });
+
+  describe('timeout', () => {
+    it.each([
+      `2024/03/05 10:11:12 [error] 29#29: *5 upstream timed out (110: Connection timed out) while reading response header from upstream, ${NGINX_CONTEXT}`,
+      '2024/03/05 10:11:12 [info] 29#29: *9 client timed out (110: Connection timed out) while waiting for request',
+      'Error: connect ETIMEDOUT 10.0.0.9:5432',
+      'closing idle connection: keepalive timeout reached after 75s',
+    ])('%s', (line) => {
+      expect(classifyLogLine(line)).toBe('timeout');
+    });
+  });
+
+  describe('the status field of access-log lines', () => {
+    it('maps 502 and 503 to upstream and 504 to timeout', () => {
+      expect(classifyLogLine(access(502))).toBe('upstream');
+      expect(classifyLogLine(access(503))).toBe('upstream');
+      expect(classifyLogLine(access(504))).toBe('timeout');
+      expect(classifyLogLine(access(200))).toBeNull();
+      expect(classifyLogLine(access(500))).toBeNull();
+    });
+
+    it('reads the number right after the quoted request, not any number', () => {
+      expect(accessLogStatus(access(200, 'GET /api HTTP/1.1', 504))).toBe(200);
+      expect(classifyLogLine(access(200, 'GET /api HTTP/1.1', 504))).toBeNull();
+      expect(classifyLogLine(access(200, 'GET /errors/502.html HTTP/1.1', 502))).toBeNull();
+      expect(classifyLogLine(access(304, 'GET /x HTTP/1.1', 10054))).toBeNull();
+    });
+
+    it('ignores the words in the request and user agent', () => {
+      expect(classifyLogLine(access(200, 'POST /account/reset-password?timeout=30 HTTP/1.1'))).toBeNull();
+      expect(classifyLogLine(access(200, 'GET /panic/upstream/Started HTTP/1.1'))).toBeNull();
+      expect(classifyLogLine(access(504, 'GET /connection-reset-by-peer HTTP/1.1'))).toBe('timeout');
+    });
+
+    it('reads escaped quotes inside the request and the "-" request of a bad client', () => {
+      expect(accessLogStatus(access(502, 'GET /q?s=\\"x\\" HTTP/1.1'))).toBe(502);
+      expect(accessLogStatus('10.0.0.1 - - [05/Mar/2024:10:11:12 +0000] "-" 400 0 "-" "-"')).toBe(400);
+    });
+
+    it('reads HAProxy and JSON access logs', () => {
+      const haproxy =
+        'haproxy[1]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in app/srv1 10/0/30/-1/5001 503 212 - - sC-- 1/1/1/1/0 0/0 "GET / HTTP/1.1"';
+      expect(accessLogStatus(haproxy)).toBe(503);
+      expect(classifyLogLine(haproxy)).toBe('upstream');
+      expect(classifyLogLine('{"time":"2024-03-05T10:11:12Z","status":504,"uri":"/reset"}')).toBe('timeout');
+      expect(classifyLogLine('{"time":"2024-03-05T10:11:12Z","status":"200","uri":"/reset"}')).toBeNull();
+    });
+
+    it('does not take a number after a quoted request in an error line for a status', () => {
+      expect(
+        accessLogStatus(`2024/03/05 10:11:12 [error] 29#29: *1 open() failed, ${NGINX_CONTEXT}`),
+      ).toBeNull();
+    });
+  });
+
+  describe('priority', () => {
+    it('reset beats crash, crash beats upstream, upstream beats timeout', () => {
+      expect(classifyLogLine('worker process 7 exited on signal 11 after ECONNRESET')).toBe('reset');
+      expect(classifyLogLine('panic: no live upstreams')).toBe('crash');
+      expect(
+        classifyLogLine(
+          'connect() failed (110: Connection timed out) while connecting to upstream, client: 1.2.3.4',
+        ),
+      ).toBe('upstream');
+    });
+
+    it('keeps "upstream timed out" a timeout: a bare "upstream" is weaker than a timeout', () => {
+      expect(classifyLogLine('upstream timed out (110: Connection timed out) while reading upstream')).toBe(
+        'timeout',
+      );
+    });
+  });
+
+  describe('false positives', () => {
+    it.each([
+      ['"Started" in application text', 'Mar  5 10:11:12 web1 shop[99]: Started processing order 42'],
+      ['"Started" in a Rails request log', 'Started GET "/orders" for 10.0.0.1 at 2024-03-05 10:11:12 +0100'],
+      ['"Stopped" outside systemd', '2024-03-05T10:11:12Z scheduler: Stopped polling queue'],
+      ['a password reset', '2024-03-05T10:11:12Z mailer: sent password reset email to user 42'],
+      ['"rst" inside words', 'first request served; loaded ./docs/index.rst'],
+      ['10054 as a byte count', '2024-03-05T10:11:12Z uploaded 10054 bytes to bucket'],
+      [
+        'a routine nginx buffering warning',
+        `2024/03/05 10:11:12 [warn] 29#29: *1 an upstream response is buffered to a temporary file /var/cache/nginx/proxy_temp/1/00/0000000001 while reading upstream, ${NGINX_CONTEXT}`,
+      ],
+      [
+        'an nginx error that names the upstream only as context',
+        `2024/03/05 10:11:12 [error] 29#29: *1 open() "/srv/www/favicon.ico" failed (2: No such file or directory), ${NGINX_CONTEXT}`,
+      ],
+      ['an ordinary line', '2024-03-05T10:11:12Z api: GET /orders 200 in 12ms'],
+      ['an empty line', ''],
+    ])('%s', (_name, line) => {
+      expect(classifyLogLine(line)).toBeNull();
+    });
+  });
+});
+
+describe('detectLogFormat', () => {
+  it.each([
+    ['nginx-error', [`2024/03/05 10:11:12 [error] 29#29: *1 upstream timed out, ${NGINX_CONTEXT}`]],
+    ['access-log', [access(200), access(404)]],
+    [
+      'apache-error',
+      ['[Tue Mar 05 10:11:12.123456 2024] [mpm_event:notice] [pid 1:tid 2] AH00489: resuming'],
+    ],
+    ['journald', ['-- Journal begins at Mon 2024-03-04 08:00:00 CET. --', 'Mar 05 10:11:12 web1 app[1]: hi']],
+    ['journald', ['2024-03-05T10:11:12+0100 web1 systemd[1]: Started nginx.service.']],
+    ['syslog', ['Mar  5 10:11:12 web1 kernel: eth0: link up', 'Mar  5 10:11:13 web1 sshd[42]: ok']],
+    ['syslog', ['<34>1 2024-03-05T10:11:12.003Z web1 su - ID47 - failed for lonvick']],
+    [
+      'postgresql',
+      ['2024-03-05 10:11:12.345 UTC [123] LOG:  database system is ready to accept connections'],
+    ],
+    ['json', ['{"level":"info","ts":"2024-03-05T10:11:12Z","msg":"listening"}']],
+    ['plain', ['hello', 'world']],
+    ['plain', []],
+  ])('%s', (format, lines) => {
+    expect(detectLogFormat(lines)).toBe(format);
+  });
+
+  it('goes with the majority of a mixed sample and ignores blank lines', () => {
+    const lines = [
+      '',
+      access(200),
+      access(200),
+      `2024/03/05 10:11:12 [error] 29#29: *1 x, ${NGINX_CONTEXT}`,
+      '  ',
+    ];
+    expect(detectLogFormat(lines)).toBe('access-log');
+  });
+});

@@ -1,0 +1,43 @@
+import type { TargetInfo } from '../../shared/target-info.js';
+import type { ConversationRequest } from '../net/conversation-types.js';
+import type { ResolvedAddress } from '../net/engine-io.js';
+import type { ProbeContext } from '../runner/probe-types.js';
+
+/** The request the person's application would make, as bytes we control (no HTTP library in between). */
+export function httpRequest(target: TargetInfo, keepAlive: boolean): string {
+  const defaultPort = target.scheme === 'https' ? 443 : 80;
+  const host = target.ipVersion === 6 ? `[${target.hostAscii}]` : target.hostAscii;
+  const hostHeader = target.port === defaultPort ? host : `${host}:${target.port}`;
+  return [
+    `GET ${target.path} HTTP/1.1`,
+    `Host: ${hostHeader}`,
+    'User-Agent: reset-doctor',
+    'Accept: */*',
+    `Connection: ${keepAlive ? 'keep-alive' : 'close'}`,
+    '',
+    '',
+  ].join('\r\n');
+}
+
+/** Base conversation settings for the target: TLS with SNI for https, timeouts from --timeout. */
+export function conversationBase(ctx: Pick<ProbeContext, 'env'>, address: ResolvedAddress) {
+  const { target, options } = ctx.env;
+  const base: Omit<ConversationRequest, 'readUntil'> = {
+    address: address.address,
+    port: target.port,
+    family: address.family,
+    connectTimeoutMs: options.timeoutSeconds * 1000,
+    responseTimeoutMs: options.timeoutSeconds * 1000,
+  };
+  if (target.scheme === 'https') base.tls = target.ipVersion === null ? { servername: target.hostAscii } : {};
+  return base;
+}
+
+/** What to send and read for the target's protocol: an HTTP request, or for other ports just listen for a banner. */
+export function exchangeFor(
+  target: TargetInfo,
+  keepAlive = false,
+): Pick<ConversationRequest, 'send' | 'readUntil' | 'holdMs'> {
+  if (target.scheme === 'tcp') return { readUntil: 'hold', holdMs: 500 };
+  return { send: httpRequest(target, keepAlive), readUntil: 'http-response' };
+}

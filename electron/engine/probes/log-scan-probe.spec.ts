@@ -1,0 +1,311 @@
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ProbeContext, ProbeOutcome, RunResults } from '../runner/probe-types.js';
+import type { RunEnvironment } from '../runner/run-environment.js';
+import {
+  FIRST_MATCHES_PER_CATEGORY,
+  isBinaryLine,
+  LineSplitter,
+  logScanProbe,
+  MAX_LINE_BYTES,
+  MAX_MATCHES,
+  type LogScanData,
+} from './log-scan-probe.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'log-scan-probe-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileCount = 0;
+/** A file's size as the probe writes a few MiB. */
+function mib(file: string): string {
+  return `${(statSync(file).size / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function logFile(content: string | Buffer): string {
+  fileCount += 1;
+  const file = join(dir, `log-${fileCount}.log`);
+  writeFileSync(file, content);
+  return file;
+}
+
+interface Progress {
+  message: string;
+  fraction: number | null | undefined;
+}
+
+interface ContextOptions {
+  signal?: AbortSignal;
+  now?: () => number;
+  onProgress?: (report: Progress) => void;
+}
+
+function context(logFilePath: string | null, options: ContextOptions = {}): ProbeContext {
+  const env = {
+    options: { logFile: logFilePath },
+    now: options.now ?? (() => performance.now()),
+  } as unknown as RunEnvironment;
+  const results: RunResults = { get: () => undefined, data: () => null };
+  return {
+    signal: options.signal ?? new AbortController().signal,
+    progress: (message, fraction) => options.onProgress?.({ message, fraction }),
+    env,
+    results,
+  };
+}
+
+function completed(
+  outcome: ProbeOutcome<LogScanData>,
+): Extract<ProbeOutcome<LogScanData>, { status: 'complete' }> {
+  if (outcome.status !== 'complete') throw new Error(`expected complete, got ${JSON.stringify(outcome)}`);
+  return outcome;
+}
+
+const RESET_LINE = (n: number): string =>
+  `2024/03/05 10:${String(n % 60).padStart(2, '0')}:00 [error] 29#29: *${n} recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 10.0.0.1`;
+const TIMEOUT_LINE = (n: number): string =>
+  `2024/03/05 09:00:${String(n % 60).padStart(2, '0')} [error] 29#29: *${n} upstream timed out (110: Connection timed out) while reading response header from upstream`;
+const QUIET_LINE = (n: number): string =>
+  `2024/03/05 09:30:00 [info] 29#29: *${n} client closed keepalive connection`;
+
+describe('logScanProbe', () => {
+  it('has the id and title the report uses', () => {
+    expect(logScanProbe.id).toBe('log-scan');
+    expect(logScanProbe.title).toBe('Server log scan');
+  });
+
+  it('is skipped, saying how to give a log, when there is none', async () => {
+    const outcome = await logScanProbe.run(context(null));
+    expect(outcome).toEqual({
+      status: 'skipped',
+      reason:
+        'No server log given: pass --log FILE (an nginx, Apache, HAProxy, journald or application log from the server) to look for resets, timeouts and restarts.',
+    });
+  });
+
+  it('fails with bad_input for a missing file', async () => {
+    const missing = join(dir, 'no-such.log');
+    const outcome = await logScanProbe.run(context(missing));
+    expect(outcome).toEqual({
+      status: 'failed',
+      failure: { code: 'bad_input', message: `Cannot read the log file ${missing}: no such file` },
+    });
+  });
+
+  it('fails with bad_input for a directory', async () => {
+    const outcome = await logScanProbe.run(context(dir));
+    expect(outcome).toEqual({
+      status: 'failed',
+      failure: { code: 'bad_input', message: `Cannot read the log file ${dir}: it is a directory` },
+    });
+  });
+
+  it('counts categories, keeps timestamps and judges the log', async () => {
+    const file = logFile(
+      [
+        '2024/03/05 10:00:00 [notice] 1#1: start worker processes',
+        RESET_LINE(1),
+        TIMEOUT_LINE(2),
+        '10.0.0.1 - - [05/Mar/2024:10:00:03 +0100] "GET /api HTTP/1.1" 502 157 "-" "curl/8.5.0"',
+        '2024/03/05 10:00:04 [alert] 1#1: worker process 33 exited on signal 11 (core dumped)',
+        '2024/03/05 10:00:05 [info] 29#29: *9 client closed keepalive connection',
+        '    continuation line without a timestamp',
+      ].join('\n'),
+    );
+    const { data, assessment, summary } = completed(await logScanProbe.run(context(file)));
+    expect(data.counts).toEqual({ reset: 1, timeout: 1, crash: 1, upstream: 1 });
+    expect(data.linesRead).toBe(7);
+    expect(data.format).toBe('nginx-error');
+    expect(data.firstTimestamp).toBe('2024-03-05T10:00:00');
+    expect(data.lastTimestamp).toBe('2024-03-05T10:00:05');
+    expect(data.matches.map((m) => [m.lineNumber, m.category, m.timestamp])).toEqual([
+      [2, 'reset', '2024-03-05T10:01:00'],
+      [3, 'timeout', '2024-03-05T09:00:02'],
+      [4, 'upstream', '2024-03-05T10:00:03+01:00'],
+      [5, 'crash', '2024-03-05T10:00:04'],
+    ]);
+    expect(assessment).toBe('fail');
+    expect(summary).toBe('Read 7 lines (nginx-error): 1 reset, 1 crash/restart, 1 timeout, 1 upstream error');
+    expect(data.sizeBytes).toBe(data.bytesRead);
+  });
+
+  it('warns for timeouts alone and is ok for a quiet log', async () => {
+    const warn = completed(
+      await logScanProbe.run(context(logFile(`${QUIET_LINE(1)}\n${TIMEOUT_LINE(2)}\n`))),
+    );
+    expect(warn.assessment).toBe('warn');
+    const ok = completed(await logScanProbe.run(context(logFile(`${QUIET_LINE(1)}\n${QUIET_LINE(2)}\n`))));
+    expect(ok.assessment).toBe('ok');
+    expect(ok.summary).toBe(
+      'Read 2 lines (nginx-error): 0 resets, 0 crashes/restarts, 0 timeouts, 0 upstream errors',
+    );
+  });
+
+  it('reads an empty file as a quiet log', async () => {
+    const { data, assessment } = completed(await logScanProbe.run(context(logFile(''))));
+    expect(data.linesRead).toBe(0);
+    expect(data.format).toBe('plain');
+    expect(data.firstTimestamp).toBeNull();
+    expect(assessment).toBe('ok');
+  });
+
+  it('cuts a 200 KB line at 64 KiB and skips binary junk lines', async () => {
+    const longLine = `ECONNRESET ${'x'.repeat(200_000)} ETIMEDOUT`;
+    const hiddenReset = `${'y'.repeat(MAX_LINE_BYTES + 10)} connection reset by peer`;
+    const junk = Buffer.from([
+      0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xff, 0xfe, 0x00, 0x41,
+    ]);
+    const gibberish = Buffer.from([0x01, 0x02, 0x03, 0x04, 0xc3, 0x28, 0x05, 0x06, 0x41, 0x42]);
+    const file = logFile(
+      Buffer.concat([
+        Buffer.from(`${QUIET_LINE(1)}\n${longLine}\n`),
+        junk,
+        Buffer.from('\n'),
+        gibberish,
+        Buffer.from(`\n${hiddenReset}\n${TIMEOUT_LINE(5)}\n`),
+      ]),
+    );
+    const { data, summary } = completed(await logScanProbe.run(context(file)));
+    expect(data.linesRead).toBe(6);
+    expect(data.longLines).toBe(2);
+    expect(data.binaryLines).toBe(2);
+    // The first line's start is seen; the reset beyond the 64 KiB cut of the fifth is not.
+    expect(data.counts).toEqual({ reset: 1, timeout: 1, crash: 0, upstream: 0 });
+    expect(data.matches[0]?.lineNumber).toBe(2);
+    expect(data.matches[0]?.text).toHaveLength(300);
+    expect(data.matches[0]?.text.endsWith('…')).toBe(true);
+    expect(summary).toContain('(2 binary lines skipped, 2 lines cut at 64 KiB)');
+  });
+
+  it('keeps the latest matches and the first ones of each category, at most 40, in file order', async () => {
+    const lines = [
+      ...Array.from({ length: 8 }, (_, i) => TIMEOUT_LINE(i + 1)),
+      ...Array.from({ length: 100 }, (_, i) => RESET_LINE(i + 9)),
+    ];
+    const { data } = completed(await logScanProbe.run(context(logFile(lines.join('\n')))));
+    expect(data.counts).toEqual({ reset: 100, timeout: 8, crash: 0, upstream: 0 });
+    expect(data.matches).toHaveLength(MAX_MATCHES);
+    const numbers = data.matches.map((m) => m.lineNumber);
+    expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+    // The first five timeouts and first five resets, then the 30 latest resets.
+    expect(numbers.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 9, 10, 11, 12, 13]);
+    expect(numbers.slice(10)).toEqual(Array.from({ length: 30 }, (_, i) => 79 + i));
+    expect(data.matches.filter((m) => m.category === 'timeout')).toHaveLength(FIRST_MATCHES_PER_CATEGORY);
+    expect(data.matches.at(-1)?.text).toBe(RESET_LINE(108));
+  });
+
+  it('reads CRLF lines and a last line without a newline', async () => {
+    const file = logFile(`${QUIET_LINE(1)}\r\n${RESET_LINE(2)}\r\n${TIMEOUT_LINE(3)}`);
+    const { data } = completed(await logScanProbe.run(context(file)));
+    expect(data.linesRead).toBe(3);
+    expect(data.matches.map((m) => m.text)).toEqual([RESET_LINE(2), TIMEOUT_LINE(3)]);
+  });
+
+  it('reports progress with a growing fraction', async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => QUIET_LINE(i)).join('\n');
+    const reports: Progress[] = [];
+    let clock = 0;
+    // Each reading of the clock is 300 ms later, so every chunk is worth a report.
+    const now = (): number => (clock += 300);
+    const file = logFile(lines);
+    const outcome = await logScanProbe.run(context(file, { now, onProgress: (r) => reports.push(r) }));
+    expect(completed(outcome).data.linesRead).toBe(60_000);
+    expect(reports.length).toBeGreaterThanOrEqual(2);
+    const fractions = reports.map((r) => r.fraction ?? 0);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(fractions.at(-1)).toBe(1);
+    expect(reports[0]?.message).toMatch(new RegExp(`^Scanned 1\\.0 MiB of ${mib(file)}, [\\d,]+ lines$`));
+  });
+
+  it('does not report progress more often than every 250 ms', async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => QUIET_LINE(i)).join('\n');
+    const reports: Progress[] = [];
+    const outcome = await logScanProbe.run(
+      context(logFile(lines), { now: () => 0, onProgress: (r) => reports.push(r) }),
+    );
+    expect(outcome.status).toBe('complete');
+    expect(reports).toEqual([]);
+  });
+
+  it('stops when cancelled and returns what it found so far', async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => (i % 1000 === 0 ? RESET_LINE(i) : QUIET_LINE(i)));
+    const file = logFile(lines.join('\n'));
+    const controller = new AbortController();
+    let clock = 0;
+    const outcome = await logScanProbe.run(
+      context(file, {
+        signal: controller.signal,
+        now: () => (clock += 300),
+        // The person presses Cancel when the first progress report shows.
+        onProgress: () => controller.abort(),
+      }),
+    );
+    expect(outcome.status).toBe('failed');
+    if (outcome.status !== 'failed') return;
+    expect(outcome.failure.code).toBe('cancelled');
+    const message = new RegExp(`^Log scan cancelled after [\\d,]+ lines \\(1\\.0 MiB of ${mib(file)}\\)$`);
+    expect(outcome.failure.message).toMatch(message);
+    expect(outcome.data?.bytesRead).toBe(1024 * 1024);
+    expect(outcome.data?.linesRead).toBeGreaterThan(10_000);
+    expect(outcome.data?.linesRead).toBeLessThan(60_000);
+    expect(outcome.data?.counts.reset).toBeGreaterThan(0);
+  });
+
+  it('does not open the file when cancelled before it starts', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const outcome = await logScanProbe.run(context(logFile(RESET_LINE(1)), { signal: controller.signal }));
+    expect(outcome).toEqual({
+      status: 'failed',
+      failure: { code: 'cancelled', message: 'Log scan cancelled after 0 lines' },
+    });
+  });
+});
+
+describe('LineSplitter', () => {
+  function split(chunks: Buffer[], maxBytes?: number): [string, boolean][] {
+    const lines: [string, boolean][] = [];
+    const splitter = new LineSplitter((line, truncated) => lines.push([line, truncated]), maxBytes);
+    for (const chunk of chunks) splitter.push(chunk);
+    splitter.end();
+    return lines;
+  }
+
+  it('joins lines and multi-byte characters split across chunks', () => {
+    const bytes = Buffer.from('first\nsecond – café\nthird\n');
+    const cut = bytes.indexOf(0xa9); // inside the "é"
+    expect(split([bytes.subarray(0, 9), bytes.subarray(9, cut), bytes.subarray(cut)])).toEqual([
+      ['first', false],
+      ['second – café', false],
+      ['third', false],
+    ]);
+  });
+
+  it('caps a long line across chunks without splitting a character', () => {
+    const lines = split([Buffer.from('abcdé'), Buffer.from('fghij\nok\n')], 5);
+    expect(lines).toEqual([
+      ['abcd', true],
+      ['ok', false],
+    ]);
+  });
+
+  it('keeps a line of exactly the cap whole', () => {
+    expect(split([Buffer.from('abcde\n')], 5)).toEqual([['abcde', false]]);
+    expect(split([Buffer.from('abc'), Buffer.from('de\n')], 5)).toEqual([['abcde', false]]);
+  });
+
+  it('keeps empty lines, so line numbers match the file', () => {
+    expect(split([Buffer.from('a\n\n\nb\n')]).map(([line]) => line)).toEqual(['a', '', '', 'b']);
+  });
+});
+
+describe('isBinaryLine', () => {
+  it('tells text, including tabs and colour escapes, from binary', () => {
+    expect(isBinaryLine('plain text\twith a tab')).toBe(false);
+    expect(isBinaryLine('\u001b[31mERROR\u001b[0m connection reset by peer')).toBe(false);
+    expect(isBinaryLine('caf\ufffd latin-1 text')).toBe(false);
+    expect(isBinaryLine('text with a NUL\u0000 byte')).toBe(true);
+    expect(isBinaryLine('\u0001\u0002\u0003\ufffd\ufffdAB')).toBe(true);
+  });
+});

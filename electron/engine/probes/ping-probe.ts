@@ -1,0 +1,101 @@
+import type { EchoResult } from '../net/engine-io.js';
+import type { ProbeDefinition } from '../runner/probe-types.js';
+import {
+  answerTimeoutMs,
+  ms,
+  NO_ADDRESS,
+  rttStats,
+  sleep,
+  targetAddress,
+  type RttStats,
+} from './probe-helpers.js';
+
+export interface PingData {
+  address: string;
+  method: string;
+  sent: number;
+  received: number;
+  lossPercent: number;
+  /** Per echo in order; null for a lost one. Sub-millisecond, from the high-resolution clock. */
+  rttsMs: (number | null)[];
+  stats: RttStats | null;
+  /** TTL of the replies, when the method sees it (the server's own packets, for the TTL comparison). */
+  replyTtl: number | null;
+  /** Routers that answered with ICMP unreachable instead. */
+  unreachableFrom: string[];
+}
+
+const COUNT = 20;
+// Close enough together to finish within a second, far enough apart not to be a flood.
+const INTERVAL_MS = 50;
+
+export const pingProbe: ProbeDefinition<PingData> = {
+  id: 'ping',
+  title: 'ICMP ping',
+  async run(ctx) {
+    const target = targetAddress(ctx);
+    if (!target) return { status: 'skipped', reason: NO_ADDRESS };
+    const icmp = ctx.env.io.icmp;
+    if (!icmp) return { status: 'skipped', reason: noIcmpReason(ctx.env.privileges.note) };
+    const timeoutMs = answerTimeoutMs(ctx, 1000);
+    const rttsMs: (number | null)[] = new Array(COUNT).fill(null);
+    const answers: Promise<EchoResult>[] = [];
+    for (let seq = 0; seq < COUNT && !ctx.signal.aborted; seq++) {
+      const answer = icmp.echo({ address: target.address, family: target.family, timeoutMs }, ctx.signal);
+      answers.push(answer);
+      void answer.then(
+        (r) => {
+          if (r.kind === 'reply') rttsMs[seq] = r.rttMs;
+          ctx.progress(`echo ${seq + 1}/${COUNT}`, (seq + 1) / COUNT, {
+            seq,
+            rttMs: r.kind === 'reply' ? r.rttMs : null,
+          });
+        },
+        () => undefined,
+      );
+      await sleep(INTERVAL_MS, ctx.signal);
+    }
+    const results = await Promise.all(answers);
+    if (ctx.signal.aborted) return { status: 'failed', failure: { code: 'cancelled', message: 'cancelled' } };
+    const replies = results.filter((r) => r.kind === 'reply');
+    const unreachableFrom = [
+      ...new Set(results.filter((r) => r.kind === 'unreachable').map((r) => r.from ?? '?')),
+    ];
+    const lossPercent = round1(((results.length - replies.length) / results.length) * 100);
+    const data: PingData = {
+      address: target.address,
+      method: icmp.method,
+      sent: results.length,
+      received: replies.length,
+      lossPercent,
+      rttsMs: rttsMs.slice(0, results.length),
+      stats: rttStats(replies.map((r) => r.rttMs)),
+      replyTtl: replies.find((r) => r.replyTtl !== undefined)?.replyTtl ?? null,
+      unreachableFrom,
+    };
+    return { status: 'complete', summary: summarize(data), assessment: assess(data), data };
+  },
+};
+
+function assess(data: PingData): 'ok' | 'warn' | 'fail' {
+  if (data.unreachableFrom.length > 0) return 'fail';
+  if (data.received === 0) return 'warn';
+  return data.lossPercent >= 5 ? 'fail' : data.lossPercent > 0 ? 'warn' : 'ok';
+}
+
+function summarize(data: PingData): string {
+  if (data.unreachableFrom.length > 0)
+    return `${data.address} is unreachable (ICMP unreachable from ${data.unreachableFrom.join(', ')})`;
+  if (data.received === 0)
+    return `No echo reply from ${data.address} (${data.sent} sent): ICMP may be filtered`;
+  const s = data.stats!;
+  return `${data.received}/${data.sent} replies, ${data.lossPercent}% loss, rtt min/avg/max/stddev ${s.minMs}/${s.avgMs}/${s.maxMs}/${s.stddevMs} ms (${ms(s.avgMs)} avg)`;
+}
+
+export function noIcmpReason(privilegeNote: string): string {
+  return `ICMP needs raw sockets or the system ping tool, and neither is available. ${privilegeNote}`;
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

@@ -1,0 +1,52 @@
+import type { ResolvedAddress } from '../net/engine-io.js';
+import type { ProbeContext } from '../runner/probe-types.js';
+import { dnsProbe } from './dns-probe.js';
+
+/** The address the network probes talk to: the first the resolver gave, as applications would. */
+export function targetAddress(ctx: Pick<ProbeContext, 'results'>): ResolvedAddress | null {
+  return ctx.results.data(dnsProbe)?.addresses[0] ?? null;
+}
+
+export const NO_ADDRESS = 'the target has no address to probe (DNS gave none)';
+
+export interface RttStats {
+  minMs: number;
+  avgMs: number;
+  maxMs: number;
+  stddevMs: number;
+}
+
+export function rttStats(values: number[]): RttStats | null {
+  if (values.length === 0) return null;
+  const avg = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.reduce((a, b) => a + (b - avg) ** 2, 0) / values.length;
+  const r = (n: number) => Math.round(n * 1000) / 1000;
+  return {
+    minMs: r(Math.min(...values)),
+    avgMs: r(avg),
+    maxMs: r(Math.max(...values)),
+    stddevMs: r(Math.sqrt(variance)),
+  };
+}
+
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Per-answer wait: the person's --timeout, but never so long that a lost packet stalls a step. */
+export function answerTimeoutMs(ctx: Pick<ProbeContext, 'env'>, capMs: number): number {
+  return Math.min(ctx.env.options.timeoutSeconds * 1000, capMs);
+}
+
+export function ms(value: number): string {
+  return value < 10 ? `${value.toFixed(3)} ms` : `${value.toFixed(1)} ms`;
+}

@@ -1,0 +1,64 @@
+import type { ConversationOutcome } from '../net/conversation-types.js';
+import type { ProbeDefinition } from '../runner/probe-types.js';
+import { requestProbe } from './request-probe.js';
+import { conversationBase } from './conversation-helpers.js';
+import { NO_ADDRESS, sleep, targetAddress } from './probe-helpers.js';
+
+export interface RecoveryAttempt {
+  /** Milliseconds after the reset. */
+  afterMs: number;
+  outcome: ConversationOutcome;
+  connectMs: number | null;
+  localPort: number | null;
+}
+
+export interface RecoveryData {
+  attempts: RecoveryAttempt[];
+  /** New connections failed right after the reset: the server stopped accepting. */
+  stoppedAccepting: boolean;
+  /** When it accepted again, in ms after the reset; null if not within the window. */
+  recoveredAfterMs: number | null;
+}
+
+const WINDOW_MS = 2500;
+const EVERY_MS = 250;
+
+/**
+ * After a reset of an established connection: does the server still accept new ones? A crash or
+ * restart shows as refusals (or silence) for a while; an application error does not.
+ */
+export const recoveryProbe: ProbeDefinition<RecoveryData> = {
+  id: 'recovery',
+  title: 'Server availability after the reset',
+  async run(ctx) {
+    const request = ctx.results.data(requestProbe)?.conversation;
+    if (!request || !['reset', 'closed'].includes(request.outcome)) {
+      return { status: 'skipped', reason: 'the request was not reset: nothing to follow up' };
+    }
+    const address = targetAddress(ctx);
+    if (!address) return { status: 'skipped', reason: NO_ADDRESS };
+    const base = { ...conversationBase(ctx, address), connectTimeoutMs: EVERY_MS * 2 };
+    delete base.tls;
+    const attempts: RecoveryAttempt[] = [];
+    let recoveredAfterMs: number | null = null;
+    while (ctx.env.now() - request.endedAt < WINDOW_MS && !ctx.signal.aborted) {
+      const c = await ctx.env.io.tcp.converse({ ...base, readUntil: 'none' }, ctx.signal);
+      const afterMs = Math.round(c.startedAt - request.endedAt);
+      attempts.push({ afterMs, outcome: c.outcome, connectMs: c.connectMs, localPort: c.localPort });
+      ctx.progress(`+${afterMs} ms: ${c.outcome}`, Math.min(1, afterMs / WINDOW_MS), attempts.at(-1));
+      if (c.outcome === 'complete') {
+        if (attempts.length > 1) recoveredAfterMs = afterMs;
+        break;
+      }
+      await sleep(EVERY_MS, ctx.signal);
+    }
+    const stoppedAccepting = attempts[0] !== undefined && attempts[0].outcome !== 'complete';
+    const data: RecoveryData = { attempts, stoppedAccepting, recoveredAfterMs };
+    const summary = !stoppedAccepting
+      ? 'The server accepted a new connection right after the reset'
+      : recoveredAfterMs !== null
+        ? `New connections failed (${attempts[0]!.outcome}) for ${recoveredAfterMs} ms after the reset, then were accepted again`
+        : `New connections kept failing (${attempts[0]!.outcome}) for ${WINDOW_MS / 1000} s after the reset`;
+    return { status: 'complete', summary, assessment: stoppedAccepting ? 'fail' : 'ok', data };
+  },
+};

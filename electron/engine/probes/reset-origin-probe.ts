@@ -1,0 +1,49 @@
+import type { ProbeDefinition } from '../runner/probe-types.js';
+import {
+  judgeResets,
+  serverReference,
+  type ResetVerdict,
+  type ServerReference,
+} from '../diagnosis/reset-origin.js';
+import { pingProbe } from './ping-probe.js';
+import { NO_ADDRESS, targetAddress } from './probe-helpers.js';
+import { runConversations } from './run-conversations.js';
+import { tracerouteProbe } from './traceroute-probe.js';
+
+export interface ResetOriginData {
+  reference: ServerReference | null;
+  resets: ResetVerdict[];
+}
+
+export const NO_CAPTURE =
+  'capturing packets needs raw sockets: run as root (sudo) or grant the capability with `sudo setcap cap_net_raw+ep "$(command -v node)"`';
+
+/** Who sent each reset the run met, from the TTL of the captured RST against the server's own packets. */
+export const resetOriginProbe: ProbeDefinition<ResetOriginData> = {
+  id: 'reset-origin',
+  title: 'Who sent the reset',
+  async run(ctx) {
+    const capture = ctx.env.capture;
+    if (!capture) return { status: 'skipped', reason: NO_CAPTURE };
+    const address = targetAddress(ctx);
+    if (!address) return { status: 'skipped', reason: NO_ADDRESS };
+    const packets = capture.packets();
+    const reference = serverReference(
+      address.address,
+      packets,
+      ctx.results.data(pingProbe)?.replyTtl ?? null,
+      ctx.results.data(tracerouteProbe)?.destinationHop ?? null,
+    );
+    const resets = judgeResets(runConversations(ctx.results), packets, reference);
+    const data: ResetOriginData = { reference, resets };
+    if (resets.length === 0)
+      return { status: 'complete', summary: 'No reset was captured', assessment: 'ok', data };
+    const origins = [...new Set(resets.map((r) => (r.origin === 'path' ? `hop ${r.hop}` : r.origin)))];
+    return {
+      status: 'complete',
+      summary: `${resets.length} reset${resets.length > 1 ? 's' : ''} captured, sent by: ${origins.join(', ')} (${resets[0]!.reason})`,
+      assessment: 'fail',
+      data,
+    };
+  },
+};

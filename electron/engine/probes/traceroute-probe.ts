@@ -1,0 +1,142 @@
+import type { EchoResult } from '../net/engine-io.js';
+import type { ProbeDefinition } from '../runner/probe-types.js';
+import { answerTimeoutMs, NO_ADDRESS, rttStats, sleep, targetAddress } from './probe-helpers.js';
+import { noIcmpReason } from './ping-probe.js';
+
+export interface Hop {
+  ttl: number;
+  /** Who answered at this TTL (the most frequent responder); null for a silent hop. */
+  address: string | null;
+  rttMs: number | null;
+  rttsMs: (number | null)[];
+  lossPercent: number;
+  kind: 'router' | 'destination' | 'unreachable' | 'silent';
+}
+
+export interface TracerouteData {
+  address: string;
+  method: string;
+  hops: Hop[];
+  reached: boolean;
+  /** TTL at which the destination answered: the path length in hops. */
+  destinationHop: number | null;
+  unreachableAt: number | null;
+}
+
+const MAX_HOPS = 30;
+const QUERIES = 3;
+
+/**
+ * Every TTL is probed at once: a silent hop costs one timeout for the whole trace, not one per hop as
+ * in net-ping's traceRoute(). Rounds are spaced a little so routers' ICMP rate limits are not hit.
+ */
+export const tracerouteProbe: ProbeDefinition<TracerouteData> = {
+  id: 'traceroute',
+  title: 'Traceroute',
+  async run(ctx) {
+    const target = targetAddress(ctx);
+    if (!target) return { status: 'skipped', reason: NO_ADDRESS };
+    const icmp = ctx.env.io.icmp;
+    if (!icmp) return { status: 'skipped', reason: noIcmpReason(ctx.env.privileges.note) };
+    const timeoutMs = answerTimeoutMs(ctx, 1000);
+    // One query per TTL with the system tool: each is a process.
+    const queries = icmp.method === 'system-ping' ? 1 : QUERIES;
+    const pending: Promise<{ ttl: number; query: number; result: EchoResult }>[] = [];
+    for (let query = 0; query < queries; query++) {
+      for (let ttl = 1; ttl <= MAX_HOPS; ttl++) {
+        const p = icmp.echo({ address: target.address, family: target.family, ttl, timeoutMs }, ctx.signal);
+        pending.push(
+          p.then((result) => {
+            if (result.kind !== 'timeout')
+              ctx.progress(`hop ${ttl}: ${result.from ?? '*'}`, null, {
+                ttl,
+                from: result.from,
+                rttMs: result.rttMs,
+              });
+            return { ttl, query, result };
+          }),
+        );
+      }
+      if (query < queries - 1) await sleep(20, ctx.signal);
+    }
+    const answers = await Promise.all(pending);
+    if (ctx.signal.aborted) return { status: 'failed', failure: { code: 'cancelled', message: 'cancelled' } };
+    const data = buildTrace(target.address, icmp.method, answers);
+    return {
+      status: 'complete',
+      summary: summarize(data),
+      assessment: data.unreachableAt ? 'fail' : data.reached ? 'ok' : 'warn',
+      data,
+    };
+  },
+};
+
+export function buildTrace(
+  address: string,
+  method: string,
+  answers: { ttl: number; query: number; result: EchoResult }[],
+): TracerouteData {
+  const byTtl = new Map<number, EchoResult[]>();
+  for (const a of answers) byTtl.set(a.ttl, [...(byTtl.get(a.ttl) ?? []), a.result]);
+  const terminal = (r: EchoResult) => r.kind === 'reply' || r.kind === 'unreachable';
+  const ends = [...byTtl.entries()].filter(([, rs]) => rs.some(terminal)).map(([ttl]) => ttl);
+  const lastAnswering = Math.max(
+    0,
+    ...[...byTtl.entries()].filter(([, rs]) => rs.some((r) => r.from)).map(([ttl]) => ttl),
+  );
+  const endTtl = ends.length > 0 ? Math.min(...ends) : Math.min(MAX_HOPS, lastAnswering + 1);
+  const hops: Hop[] = [];
+  for (let ttl = 1; ttl <= endTtl; ttl++) {
+    const results = byTtl.get(ttl) ?? [];
+    const answered = results.filter((r) => r.from !== null && r.kind !== 'timeout' && r.kind !== 'error');
+    const address = mostFrequent(answered.map((r) => r.from!));
+    const rtts = answered.map((r) => r.rttMs);
+    const kind =
+      answered.length === 0
+        ? 'silent'
+        : answered.some((r) => r.kind === 'reply')
+          ? 'destination'
+          : answered.some((r) => r.kind === 'unreachable')
+            ? 'unreachable'
+            : 'router';
+    hops.push({
+      ttl,
+      address,
+      rttMs: rttStats(rtts)?.avgMs ?? null,
+      rttsMs: results.map((r) => (r.from !== null && r.kind !== 'timeout' ? r.rttMs : null)),
+      lossPercent: results.length
+        ? Math.round(((results.length - answered.length) / results.length) * 1000) / 10
+        : 100,
+      kind,
+    });
+  }
+  const destination = hops.find((h) => h.kind === 'destination');
+  const unreachable = hops.find((h) => h.kind === 'unreachable');
+  return {
+    address,
+    method,
+    hops,
+    reached: destination !== undefined,
+    destinationHop: destination?.ttl ?? null,
+    unreachableAt: unreachable?.ttl ?? null,
+  };
+}
+
+function mostFrequent(values: string[]): string | null {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+}
+
+function summarize(data: TracerouteData): string {
+  const silent = data.hops.filter((h) => h.kind === 'silent').map((h) => h.ttl);
+  const silentText = silent.length ? `, silent hop${silent.length > 1 ? 's' : ''} ${silent.join(', ')}` : '';
+  if (data.unreachableAt)
+    return `Hop ${data.unreachableAt} (${data.hops[data.unreachableAt - 1]?.address}) says ${data.address} is unreachable${silentText}`;
+  if (data.reached) return `${data.address} reached in ${data.destinationHop} hops${silentText}`;
+  return `${data.address} not reached: the last answer came from hop ${lastAnswered(data)}${silentText}`;
+}
+
+function lastAnswered(data: TracerouteData): number {
+  return [...data.hops].reverse().find((h) => h.kind !== 'silent')?.ttl ?? 0;
+}

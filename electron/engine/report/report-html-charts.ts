@@ -1,0 +1,173 @@
+import type { ProbeReport } from '../../shared/report-info.js';
+import { esc } from './report-html-parts.js';
+import { formatNumber } from './report-text.js';
+
+export interface Hop {
+  ttl: number;
+  address: string | null;
+  rttMs: number | null;
+  lossPercent: number;
+}
+
+// Probe data is free-form JSON in the report format, and a report may come from another version of the
+// tool: read only what has exactly the expected shape, and draw nothing otherwise.
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isHop(value: unknown): value is Hop {
+  return (
+    isRecord(value) &&
+    isFiniteNumber(value.ttl) &&
+    (value.address === null || typeof value.address === 'string') &&
+    (value.rttMs === null || isFiniteNumber(value.rttMs)) &&
+    isFiniteNumber(value.lossPercent)
+  );
+}
+
+export function readHops(data: unknown): Hop[] | null {
+  if (!isRecord(data) || !Array.isArray(data.hops) || data.hops.length === 0) return null;
+  return data.hops.every(isHop) ? data.hops : null;
+}
+
+export function readRtts(data: unknown): (number | null)[] | null {
+  if (!isRecord(data) || !Array.isArray(data.rttsMs) || data.rttsMs.length === 0) return null;
+  const rtts: unknown[] = data.rttsMs;
+  return rtts.every((v) => v === null || isFiniteNumber(v)) ? (rtts as (number | null)[]) : null;
+}
+
+const px = (n: number): string => formatNumber(n, 1);
+
+/** Bars of each hop's RTT; a hop that never answered gets a '*' where its bar would be. */
+export function hopChart(hops: Hop[], blamedHop: number | null): string {
+  const slot = 48;
+  const top = 22;
+  const plot = 110;
+  const width = Math.max(280, hops.length * slot + 40);
+  const height = top + plot + 24;
+  const base = top + plot;
+  const max = Math.max(1, ...hops.map((h) => h.rttMs ?? 0));
+  const parts = hops.map((hop, i) => {
+    const x = 30 + i * slot;
+    const mid = x + slot / 2;
+    const label = `<text x="${px(mid)}" y="${base + 16}" text-anchor="middle">${esc(String(hop.ttl))}</text>`;
+    const where = hop.address ?? 'no answer';
+    if (hop.rttMs === null) {
+      const tip = `<title>hop ${esc(String(hop.ttl))}: ${esc(where)}, ${esc(formatNumber(hop.lossPercent))}% loss</title>`;
+      return `<g>${tip}<text class="silent" x="${px(mid)}" y="${base - 4}" text-anchor="middle">*</text>${label}</g>`;
+    }
+    const h = Math.max(2, (hop.rttMs / max) * plot);
+    const cls = hop.ttl === blamedHop ? 'bar blamed' : hop.lossPercent > 0 ? 'bar lossy' : 'bar';
+    const tip = `<title>hop ${esc(String(hop.ttl))}: ${esc(where)}, ${esc(formatNumber(hop.rttMs))} ms, ${esc(formatNumber(hop.lossPercent))}% loss</title>`;
+    return (
+      `<g>${tip}<rect class="${cls}" x="${px(x + 8)}" y="${px(base - h)}" width="${slot - 16}" height="${px(h)}" rx="2"/>` +
+      `<text class="value" x="${px(mid)}" y="${px(base - h - 5)}" text-anchor="middle">${esc(formatNumber(hop.rttMs))}</text>${label}</g>`
+    );
+  });
+  const axis = `<line class="axis" x1="26" y1="${base}" x2="${width - 6}" y2="${base}"/>`;
+  const aria = `Round-trip time per hop for ${hops.length} hops`;
+  return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(aria)}">${axis}${parts.join('')}</svg>`;
+}
+
+/** RTT of each ping in order; a lost packet breaks the line and is marked with a red cross. */
+export function pingSparkline(rtts: (number | null)[]): string {
+  const width = 420;
+  const height = 110;
+  const left = 44;
+  const right = 12;
+  const top = 12;
+  const plot = 60;
+  const replies = rtts.filter((v): v is number => v !== null);
+  const min = replies.length > 0 ? Math.min(...replies) : 0;
+  const max = replies.length > 0 ? Math.max(...replies) : 1;
+  const x = (i: number): number =>
+    left + (rtts.length === 1 ? 0 : (i / (rtts.length - 1)) * (width - left - right));
+  // Equal RTTs have no range to scale: draw them as a flat line in the middle.
+  const y = (v: number): number =>
+    max === min ? top + plot / 2 : top + plot - ((v - min) / (max - min)) * plot;
+  const segments: string[] = [];
+  let current: string[] = [];
+  const marks: string[] = [];
+  rtts.forEach((v, i) => {
+    if (v === null) {
+      if (current.length > 0) segments.push(current.join(' '));
+      current = [];
+      const cx = x(i);
+      const cy = top + plot + 14;
+      marks.push(
+        `<g><title>ping ${i + 1}: lost</title><path class="lost" d="M${px(cx - 5)} ${px(cy - 5)}L${px(cx + 5)} ${px(cy + 5)}M${px(cx + 5)} ${px(cy - 5)}L${px(cx - 5)} ${px(cy + 5)}"/></g>`,
+      );
+      return;
+    }
+    current.push(`${px(x(i))},${px(y(v))}`);
+    marks.push(
+      `<circle class="dot" cx="${px(x(i))}" cy="${px(y(v))}" r="3"><title>ping ${i + 1}: ${esc(formatNumber(v))} ms</title></circle>`,
+    );
+  });
+  if (current.length > 0) segments.push(current.join(' '));
+  const lines = segments.map((points) => `<polyline class="line" points="${points}"/>`).join('');
+  const lost = rtts.length - replies.length;
+  const scale =
+    replies.length === 0
+      ? ''
+      : max === min
+        ? `<text x="${left - 6}" y="${top + plot / 2 + 4}" text-anchor="end">${esc(formatNumber(max))}</text>`
+        : `<text x="${left - 6}" y="${top + 4}" text-anchor="end">${esc(formatNumber(max))}</text>` +
+          `<text x="${left - 6}" y="${top + plot + 4}" text-anchor="end">${esc(formatNumber(min))}</text>`;
+  const legend = `<text x="${left}" y="${height - 4}">ms, ${rtts.length} pings in order</text>${
+    lost > 0
+      ? `<text class="lost-label" x="${width - right}" y="${height - 4}" text-anchor="end">× = lost (${lost})</text>`
+      : ''
+  }`;
+  const aria = `Ping round-trip times: ${replies.length} replies, ${lost} lost`;
+  return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(aria)}">${lines}${marks.join('')}${scale}${legend}</svg>`;
+}
+
+/** Pictures for the probes whose data has a known shape; empty for all others. */
+export function probeCharts(probes: ProbeReport[], blamedHop: number | null): string {
+  return probes
+    .map((p) => {
+      if (p.id === 'traceroute') {
+        const hops = readHops(p.data);
+        if (!hops) return '';
+        const legend = `Bars: round-trip time in ms for each hop (TTL). * = no reply. Amber: the hop lost probes.${
+          blamedHop === null ? '' : ' Red: the hop the diagnosis blames.'
+        }`;
+        return figure(
+          `${p.title}: round-trip time per hop`,
+          `${hopChart(hops, blamedHop)}<p class="legend">${esc(legend)}</p>${hopTable(hops, blamedHop)}`,
+        );
+      }
+      if (p.id === 'ping') {
+        const rtts = readRtts(p.data);
+        if (!rtts) return '';
+        return figure(`${p.title}: round-trip time of each ping`, pingSparkline(rtts));
+      }
+      return '';
+    })
+    .join('');
+}
+
+function figure(caption: string, body: string): string {
+  return `<figure class="chart"><figcaption>${esc(caption)}</figcaption>${body}</figure>`;
+}
+
+function hopTable(hops: Hop[], blamedHop: number | null): string {
+  const rows = hops.map((h) => {
+    const note = h.ttl === blamedHop ? ' <span class="badge s-fail">✕ blamed</span>' : '';
+    return (
+      `<tr><td class="num">${esc(String(h.ttl))}</td><td class="mono">${esc(h.address ?? '* (no reply)')}${note}</td>` +
+      `<td class="num">${h.rttMs === null ? '*' : `${esc(formatNumber(h.rttMs))} ms`}</td>` +
+      `<td class="num">${esc(formatNumber(h.lossPercent))}%</td></tr>`
+    );
+  });
+  return (
+    '<table class="hops"><thead><tr><th>Hop</th><th>Address</th><th>RTT</th><th>Loss</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}

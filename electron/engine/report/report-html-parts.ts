@@ -1,0 +1,70 @@
+import type { ProbeReport } from '../../shared/report-info.js';
+import { formatDuration } from './report-text.js';
+
+const HTML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/** Escapes text for element content and quoted attributes alike, so no call site has to choose. */
+export function esc(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+const STATUS_MARKS: Record<string, string> = {
+  pass: '✓',
+  ok: '✓',
+  complete: '✓',
+  warn: '!',
+  fail: '✕',
+  failed: '✕',
+  error: '✕',
+  skipped: '–',
+  pending: '…',
+  running: '…',
+};
+
+/** A status as words plus a mark, so it reads without colour (print, colour blindness). */
+export function badge(status: string): string {
+  const mark = STATUS_MARKS[status] ?? '';
+  const cls = /^[a-z-]+$/.test(status) ? ` s-${status}` : '';
+  return `<span class="badge${cls}">${mark ? `${mark} ` : ''}${esc(status)}</span>`;
+}
+
+export function list(items: string[], empty: string): string {
+  if (items.length === 0) return `<p class="sub">${esc(empty)}</p>`;
+  return `<ul class="list">${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
+}
+
+/** Label/value pairs; values are escaped here, labels are the renderer's own words. */
+export function keyValues(pairs: [string, string][]): string {
+  const rows = pairs.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
+  return `<dl class="kv">${rows}</dl>`;
+}
+
+export function probeTable(probes: ProbeReport[]): string {
+  if (probes.length === 0) return '<p class="sub">No probes.</p>';
+  const rows = probes.map((p) => {
+    const status = p.assessment ? `${badge(p.status)} ${badge(p.assessment)}` : badge(p.status);
+    const why: string[] = [];
+    if (p.skipReason !== undefined)
+      why.push(`<span class="why">Skipped because: ${esc(p.skipReason)}</span>`);
+    if (p.failure) {
+      why.push(
+        `<span class="why failure">Failed (<code>${esc(p.failure.code)}</code>): ${esc(p.failure.message)}</span>`,
+      );
+    }
+    return (
+      `<tr><td><strong>${esc(p.title)}</strong><br><code class="sub">${esc(p.id)}</code></td>` +
+      `<td class="status">${status}</td><td class="num">${esc(formatDuration(p.durationMs))}</td>` +
+      `<td>${esc(p.summary)}${why.join('')}</td></tr>`
+    );
+  });
+  return (
+    '<table><thead><tr><th class="probe">Probe</th><th>Status</th><th>Time</th><th>Result</th></tr></thead>' +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
+}

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { hopChart, pingSparkline, readHops, readRtts } from './report-html-charts.js';
+import { badge, esc } from './report-html-parts.js';
+import { renderHtml } from './report-html.js';
+import { sampleReport } from './report-fixture.js';
+
+/** The SVG elements of the page, in order. */
+function svgs(html: string): string[] {
+  return html.match(/<svg\b[\s\S]*?<\/svg>/g) ?? [];
+}
+
+describe('renderHtml', () => {
+  const html = renderHtml(sampleReport());
+
+  it('is one complete document with the verdict card first', () => {
+    expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
+    expect(html.trimEnd().endsWith('</html>')).toBe(true);
+    const card = html.match(/<section class="card verdict" data-verdict="([^"]+)">[\s\S]*?<\/section>/);
+    expect(card?.[1]).toBe('firewall-reset');
+    expect(card?.[0]).toContain('<h2>A firewall or middlebox sends the reset</h2>');
+    expect(card?.[0]).toContain('86%');
+    expect(card?.[0]).toContain('a device on the network path (hop 4)');
+    expect(html.indexOf('data-verdict')).toBeLessThan(html.indexOf('<h2>Evidence</h2>'));
+    expect(html.indexOf('<h2>Evidence</h2>')).toBeLessThan(html.indexOf('<h2>Remedies</h2>'));
+  });
+
+  it('escapes <script> in the target input and the error text', () => {
+    const report = sampleReport();
+    report.target.input = 'https://x.test/<script>alert("t")</script>';
+    report.options.errorText = '</pre><script>alert(1)</script>';
+    report.steps[1]!.probes[4]!.failure!.message = '<img src=x onerror=alert(2)>';
+    const out = renderHtml(report);
+    expect(out).not.toMatch(/<script/i);
+    expect(out).not.toMatch(/<img/i);
+    expect(out).toContain('&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;');
+    expect(out).toContain('<pre>&lt;/pre&gt;&lt;script&gt;alert(1)&lt;/script&gt;</pre>');
+    expect(out).toContain('&lt;img src=x onerror=alert(2)&gt;');
+  });
+
+  it('loads nothing from anywhere: no remote src, href, url() or @import, and a CSP that forbids it', () => {
+    expect(html).not.toMatch(
+      /\b(?:src|href|action|poster|xlink:href)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i,
+    );
+    expect(html).not.toMatch(/url\(/i);
+    expect(html).not.toMatch(/@import/i);
+    expect(html).not.toMatch(/<(?:script|link|iframe|object|embed|img)\b/i);
+    expect(html).toContain(
+      'content="default-src &#39;none&#39;; style-src &#39;unsafe-inline&#39;; img-src data:"',
+    );
+    // The target input is the only URL in the page, and only as text.
+    expect(html.split('https://api.example.com:8443/v1/orders').join('')).not.toMatch(/https?:\/\//);
+  });
+
+  it('adapts to dark mode and prints on white', () => {
+    expect(html).toContain('@media (prefers-color-scheme: dark)');
+    const print = html.slice(html.indexOf('@media print'));
+    expect(print).toContain('--bg: #ffffff');
+    expect(print).toContain('--card: #ffffff');
+  });
+
+  it('shows step statuses as words, not only colour', () => {
+    expect(html).toContain('<span class="badge s-pass">✓ pass</span>');
+    expect(html).toContain('<span class="badge s-warn">! warn</span>');
+    expect(html).toContain('<span class="badge s-skipped">– skipped</span>');
+    expect(html.match(/<li class="card step" id="step-/g)).toHaveLength(6);
+  });
+
+  it('shows skip reasons and failures in the probe tables', () => {
+    expect(html).toContain(
+      'Skipped because: No log file was given: pass --log &lt;file&gt; with the server log around the time of a reset',
+    );
+    expect(html).toContain(
+      'Failed (<code>operation_not_permitted</code>): The kernel refused to set the don’t-fragment flag on the probe socket (EPERM)',
+    );
+  });
+
+  it('draws the ping sparkline and the traceroute bars', () => {
+    const [ping, trace] = svgs(html);
+    expect(ping).toContain('aria-label="Ping round-trip times: 9 replies, 1 lost"');
+    expect(ping).toContain('<title>ping 5: lost</title>');
+    expect(ping?.match(/<polyline/g)).toHaveLength(2);
+    expect(trace).toContain('aria-label="Round-trip time per hop for 7 hops"');
+    expect(trace).toMatch(/<text class="silent"[^>]*>\*<\/text>/);
+    expect(trace?.match(/<rect class="bar/g)).toHaveLength(6);
+    expect(trace).toMatch(/<title>hop 4: 198\.51\.100\.1, 9\.6 ms, 0% loss<\/title><rect class="bar blamed"/);
+  });
+
+  it('ends with the whole report as escaped JSON in a collapsible block', () => {
+    const raw = html.match(
+      /<details><summary>Raw report \(JSON\)<\/summary><pre>([\s\S]*?)<\/pre><\/details>/,
+    );
+    const unescaped = raw?.[1]
+      ?.replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
+    expect(JSON.parse(unescaped ?? 'null')).toEqual(sampleReport());
+    expect(html.lastIndexOf('<details>')).toBeGreaterThan(html.indexOf('<h2>Run</h2>'));
+  });
+
+  it('draws no chart for probe data of an unexpected shape', () => {
+    const report = sampleReport();
+    report.steps[1]!.probes[1]!.data = { rttsMs: ['fast'] };
+    report.steps[1]!.probes[2]!.data = { hops: [{ ttl: 1 }] };
+    expect(svgs(renderHtml(report))).toHaveLength(0);
+  });
+});
+
+describe('chart helpers', () => {
+  it('read only well-formed hop and RTT data', () => {
+    expect(readHops({ hops: [{ ttl: 1, address: null, rttMs: null, lossPercent: 100 }] })).toHaveLength(1);
+    expect(readHops({ hops: [] })).toBeNull();
+    expect(readHops({ hops: [{ ttl: '1', address: null, rttMs: null, lossPercent: 100 }] })).toBeNull();
+    expect(readHops(null)).toBeNull();
+    expect(readRtts({ rttsMs: [1, null, 2.5] })).toEqual([1, null, 2.5]);
+    expect(readRtts({ rttsMs: [1, Number.NaN] })).toBeNull();
+    expect(readRtts([1, 2])).toBeNull();
+  });
+
+  it('escape addresses in hop tooltips', () => {
+    const svg = hopChart([{ ttl: 1, address: '<b>', rttMs: 1, lossPercent: 0 }], null);
+    expect(svg).toContain('<title>hop 1: &lt;b&gt;, 1 ms, 0% loss</title>');
+  });
+
+  it('draw a flat line for equal RTTs and only crosses when every ping is lost', () => {
+    const flat = pingSparkline([5, 5, 5]);
+    expect(flat).toContain('<polyline class="line" points="44,42 226,42 408,42"/>');
+    const lost = pingSparkline([null, null]);
+    expect(lost).not.toContain('<polyline');
+    expect(lost.match(/class="lost"/g)).toHaveLength(2);
+  });
+});
+
+describe('html parts', () => {
+  it('escape every character that matters in content and attributes', () => {
+    expect(esc(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
+  });
+
+  it('give unknown statuses no class they could abuse', () => {
+    expect(badge('"><x')).toBe('<span class="badge">&quot;&gt;&lt;x</span>');
+  });
+});

@@ -1,0 +1,181 @@
+import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
+import type { Report, StepReport } from '../../shared/report-info.js';
+import { probeCharts } from './report-html-charts.js';
+import { badge, esc, keyValues, list, probeTable } from './report-html-parts.js';
+import { REPORT_CSS } from './report-html-style.js';
+import {
+  PHASE_WORDS,
+  formatDuration,
+  originText,
+  otherFindings,
+  percent,
+  runDurationMs,
+  verdictFinding,
+} from './report-text.js';
+
+// The policy makes the no-script, no-network promise hold even if some text ever escaped unescaped.
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+/**
+ * One self-contained HTML page for people who were not at the machine: no scripts, no external
+ * resources, readable offline and on paper. Every string from the report is escaped.
+ */
+export function renderHtml(report: Report): string {
+  const main = verdictFinding(report);
+  const blamedHop = main?.origin === 'path' ? (main.hop ?? null) : null;
+  const body = [
+    header(report),
+    verdictCard(report, main),
+    card('Evidence', list(main?.evidence ?? [], 'No evidence recorded.')),
+    card('Remedies', list(main?.remedies ?? [], 'No remedy recorded.')),
+    otherFindingsCard(report),
+    notesCard(report),
+    '<h2>Steps</h2>',
+    `<ol class="steps">${report.steps.map((s) => stepItem(s, blamedHop)).join('')}</ol>`,
+    targetCard(report),
+    card('Environment', environment(report)),
+    card('Run', run(report)),
+    rawJson(report),
+    `<footer>Made by ${esc(report.tool.name)} ${esc(report.tool.version)}, report format ${esc(report.schema)}.</footer>`,
+  ];
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`,
+    `<meta name="generator" content="${esc(`${report.tool.name} ${report.tool.version}`)}">`,
+    `<title>Reset Doctor report: ${esc(report.target.input)}</title>`,
+    `<style>${REPORT_CSS}</style>`,
+    '</head>',
+    '<body>',
+    `<main>${body.filter((b) => b !== '').join('\n')}</main>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function header(report: Report): string {
+  const when = readableTime(report.startedAt);
+  return (
+    `<header><h1>Connection reset report: ${esc(report.target.input)}</h1>` +
+    `<p class="sub">${esc(report.target.host)} port ${esc(String(report.target.port))} · ${esc(when)}</p></header>`
+  );
+}
+
+function verdictCard(report: Report, finding: Finding | null): string {
+  const verdict = report.diagnosis.verdict;
+  const facts: [string, string][] = [];
+  if (finding) {
+    const width = Math.min(100, Math.max(0, Math.round(finding.confidence * 100)));
+    facts.push([
+      'Confidence',
+      `${esc(percent(finding.confidence))}<span class="meter" aria-hidden="true"><span style="width:${width}%"></span></span>`,
+    ]);
+    facts.push(['Origin', esc(originText(finding))]);
+    if (finding.phase !== null) facts.push(['Phase', esc(PHASE_WORDS[finding.phase] ?? finding.phase)]);
+    if (finding.idleTimeoutSeconds !== undefined) {
+      facts.push(['Idle timeout', `${esc(String(finding.idleTimeoutSeconds))} s`]);
+    }
+  }
+  facts.push(['Cause id', `<code>${esc(verdict)}</code>`]);
+  const factList = facts.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join('');
+  const cancelled = report.cancelled
+    ? '<p class="cancelled">The run was cancelled: some steps did not finish.</p>'
+    : '';
+  return (
+    `<section class="card verdict" data-verdict="${esc(verdict)}"><p class="label">Verdict</p>` +
+    `<h2>${esc(CAUSE_TITLES[verdict] ?? verdict)}</h2><dl class="facts">${factList}</dl>${cancelled}</section>`
+  );
+}
+
+function otherFindingsCard(report: Report): string {
+  const others = otherFindings(report);
+  if (others.length === 0) return '';
+  const items = others.map((f) => {
+    const head = `<strong>${esc(CAUSE_TITLES[f.cause] ?? f.cause)}</strong> <code>${esc(f.cause)}</code>, ${esc(percent(f.confidence))}, origin: ${esc(originText(f))}`;
+    const evidence = f.evidence.map((e) => `<li>Evidence: ${esc(e)}</li>`);
+    const remedies = f.remedies.map((r) => `<li>Remedy: ${esc(r)}</li>`);
+    return `<li>${head}<ul class="list">${[...evidence, ...remedies].join('')}</ul></li>`;
+  });
+  return `<section class="card"><h2>Other findings</h2><ul class="list">${items.join('')}</ul></section>`;
+}
+
+function notesCard(report: Report): string {
+  const notes = report.diagnosis.notes;
+  if (notes.length === 0) return '';
+  const items = notes.map((n) => `<li><strong>${esc(n.topic)}:</strong> ${esc(n.text)}</li>`).join('');
+  return `<section class="card"><h2>Notes</h2><ul class="list">${items}</ul></section>`;
+}
+
+function stepItem(step: StepReport, blamedHop: number | null): string {
+  return (
+    `<li class="card step" id="step-${esc(step.id)}"><div class="step-head">${badge(step.status)}` +
+    `<h3>${esc(step.title)}</h3><span class="dur">${esc(formatDuration(step.durationMs))}</span></div>` +
+    `<p class="summary">${esc(step.summary)}</p>${probeTable(step.probes)}${probeCharts(step.probes, blamedHop)}</li>`
+  );
+}
+
+function targetCard(report: Report): string {
+  const t = report.target;
+  const pairs: [string, string][] = [
+    ['Input', t.input],
+    ['Scheme', t.scheme],
+    ['Host', t.host],
+    ['Port', String(t.port)],
+    ['Addresses', t.addresses.length === 0 ? 'none resolved' : t.addresses.join(', ')],
+  ];
+  const errorText = report.options.errorText;
+  const error = errorText === null ? '' : `<h3 class="gap">Error text</h3><pre>${esc(errorText)}</pre>`;
+  return card('Target', keyValues(pairs) + error);
+}
+
+function environment(report: Report): string {
+  const e = report.environment;
+  return keyValues([
+    ['Platform', e.platform],
+    ['Node.js', e.nodeVersion],
+    ['Raw sockets', e.privileged ? 'allowed' : 'not allowed'],
+    ['Privileges', e.privilegeNote],
+  ]);
+}
+
+function run(report: Report): string {
+  const o = report.options;
+  const elapsed = runDurationMs(report);
+  return keyValues([
+    ['Tool', `${report.tool.name} ${report.tool.version}`],
+    ['Started', report.startedAt],
+    ['Finished', `${report.finishedAt}${elapsed === null ? '' : ` (${formatDuration(elapsed)})`}`],
+    ['Cancelled', report.cancelled ? 'yes' : 'no'],
+    ['Steps requested', o.steps.join(', ') || 'none'],
+    ['Log file', o.logFile ?? 'none'],
+    ['Idle test', o.idleMaxSeconds === null ? 'off' : `up to ${o.idleMaxSeconds} s`],
+    ['Concurrency', o.concurrency === 0 ? 'off' : String(o.concurrency)],
+    ['Timeout', `${o.timeoutSeconds} s`],
+  ]);
+}
+
+function rawJson(report: Report): string {
+  return (
+    '<section class="card raw"><details><summary>Raw report (JSON)</summary>' +
+    `<pre>${esc(JSON.stringify(report, null, 2))}</pre></details></section>`
+  );
+}
+
+/** Wraps already-escaped HTML in a titled card. */
+function card(title: string, html: string): string {
+  return `<section class="card"><h2>${esc(title)}</h2>${html}</section>`;
+}
+
+// Fixed UTC wording rather than the locale's: the reader and the machine may be in different zones.
+function readableTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$|Z$/, ' UTC');
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { sampleReport } from './report-fixture.js';
+import { codeBlock, md, renderMarkdown } from './report-markdown.js';
+
+/** Splits a GFM table row into cells the way GFM does: on pipes that are not backslash-escaped. */
+function cells(row: string): string[] {
+  return row
+    .replace(/^\|\s*/, '')
+    .replace(/\s*\|$/, '')
+    .split(/\s*(?<!\\)\|\s*/);
+}
+
+describe('renderMarkdown', () => {
+  const text = renderMarkdown(sampleReport());
+
+  it('starts with the target and gives the verdict in words with confidence and origin', () => {
+    expect(text.startsWith('# Reset Doctor report: https://api.example.com:8443/v1/orders\n')).toBe(true);
+    expect(text).toContain('**Verdict: A firewall or middlebox sends the reset** (`firewall-reset`)');
+    expect(text).toContain(
+      'Confidence: 86% · Origin: a device on the network path (hop 4) · Phase: TLS handshake',
+    );
+  });
+
+  it('orders the sections for a ticket: evidence and remedies before the details', () => {
+    const order = ['## Evidence', '## Remedies', '## Steps', '### TCP handshake', '## Environment', '## Run'];
+    const positions = order.map((h) => text.indexOf(h));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(text).toContain('- The reset arrives with TTL 61');
+    expect(text).toContain('- Ask the network team that runs 198.51.100.1 (hop 4)');
+  });
+
+  it('has one table row per step with status, duration and summary', () => {
+    const rows = text.split('\n').filter((l) => l.startsWith('| '));
+    expect(rows).toHaveLength(2 + 6);
+    expect(cells(rows[3]!)).toEqual([
+      'Network connectivity',
+      'WARN',
+      '5.4 s',
+      '203.0.113.10 answers ping (1 of 10 lost) and TCP connects; 7 hops, hop 3 silent',
+    ]);
+  });
+
+  it('lists probes with their skip reasons and failures', () => {
+    expect(text).toContain(
+      '  - Skipped because: No log file was given: pass --log \\<file\\> with the server log',
+    );
+    expect(text).toContain(
+      '  - Failure `operation_not_permitted`: The kernel refused to set the don’t-fragment flag on the probe socket (EPERM)',
+    );
+  });
+
+  it('escapes a pipe inside a table cell so the row keeps four cells', () => {
+    const report = sampleReport();
+    report.steps[0]!.summary = 'exit code 1 | grep says no';
+    const row = renderMarkdown(report)
+      .split('\n')
+      .find((l) => l.startsWith('| Identify the application'));
+    expect(row).toContain('exit code 1 \\| grep says no');
+    expect(cells(row!)).toHaveLength(4);
+  });
+
+  it('keeps the error text verbatim in a fence that its own backticks cannot close', () => {
+    expect(text).toContain(
+      '```text\nError: read ECONNRESET\n    at TLSWrap.onStreamRead (node:internal/stream_base_commons:218:20) {\n',
+    );
+    const report = sampleReport();
+    report.options.errorText = 'before\n```\n# not a heading\nafter';
+    expect(renderMarkdown(report)).toContain('````text\nbefore\n```\n# not a heading\nafter\n````');
+  });
+
+  it('escapes Markdown in the target input and in probe text', () => {
+    const report = sampleReport();
+    report.target.input = '<script>alert(1)</script> **bold** [x](javascript:y)';
+    report.steps[1]!.probes[0]!.summary = '# heading\nand _emphasis_';
+    const out = renderMarkdown(report);
+    expect(out).toContain(
+      '# Reset Doctor report: \\<script\\>alert(1)\\</script\\> \\*\\*bold\\*\\* \\[x\\](javascript:y)',
+    );
+    expect(out).toContain('\\# heading and \\_emphasis\\_');
+    expect(out).not.toContain('<script>');
+  });
+
+  it('says when the run was cancelled and when nothing backs the verdict', () => {
+    const report = sampleReport();
+    report.cancelled = true;
+    report.diagnosis = { verdict: 'healthy', findings: [], notes: [] };
+    const out = renderMarkdown(report);
+    expect(out).toContain('**Verdict: No fault found** (`healthy`)');
+    expect(out).toContain('_The run was cancelled: some steps did not finish._');
+    expect(out).toContain('## Evidence\n\n_No evidence recorded._');
+    expect(out).not.toContain('Confidence:');
+  });
+});
+
+describe('md', () => {
+  it('escapes inline Markdown characters and joins lines', () => {
+    expect(md('a*b_c`d[e]f<g>h|i~j&k\\l')).toBe('a\\*b\\_c\\`d\\[e\\]f\\<g\\>h\\|i\\~j\\&k\\\\l');
+    expect(md('one\r\ntwo\n\nthree')).toBe('one two three');
+  });
+
+  it('escapes block markers only where they would start a block', () => {
+    expect(md('- not a list')).toBe('\\- not a list');
+    expect(md('+ not a list')).toBe('\\+ not a list');
+    expect(md('1. not a list')).toBe('1\\. not a list');
+    expect(md('2) not a list')).toBe('2\\) not a list');
+    expect(md('203.0.113.10 and a-b')).toBe('203.0.113.10 and a-b');
+  });
+});
+
+describe('codeBlock', () => {
+  it('uses three backticks unless the text holds a longer run', () => {
+    expect(codeBlock('plain')).toBe('```text\nplain\n```');
+    expect(codeBlock('a ````` b')).toBe('``````text\na ````` b\n``````');
+  });
+});

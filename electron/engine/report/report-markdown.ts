@@ -1,0 +1,168 @@
+import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
+import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
+import {
+  PHASE_WORDS,
+  formatDuration,
+  originText,
+  otherFindings,
+  percent,
+  runDurationMs,
+  verdictFinding,
+} from './report-text.js';
+
+/**
+ * Report text for a ticket or chat. Every string from the report is escaped: targets, error text and
+ * probe summaries come from people and networks, and a stray `*`, `|` or `<` must not reshape the ticket.
+ */
+export function renderMarkdown(report: Report): string {
+  const blocks = [
+    `# Reset Doctor report: ${md(report.target.input)}`,
+    verdictBlock(report),
+    section('Evidence', bullets(verdictFinding(report)?.evidence ?? [], 'No evidence recorded.')),
+    section('Remedies', bullets(verdictFinding(report)?.remedies ?? [], 'No remedy recorded.')),
+    otherFindingsBlock(report),
+    notesBlock(report),
+    section('Steps', stepsTable(report.steps)),
+    ...report.steps.map(stepBlock),
+    section('Target', targetBlock(report)),
+    report.options.errorText === null ? null : section('Error text', codeBlock(report.options.errorText)),
+    section('Environment', environmentBlock(report)),
+    section('Run', runBlock(report)),
+  ];
+  return `${blocks.filter((b): b is string => b !== null).join('\n\n')}\n`;
+}
+
+function verdictBlock(report: Report): string {
+  const title = CAUSE_TITLES[report.diagnosis.verdict];
+  const finding = verdictFinding(report);
+  const lines = [`**Verdict: ${md(title)}** (\`${report.diagnosis.verdict}\`)`];
+  if (finding) {
+    const details = [`Confidence: ${percent(finding.confidence)}`, `Origin: ${md(originText(finding))}`];
+    if (finding.phase !== null) details.push(`Phase: ${PHASE_WORDS[finding.phase]}`);
+    if (finding.idleTimeoutSeconds !== undefined)
+      details.push(`Idle timeout: ${finding.idleTimeoutSeconds} s`);
+    lines.push('', details.join(' · '));
+  }
+  if (report.cancelled) lines.push('', '_The run was cancelled: some steps did not finish._');
+  return lines.join('\n');
+}
+
+function otherFindingsBlock(report: Report): string | null {
+  const others = otherFindings(report);
+  if (others.length === 0) return null;
+  return section('Other findings', others.map(findingBullet).join('\n'));
+}
+
+function findingBullet(finding: Finding): string {
+  const head = `- **${md(CAUSE_TITLES[finding.cause])}** (\`${finding.cause}\`), ${percent(finding.confidence)}, origin: ${md(originText(finding))}`;
+  const sub = [
+    ...finding.evidence.map((e) => `  - Evidence: ${md(e)}`),
+    ...finding.remedies.map((r) => `  - Remedy: ${md(r)}`),
+  ];
+  return [head, ...sub].join('\n');
+}
+
+function notesBlock(report: Report): string | null {
+  const notes = report.diagnosis.notes;
+  if (notes.length === 0) return null;
+  return section('Notes', notes.map((n) => `- **${md(n.topic)}**: ${md(n.text)}`).join('\n'));
+}
+
+function stepsTable(steps: StepReport[]): string {
+  if (steps.length === 0) return '_No steps ran._';
+  const rows = steps.map((s) =>
+    tableRow([md(s.title), statusWord(s.status), formatDuration(s.durationMs), md(s.summary)]),
+  );
+  return [tableRow(['Step', 'Status', 'Duration', 'Summary']), '| --- | --- | --- | --- |', ...rows].join(
+    '\n',
+  );
+}
+
+function stepBlock(step: StepReport): string {
+  const heading = `### ${md(step.title)}: ${statusWord(step.status)}`;
+  const body = step.probes.length === 0 ? '_No probes._' : step.probes.map(probeBullet).join('\n');
+  return `${heading}\n\n${md(step.summary)}\n\n${body}`;
+}
+
+function probeBullet(probe: ProbeReport): string {
+  const status = probe.assessment ? `${probe.status}, ${probe.assessment}` : probe.status;
+  const lines = [
+    `- **${md(probe.title)}** (${md(probe.id)}): ${status}, ${formatDuration(probe.durationMs)}. ${md(probe.summary)}`,
+  ];
+  if (probe.skipReason !== undefined) lines.push(`  - Skipped because: ${md(probe.skipReason)}`);
+  if (probe.failure) lines.push(`  - Failure \`${probe.failure.code}\`: ${md(probe.failure.message)}`);
+  return lines.join('\n');
+}
+
+function targetBlock(report: Report): string {
+  const t = report.target;
+  const addresses = t.addresses.length === 0 ? 'none resolved' : t.addresses.map(md).join(', ');
+  return bullets([
+    `Input: ${md(t.input)}`,
+    `Scheme: ${t.scheme}`,
+    `Host: ${md(t.host)}`,
+    `Port: ${t.port}`,
+    `Addresses: ${addresses}`,
+  ]);
+}
+
+function environmentBlock(report: Report): string {
+  const e = report.environment;
+  return bullets([
+    `Platform: ${md(e.platform)}`,
+    `Node.js: ${md(e.nodeVersion)}`,
+    `Raw-socket privileges: ${e.privileged ? 'yes' : 'no'} (${md(e.privilegeNote)})`,
+  ]);
+}
+
+function runBlock(report: Report): string {
+  const o = report.options;
+  const elapsed = runDurationMs(report);
+  return bullets([
+    `Tool: ${md(report.tool.name)} ${md(report.tool.version)}`,
+    `Started: ${md(report.startedAt)}`,
+    `Finished: ${md(report.finishedAt)}${elapsed === null ? '' : ` (${formatDuration(elapsed)})`}`,
+    `Cancelled: ${report.cancelled ? 'yes' : 'no'}`,
+    `Steps requested: ${o.steps.join(', ') || 'none'}`,
+    `Log file: ${o.logFile === null ? 'none' : md(o.logFile)}`,
+    `Idle test: ${o.idleMaxSeconds === null ? 'off' : `up to ${o.idleMaxSeconds} s`}`,
+    `Concurrency: ${o.concurrency === 0 ? 'off' : o.concurrency}`,
+    `Timeout: ${o.timeoutSeconds} s`,
+  ]);
+}
+
+function statusWord(status: string): string {
+  return status.toUpperCase();
+}
+
+function section(title: string, body: string): string {
+  return `## ${title}\n\n${body}`;
+}
+
+function bullets(items: string[], empty = ''): string {
+  return items.length === 0 ? `_${empty}_` : items.map((i) => `- ${i}`).join('\n');
+}
+
+// Callers pass cells already escaped; `md` turns pipes into `\|`, which GFM tables keep as text.
+function tableRow(cells: string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/**
+ * Escapes text for inline Markdown (CommonMark and GFM). Line breaks collapse to spaces so a cell or
+ * bullet stays one line; characters that start blocks only matter at the start, so only there.
+ */
+export function md(text: string): string {
+  const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  const inline = oneLine.replace(/[\\`*_[\]<>|~&$#!]/g, '\\$&');
+  return inline.replace(/^(\s*)([-+]|\d{1,9}(?=[.)](?:\s|$)))/, (_m, space: string, lead: string) =>
+    /\d/.test(lead) ? `${space}${lead}\\` : `${space}\\${lead}`,
+  );
+}
+
+/** A fenced block longer than any backtick run inside, so the text cannot close it early. */
+export function codeBlock(text: string): string {
+  const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}text\n${text.replace(/\r\n?/g, '\n')}\n${fence}`;
+}

@@ -1,0 +1,65 @@
+import type { Finding, Origin, Phase } from '../../shared/cause-info.js';
+import type { Report } from '../../shared/report-info.js';
+
+// Wording shared by the Markdown and HTML reports, so a ticket and the file attached to it say the same.
+
+export const ORIGIN_WORDS: Record<Origin, string> = {
+  local: 'this computer or its local network',
+  path: 'a device on the network path',
+  server: 'the server',
+  unknown: 'not determined',
+};
+
+export const PHASE_WORDS: Record<Phase, string> = {
+  dns: 'name resolution',
+  route: 'routing',
+  connect: 'TCP connect',
+  tls: 'TLS handshake',
+  request: 'sending the request',
+  response: 'waiting for the response',
+  transfer: 'data transfer',
+  idle: 'idle connection',
+};
+
+/** The finding that backs the verdict: the most confident one with the verdict's cause. */
+export function verdictFinding(report: Report): Finding | null {
+  const matching = report.diagnosis.findings.filter((f) => f.cause === report.diagnosis.verdict);
+  return matching.reduce<Finding | null>(
+    (best, f) => (best && best.confidence >= f.confidence ? best : f),
+    null,
+  );
+}
+
+/** Findings other than the one shown as the verdict, most confident first. */
+export function otherFindings(report: Report): Finding[] {
+  const main = verdictFinding(report);
+  return report.diagnosis.findings.filter((f) => f !== main).sort((a, b) => b.confidence - a.confidence);
+}
+
+export function percent(confidence: number): string {
+  return `${Math.round(confidence * 100)}%`;
+}
+
+export function originText(finding: Finding): string {
+  const words = ORIGIN_WORDS[finding.origin];
+  return finding.origin === 'path' && finding.hop !== undefined ? `${words} (hop ${finding.hop})` : words;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1) return ms === 0 ? '0 ms' : '< 1 ms';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+
+/** Wall-clock time of the run; null when the stamps do not parse, so callers can leave it out. */
+export function runDurationMs(report: Report): number | null {
+  const ms = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+  return Number.isFinite(ms) && ms >= 0 ? ms : null;
+}
+
+export function formatNumber(value: number, digits = 1): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(digits);
+}

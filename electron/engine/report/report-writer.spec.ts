@@ -1,0 +1,103 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sampleReport } from './report-fixture.js';
+import { formatFromPath, renderReport, writeReport } from './report-writer.js';
+
+describe('formatFromPath', () => {
+  it('knows the report extensions in any case', () => {
+    expect(formatFromPath('out/report.json')).toBe('json');
+    expect(formatFromPath('report.HTML')).toBe('html');
+    expect(formatFromPath('C:\\Users\\me\\report.htm')).toBe('html');
+    expect(formatFromPath('report.md')).toBe('md');
+    expect(formatFromPath('report.Markdown')).toBe('md');
+  });
+
+  it('returns null for anything else', () => {
+    expect(formatFromPath('report.txt')).toBeNull();
+    expect(formatFromPath('report')).toBeNull();
+    expect(formatFromPath('.json')).toBeNull();
+    expect(formatFromPath('report.json.bak')).toBeNull();
+  });
+});
+
+describe('renderReport', () => {
+  it('writes JSON with two-space indent and a trailing newline that parses back to the report', () => {
+    const text = renderReport(sampleReport(), 'json');
+    expect(text.startsWith('{\n  "schema": "reset-doctor/report@1",\n')).toBe(true);
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(JSON.parse(text)).toEqual(sampleReport());
+  });
+
+  it('hands html and md to their renderers', () => {
+    expect(renderReport(sampleReport(), 'html')).toMatch(/^<!doctype html>/);
+    expect(renderReport(sampleReport(), 'md')).toMatch(/^# Reset Doctor report: /);
+  });
+});
+
+describe('writeReport', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'reset-doctor-report-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['report.json', '{\n  "schema": "reset-doctor/report@1"'],
+    ['report.html', '<!doctype html>'],
+    ['report.htm', '<!doctype html>'],
+    ['report.md', '# Reset Doctor report: '],
+    ['report.markdown', '# Reset Doctor report: '],
+  ])('writes %s and leaves no temporary file', async (name, start) => {
+    const file = join(dir, name);
+    await writeReport(sampleReport(), file);
+    expect((await readFile(file, 'utf8')).startsWith(start)).toBe(true);
+    expect(await readdir(dir)).toEqual([name]);
+  });
+
+  it('replaces an existing file', async () => {
+    const file = join(dir, 'report.json');
+    await writeFile(file, 'old content');
+    await writeReport(sampleReport(), file);
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(sampleReport());
+  });
+
+  it('refuses an unknown extension without writing anything', async () => {
+    await expect(writeReport(sampleReport(), join(dir, 'report.txt'))).rejects.toThrow(
+      'Cannot tell the report format from "report.txt": use .json, .html or .md',
+    );
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('refuses an invalid report with a one-line message and keeps the old file', async () => {
+    const file = join(dir, 'report.json');
+    await writeFile(file, 'old content');
+    const report = sampleReport();
+    report.diagnosis.findings[0]!.confidence = 1.5;
+    const error = await writeReport(report, file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).toBe(
+      'The report is not valid, so it was not written: report/diagnosis/findings/0/confidence must be <= 1 (found 1.5)',
+    );
+    expect(message).not.toContain('\n');
+    expect(await readFile(file, 'utf8')).toBe('old content');
+    expect(await readdir(dir)).toEqual(['report.json']);
+  });
+
+  it('shortens a long list of problems to the first three', async () => {
+    const report = { ...sampleReport(), schema: 'x', cancelled: 'no', startedAt: 'now', finishedAt: 'later' };
+    const error = await writeReport(report as never, join(dir, 'r.md')).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/; .+; .+ \(and 1 more\)$/);
+  });
+
+  it('cleans up and rethrows when the directory does not exist', async () => {
+    await expect(writeReport(sampleReport(), join(dir, 'missing', 'report.json'))).rejects.toThrow(/ENOENT/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});

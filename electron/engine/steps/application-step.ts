@@ -1,0 +1,34 @@
+import { concurrencyProbe } from '../probes/concurrency-probe.js';
+import { idleProbe } from '../probes/idle-probe.js';
+import { NO_ADDRESS } from '../probes/probe-helpers.js';
+import { recoveryProbe } from '../probes/recovery-probe.js';
+import { requestProbe } from '../probes/request-probe.js';
+import { tcpConnectProbe } from '../probes/tcp-connect-probe.js';
+import type { StepDefinition } from '../runner/step-types.js';
+
+const PROBES = [requestProbe, recoveryProbe, concurrencyProbe, idleProbe];
+
+export const applicationStep: StepDefinition = {
+  id: 'application',
+  needs: ['connectivity'],
+  probes: PROBES,
+  timeoutMs: (o) => 10_000 + o.timeoutSeconds * 4_000 + (o.idleMaxSeconds ?? 0) * 2_500,
+  async run(step) {
+    const connect = step.results.get(tcpConnectProbe);
+    if (connect?.status !== 'complete') {
+      for (const probe of PROBES) step.skip(probe, connect?.skipReason ?? NO_ADDRESS);
+      return;
+    }
+    const first = connect.data?.attempts[0];
+    if (first && ['refused', 'timeout', 'unreachable', 'failed'].includes(first.outcome)) {
+      const reason = `TCP connect already failed (${first.outcome}): there is no connection to send a request on`;
+      for (const probe of PROBES) step.skip(probe, reason);
+      return;
+    }
+    // In this order: a crash caused by the request must be seen before other probes add connections.
+    await step.probe(requestProbe);
+    await step.probe(recoveryProbe);
+    await step.probe(concurrencyProbe);
+    await step.probe(idleProbe);
+  },
+};

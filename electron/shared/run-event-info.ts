@@ -1,0 +1,32 @@
+import type { ProbeReport, Report, StepReport } from './report-info.js';
+import type { StepId } from './step-info.js';
+
+/** The plan of a run, sent first so a UI can draw every step and probe as pending. */
+export interface RunPlan {
+  steps: { id: StepId; title: string; probes: { id: string; title: string }[] }[];
+}
+
+/**
+ * Live events of one run, keyed by run id. The CLI, the Electron IPC and the browser-mode WebSocket
+ * carry exactly these objects; they are plain JSON.
+ */
+export type RunEvent =
+  | { type: 'run-started'; runId: string; at: string; target: string; plan: RunPlan }
+  | { type: 'step-started'; runId: string; stepId: StepId; at: string }
+  | { type: 'probe-started'; runId: string; stepId: StepId; probeId: string; at: string }
+  | {
+      type: 'probe-progress';
+      runId: string;
+      stepId: StepId;
+      probeId: string;
+      message: string;
+      /** 0..1 when the probe knows how far it is. */
+      fraction: number | null;
+      /** Partial data (a hop that answered, a ping reply) for live pictures. */
+      partial: unknown;
+    }
+  | { type: 'probe-finished'; runId: string; stepId: StepId; probe: ProbeReport }
+  | { type: 'step-finished'; runId: string; step: StepReport }
+  | { type: 'run-finished'; runId: string; report: Report };
+
+export type RunEventType = RunEvent['type'];

@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import { runDiagnosis } from '../../electron/engine/run-diagnosis.js';
+import { NetError } from '../../electron/engine/net/engine-io.js';
+import type { RunEvent } from '../../electron/shared/run-event-info.js';
+import { validateReport } from '../../electron/engine/report/report-schema.js';
+import { fakeIo, options, rst, synAck, type Scenario } from './fake-io.js';
+
+async function replay(scenario: Scenario, over = {}) {
+  const { io, capture } = fakeIo(scenario);
+  const events: RunEvent[] = [];
+  const report = await runDiagnosis({
+    options: options(over),
+    emit: (e) => events.push(e),
+    signal: new AbortController().signal,
+    io,
+    capture,
+    privileges: { raw: capture !== null, note: 'test' },
+  });
+  const validation = validateReport(report);
+  expect(validation).toEqual({ valid: true });
+  return { report, events, top: report.diagnosis.findings[0]! };
+}
+
+describe('replayed scenarios reach the right verdict', () => {
+  it('healthy: everything answers', async () => {
+    const { report, top } = await replay({ packets: () => [] });
+    expect(report.diagnosis.verdict).toBe('healthy');
+    expect(top.evidence.join(' ')).toMatch(/Request: completed/);
+  });
+
+  it('dns-failure: the name does not resolve', async () => {
+    const { top, report } = await replay({
+      dnsFailure: new NetError({ code: 'dns_nxdomain', message: 'web.lab.test does not resolve' }),
+    });
+    expect(top).toMatchObject({ cause: 'dns-failure', origin: 'server', phase: 'dns' });
+    const connectivity = report.steps.find((s) => s.id === 'connectivity')!;
+    expect(connectivity.probes.find((p) => p.id === 'ping')).toMatchObject({ status: 'skipped' });
+  });
+
+  it('port-closed: the server host answers the SYN with RST', async () => {
+    const { top } = await replay({
+      echo: () => ({}),
+      converse: () => ({ outcome: 'refused', connectMs: null, phase: 'connect' }),
+      packets: (made) => made.map((c) => rst(c, 61)),
+    });
+    expect(top).toMatchObject({ cause: 'port-closed', origin: 'server' });
+  });
+
+  it('firewall-reset: a reset to the SYN from two hops nearer than the server', async () => {
+    const { top } = await replay({
+      converse: () => ({ outcome: 'refused', connectMs: null, phase: 'connect' }),
+      packets: (made) => made.map((c) => rst(c, 63)),
+    });
+    expect(top).toMatchObject({ cause: 'firewall-reset', origin: 'path', hop: 2, phase: 'connect' });
+  });
+
+  it('application-error: the server itself resets after the request, and still accepts', async () => {
+    const { top } = await replay({
+      converse: (r) =>
+        r.send ? { outcome: 'reset', phase: 'request', bytesReceived: 0, response: null } : {},
+      packets: (made) =>
+        made.flatMap((c) => (c.outcome === 'reset' ? [synAck(c, 61), rst(c, 61)] : [synAck(c, 61)])),
+    });
+    expect(top).toMatchObject({ cause: 'application-error', origin: 'server', phase: 'request' });
+  });
+
+  it('server-crash: the reset is followed by refusals', async () => {
+    let crashed = false;
+    const { top } = await replay({
+      converse: (r) => {
+        if (r.send) {
+          crashed = true;
+          return { outcome: 'reset', phase: 'request', response: null };
+        }
+        return crashed ? { outcome: 'refused', connectMs: null } : {};
+      },
+      packets: (made) =>
+        made.flatMap((c) => (c.outcome === 'complete' ? [synAck(c, 61)] : [synAck(c, 61), rst(c, 61)])),
+    });
+    expect(top).toMatchObject({ cause: 'server-crash', origin: 'server' });
+  });
+
+  it('connection-limit: beyond three concurrent connections the server refuses', async () => {
+    const { top } = await replay({
+      converse: (r, i) =>
+        r.readUntil === 'hold' && r.holdMs === 800 && i % 4 === 3
+          ? { outcome: 'refused', connectMs: null }
+          : {},
+      packets: (made) => made.filter((c) => c.outcome === 'refused').map((c) => rst(c, 61)),
+    });
+    expect(top).toMatchObject({ cause: 'connection-limit', origin: 'server' });
+  });
+
+  it('packet-loss: a third of the echoes vanish', async () => {
+    let n = 0;
+    const { top } = await replay({
+      echo: (r) =>
+        r.ttl === undefined && r.size === undefined && n++ % 3 === 0 ? { kind: 'timeout', from: null } : {},
+    });
+    expect(top).toMatchObject({ cause: 'packet-loss', origin: 'path' });
+  });
+
+  it('firewall-drop: the host answers ICMP but SYNs vanish', async () => {
+    const { top } = await replay({
+      converse: () => ({ outcome: 'timeout', connectMs: null, phase: 'connect' }),
+      packets: () => [],
+    });
+    expect(top).toMatchObject({ cause: 'firewall-drop', origin: 'path', phase: 'connect' });
+  });
+
+  it('mtu-blackhole: big DF echoes vanish silently', async () => {
+    const { top } = await replay({
+      echo: (r) => (r.size !== undefined && r.size > 1252 ? { kind: 'timeout', from: null } : {}),
+      converse: (r) =>
+        r.send ? { outcome: 'timeout', phase: 'request', bytesReceived: 0, response: null } : {},
+    });
+    expect(top).toMatchObject({ cause: 'mtu-blackhole', origin: 'path' });
+  });
+
+  it('host-unreachable: a router answers unreachable', async () => {
+    const { top } = await replay({
+      echo: (r) => (r.ttl === undefined || r.ttl >= 2 ? { kind: 'unreachable', from: '198.18.2.1' } : {}),
+      converse: () => ({
+        outcome: 'unreachable',
+        connectMs: null,
+        failure: { code: 'host_unreachable', message: 'host unreachable' },
+      }),
+    });
+    expect(top).toMatchObject({ cause: 'host-unreachable', origin: 'path', hop: 2 });
+  });
+});
+
+describe('runner', () => {
+  it('emits the plan first, then each probe before its step ends, and ends with the report', async () => {
+    const { events } = await replay({});
+    expect(events[0]?.type).toBe('run-started');
+    expect(events.at(-1)?.type).toBe('run-finished');
+    const ids = new Set(events.map((e) => e.runId));
+    expect(ids.size).toBe(1);
+    const stepEnd = events.findIndex((e) => e.type === 'step-finished' && e.step.id === 'connectivity');
+    const pingEnd = events.findIndex((e) => e.type === 'probe-finished' && e.probe.id === 'ping');
+    expect(pingEnd).toBeGreaterThan(-1);
+    expect(pingEnd).toBeLessThan(stepEnd);
+  });
+
+  it('skips steps that were not selected, with the reason', async () => {
+    const { report } = await replay({}, { steps: ['identify', 'connectivity'] });
+    const app = report.steps.find((s) => s.id === 'application')!;
+    expect(app.status).toBe('skipped');
+    expect(app.probes[0]?.skipReason).toBe('not selected (--steps)');
+  });
+
+  it('cancelling keeps what was measured and marks the rest', async () => {
+    const { io } = fakeIo({});
+    const controller = new AbortController();
+    const slow = {
+      ...io,
+      tcp: {
+        converse: (_r: unknown, signal: AbortSignal) =>
+          new Promise<never>((_, reject) =>
+            signal.addEventListener('abort', () =>
+              reject(new NetError({ code: 'cancelled', message: 'cancelled' })),
+            ),
+          ),
+      },
+    };
+    setTimeout(() => controller.abort(), 1500);
+    const report = await runDiagnosis({
+      options: options(),
+      emit: () => {},
+      signal: controller.signal,
+      io: slow as never,
+      capture: null,
+      privileges: { raw: false, note: '' },
+    });
+    expect(report.cancelled).toBe(true);
+    const connectivity = report.steps.find((s) => s.id === 'connectivity')!;
+    expect(connectivity.probes.find((p) => p.id === 'dns')?.status).toBe('complete');
+    expect(connectivity.probes.find((p) => p.id === 'tcp-connect')).toMatchObject({
+      status: 'failed',
+      failure: { code: 'cancelled' },
+    });
+  });
+});
