@@ -79,6 +79,8 @@ function resetBeforeRequest(f: DiagnosisFacts): Candidate[] {
 function resetOfRequest(f: DiagnosisFacts): Candidate[] {
   const c = f.request?.conversation;
   if (!c) return [];
+  // A server that already reset the bare connection explains the request's reset too.
+  if (f.tcp?.attempts[0]?.outcome === 'reset') return [];
   if (c.outcome !== 'reset' && c.outcome !== 'closed') return httpError(c);
   const rst = dominantOrigin(resetsOf(f, 'request'));
   const phase = c.phase as Phase;
@@ -90,11 +92,13 @@ function resetOfRequest(f: DiagnosisFacts): Candidate[] {
   const recovery = f.recovery;
   const crashLines = (f.logs?.counts.crash ?? 0) > 0;
   if (recovery?.stoppedAccepting) {
-    const first = recovery.attempts[0]!;
+    const down =
+      recovery.attempts.find((a) => a.outcome !== 'complete' && a.outcome !== 'reset') ??
+      recovery.attempts[0]!;
     evidence.push(
       recovery.recoveredAfterMs !== null
-        ? `Recovery: new connections were ${first.outcome} right after the reset and accepted again after ${recovery.recoveredAfterMs} ms: the server went away and came back.`
-        : `Recovery: new connections were still ${first.outcome} ${recovery.attempts.at(-1)!.afterMs} ms after the reset: the server stopped accepting.`,
+        ? `Recovery: new connections were ${down.outcome} from ${down.afterMs} ms after the reset and accepted again after ${recovery.recoveredAfterMs} ms: the server went away and came back.`
+        : `Recovery: new connections were still ${recovery.attempts.at(-1)!.outcome} ${recovery.attempts.at(-1)!.afterMs} ms after the reset: the server stopped accepting.`,
     );
     if (crashLines) evidence.push(`Server log: ${f.logs!.counts.crash} crash/restart lines.`);
     return [candidate('server-crash', 'server', phase, crashLines ? 0.92 : 0.85, evidence)];

@@ -1,5 +1,6 @@
 import netPing, { type QueuedRequest, type Session } from 'net-ping';
 import { randomInt } from 'node:crypto';
+import { fixIpv6Session } from './net-ping-ipv6-fix.js';
 import { NetError, type EchoRequest, type EchoResult, type IcmpIo } from './engine-io.js';
 
 // Linux values (netinet/in.h): net-ping leaves the DF bit to the kernel default, path MTU probing needs it set.
@@ -29,6 +30,7 @@ export function createNetPingIo(): IcmpIo {
       });
       // Errors arrive per request; without a listener an 'error' event would crash the process.
       found.on('error', () => undefined);
+      if (request.family === 6) fixIpv6Session(found);
       if (request.dontFragment && request.family === 4) {
         found.getSocket().setOption(SOL_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO);
       }

@@ -2,9 +2,13 @@ import type { ResolvedAddress } from '../net/engine-io.js';
 import type { ProbeContext } from '../runner/probe-types.js';
 import { dnsProbe } from './dns-probe.js';
 
-/** The address the network probes talk to: the first the resolver gave, as applications would. */
+/**
+ * The address the network probes talk to. IPv4 first when the name has both: the captured TTL, which
+ * says who sent a reset, is only readable for IPv4 here (IPv6 raw sockets hide the hop limit).
+ */
 export function targetAddress(ctx: Pick<ProbeContext, 'results'>): ResolvedAddress | null {
-  return ctx.results.data(dnsProbe)?.addresses[0] ?? null;
+  const addresses = ctx.results.data(dnsProbe)?.addresses ?? [];
+  return addresses.find((a) => a.family === 4) ?? addresses[0] ?? null;
 }
 
 export const NO_ADDRESS = 'the target has no address to probe (DNS gave none)';

@@ -1,6 +1,7 @@
 import type { ConversationOutcome } from '../net/conversation-types.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
 import { requestProbe } from './request-probe.js';
+import { tcpConnectProbe } from './tcp-connect-probe.js';
 import { conversationBase } from './conversation-helpers.js';
 import { NO_ADDRESS, sleep, targetAddress } from './probe-helpers.js';
 
@@ -22,6 +23,10 @@ export interface RecoveryData {
 
 const WINDOW_MS = 2500;
 const EVERY_MS = 250;
+// A dying process can still complete handshakes for a few milliseconds and then reset them: hold each
+// new connection a moment so that is not taken for a server that is fine.
+const HOLD_MS = 150;
+const DOWN: ConversationOutcome[] = ['refused', 'timeout', 'unreachable'];
 
 /**
  * After a reset of an established connection: does the server still accept new ones? A crash or
@@ -35,6 +40,12 @@ export const recoveryProbe: ProbeDefinition<RecoveryData> = {
     if (!request || !['reset', 'closed'].includes(request.outcome)) {
       return { status: 'skipped', reason: 'the request was not reset: nothing to follow up' };
     }
+    if (ctx.results.data(tcpConnectProbe)?.attempts[0]?.outcome === 'reset') {
+      return {
+        status: 'skipped',
+        reason: 'the server resets even a bare connection: there is no crash to tell apart',
+      };
+    }
     const address = targetAddress(ctx);
     if (!address) return { status: 'skipped', reason: NO_ADDRESS };
     const base = { ...conversationBase(ctx, address), connectTimeoutMs: EVERY_MS * 2 };
@@ -42,23 +53,28 @@ export const recoveryProbe: ProbeDefinition<RecoveryData> = {
     const attempts: RecoveryAttempt[] = [];
     let recoveredAfterMs: number | null = null;
     while (ctx.env.now() - request.endedAt < WINDOW_MS && !ctx.signal.aborted) {
-      const c = await ctx.env.io.tcp.converse({ ...base, readUntil: 'none' }, ctx.signal);
+      const c = await ctx.env.io.tcp.converse({ ...base, readUntil: 'hold', holdMs: HOLD_MS }, ctx.signal);
       const afterMs = Math.round(c.startedAt - request.endedAt);
       attempts.push({ afterMs, outcome: c.outcome, connectMs: c.connectMs, localPort: c.localPort });
       ctx.progress(`+${afterMs} ms: ${c.outcome}`, Math.min(1, afterMs / WINDOW_MS), attempts.at(-1));
       if (c.outcome === 'complete') {
-        if (attempts.length > 1) recoveredAfterMs = afterMs;
+        if (attempts.some((a) => DOWN.includes(a.outcome))) recoveredAfterMs = afterMs;
         break;
       }
       await sleep(EVERY_MS, ctx.signal);
     }
-    const stoppedAccepting = attempts[0] !== undefined && attempts[0].outcome !== 'complete';
+    // Refusals or silence mean nothing listens any more; resets alone could be a server that resets everything.
+    const stoppedAccepting = attempts.some((a) => DOWN.includes(a.outcome));
     const data: RecoveryData = { attempts, stoppedAccepting, recoveredAfterMs };
     const summary = !stoppedAccepting
       ? 'The server accepted a new connection right after the reset'
       : recoveredAfterMs !== null
-        ? `New connections failed (${attempts[0]!.outcome}) for ${recoveredAfterMs} ms after the reset, then were accepted again`
-        : `New connections kept failing (${attempts[0]!.outcome}) for ${WINDOW_MS / 1000} s after the reset`;
+        ? `New connections failed (${firstDown(attempts)}) for ${recoveredAfterMs} ms after the reset, then were accepted again`
+        : `New connections kept failing (${firstDown(attempts)}) for ${WINDOW_MS / 1000} s after the reset`;
     return { status: 'complete', summary, assessment: stoppedAccepting ? 'fail' : 'ok', data };
   },
 };
+
+function firstDown(attempts: RecoveryAttempt[]): string {
+  return attempts.find((a) => DOWN.includes(a.outcome))?.outcome ?? 'failed';
+}

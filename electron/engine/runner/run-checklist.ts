@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { FailureInfo } from '../../shared/failure-info.js';
 import type { ProbeReport, StepReport } from '../../shared/report-info.js';
 import type { RunEvent, RunPlan } from '../../shared/run-event-info.js';
@@ -100,6 +101,8 @@ async function runStep(step: StepDefinition, deps: StepRunDeps): Promise<StepRep
   } else {
     const timeoutMs = step.timeoutMs(env.options);
     const signal = AbortSignal.any([deps.signal, AbortSignal.timeout(timeoutMs)]);
+    // Every outstanding echo or connection listens for the abort; dozens at once are normal here.
+    setMaxListeners(0, signal);
     const abortFailure = (): FailureInfo =>
       deps.signal.aborted
         ? { code: 'cancelled', message: 'cancelled' }
