@@ -179,10 +179,10 @@ export const LAB_SCENARIOS: LabScenario[] = [
     id: 'packet-loss',
     cause: 'packet-loss',
     origin: 'path',
-    what: 'router 2 drops a quarter of what it forwards',
+    what: 'router 2 drops a quarter of the ICMP and TCP it forwards (DNS is spared, to keep the test about the path)',
     async setup(lab) {
       await web(lab);
-      await routerRule(lab, 2, 'numgen random mod 100 < 25 drop');
+      await routerRule(lab, 2, 'meta l4proto { tcp, icmp } numgen random mod 100 < 25 drop');
       return { target: WEB };
     },
   },

@@ -83,7 +83,7 @@ describe('replayed scenarios reach the right verdict', () => {
   it('connection-limit: beyond three concurrent connections the server refuses', async () => {
     const { top } = await replay({
       converse: (r, i) =>
-        r.readUntil === 'hold' && r.holdMs === 800 && i % 4 === 3
+        r.readUntil === 'hold' && r.holdMs === 500 && i % 4 === 3
           ? { outcome: 'refused', connectMs: null }
           : {},
       packets: (made) => made.filter((c) => c.outcome === 'refused').map((c) => rst(c, 61)),

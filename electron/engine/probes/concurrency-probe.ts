@@ -15,7 +15,7 @@ export interface ConcurrencyData {
   limit: number | null;
 }
 
-const HOLD_MS = 800;
+const HOLD_MS = 500;
 
 /** Opens N connections at once and holds them: a limit shows as refusals or resets past some count. */
 export const concurrencyProbe: ProbeDefinition<ConcurrencyData> = {
@@ -52,7 +52,8 @@ export const concurrencyProbe: ProbeDefinition<ConcurrencyData> = {
       refused: count('refused'),
       reset: count('reset') + count('closed'),
       timedOut: count('timeout'),
-      limit: established < n && established > 0 ? established : null,
+      // Timeouts are what loss looks like; a limit shows as refusals or resets.
+      limit: established > 0 && count('refused') + count('reset') + count('closed') > 0 ? established : null,
     };
     const failed = n - established;
     const summary =

@@ -1,7 +1,7 @@
 import type { Conversation } from '../net/conversation-types.js';
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
 import { conversationBase, exchangeFor } from './conversation-helpers.js';
-import { NO_ADDRESS, targetAddress } from './probe-helpers.js';
+import { anySignal, NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
 
 export interface IdleTrial {
@@ -97,7 +97,7 @@ async function runRound(ctx: ProbeContext, gaps: number[]): Promise<IdleTrial[]>
           ...exchangeFor(ctx.env.target, true),
           idleBeforeSendMs: gapSeconds * 1000,
         },
-        AbortSignal.any([ctx.signal, stops[i]!.signal]),
+        anySignal(ctx.signal, stops[i]!.signal),
       );
       const trial = classify(gapSeconds, conversation);
       if (trial.result === 'closed-by-peer' || trial.result === 'reset-on-send') {

@@ -27,7 +27,7 @@ export interface PingData {
 
 const COUNT = 20;
 // Close enough together to finish within a second, far enough apart not to be a flood.
-const INTERVAL_MS = 50;
+const INTERVAL_MS = 25;
 
 export const pingProbe: ProbeDefinition<PingData> = {
   id: 'ping',

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { ResolvedAddress } from '../net/engine-io.js';
 import type { ProbeContext } from '../runner/probe-types.js';
 import { dnsProbe } from './dns-probe.js';
@@ -53,4 +54,11 @@ export function answerTimeoutMs(ctx: Pick<ProbeContext, 'env'>, capMs: number): 
 
 export function ms(value: number): string {
   return value < 10 ? `${value.toFixed(3)} ms` : `${value.toFixed(1)} ms`;
+}
+
+/** One signal for several reasons to stop; as with the step's signal, many waits may listen to it. */
+export function anySignal(...signals: AbortSignal[]): AbortSignal {
+  const signal = AbortSignal.any(signals);
+  setMaxListeners(0, signal);
+  return signal;
 }

@@ -27,6 +27,8 @@ const EVERY_MS = 250;
 // new connection a moment so that is not taken for a server that is fine.
 const HOLD_MS = 150;
 const DOWN: ConversationOutcome[] = ['refused', 'timeout', 'unreachable'];
+// Refused for this long is "stopped accepting for a while": no need to wait out the whole window.
+const DOWN_LONG_ENOUGH_MS = 750;
 
 /**
  * After a reset of an established connection: does the server still accept new ones? A crash or
@@ -61,6 +63,8 @@ export const recoveryProbe: ProbeDefinition<RecoveryData> = {
         if (attempts.some((a) => DOWN.includes(a.outcome))) recoveredAfterMs = afterMs;
         break;
       }
+      const down = attempts.filter((a) => DOWN.includes(a.outcome));
+      if (down.length >= 2 && down.at(-1)!.afterMs - down[0]!.afterMs >= DOWN_LONG_ENOUGH_MS) break;
       await sleep(EVERY_MS, ctx.signal);
     }
     // Refusals or silence mean nothing listens any more; resets alone could be a server that resets everything.
@@ -70,7 +74,7 @@ export const recoveryProbe: ProbeDefinition<RecoveryData> = {
       ? 'The server accepted a new connection right after the reset'
       : recoveredAfterMs !== null
         ? `New connections failed (${firstDown(attempts)}) for ${recoveredAfterMs} ms after the reset, then were accepted again`
-        : `New connections kept failing (${firstDown(attempts)}) for ${WINDOW_MS / 1000} s after the reset`;
+        : `New connections kept failing (${firstDown(attempts)}) until ${attempts.at(-1)!.afterMs} ms after the reset`;
     return { status: 'complete', summary, assessment: stoppedAccepting ? 'fail' : 'ok', data };
   },
 };

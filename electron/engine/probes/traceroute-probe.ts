@@ -1,6 +1,6 @@
 import type { EchoResult } from '../net/engine-io.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import { answerTimeoutMs, NO_ADDRESS, rttStats, sleep, targetAddress } from './probe-helpers.js';
+import { answerTimeoutMs, anySignal, NO_ADDRESS, rttStats, sleep, targetAddress } from './probe-helpers.js';
 import { noIcmpReason } from './ping-probe.js';
 
 export interface Hop {
@@ -25,6 +25,46 @@ export interface TracerouteData {
 
 const MAX_HOPS = 30;
 const QUERIES = 3;
+const QUERY_SPACING_MS = 20;
+// As traceroute(8)'s NEAR factor: once the destination answered, a silent hop gets this many times the
+// slowest round trip seen (never less than the floor) before it is called silent.
+const NEAR_FACTOR = 10;
+const NEAR_FLOOR_MS = 50;
+
+/** Ends the wait for silent hops early once the destination has answered, instead of a full timeout. */
+class EarlyFinish {
+  private readonly controller = new AbortController();
+  private reachedEnd = false;
+  private sent = false;
+  private slowestMs = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  answered(result: EchoResult) {
+    if (result.kind === 'timeout' || result.kind === 'error') return;
+    this.slowestMs = Math.max(this.slowestMs, result.rttMs);
+    if (result.kind === 'reply' || result.kind === 'unreachable') this.reachedEnd = true;
+    this.arm();
+  }
+
+  allSent() {
+    this.sent = true;
+    this.arm();
+  }
+
+  private arm() {
+    if (!this.sent || !this.reachedEnd) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => this.controller.abort(),
+      Math.max(NEAR_FLOOR_MS, this.slowestMs * NEAR_FACTOR),
+    );
+    this.timer.unref();
+  }
+}
 
 /**
  * Every TTL is probed at once: a silent hop costs one timeout for the whole trace, not one per hop as
@@ -41,12 +81,18 @@ export const tracerouteProbe: ProbeDefinition<TracerouteData> = {
     const timeoutMs = answerTimeoutMs(ctx, 1000);
     // One query per TTL with the system tool: each is a process.
     const queries = icmp.method === 'system-ping' ? 1 : QUERIES;
+    const early = new EarlyFinish();
+    const signal = anySignal(ctx.signal, early.signal);
     const pending: Promise<{ ttl: number; query: number; result: EchoResult }>[] = [];
     for (let query = 0; query < queries; query++) {
       for (let ttl = 1; ttl <= MAX_HOPS; ttl++) {
-        const p = icmp.echo({ address: target.address, family: target.family, ttl, timeoutMs }, ctx.signal);
+        const p = icmp.echo({ address: target.address, family: target.family, ttl, timeoutMs }, signal).catch(
+          // Stopped early: the hop did not answer in the time its neighbours' answers allow.
+          (): EchoResult => ({ kind: 'timeout', from: null, rttMs: timeoutMs }),
+        );
         pending.push(
           p.then((result) => {
+            early.answered(result);
             if (result.kind !== 'timeout')
               ctx.progress(`hop ${ttl}: ${result.from ?? '*'}`, null, {
                 ttl,
@@ -57,8 +103,9 @@ export const tracerouteProbe: ProbeDefinition<TracerouteData> = {
           }),
         );
       }
-      if (query < queries - 1) await sleep(20, ctx.signal);
+      if (query < queries - 1) await sleep(QUERY_SPACING_MS, ctx.signal);
     }
+    early.allSent();
     const answers = await Promise.all(pending);
     if (ctx.signal.aborted) return { status: 'failed', failure: { code: 'cancelled', message: 'cancelled' } };
     const data = buildTrace(target.address, icmp.method, answers);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type { FailureInfo } from '../../shared/failure-info.js';
 import type { ProbeReport, StepReport } from '../../shared/report-info.js';
 import type { RunEvent, RunPlan } from '../../shared/run-event-info.js';
 import { STEP_TITLES, type StepId } from '../../shared/step-info.js';
+import { anySignal } from '../probes/probe-helpers.js';
 import type { AnyProbe, ProbeDefinition, RunResults } from './probe-types.js';
 import { round, runProbe, skippedReport } from './probe-runner.js';
 import type { RunEnvironment } from './run-environment.js';
@@ -100,9 +100,7 @@ async function runStep(step: StepDefinition, deps: StepRunDeps): Promise<StepRep
     for (const probe of step.probes) record(skippedReport(probe, reason));
   } else {
     const timeoutMs = step.timeoutMs(env.options);
-    const signal = AbortSignal.any([deps.signal, AbortSignal.timeout(timeoutMs)]);
-    // Every outstanding echo or connection listens for the abort; dozens at once are normal here.
-    setMaxListeners(0, signal);
+    const signal = anySignal(deps.signal, AbortSignal.timeout(timeoutMs));
     const abortFailure = (): FailureInfo =>
       deps.signal.aborted
         ? { code: 'cancelled', message: 'cancelled' }

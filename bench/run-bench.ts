@@ -1,0 +1,139 @@
+/**
+ * Speed figures in the lab: time to a verdict per fault scenario, and the traceroute beside the
+ * reference tools on a path with a silent hop. Prints tables; asserts nothing (the lab specs do).
+ *   npm run bench            (3 runs per scenario)
+ *   npm run bench -- --runs 5
+ */
+import { resolve } from 'node:path';
+import { diagnoseJson } from '../test/lab/lab-cli.js';
+import { LAB_SCENARIOS } from '../test/lab/lab-scenarios.js';
+import { createLab, labUnavailableReason, REPO_ROOT, type Lab } from '../test/lab/lab-topology.js';
+
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+const GOAL_S = 3;
+
+const unavailable = labUnavailableReason();
+if (unavailable) {
+  process.stderr.write(`bench: ${unavailable}\n`);
+  process.exit(2);
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+async function verdictTimes(): Promise<void> {
+  const rows: string[][] = [];
+  const medians: number[] = [];
+  for (const scenario of LAB_SCENARIOS) {
+    const times: number[] = [];
+    const verdicts = new Set<string>();
+    // A fresh lab per run: a crashed server or a full conntrack table must not leak into the next run.
+    for (let i = 0; i < RUNS; i++) {
+      const lab = await createLab();
+      try {
+        const { target, args = [] } = await scenario.setup(lab);
+        const { run, report } = await diagnoseJson(lab, target, args);
+        times.push(run.ms / 1000);
+        verdicts.add(`${report.diagnosis.verdict}/${report.diagnosis.findings[0]!.origin}`);
+      } finally {
+        await lab.destroy();
+      }
+    }
+    {
+      const m = median(times);
+      if (!scenario.slow) medians.push(m);
+      const right = verdicts.size === 1 && verdicts.has(`${scenario.cause}/${scenario.origin}`);
+      rows.push([
+        scenario.id,
+        [...verdicts].join(','),
+        right ? 'yes' : 'NO',
+        m.toFixed(2),
+        Math.min(...times).toFixed(2),
+        Math.max(...times).toFixed(2),
+        scenario.slow ? 'idle wait' : m < GOAL_S ? 'under 3 s' : 'OVER',
+      ]);
+    }
+  }
+  process.stdout.write(
+    `\nTime to verdict: the CLI in the lab's client namespace, ${RUNS} runs each, seconds\n\n`,
+  );
+  process.stdout.write(
+    `${table(['scenario', 'verdict/origin', 'right', 'median', 'min', 'max', 'goal'], rows)}\n`,
+  );
+  const overall = median(medians);
+  process.stdout.write(
+    `\nMedian over the ${medians.length} scenarios without an idle wait: ${overall.toFixed(2)} s (goal: under ${GOAL_S} s) ${overall < GOAL_S ? 'MET' : 'NOT MET'}\n`,
+  );
+}
+
+async function timeIn(lab: Lab, file: string, args: string[]): Promise<{ ms: number; out: string }> {
+  const started = performance.now();
+  const r = await lab.exec(lab.names.client, file, args, { timeoutMs: 120_000 });
+  return { ms: performance.now() - started, out: r.stdout };
+}
+
+async function tracerouteTimes(): Promise<void> {
+  const lab = await createLab();
+  try {
+    await lab.silenceHop(2);
+    const server = lab.addresses.server4;
+    const tools: [string, string, string[]][] = [
+      [
+        'reset-doctor traceroute probe',
+        process.execPath,
+        ['--import', 'tsx', resolve(REPO_ROOT, 'bench/trace-once.ts'), server],
+      ],
+      ['traceroute -n', 'traceroute', ['-n', server]],
+      ['tracepath -n', 'tracepath', ['-n', server]],
+      ['mtr -n -r -c 1', 'mtr', ['-n', '-r', '-c', '1', server]],
+    ];
+    const rows: string[][] = [];
+    for (const [name, file, args] of tools) {
+      const times: number[] = [];
+      let hops = '';
+      for (let i = 0; i < RUNS; i++) {
+        const { ms, out } = await timeIn(lab, file, args);
+        times.push(ms / 1000);
+        hops = name.startsWith('reset-doctor')
+          ? (JSON.parse(out) as { hops: string[] }).hops.join(' ')
+          : summarizeHops(out);
+      }
+      rows.push([
+        name,
+        median(times).toFixed(2),
+        Math.min(...times).toFixed(2),
+        Math.max(...times).toFixed(2),
+        hops,
+      ]);
+    }
+    process.stdout.write(
+      `\nTraceroute to ${server} through 3 routers, hop 2 silent, ${RUNS} runs each, seconds\n\n`,
+    );
+    process.stdout.write(`${table(['tool', 'median', 'min', 'max', 'hops seen'], rows)}\n`);
+  } finally {
+    await lab.destroy();
+  }
+}
+
+function summarizeHops(out: string): string {
+  const hops = out
+    .split('\n')
+    .map((l) => /^\s*(\d+)[?:.]?[|-]*\s+(\S+)/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null && !/LOCALHOST|Start|HOST/.test(m[0]))
+    .map((m) => (/^\d+\.\d+\.\d+\.\d+$/.test(m[2]!) ? m[2]! : '*'));
+  return hops.join(' ');
+}
+
+await verdictTimes();
+await tracerouteTimes();

@@ -1,0 +1,97 @@
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { validateReport } from '../../electron/engine/report/report-schema.js';
+import type { Report } from '../../electron/shared/report-info.js';
+
+const CLI = resolve(import.meta.dirname, '../../dist/electron/cli/reset-doctor.js');
+
+function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      done({ code: error ? ((error as { code?: number }).code ?? 3) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('reset-doctor CLI', () => {
+  it('prints help and version', async () => {
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: reset-doctor diagnose <target>/);
+    const version = await cli(['--version']);
+    expect(version.stdout.trim()).toMatch(/^reset-doctor \d+\.\d+\.\d+$/);
+  });
+
+  it.each([
+    [['diagnose'], /give a target/],
+    [['diagnose', 'host name'], /contains spaces/],
+    [['diagnose', 'ftp://files.lab.test'], /not supported/],
+    [['diagnose', 'web.lab.test:99999'], /out of range/],
+    [['diagnose', 'web.lab.test', '--bogus'], /Unknown option '--bogus'/],
+    [['diagnose', 'web.lab.test', '--concurrency', '1000'], /--concurrency 1000: must be between 0 and 64/],
+    [['diagnose', 'web.lab.test', '--timeout', 'abc'], /--timeout abc: not a number/],
+    [['diagnose', 'web.lab.test', '--idle-max=-1'], /--idle-max -1: must be between/],
+    [['diagnose', 'web.lab.test', '--idle-max', '0'], /--idle-max 0: must be between 1 and 3600/],
+    [['diagnose', 'web.lab.test', '--steps', 'identify,dns'], /unknown step dns/],
+    [['diagnose', 'web.lab.test', '--report', 'out.pdf'], /must end in .json, .html or .md/],
+    [
+      ['diagnose', 'web.lab.test', '--log', '/nonexistent/access.log'],
+      /--log \/nonexistent\/access.log: no such file/,
+    ],
+    [['diagnose', 'web.lab.test', '--log', '/'], /not a regular file/],
+    [['diagnose', 'a.lab.test', 'b.lab.test'], /one target at a time/],
+    [['frobnicate'], /unknown command "frobnicate"/],
+  ])('refuses %j with exit 2 and one line', async (args, message) => {
+    const run = await cli(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^reset-doctor: /);
+  });
+
+  it('diagnoses a closed loopback port as JSON that matches the schema, and nothing else on stdout', async () => {
+    const port = await freePort();
+    const run = await cli([
+      'diagnose',
+      `127.0.0.1:${port}`,
+      '--json',
+      '--timeout',
+      '1',
+      '--steps',
+      'identify,connectivity,firewall,handshake',
+    ]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(validateReport(report)).toEqual({ valid: true });
+    expect(report.diagnosis.verdict).toBe('port-closed');
+    expect(report.steps.find((s) => s.id === 'application')?.status).toBe('skipped');
+  });
+
+  it('finds the target in the error text when none is given', async () => {
+    const port = await freePort();
+    const run = await cli([
+      'diagnose',
+      '--error',
+      `connect to 127.0.0.1:${port} failed: read ECONNRESET`,
+      '--json',
+      '--steps',
+      'identify',
+    ]);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.target).toMatchObject({ host: '127.0.0.1', port });
+    const errorText = report.steps[0]!.probes.find((p) => p.id === 'error-text')!;
+    expect(errorText.data).toMatchObject({ client: 'Node.js', isReset: true, phase: 'response' });
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
