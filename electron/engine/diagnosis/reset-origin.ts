@@ -93,6 +93,16 @@ export function judgeResets(
   return verdicts.sort((a, b) => a.at - b.at);
 }
 
+function routers(n: number): string {
+  return `${n} router${n === 1 ? '' : 's'} away`;
+}
+
+const SOURCE_WORDS: Record<ServerReference['source'], string> = {
+  'syn-ack': 'SYN-ACK',
+  'echo-reply': 'echo replies',
+  traceroute: 'distance from traceroute',
+};
+
 function judge(
   label: string,
   c: Conversation,
@@ -121,13 +131,13 @@ function judge(
     };
   }
   const hops = hopsAway(p.ttl);
-  const refText = `the server's ${ref.source === 'traceroute' ? 'distance from traceroute' : ref.source} (${ref.ttl !== null ? `TTL ${ref.ttl}, ` : ''}${ref.hopsAway} routers away)`;
+  const refText = `the server's ${SOURCE_WORDS[ref.source]} (${ref.ttl !== null ? `TTL ${ref.ttl}, ` : ''}${routers(ref.hopsAway)})`;
   if (hops === ref.hopsAway) {
     return {
       ...base,
       origin: 'server',
       hop: null,
-      reason: `TTL ${p.ttl} (${hops} routers away) matches ${refText}`,
+      reason: `TTL ${p.ttl} (${routers(hops)}) matches ${refText}`,
     };
   }
   if (hops < ref.hopsAway) {
@@ -135,7 +145,7 @@ function judge(
       ...base,
       origin: 'path',
       hop: hops + 1,
-      reason: `TTL ${p.ttl} says it came from ${hops} routers away, nearer than ${refText}: sent by hop ${hops + 1}`,
+      reason: `TTL ${p.ttl} says it came from ${routers(hops)}, nearer than ${refText}: sent by hop ${hops + 1}`,
     };
   }
   return { ...base, origin: 'unknown', hop: null, reason: `TTL ${p.ttl} is farther than ${refText}` };

@@ -64,7 +64,7 @@ export const packetCaptureProbe: ProbeDefinition<PacketCaptureData> = {
     const data: PacketCaptureData = { note: capture.note, packetCount: packets.length, connections };
     return {
       status: 'complete',
-      summary: `${seen} packets from the target matched ${connections.length} connections`,
+      summary: `${seen} packet${seen === 1 ? '' : 's'} from the target matched ${connections.length} connection${connections.length === 1 ? '' : 's'}`,
       assessment: 'ok',
       data,
     };
