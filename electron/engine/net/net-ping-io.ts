@@ -28,6 +28,7 @@ export function createNetPingIo(): IcmpIo {
         // A random identifier keeps two runs on one machine from taking each other's replies.
         sessionId: randomInt(1, 65535),
       });
+      stampSendTime(found);
       // Errors arrive per request; without a listener an 'error' event would crash the process.
       found.on('error', () => undefined);
       if (request.family === 6) fixIpv6Session(found);
@@ -48,14 +49,16 @@ export function createNetPingIo(): IcmpIo {
         const id = s._generateId();
         if (id === undefined)
           return reject(new NetError({ code: 'internal_error', message: 'too many ICMP requests' }));
-        const started = process.hrtime.bigint();
-        const elapsed = () => Number(process.hrtime.bigint() - started) / 1e6;
+        const queuedAt = process.hrtime.bigint();
+        let queued: StampedRequest | null = null;
+        // From the moment the packet left, not when it was queued: 90 traceroute probes go out at once.
+        const elapsed = () => Number(process.hrtime.bigint() - (queued?.sentAt ?? queuedAt)) / 1e6;
         const onAbort = () => {
           s.reqRemove(id);
           reject(new NetError({ code: 'cancelled', message: 'cancelled' }));
         };
         signal.addEventListener('abort', onAbort, { once: true });
-        const queued: QueuedRequest = {
+        queued = {
           id,
           retries: 0,
           timeout: request.timeoutMs,
@@ -78,6 +81,18 @@ export function createNetPingIo(): IcmpIo {
       for (const s of sessions.values()) s.close();
       sessions.clear();
     },
+  };
+}
+
+type StampedRequest = QueuedRequest & { sentAt?: bigint };
+
+/** Records the high-resolution time each request is handed to the socket (net-ping's own stamps are Dates). */
+function stampSendTime(session: Session) {
+  const s = session as Session & { onBeforeSocketSend(req: StampedRequest): void };
+  const original = s.onBeforeSocketSend.bind(s);
+  s.onBeforeSocketSend = (req: StampedRequest) => {
+    original(req);
+    req.sentAt = process.hrtime.bigint();
   };
 }
 

@@ -50,7 +50,7 @@ export function probeTable(probes: ProbeReport[]): string {
   const rows = probes.map((p) => {
     const status = p.assessment ? `${badge(p.status)} ${badge(p.assessment)}` : badge(p.status);
     const why: string[] = [];
-    if (p.skipReason !== undefined)
+    if (p.skipReason !== undefined && !p.summary.includes(p.skipReason))
       why.push(`<span class="why">Skipped because: ${esc(p.skipReason)}</span>`);
     if (p.failure) {
       why.push(

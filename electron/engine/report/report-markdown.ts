@@ -89,7 +89,8 @@ function probeBullet(probe: ProbeReport): string {
   const lines = [
     `- **${md(probe.title)}** (${md(probe.id)}): ${status}, ${formatDuration(probe.durationMs)}. ${md(probe.summary)}`,
   ];
-  if (probe.skipReason !== undefined) lines.push(`  - Skipped because: ${md(probe.skipReason)}`);
+  if (probe.skipReason !== undefined && !probe.summary.includes(probe.skipReason))
+    lines.push(`  - Skipped because: ${md(probe.skipReason)}`);
   if (probe.failure) lines.push(`  - Failure \`${probe.failure.code}\`: ${md(probe.failure.message)}`);
   return lines.join('\n');
 }
