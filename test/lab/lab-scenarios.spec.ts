@@ -25,6 +25,8 @@ describe.skipIf(unavailable !== null)(
       expect(report.diagnosis.verdict, context).toBe(scenario.cause);
       expect(top.origin, context).toBe(scenario.origin);
       if (scenario.hop !== undefined) expect(top.hop, context).toBe(scenario.hop);
+      if (scenario.phase !== undefined) expect(top.phase, context).toBe(scenario.phase);
+      expect(scenario.check?.(report, lab) ?? []).toEqual([]);
       if (scenario.idleSeconds !== undefined) {
         const measured = top.idleTimeoutSeconds!;
         const tolerance = Math.max(1, scenario.idleSeconds * 0.1);

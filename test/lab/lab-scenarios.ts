@@ -1,4 +1,5 @@
-import type { CauseId, Origin } from '../../electron/shared/cause-info.js';
+import type { CauseId, Origin, Phase } from '../../electron/shared/cause-info.js';
+import type { ProbeReport, Report } from '../../electron/shared/report-info.js';
 import type { Lab } from './lab-topology.js';
 
 export interface ScenarioSetup {
@@ -13,6 +14,10 @@ export interface LabScenario {
   origin: Origin;
   /** The path hop that must be blamed (1 = first router), when the origin is path. */
   hop?: number;
+  /** The phase the verdict must name, where it matters. */
+  phase?: Phase;
+  /** Further checks on the report: each returned string is a problem. */
+  check?(report: Report, lab: Lab): string[];
   /** The idle timeout the lab enforces, for idle-timeout scenarios. */
   idleSeconds?: number;
   /** Needs an idle wait: left out of the speed goal. */
@@ -22,6 +27,10 @@ export interface LabScenario {
 }
 
 const WEB = 'http://web.lab.test/';
+
+function probe<D>(report: Report, id: string): ProbeReport<D> | undefined {
+  return report.steps.flatMap((s) => s.probes).find((p) => p.id === id) as ProbeReport<D> | undefined;
+}
 
 async function web(lab: Lab): Promise<void> {
   await lab.startServer('http', { port: 80 });
@@ -51,6 +60,48 @@ export const LAB_SCENARIOS: LabScenario[] = [
     async setup(lab) {
       await web(lab);
       return { target: WEB };
+    },
+  },
+  {
+    id: 'healthy-https',
+    cause: 'healthy',
+    origin: 'unknown',
+    what: 'an HTTPS server with a self-signed certificate',
+    async setup(lab) {
+      await lab.startServer('http', { port: 443, tls: true });
+      return { target: 'https://web.lab.test/' };
+    },
+    check(report) {
+      type Tls = {
+        conversation: {
+          tls: { protocol: string; servername: string; cipher: string; certificateError: string | null };
+        };
+      };
+      const tls = probe<Tls>(report, 'request')?.data?.conversation.tls;
+      const problems: string[] = [];
+      if (tls?.servername !== 'web.lab.test') problems.push(`SNI was ${tls?.servername}`);
+      if (!tls?.protocol?.startsWith('TLS') || !tls.cipher)
+        problems.push(`no TLS protocol/cipher: ${JSON.stringify(tls)}`);
+      if (!tls?.certificateError) problems.push('the self-signed certificate was not recorded as a problem');
+      if (!report.diagnosis.notes.some((n) => n.topic === 'tls-certificate'))
+        problems.push('no tls-certificate note');
+      return problems;
+    },
+  },
+  {
+    id: 'healthy-ipv6',
+    cause: 'healthy',
+    origin: 'unknown',
+    what: 'the HTTP server by its IPv6 address (traceroute over IPv6)',
+    async setup(lab) {
+      await web(lab);
+      return { target: `http://[${lab.addresses.server6}]/` };
+    },
+    check(report) {
+      const trace = probe<{ destinationHop: number | null }>(report, 'traceroute')?.data;
+      return trace?.destinationHop === 4
+        ? []
+        : [`IPv6 traceroute reached the server at hop ${trace?.destinationHop}`];
     },
   },
   {
@@ -144,6 +195,17 @@ export const LAB_SCENARIOS: LabScenario[] = [
     what: 'the server reads the request and resets instead of answering',
     async setup(lab) {
       await lab.startServer('reset-on-request', { port: 80 });
+      return { target: WEB };
+    },
+  },
+  {
+    id: 'application-error-transfer',
+    cause: 'application-error',
+    origin: 'server',
+    phase: 'transfer',
+    what: 'the server sends the headers and 8 KB of the body, then resets',
+    async setup(lab) {
+      await lab.startServer('reset-mid-response', { port: 80 });
       return { target: WEB };
     },
   },

@@ -1,7 +1,6 @@
 import type { EchoResult, IcmpIo, ResolvedAddress } from '../net/engine-io.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import { answerTimeoutMs, NO_ADDRESS, targetAddress } from './probe-helpers.js';
-import { noIcmpReason } from './ping-probe.js';
+import { answerTimeoutMs, icmpReady } from './probe-helpers.js';
 
 export interface MtuAttempt {
   /** Whole IP packet size in bytes. */
@@ -34,10 +33,9 @@ export const pathMtuProbe: ProbeDefinition<PathMtuData> = {
   id: 'path-mtu',
   title: 'Path MTU',
   async run(ctx) {
-    const target = targetAddress(ctx);
-    if (!target) return { status: 'skipped', reason: NO_ADDRESS };
-    const icmp = ctx.env.io.icmp;
-    if (!icmp) return { status: 'skipped', reason: noIcmpReason(ctx.env.privileges.note) };
+    const ready = icmpReady(ctx);
+    if ('skip' in ready) return ready.skip;
+    const { target, icmp } = ready;
     const timeoutMs = answerTimeoutMs(ctx, 800);
     const sizes = target.family === 6 ? COARSE.filter((s) => s >= 1280) : COARSE;
     const attempts = await probeSizes(icmp, target, sizes, timeoutMs, ctx.signal);

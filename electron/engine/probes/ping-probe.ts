@@ -1,14 +1,6 @@
 import type { EchoResult } from '../net/engine-io.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import {
-  answerTimeoutMs,
-  ms,
-  NO_ADDRESS,
-  rttStats,
-  sleep,
-  targetAddress,
-  type RttStats,
-} from './probe-helpers.js';
+import { answerTimeoutMs, icmpReady, ms, rttStats, sleep, type RttStats } from './probe-helpers.js';
 
 export interface PingData {
   address: string;
@@ -33,10 +25,9 @@ export const pingProbe: ProbeDefinition<PingData> = {
   id: 'ping',
   title: 'ICMP ping',
   async run(ctx) {
-    const target = targetAddress(ctx);
-    if (!target) return { status: 'skipped', reason: NO_ADDRESS };
-    const icmp = ctx.env.io.icmp;
-    if (!icmp) return { status: 'skipped', reason: noIcmpReason(ctx.env.privileges.note) };
+    const ready = icmpReady(ctx);
+    if ('skip' in ready) return ready.skip;
+    const { target, icmp } = ready;
     const timeoutMs = answerTimeoutMs(ctx, 1000);
     const rttsMs: (number | null)[] = new Array(COUNT).fill(null);
     const answers: Promise<EchoResult>[] = [];
@@ -90,10 +81,6 @@ function summarize(data: PingData): string {
     return `No echo reply from ${data.address} (${data.sent} sent): ICMP may be filtered`;
   const s = data.stats!;
   return `${data.received}/${data.sent} replies, ${data.lossPercent}% loss, rtt min/avg/max/stddev ${s.minMs}/${s.avgMs}/${s.maxMs}/${s.stddevMs} ms (${ms(s.avgMs)} avg)`;
-}
-
-export function noIcmpReason(privilegeNote: string): string {
-  return `ICMP needs raw sockets or the system ping tool, and neither is available. ${privilegeNote}`;
 }
 
 function round1(n: number): number {

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import type { ResolvedAddress } from '../net/engine-io.js';
-import type { ProbeContext } from '../runner/probe-types.js';
+import type { IcmpIo, ResolvedAddress } from '../net/engine-io.js';
+import type { ProbeContext, ProbeOutcome } from '../runner/probe-types.js';
 import { dnsProbe } from './dns-probe.js';
 
 /**
@@ -61,4 +61,18 @@ export function anySignal(...signals: AbortSignal[]): AbortSignal {
   const signal = AbortSignal.any(signals);
   setMaxListeners(0, signal);
   return signal;
+}
+
+/** What every ICMP probe needs first: an address, and a way to send echoes (raw sockets or ping). */
+export function icmpReady(
+  ctx: Pick<ProbeContext, 'results' | 'env'>,
+): { target: ResolvedAddress; icmp: IcmpIo } | { skip: ProbeOutcome<never> } {
+  const target = targetAddress(ctx);
+  if (!target) return { skip: { status: 'skipped', reason: NO_ADDRESS } };
+  const icmp = ctx.env.io.icmp;
+  if (!icmp) {
+    const reason = `ICMP needs raw sockets or the system ping tool, and neither is available. ${ctx.env.privileges.note}`;
+    return { skip: { status: 'skipped', reason } };
+  }
+  return { target, icmp };
 }

@@ -1,7 +1,6 @@
 import type { EchoResult } from '../net/engine-io.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import { answerTimeoutMs, anySignal, NO_ADDRESS, rttStats, sleep, targetAddress } from './probe-helpers.js';
-import { noIcmpReason } from './ping-probe.js';
+import { answerTimeoutMs, anySignal, icmpReady, rttStats, sleep } from './probe-helpers.js';
 
 export interface Hop {
   ttl: number;
@@ -74,10 +73,9 @@ export const tracerouteProbe: ProbeDefinition<TracerouteData> = {
   id: 'traceroute',
   title: 'Traceroute',
   async run(ctx) {
-    const target = targetAddress(ctx);
-    if (!target) return { status: 'skipped', reason: NO_ADDRESS };
-    const icmp = ctx.env.io.icmp;
-    if (!icmp) return { status: 'skipped', reason: noIcmpReason(ctx.env.privileges.note) };
+    const ready = icmpReady(ctx);
+    if ('skip' in ready) return ready.skip;
+    const { target, icmp } = ready;
     const timeoutMs = answerTimeoutMs(ctx, 1000);
     // One query per TTL with the system tool: each is a process.
     const queries = icmp.method === 'system-ping' ? 1 : QUERIES;

@@ -106,7 +106,7 @@ async function runStep(step: StepDefinition, deps: StepRunDeps): Promise<StepRep
         ? { code: 'cancelled', message: 'cancelled' }
         : {
             code: 'generic_timeout',
-            message: `the step ran out of time (${Math.round(timeoutMs / 1000)} s)`,
+            message: `the step ran out of time (${(timeoutMs / 1000).toFixed(timeoutMs < 10_000 ? 1 : 0)} s)`,
           };
     const probeDeps = { runId, stepId: step.id, env, results, signal, abortFailure, emit, record };
     try {

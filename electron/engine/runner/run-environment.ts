@@ -1,21 +1,12 @@
-import type { StepId } from '../../shared/step-info.js';
+import type { RunOptionsInfo } from '../../shared/report-info.js';
 import type { TargetInfo } from '../../shared/target-info.js';
 import type { EngineIo } from '../net/engine-io.js';
 import type { PacketCapture } from '../net/capture-types.js';
 
-export interface RunOptions {
+/** What a run was asked to do; the report keeps all of it but the target (which it records parsed). */
+export interface RunOptions extends RunOptionsInfo {
   /** What the person typed: host, host:port, [v6]:port or URL. */
   target: string;
-  errorText: string | null;
-  logFile: string | null;
-  /** Longest idle gap to test, in seconds; null keeps the idle test off. */
-  idleMaxSeconds: number | null;
-  /** Parallel connections for the concurrency probe; 0 disables it. */
-  concurrency: number;
-  /** How long to wait for any one network answer (connect, reply, response), in seconds. */
-  timeoutSeconds: number;
-  /** The steps to run; the others are reported as skipped. */
-  steps: StepId[];
 }
 
 export interface Privileges {
