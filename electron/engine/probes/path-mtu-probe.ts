@@ -19,10 +19,11 @@ export interface PathMtuData {
   smallestFailing: number | null;
   /** A router said "fragmentation needed" (or the kernel already knew the MTU): path MTU discovery works. */
   reportedMtu: number | null;
-  verdict: 'ok' | 'blackhole' | 'pmtud-works' | 'no-icmp';
+  verdict: 'ok' | 'blackhole' | 'pmtud-works' | 'no-icmp' | 'lossy';
 }
 
 const ICMP_OVERHEAD = { 4: 28, 6: 48 } as const;
+const TRIES = 2;
 const COARSE = [1500, 1492, 1480, 1460, 1400, 1280, 1200, 1000, 576];
 
 /**
@@ -74,18 +75,22 @@ async function probeSizes(
   signal: AbortSignal,
 ) {
   const overhead = ICMP_OVERHEAD[target.family];
+  const echo = (packetSize: number) =>
+    icmp.echo(
+      {
+        address: target.address,
+        family: target.family,
+        size: packetSize - overhead,
+        dontFragment: true,
+        timeoutMs,
+      },
+      signal,
+    );
   return Promise.all(
     sizes.map(async (packetSize): Promise<MtuAttempt> => {
-      const r = await icmp.echo(
-        {
-          address: target.address,
-          family: target.family,
-          size: packetSize - overhead,
-          dontFragment: true,
-          timeoutMs,
-        },
-        signal,
-      );
+      // Two tries per size, so one lost packet is not taken for a size that cannot pass.
+      const tries = await Promise.all(Array.from({ length: TRIES }, () => echo(packetSize)));
+      const r = tries.find((t) => t.kind === 'reply') ?? tries.find((t) => t.kind !== 'timeout') ?? tries[0]!;
       return { packetSize, kind: r.kind, from: r.from, mtu: r.mtu ?? null };
     }),
   );
@@ -102,6 +107,9 @@ function bounds(attempts: MtuAttempt[]) {
 
 function verdictOf(data: PathMtuData): PathMtuData['verdict'] {
   if (data.largestPassing === null) return 'no-icmp';
+  // Small sizes failing too means loss, not size: the MTU cannot be read through it.
+  const lostBelow = data.attempts.some((a) => a.kind === 'timeout' && a.packetSize < data.largestPassing!);
+  if (lostBelow) return 'lossy';
   if (data.smallestFailing === null) return 'ok';
   const told = data.attempts.some(
     (a) => a.kind === 'too-big' || (a.kind === 'unreachable' && a.packetSize > data.largestPassing!),
@@ -113,6 +121,8 @@ function summarize(data: PathMtuData): string {
   switch (data.verdict) {
     case 'no-icmp':
       return `No DF echo came back from ${data.address}: ICMP is filtered, the path MTU is unknown`;
+    case 'lossy':
+      return `Echoes of every size were lost now and then: packet loss hides the path MTU`;
     case 'ok':
       return `Full-size ${data.largestPassing}-byte packets pass with DF set`;
     case 'pmtud-works':
