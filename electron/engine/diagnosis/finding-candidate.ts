@@ -19,7 +19,3 @@ export function candidate(
     ...extra,
   };
 }
-
-export function where(address: string, port: number): string {
-  return `${address.includes(':') ? `[${address}]` : address}:${port}`;
-}

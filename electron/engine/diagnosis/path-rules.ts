@@ -1,5 +1,6 @@
 import type { DiagnosisFacts } from './diagnosis-facts.js';
-import { candidate, where, type Candidate } from './finding-candidate.js';
+import { hostPort } from '../probes/probe-helpers.js';
+import { candidate, type Candidate } from './finding-candidate.js';
 
 /** Causes visible before any connection is made: name, route, loss, MTU, silent drops. */
 export function pathRules(f: DiagnosisFacts): Candidate[] {
@@ -29,7 +30,7 @@ function unreachable(f: DiagnosisFacts): Candidate[] {
       );
     if (routers.length) evidence.push(`Ping: ICMP unreachable from ${routers.join(', ')}.`);
     if (first?.outcome === 'unreachable')
-      evidence.push(`TCP connect to ${where(first.address, first.port)}: ${first.failure?.message}.`);
+      evidence.push(`TCP connect to ${hostPort(first.address, first.port)}: ${first.failure?.message}.`);
     const local = hop === null && routers.length === 0 && first?.failure?.code === 'network_unreachable';
     return [
       candidate(
@@ -46,7 +47,7 @@ function unreachable(f: DiagnosisFacts): Candidate[] {
   if (!silent) return [];
   const lastAnswer = [...(f.trace?.hops ?? [])].reverse().find((h) => h.kind !== 'silent');
   const evidence = [
-    `TCP connect: no answer to the SYN to ${where(first!.address, first!.port)}.`,
+    `TCP connect: no answer to the SYN to ${hostPort(first!.address, first!.port)}.`,
     f.ping ? `Ping: 0 of ${f.ping.sent} echo requests answered.` : 'Ping did not run.',
   ];
   if (f.trace) {
@@ -129,7 +130,7 @@ function silentDrop(f: DiagnosisFacts): Candidate[] {
   if (first.outcome === 'timeout' && hostAnswers) {
     const lossy = (f.ping?.lossPercent ?? 0) >= 5;
     const evidence = [
-      `TCP connect: the SYN to ${where(first.address, first.port)} got no answer within ${Math.round(first.endedAt - first.startedAt)} ms.`,
+      `TCP connect: the SYN to ${hostPort(first.address, first.port)} got no answer within ${Math.round(first.endedAt - first.startedAt)} ms.`,
       `The host itself answers: ${f.ping?.received ?? 0} of ${f.ping?.sent ?? 0} pings${f.trace?.reached ? `, traceroute reaches it in ${f.trace.destinationHop} hops` : ''}.`,
     ];
     if (localRule) evidence.push(`Local firewall: ${localRule.why} (${localRule.rule.text}).`);

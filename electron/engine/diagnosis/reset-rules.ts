@@ -1,7 +1,8 @@
 import type { Phase } from '../../shared/cause-info.js';
 import type { Conversation } from '../net/conversation-types.js';
 import { dominantOrigin, resetsOf, type DiagnosisFacts } from './diagnosis-facts.js';
-import { candidate, where, type Candidate } from './finding-candidate.js';
+import { hostPort } from '../probes/probe-helpers.js';
+import { candidate, type Candidate } from './finding-candidate.js';
 import type { ResetVerdict } from './reset-origin.js';
 
 /** Causes told apart by when a reset comes and who sent it. */
@@ -35,7 +36,7 @@ function refusedSyn(f: DiagnosisFacts): Candidate[] {
   const rst = dominantOrigin(resetsOf(f, 'tcp-connect #1'));
   const rule = localResetRule(f);
   const evidence = [
-    `TCP connect: the SYN to ${where(first.address, first.port)} was answered with a reset.`,
+    `TCP connect: the SYN to ${hostPort(first.address, first.port)} was answered with a reset.`,
     originText(rst, f.captured),
   ];
   if (rule && (rst === null || rst.hopsAway === 0)) {

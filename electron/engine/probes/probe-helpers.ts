@@ -76,3 +76,8 @@ export function icmpReady(
   }
   return { target, icmp };
 }
+
+/** address:port as people write it, with IPv6 in brackets. */
+export function hostPort(address: string, port: number): string {
+  return `${address.includes(':') ? `[${address}]` : address}:${port}`;
+}

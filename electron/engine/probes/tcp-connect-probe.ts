@@ -1,6 +1,6 @@
 import type { Conversation } from '../net/conversation-types.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import { ms, NO_ADDRESS, rttStats, targetAddress, type RttStats } from './probe-helpers.js';
+import { hostPort, ms, NO_ADDRESS, rttStats, targetAddress, type RttStats } from './probe-helpers.js';
 
 export interface TcpConnectData {
   address: string;
@@ -56,7 +56,7 @@ export const tcpConnectProbe: ProbeDefinition<TcpConnectData> = {
 };
 
 function summarize(data: TcpConnectData, first: Conversation): string {
-  const where = `${data.address.includes(':') ? `[${data.address}]` : data.address}:${data.port}`;
+  const where = hostPort(data.address, data.port);
   switch (first.outcome) {
     case 'complete':
       return `Connected to ${where} in ${ms(data.connectStats?.avgMs ?? 0)} (avg of ${data.attempts.length}), no reset while holding it ${HOLD_MS} ms`;
@@ -67,7 +67,7 @@ function summarize(data: TcpConnectData, first: Conversation): string {
     case 'closed':
       return `${where} accepted the connection and closed it before any request`;
     case 'timeout':
-      return `No answer to the SYN from ${where} within ${first.endedAt - first.startedAt > 0 ? Math.round(first.endedAt - first.startedAt) : 0} ms`;
+      return `No answer to the SYN from ${where} within ${Math.round(first.endedAt - first.startedAt)} ms`;
     default:
       return `Connecting to ${where} failed: ${first.failure?.message ?? first.outcome}`;
   }
