@@ -12,11 +12,13 @@ export class UsageError extends Error {
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'diagnose'; options: RunOptions; json: boolean; reportFile: string | null };
+  | { kind: 'diagnose'; options: RunOptions; json: boolean; reportFile: string | null }
+  | { kind: 'serve'; port: number; host: string; open: boolean };
 
 // Bounds that keep a typo from turning the tool into a load generator.
 const MAX_CONCURRENCY = 64;
 const MAX_IDLE_SECONDS = 3600;
+const DEFAULT_SERVE_PORT = 8750;
 
 export function parseCli(argv: string[]): CliCommand {
   let parsed;
@@ -36,6 +38,9 @@ export function parseCli(argv: string[]): CliCommand {
         concurrency: { type: 'string' },
         timeout: { type: 'string' },
         steps: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'no-open': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -48,6 +53,16 @@ export function parseCli(argv: string[]): CliCommand {
   if (values.version) return { kind: 'version' };
   const [command, ...rest] = positionals;
   if (command === undefined) return { kind: 'help' };
+  if (command === 'serve') {
+    if (rest.length > 0)
+      throw new UsageError(`serve takes no target (got ${rest.join(' ')}): the wizard asks for it`);
+    return {
+      kind: 'serve',
+      port: values.port === undefined ? DEFAULT_SERVE_PORT : integer('--port', values.port, 0, 65535),
+      host: values.host ?? '127.0.0.1',
+      open: !values['no-open'],
+    };
+  }
   if (command !== 'diagnose')
     throw new UsageError(`unknown command "${command}": try "reset-doctor diagnose <target>"`);
   if (rest.length > 1) throw new UsageError(`one target at a time (got ${rest.length}: ${rest.join(' ')})`);
@@ -123,6 +138,7 @@ function checkLogFile(file: string) {
 }
 
 export const HELP = `Usage: reset-doctor diagnose <target> [options]
+       reset-doctor serve [--port N] [--host ADDR] [--no-open]
 
 Finds out why connections to <target> end in "connection reset by peer" and who sends the reset.
 <target> is a host, host:port, [IPv6]:port or an http(s) URL.
@@ -136,6 +152,11 @@ Options:
   --concurrency N      parallel connections for the connection-limit test (default 8, 0 disables, max ${MAX_CONCURRENCY})
   --timeout SECONDS    how long to wait for any one answer (default 2)
   --steps IDS          run only these steps: ${STEP_IDS.join(',')}
+serve: the wizard in a browser, for a server reached over SSH (ssh -L 8750:127.0.0.1:8750 host).
+  --port N             port to listen on (default ${DEFAULT_SERVE_PORT}, 0 picks a free one)
+  --host ADDR          address to bind (default 127.0.0.1; anything else is reachable from the network)
+  --no-open            do not open a browser
+
   -h, --help           this help
   -V, --version        the version
 

@@ -5,15 +5,16 @@ import type { RunEvent } from '../shared/run-event-info.js';
 import { diagnose } from './diagnosis/diagnose.js';
 import type { EngineIo } from './net/engine-io.js';
 import type { PacketCapture } from './net/capture-types.js';
-import { createNetPingIo } from './net/net-ping-io.js';
 import { nodeDnsIo } from './net/node-dns-io.js';
-import { canOpenRawSockets, startPacketCapture } from './net/node-packet-capture.js';
+import { loadRawNetwork } from './net/raw-network.js';
 import { nodeSystemIo } from './net/node-system-io.js';
 import { createNodeTcpIo } from './net/node-tcp-io.js';
 import { createSystemPingIo } from './net/system-ping-io.js';
 import { parseTarget } from './parsers/target-parser.js';
-import { runChecklist } from './runner/run-checklist.js';
+import { ChecklistRun } from './runner/run-checklist.js';
 import type { Privileges, RunEnvironment, RunOptions } from './runner/run-environment.js';
+import type { StepId } from '../shared/step-info.js';
+import { dnsProbe } from './probes/dns-probe.js';
 import type { StepDefinition } from './runner/step-types.js';
 import { CHECKLIST } from './steps/checklist.js';
 import { TOOL_NAME, TOOL_VERSION } from './tool-version.js';
@@ -30,28 +31,65 @@ export interface DiagnosisRun {
   runId?: string;
 }
 
-/** Runs the whole checklist for one target and returns the report. Throws TargetError for a bad target. */
-export async function runDiagnosis(run: DiagnosisRun): Promise<Report> {
-  const target = parseTarget(run.options.target);
-  const clockStart = process.hrtime.bigint();
-  const now = () => Number(process.hrtime.bigint() - clockStart) / 1e6;
-  const startedAt = new Date().toISOString();
-  const privileges = run.privileges ?? detectPrivileges();
-  const io = run.io ?? (await realIo(privileges, now));
-  const capture = run.capture !== undefined ? run.capture : privileges.raw ? startPacketCapture(now) : null;
-  const env: RunEnvironment = { options: run.options, target, privileges, io, capture, now };
-  try {
-    const result = await runChecklist({
+/**
+ * One diagnosis of one target: the environment (I/O, capture) lives as long as the session, so a step
+ * can be run again and read what the rest of the run found. Throws TargetError for a bad target.
+ */
+export class DiagnosisSession {
+  private report: Report | null = null;
+  private readonly checklist: ChecklistRun;
+  private readonly startedAt = new Date().toISOString();
+
+  private constructor(
+    private readonly run: DiagnosisRun,
+    private readonly env: RunEnvironment,
+  ) {
+    this.checklist = new ChecklistRun({
       env,
       steps: run.steps ?? CHECKLIST,
       emit: run.emit,
-      signal: run.signal,
       ...(run.runId ? { runId: run.runId } : {}),
     });
-    const addresses = result.steps.flatMap((s) => s.probes).find((p) => p.id === 'dns')?.data as {
-      addresses?: { address: string }[];
-    } | null;
-    const report: Report = {
+  }
+
+  static async create(run: DiagnosisRun): Promise<DiagnosisSession> {
+    const target = parseTarget(run.options.target);
+    const clockStart = process.hrtime.bigint();
+    const now = () => Number(process.hrtime.bigint() - clockStart) / 1e6;
+    const privileges = run.privileges ?? (await detectPrivileges());
+    const io = run.io ?? (await realIo(privileges, now));
+    const capture = run.capture !== undefined ? run.capture : privileges.raw ? await startCapture(now) : null;
+    return new DiagnosisSession(run, { options: run.options, target, privileges, io, capture, now });
+  }
+
+  get runId(): string {
+    return this.checklist.runId;
+  }
+
+  get latestReport(): Report | null {
+    return this.report;
+  }
+
+  async runAll(signal: AbortSignal): Promise<Report> {
+    const result = await this.checklist.runAll(signal);
+    return this.finish(result.cancelled);
+  }
+
+  async rerun(stepId: StepId, signal: AbortSignal): Promise<Report> {
+    await this.checklist.rerun(stepId, signal);
+    return this.finish(signal.aborted);
+  }
+
+  close(): void {
+    this.env.capture?.close();
+    this.env.io.icmp?.close();
+  }
+
+  private finish(cancelled: boolean): Report {
+    const { target, options, privileges } = this.env;
+    const steps = this.checklist.steps;
+    const dns = this.checklist.results.data(dnsProbe);
+    this.report = {
       schema: REPORT_SCHEMA_ID,
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       target: {
@@ -59,11 +97,11 @@ export async function runDiagnosis(run: DiagnosisRun): Promise<Report> {
         scheme: target.scheme,
         host: target.host,
         port: target.port,
-        addresses: addresses?.addresses?.map((a) => a.address) ?? [],
+        addresses: dns?.addresses.map((a) => a.address) ?? [],
       },
-      startedAt,
+      startedAt: this.startedAt,
       finishedAt: new Date().toISOString(),
-      cancelled: result.cancelled,
+      cancelled,
       environment: {
         platform: platform(),
         privileged: privileges.raw,
@@ -71,26 +109,40 @@ export async function runDiagnosis(run: DiagnosisRun): Promise<Report> {
         nodeVersion: process.version,
       },
       options: {
-        errorText: run.options.errorText,
-        logFile: run.options.logFile,
-        idleMaxSeconds: run.options.idleMaxSeconds,
-        concurrency: run.options.concurrency,
-        timeoutSeconds: run.options.timeoutSeconds,
-        steps: run.options.steps,
+        errorText: options.errorText,
+        logFile: options.logFile,
+        idleMaxSeconds: options.idleMaxSeconds,
+        concurrency: options.concurrency,
+        timeoutSeconds: options.timeoutSeconds,
+        steps: options.steps,
       },
-      steps: result.steps,
-      diagnosis: diagnose(result.results, target),
+      steps,
+      diagnosis: diagnose(this.checklist.results, target),
     };
-    run.emit({ type: 'run-finished', runId: result.runId, report });
-    return report;
-  } finally {
-    capture?.close();
-    io.icmp?.close();
+    this.run.emit({ type: 'run-finished', runId: this.runId, report: this.report });
+    return this.report;
   }
 }
 
-export function detectPrivileges(): Privileges {
-  if (canOpenRawSockets()) {
+/** Runs the whole checklist for one target and returns the report. Throws TargetError for a bad target. */
+export async function runDiagnosis(run: DiagnosisRun): Promise<Report> {
+  const session = await DiagnosisSession.create(run);
+  try {
+    return await session.runAll(run.signal);
+  } finally {
+    session.close();
+  }
+}
+
+export async function detectPrivileges(): Promise<Privileges> {
+  const rawNetwork = await loadRawNetwork();
+  if ('error' in rawNetwork) {
+    return {
+      raw: false,
+      note: `Raw sockets are unavailable: ${rawNetwork.error}; ICMP goes through the system ping tool.`,
+    };
+  }
+  if (rawNetwork.canOpenRawSockets()) {
     return {
       raw: true,
       note: process.getuid?.() === 0 ? 'Running as root.' : 'Raw sockets allowed (CAP_NET_RAW).',
@@ -103,9 +155,15 @@ export function detectPrivileges(): Privileges {
   return { raw: false, note: how };
 }
 
+async function startCapture(now: () => number) {
+  const rawNetwork = await loadRawNetwork();
+  return 'error' in rawNetwork ? null : rawNetwork.startPacketCapture(now);
+}
+
 async function realIo(privileges: Privileges, now: () => number): Promise<EngineIo> {
   let icmp = null;
-  if (privileges.raw) icmp = createNetPingIo();
+  const rawNetwork = privileges.raw ? await loadRawNetwork() : null;
+  if (rawNetwork && !('error' in rawNetwork)) icmp = rawNetwork.createNetPingIo();
   else {
     const ping = await nodeSystemIo.which('ping');
     if (ping) icmp = createSystemPingIo(nodeSystemIo, ping);

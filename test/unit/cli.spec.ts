@@ -43,6 +43,8 @@ describe('reset-doctor CLI', () => {
     [['diagnose', 'web.lab.test', '--log', '/'], /not a regular file/],
     [['diagnose', 'a.lab.test', 'b.lab.test'], /one target at a time/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    [['serve', 'web.lab.test'], /serve takes no target/],
+    [['serve', '--port', '70000'], /--port 70000: must be between 0 and 65535/],
   ])('refuses %j with exit 2 and one line', async (args, message) => {
     const run = await cli(args);
     expect(run.code).toBe(2);

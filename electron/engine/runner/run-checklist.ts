@@ -36,43 +36,79 @@ export function planOf(steps: StepDefinition[]): RunPlan {
 }
 
 /**
- * Runs the checklist: each step starts once the steps it reads from are done, so independent steps
- * run at the same time. Cancelling keeps everything already measured; unfinished steps are reported
- * with the reason.
+ * One run of the checklist. Each step starts once the steps it reads from are done, so independent
+ * steps run at the same time. Cancelling keeps everything already measured; unfinished steps are
+ * reported with the reason. A step can be run again later, against what the rest of the run found.
  */
-export async function runChecklist(deps: ChecklistDeps): Promise<ChecklistResult> {
-  const { env, steps, emit, signal } = deps;
-  const runId = deps.runId ?? randomUUID();
-  const probeReports = new Map<string, ProbeReport>();
-  const results: RunResults = {
-    get: <D>(probe: ProbeDefinition<D>) => probeReports.get(probe.id) as ProbeReport<D> | undefined,
+export class ChecklistRun {
+  readonly runId: string;
+  private readonly probeReports = new Map<string, ProbeReport>();
+  private readonly stepReports = new Map<StepId, StepReport>();
+  readonly results: RunResults = {
+    get: <D>(probe: ProbeDefinition<D>) => this.probeReports.get(probe.id) as ProbeReport<D> | undefined,
     data: <D>(probe: ProbeDefinition<D>) => {
-      const report = probeReports.get(probe.id) as ProbeReport<D> | undefined;
+      const report = this.probeReports.get(probe.id) as ProbeReport<D> | undefined;
       return report?.status === 'complete' ? report.data : null;
     },
   };
-  emit({
-    type: 'run-started',
-    runId,
-    at: new Date().toISOString(),
-    target: env.options.target,
-    plan: planOf(steps),
-  });
 
-  const reports = new Map<StepId, StepReport>();
-  const done = new Map<StepId, Promise<void>>();
-  const start = (step: StepDefinition): Promise<void> => {
-    const existing = done.get(step.id);
-    if (existing) return existing;
-    const needs = steps.filter((s) => step.needs.includes(s.id));
-    const promise = Promise.all(needs.map(start)).then(async () => {
-      reports.set(step.id, await runStep(step, { runId, env, emit, signal, results, probeReports }));
+  constructor(private readonly deps: Omit<ChecklistDeps, 'signal'>) {
+    this.runId = deps.runId ?? randomUUID();
+  }
+
+  get steps(): StepReport[] {
+    return this.deps.steps.flatMap((s) => this.stepReports.get(s.id) ?? []);
+  }
+
+  async runAll(signal: AbortSignal): Promise<ChecklistResult> {
+    const { env, steps, emit } = this.deps;
+    emit({
+      type: 'run-started',
+      runId: this.runId,
+      at: new Date().toISOString(),
+      target: env.options.target,
+      plan: planOf(steps),
     });
-    done.set(step.id, promise);
-    return promise;
-  };
-  await Promise.all(steps.map(start));
-  return { runId, steps: steps.map((s) => reports.get(s.id)!), results, cancelled: signal.aborted };
+    const done = new Map<StepId, Promise<void>>();
+    const start = (step: StepDefinition): Promise<void> => {
+      const existing = done.get(step.id);
+      if (existing) return existing;
+      const needs = steps.filter((s) => step.needs.includes(s.id));
+      const promise = Promise.all(needs.map(start)).then(() =>
+        this.runOne(step, signal).then(() => undefined),
+      );
+      done.set(step.id, promise);
+      return promise;
+    };
+    await Promise.all(steps.map(start));
+    return { runId: this.runId, steps: this.steps, results: this.results, cancelled: signal.aborted };
+  }
+
+  /** Runs one step again; its earlier probe results are replaced, the other steps' are read as they are. */
+  async rerun(stepId: StepId, signal: AbortSignal): Promise<StepReport> {
+    const step = this.deps.steps.find((s) => s.id === stepId);
+    if (!step) throw new Error(`no step ${stepId} in this run`);
+    for (const probe of step.probes) this.probeReports.delete(probe.id);
+    return this.runOne(step, signal);
+  }
+
+  private async runOne(step: StepDefinition, signal: AbortSignal): Promise<StepReport> {
+    const { env, emit } = this.deps;
+    const report = await runStep(step, {
+      runId: this.runId,
+      env,
+      emit,
+      signal,
+      results: this.results,
+      probeReports: this.probeReports,
+    });
+    this.stepReports.set(step.id, report);
+    return report;
+  }
+}
+
+export function runChecklist(deps: ChecklistDeps): Promise<ChecklistResult> {
+  return new ChecklistRun(deps).runAll(deps.signal);
 }
 
 interface StepRunDeps {

@@ -1,0 +1,31 @@
+import { firstLine } from './errno-failure.js';
+
+type NetPingModule = typeof import('./net-ping-io.js');
+type CaptureModule = typeof import('./node-packet-capture.js');
+
+export interface RawNetwork {
+  createNetPingIo: NetPingModule['createNetPingIo'];
+  startPacketCapture: CaptureModule['startPacketCapture'];
+  canOpenRawSockets: CaptureModule['canOpenRawSockets'];
+}
+
+let loaded: Promise<RawNetwork | { error: string }> | null = null;
+
+/**
+ * The raw-socket native module, loaded on first use. Loading can fail where the module was built for
+ * another runtime (Electron's ABI, say) or not built at all; the engine then runs without raw sockets
+ * instead of failing to start.
+ */
+export function loadRawNetwork(): Promise<RawNetwork | { error: string }> {
+  loaded ??= Promise.all([import('./net-ping-io.js'), import('./node-packet-capture.js')]).then(
+    ([ping, capture]) => ({
+      createNetPingIo: ping.createNetPingIo,
+      startPacketCapture: capture.startPacketCapture,
+      canOpenRawSockets: capture.canOpenRawSockets,
+    }),
+    (error: unknown) => ({
+      error: `the raw-socket module did not load (${firstLine((error as Error)?.message)})`,
+    }),
+  );
+  return loaded;
+}

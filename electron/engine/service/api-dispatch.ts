@@ -1,0 +1,74 @@
+import {
+  validateCall,
+  type ApiCalls,
+  type ApiChannel,
+  type ExportResult,
+} from '../../shared/api-contract.js';
+import { firstLine } from '../net/errno-failure.js';
+import { ApiError, type RunService } from './run-service.js';
+
+export interface DispatchHooks {
+  mode: 'electron' | 'browser';
+  /** Electron: a file dialog. Browser mode has none (the path is typed). */
+  chooseLog?: () => Promise<string | null>;
+  /** Electron: a save dialog that writes the file; returns the path or null when cancelled. */
+  saveExport?: (file: { fileName: string; mime: string; content: string }) => Promise<string | null>;
+}
+
+export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: string };
+
+/**
+ * Every call from a renderer, whatever the transport, comes through here: arguments are validated
+ * first, and errors leave as one line a person can read.
+ */
+export async function dispatch(
+  service: RunService,
+  channel: unknown,
+  args: unknown,
+  hooks: DispatchHooks,
+): Promise<DispatchResult> {
+  const problem = validateCall(channel, args);
+  if (problem) return { ok: false, error: `refused: ${problem}` };
+  try {
+    return { ok: true, result: await call(service, channel as ApiChannel, args as unknown[], hooks) };
+  } catch (error) {
+    const message =
+      error instanceof ApiError ? error.message : `internal error: ${firstLine((error as Error)?.message)}`;
+    return { ok: false, error: message };
+  }
+}
+
+async function call(
+  service: RunService,
+  channel: ApiChannel,
+  args: unknown[],
+  hooks: DispatchHooks,
+): Promise<unknown> {
+  const a = args as never[];
+  switch (channel) {
+    case 'app:info':
+      return service.info(hooks.mode);
+    case 'target:check':
+      return service.checkTarget(a[0]!);
+    case 'error:parse':
+      return service.parseError(a[0]!);
+    case 'run:start':
+      return service.start(a[0]!);
+    case 'run:cancel':
+      return service.cancel(a[0]!);
+    case 'step:rerun':
+      return service.rerun(a[0]!, a[1]!);
+    case 'report:get':
+      return service.report(a[0]!);
+    case 'report:export': {
+      const file = service.exportReport(a[0]!, a[1]!);
+      if (hooks.saveExport)
+        return { kind: 'saved', path: await hooks.saveExport(file) } satisfies ExportResult;
+      return { kind: 'content', ...file } satisfies ExportResult;
+    }
+    case 'log:choose':
+      return {
+        path: hooks.chooseLog ? await hooks.chooseLog() : null,
+      } satisfies ApiCalls['log:choose']['result'];
+  }
+}

@@ -1,0 +1,70 @@
+import { app, BrowserWindow, nativeTheme, session, shell } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { EVENT_CHANNEL } from '../shared/api-contract.js';
+import { RunService } from '../engine/service/run-service.js';
+import { installAppMenu } from './app-menu.js';
+import { installIpcHandlers } from './ipc-handlers.js';
+import { loadWindowState, trackWindowState } from './window-state.js';
+
+const RENDERER = fileURLToPath(new URL('../../renderer/index.html', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url));
+const RENDERER_URL = pathToFileURL(RENDERER).href;
+
+app.enableSandbox();
+
+function createWindow(): void {
+  const state = loadWindowState();
+  const window = new BrowserWindow({
+    ...state.bounds,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Reset Doctor',
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#16181d' : '#f6f7f9',
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  if (state.maximized) window.maximize();
+  trackWindowState(window);
+
+  const service = new RunService((event) => {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
+  });
+  installIpcHandlers(service, window, RENDERER_URL);
+  window.on('closed', () => service.dispose());
+
+  // No remote content: the app shows its own page only; links leave for the system browser.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (url !== RENDERER_URL) event.preventDefault();
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadFile(RENDERER);
+}
+
+void app.whenReady().then(() => {
+  nativeTheme.themeSource = 'system';
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  installAppMenu();
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

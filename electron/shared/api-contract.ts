@@ -1,0 +1,142 @@
+import type { ProbeReport, Report } from './report-info.js';
+import type { RunEvent } from './run-event-info.js';
+import { isStepId, type StepId } from './step-info.js';
+
+/**
+ * The one contract between the wizard and the engine. Electron IPC, the browser mode's WebSocket and
+ * tests all carry these calls (`domain:verb`) and the RunEvents of `run:event`, keyed by run id.
+ */
+export interface StartRunRequest {
+  target: string;
+  errorText: string | null;
+  /** A path on the machine that runs the engine (the server, in browser mode). */
+  logFile: string | null;
+  idleMaxSeconds: number | null;
+  concurrency: number;
+  timeoutSeconds: number;
+}
+
+export type ExportFormat = 'html' | 'json' | 'md';
+
+export type ExportResult =
+  /** Browser mode: the renderer downloads the content. */
+  | { kind: 'content'; fileName: string; mime: string; content: string }
+  /** Electron: the main process showed a save dialog and wrote the file (null path: cancelled). */
+  | { kind: 'saved'; path: string | null };
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'browser';
+  platform: string;
+  privileged: boolean;
+  privilegeNote: string;
+  /** Whether log:choose opens a file dialog (Electron) or the path must be typed (browser mode). */
+  canChooseFiles: boolean;
+}
+
+export interface TargetCheck {
+  ok: boolean;
+  /** The parsed target in words, or the one-line reason it is not valid. */
+  message: string;
+}
+
+export interface ErrorTextCheck {
+  target: string | null;
+  client: string | null;
+  isReset: boolean;
+  explanation: string;
+}
+
+export interface ApiCalls {
+  'app:info': { args: []; result: AppInfo };
+  'target:check': { args: [target: string]; result: TargetCheck };
+  'error:parse': { args: [text: string]; result: ErrorTextCheck };
+  'run:start': { args: [request: StartRunRequest]; result: { runId: string } };
+  'run:cancel': { args: [runId: string]; result: { cancelled: boolean } };
+  'step:rerun': { args: [runId: string, stepId: StepId]; result: { started: boolean } };
+  'report:get': { args: [runId: string]; result: Report | null };
+  'report:export': { args: [runId: string, format: ExportFormat]; result: ExportResult };
+  'log:choose': { args: []; result: { path: string | null } };
+}
+
+export type ApiChannel = keyof ApiCalls;
+export const API_CHANNELS: ApiChannel[] = [
+  'app:info',
+  'target:check',
+  'error:parse',
+  'run:start',
+  'run:cancel',
+  'step:rerun',
+  'report:get',
+  'report:export',
+  'log:choose',
+];
+export const EVENT_CHANNEL = 'run:event';
+
+/** What the renderer sees, whichever transport is behind it. */
+export interface ResetDoctorApi {
+  invoke<C extends ApiChannel>(channel: C, ...args: ApiCalls[C]['args']): Promise<ApiCalls[C]['result']>;
+  /** Subscribes to run events; returns the unsubscribe function. */
+  onEvent(listener: (event: RunEvent) => void): () => void;
+}
+
+export type { ProbeReport, Report, RunEvent };
+
+const MAX_TEXT = 20_000;
+const FORMATS: ExportFormat[] = ['html', 'json', 'md'];
+
+/**
+ * Checks a call's arguments before anything acts on them: every transport runs this on every call, so a
+ * compromised or buggy renderer cannot pass the engine something it does not expect.
+ */
+export function validateCall(channel: unknown, args: unknown): string | null {
+  if (typeof channel !== 'string' || !(API_CHANNELS as string[]).includes(channel))
+    return `unknown call ${String(channel)}`;
+  if (!Array.isArray(args)) return 'arguments must be a list';
+  const c = channel as ApiChannel;
+  const text = (v: unknown, max = MAX_TEXT) => typeof v === 'string' && v.length <= max;
+  const runId = (v: unknown) => typeof v === 'string' && /^[0-9a-f-]{36}$/.test(v);
+  switch (c) {
+    case 'app:info':
+    case 'log:choose':
+      return args.length === 0 ? null : `${c} takes no arguments`;
+    case 'target:check':
+      return args.length === 1 && text(args[0], 2048) ? null : 'target:check takes one target text';
+    case 'error:parse':
+      return args.length === 1 && text(args[0]) ? null : 'error:parse takes one error text';
+    case 'run:cancel':
+    case 'report:get':
+      return args.length === 1 && runId(args[0]) ? null : `${c} takes a run id`;
+    case 'step:rerun':
+      return args.length === 2 && runId(args[0]) && typeof args[1] === 'string' && isStepId(args[1])
+        ? null
+        : 'step:rerun takes a run id and a step id';
+    case 'report:export':
+      return args.length === 2 && runId(args[0]) && FORMATS.includes(args[1] as ExportFormat)
+        ? null
+        : 'report:export takes a run id and html, json or md';
+    case 'run:start':
+      return args.length === 1 ? validateStart(args[0]) : 'run:start takes one request';
+  }
+}
+
+function validateStart(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return 'run:start takes a request object';
+  const r = value as Record<string, unknown>;
+  const allowed = ['target', 'errorText', 'logFile', 'idleMaxSeconds', 'concurrency', 'timeoutSeconds'];
+  const extra = Object.keys(r).filter((k) => !allowed.includes(k));
+  if (extra.length) return `unexpected field ${extra[0]}`;
+  if (typeof r.target !== 'string' || r.target.length > 2048) return 'target must be text';
+  if (r.errorText !== null && (typeof r.errorText !== 'string' || r.errorText.length > MAX_TEXT))
+    return 'errorText must be text or null';
+  if (r.logFile !== null && (typeof r.logFile !== 'string' || r.logFile.length > 4096))
+    return 'logFile must be a path or null';
+  const num = (v: unknown, min: number, max: number) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
+  if (r.idleMaxSeconds !== null && !num(r.idleMaxSeconds, 1, 3600))
+    return 'idleMaxSeconds must be 1..3600 or null';
+  if (!num(r.concurrency, 0, 64) || !Number.isInteger(r.concurrency))
+    return 'concurrency must be a whole number 0..64';
+  if (!num(r.timeoutSeconds, 0.1, 60)) return 'timeoutSeconds must be 0.1..60';
+  return null;
+}

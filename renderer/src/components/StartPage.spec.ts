@@ -1,0 +1,120 @@
+import '@testing-library/svelte/vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { TARGET, button, field, renderApp, type } from '../../dev/spec-support.js';
+import { StubApi } from '../../dev/stub-api.js';
+
+const CURL_ERROR = `$ curl -v ${TARGET}\ncurl: (56) Recv failure: Connection reset by peer`;
+
+describe('Start page', () => {
+  it('fills the target in from the error message and says so', async () => {
+    const { api } = renderApp();
+    expect(button('Start diagnosis').disabled).toBe(true);
+    await type('Error message', CURL_ERROR);
+    await waitFor(() => expect(field('Target').value).toBe(TARGET));
+    expect(api.callsTo('error:parse')).toEqual([[CURL_ERROR]]);
+    expect(screen.getByText(`Target filled in from the error message: ${TARGET}`)).toBeTruthy();
+    expect(screen.getByText(/sent a TCP reset/)).toBeTruthy();
+    // The filled-in target is checked like a typed one, and then the run may start.
+    await waitFor(() => expect(button('Start diagnosis').disabled).toBe(false));
+    expect(api.callsTo('target:check')).toContainEqual([TARGET]);
+    expect(screen.getByText('HTTPS service at api.example.com:8443, host name')).toBeTruthy();
+  });
+
+  it('leaves a target the person typed alone', async () => {
+    renderApp();
+    await type('Target', 'db.internal:5432');
+    await type('Error message', CURL_ERROR);
+    await waitFor(() => expect(screen.getByText(/sent a TCP reset/)).toBeTruthy());
+    expect(field('Target').value).toBe('db.internal:5432');
+    expect(screen.queryByText(/Target filled in/)).toBeNull();
+  });
+
+  it('disables Start while the target is invalid, with the one-line reason', async () => {
+    const { api } = renderApp();
+    await type('Target', 'not a host');
+    await waitFor(() =>
+      expect(screen.getByText('“not a host” is not a host name: it contains spaces')).toBeTruthy(),
+    );
+    expect(button('Start diagnosis').disabled).toBe(true);
+    expect(field('Target').getAttribute('aria-invalid')).toBe('true');
+    await type('Target', 'api.example.com');
+    await waitFor(() => expect(button('Start diagnosis').disabled).toBe(false));
+    expect(field('Target').getAttribute('aria-invalid')).toBe('false');
+    expect(api.callsTo('target:check').map(([t]) => t)).toEqual(['not a host', 'api.example.com']);
+  });
+
+  it('disables Start for an option out of range', async () => {
+    renderApp();
+    await type('Target', 'api.example.com');
+    await waitFor(() => expect(button('Start diagnosis').disabled).toBe(false));
+    await fireEvent.input(field('Concurrent connections'), { target: { value: '100' } });
+    expect(screen.getByText('Enter a whole number from 0 (off) to 64.')).toBeTruthy();
+    expect(button('Start diagnosis').disabled).toBe(true);
+  });
+
+  it('shows the privilege note, chooses a log file, and starts with every option', async () => {
+    const { api } = renderApp();
+    await waitFor(() => expect(screen.getByText(/grant the capability once/)).toBeTruthy());
+    expect(field('Maximum idle seconds').value).toBe('10');
+    expect(field('Maximum idle seconds').disabled).toBe(true);
+    expect(field('Concurrent connections').value).toBe('8');
+    expect(field('Timeout (seconds)').value).toBe('2');
+
+    await fireEvent.click(button('Choose…'));
+    await waitFor(() => expect(field('Server log file').value).toBe('/var/log/nginx/error.log'));
+    await fireEvent.click(field('Idle test'));
+    await fireEvent.input(field('Maximum idle seconds'), { target: { value: '30' } });
+    await fireEvent.input(field('Timeout (seconds)'), { target: { value: '5' } });
+    await type('Error message', CURL_ERROR);
+    await waitFor(() => expect(button('Start diagnosis').disabled).toBe(false));
+    await fireEvent.click(button('Start diagnosis'));
+
+    await waitFor(() => expect(api.callsTo('run:start')).toHaveLength(1));
+    expect(api.callsTo('run:start')[0]).toEqual([
+      {
+        target: TARGET,
+        errorText: CURL_ERROR,
+        logFile: '/var/log/nginx/error.log',
+        idleMaxSeconds: 30,
+        concurrency: 8,
+        timeoutSeconds: 5,
+      },
+    ]);
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Identify the application'));
+  });
+
+  it('hides Choose… where files cannot be chosen (browser mode)', async () => {
+    const api = new StubApi({
+      'app:info': () => ({
+        version: '0.1.0',
+        mode: 'browser',
+        platform: 'linux',
+        privileged: true,
+        privilegeNote: 'Running as root.',
+        canChooseFiles: false,
+      }),
+    });
+    renderApp(api);
+    await waitFor(() => expect(screen.getByText('v0.1.0')).toBeTruthy());
+    expect(screen.queryByRole('button', { name: 'Choose…' })).toBeNull();
+    expect(screen.queryByText('Running as root.')).toBeNull();
+  });
+
+  it('says in one line why a run could not start, and keeps the form', async () => {
+    const api = new StubApi({
+      'run:start': () => {
+        throw new Error(
+          "Error invoking remote method 'run:start': TargetError: port 0 is out of range\n    at x (y.js:1)",
+        );
+      },
+    });
+    renderApp(api);
+    await type('Target', 'api.example.com');
+    await waitFor(() => expect(button('Start diagnosis').disabled).toBe(false));
+    await fireEvent.click(button('Start diagnosis'));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe('The diagnosis could not start: port 0 is out of range');
+    expect(field('Target').value).toBe('api.example.com');
+  });
+});
