@@ -28,6 +28,7 @@ declare module 'raw-socket' {
   export const SocketOption: Record<string, number>;
 
   const raw: {
+    Socket: typeof Socket;
     createSocket: typeof createSocket;
     AddressFamily: typeof AddressFamily;
     Protocol: typeof Protocol;

@@ -3,7 +3,7 @@ import type { CauseId } from '../../shared/cause-info.js';
 /** Concrete remedies from the checklist's solutions, per cause; findings may add specific ones first. */
 export const REMEDIES: Record<CauseId, string[]> = {
   healthy: [
-    'If the reset is intermittent, run the diagnosis again when it happens, with --idle-max to test idle connections.',
+    'If the reset is intermittent, run the diagnosis again when it happens, with the idle test on (--idle-max in the CLI) to test connections that sit idle.',
     'Make the client retry idempotent requests with exponential backoff and jitter, so a rare reset does not fail the operation.',
   ],
   'dns-failure': [

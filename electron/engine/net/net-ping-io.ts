@@ -1,7 +1,10 @@
 import netPing, { type QueuedRequest, type Session } from 'net-ping';
 import { randomInt } from 'node:crypto';
 import { fixIpv6Session } from './net-ping-ipv6-fix.js';
+import { drainRawSocketsOnWakeup } from './raw-socket-drain.js';
 import { NetError, type EchoRequest, type EchoResult, type IcmpIo } from './engine-io.js';
+
+drainRawSocketsOnWakeup();
 
 // Linux values (netinet/in.h): net-ping leaves the DF bit to the kernel default, path MTU probing needs it set.
 const SOL_IP = 0;

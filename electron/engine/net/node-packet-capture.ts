@@ -1,6 +1,9 @@
 import raw, { type Socket } from 'raw-socket';
 import type { CapturedPacket, PacketCapture } from './capture-types.js';
 import { parseIpv4Packet, parseIpv6TcpSegment } from '../parsers/packet-parser.js';
+import { drainRawSocketsOnWakeup } from './raw-socket-drain.js';
+
+drainRawSocketsOnWakeup();
 
 const MAX_PACKETS = 20_000;
 

@@ -5,6 +5,9 @@ import { runConversations } from './run-conversations.js';
 
 export interface CapturedConnection {
   connection: string;
+  /** The server end of this connection: the address the probe really talked to. */
+  address: string;
+  port: number;
   localPort: number | null;
   outcome: string;
   phase: string;
@@ -50,6 +53,8 @@ export const packetCaptureProbe: ProbeDefinition<PacketCaptureData> = {
         }));
         return {
           connection: label,
+          address: c.address,
+          port: c.port,
           localPort: c.localPort,
           outcome: c.outcome,
           phase: c.phase,

@@ -41,7 +41,7 @@ export const resetOriginProbe: ProbeDefinition<ResetOriginData> = {
     const origins = [...new Set(resets.map((r) => (r.origin === 'path' ? `hop ${r.hop}` : r.origin)))];
     return {
       status: 'complete',
-      summary: `${resets.length} reset${resets.length > 1 ? 's' : ''} captured, sent by: ${origins.join(', ')} (${resets[0]!.reason})`,
+      summary: `${resets.length} reset${resets.length > 1 ? 's' : ''} captured, sent by: ${origins.join(', ')}. ${resets[0]!.reason}`,
       assessment: 'fail',
       data,
     };

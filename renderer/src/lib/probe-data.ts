@@ -28,6 +28,8 @@ export interface TimelineEntryView {
 /** One of PacketCaptureData.connections. */
 export interface ConnectionView {
   connection: string;
+  /** address:port of the server end, as the probe connected to it (null in older reports). */
+  peer: string | null;
   outcome: string;
   phase: string;
   timeline: TimelineEntryView[];
@@ -121,6 +123,12 @@ export function readConnections(data: unknown): ConnectionView[] | null {
     if (timeline.length === 0) continue;
     connections.push({
       connection: c.connection,
+      peer:
+        typeof c.address === 'string' && typeof c.port === 'number'
+          ? c.address.includes(':')
+            ? `[${c.address}]:${c.port}`
+            : `${c.address}:${c.port}`
+          : null,
       outcome: typeof c.outcome === 'string' ? c.outcome : 'unknown',
       phase: typeof c.phase === 'string' ? c.phase : 'unknown',
       timeline: [...timeline].sort((a, b) => a.at - b.at),

@@ -1,0 +1,272 @@
+/**
+ * The wizard in browser mode, end to end: `reset-doctor serve` and Chromium inside a lab's client
+ * namespace (see fixtures.ts), real faults in the lab, every step walked as a person would.
+ */
+import { CAUSE_TITLES } from '../../electron/shared/cause-info.js';
+import type { Report } from '../../electron/shared/report-info.js';
+import { httpGet } from '../lab/lab-client.js';
+import {
+  e2eUnavailableReason,
+  expect,
+  labSuiteTitle,
+  scenarioById,
+  screenshotPath,
+  slug,
+  test,
+} from './fixtures.js';
+import {
+  checkHtmlExport,
+  checkJsonExport,
+  checkMarkdownExport,
+  collectPageErrors,
+  fullScreenshot,
+  liveStateHistory,
+  recordLiveStates,
+  tabTo,
+} from './helpers.js';
+import { StartPage } from './pages/start-page.js';
+import { SummaryPage } from './pages/summary-page.js';
+import { FINAL_STATUSES, STEP_NAMES, WizardPage } from './pages/wizard-page.js';
+
+const UNAVAILABLE = e2eUnavailableReason();
+
+/** The probes each step must show (ids from electron/engine/probes), and what a run without extras skips. */
+const STEP_PROBES: Record<string, string[]> = {
+  'Identify the application': ['target', 'error-text', 'privileges'],
+  'Network connectivity': ['dns', 'ping', 'traceroute', 'tcp-connect', 'path-mtu'],
+  'Server logs': ['log-scan'],
+  'Firewall and security': ['local-rules', 'path-evidence'],
+  'Application errors': ['request', 'recovery', 'concurrency', 'idle-timeout'],
+  'TCP handshake': ['packet-capture', 'reset-origin'],
+};
+
+const WALKS = ['healthy', 'firewall-reset', 'application-error'];
+
+test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), () => {
+  test.skip(UNAVAILABLE !== null, UNAVAILABLE ?? '');
+
+  for (const id of WALKS) {
+    const scenario = scenarioById(id);
+
+    test.describe(`${id}: ${scenario.what}`, () => {
+      test.use({ scenario: id });
+
+      test(`walks every step and ends in the verdict "${scenario.cause}"`, async ({
+        page,
+        labServe,
+      }, testInfo) => {
+        const errors = collectPageErrors(page);
+        await recordLiveStates(page, STEP_NAMES);
+        const start = new StartPage(page);
+        const wizard = new WizardPage(page);
+        const summary = new SummaryPage(page);
+
+        await start.open(labServe.url);
+        await start.fill({ target: labServe.target });
+        await expect(start.startButton).toBeEnabled();
+        await fullScreenshot(page, screenshotPath(`${id}-0-start`));
+        await start.start();
+
+        await expect(wizard.checklist).toBeVisible();
+        expect(await wizard.stepNames()).toEqual(STEP_NAMES);
+
+        for (const [n, name] of STEP_NAMES.entries()) {
+          if (n > 0) await wizard.next();
+          await test.step(`step ${n + 1}: ${name}`, async () => {
+            await wizard.expectStep(name);
+            const expected = STEP_PROBES[name];
+            if (expected) {
+              // The step's probes are drawn (from the run plan), then reach a final status.
+              await expect(wizard.probes).toHaveCount(expected.length);
+              expect((await wizard.probeIds()).sort()).toEqual([...expected].sort());
+              const statuses = await wizard.waitForStepFinished({ timeout: 30_000 });
+              await testInfo.attach(`statuses: ${name}`, { body: JSON.stringify(statuses, null, 2) });
+              await checkStep(name, wizard);
+            } else {
+              expect(await summary.verdictId({ timeout: 30_000 })).toBe(scenario.cause);
+            }
+            await fullScreenshot(page, screenshotPath(`${id}-${n + 1}-${slug(name)}`));
+          });
+        }
+
+        await test.step('summary: verdict, evidence, remedies', async () => {
+          await expect(summary.heading).toBeVisible();
+          await expect(summary.verdict).toHaveAttribute('data-verdict', scenario.cause);
+          await expect(summary.verdictTitle).toHaveText(CAUSE_TITLES[scenario.cause]);
+          if (scenario.hop !== undefined) await expect(summary.verdict).toContainText(`hop ${scenario.hop}`);
+          expect((await summary.evidenceLines()).length).toBeGreaterThan(0);
+          expect((await summary.remedyLines()).length).toBeGreaterThan(0);
+          await expect(wizard.nextButton).toBeDisabled();
+        });
+
+        await test.step('the wizard was updated live', async () => {
+          const history = await liveStateHistory(page);
+          await testInfo.attach('live state history', { body: JSON.stringify(history, null, 2) });
+          // Every probe the walk showed ended final (probes whose step finished before the walk got there
+          // are only ever drawn final; the controls test watches probes run).
+          for (const [key, seen] of Object.entries(history).filter(([k]) => k.startsWith('probe:')))
+            expect(FINAL_STATUSES, `${key}: ${seen.join(' → ')}`).toContain(seen.at(-1));
+          // The checklist, always on screen, showed steps running and then finished.
+          const ranLive = Object.entries(history).filter(
+            ([key, seen]) =>
+              key.startsWith('step:') &&
+              seen.some((s) => s.startsWith('Running')) &&
+              /^(Passed|Warning|Failed|Skipped)/.test(seen.at(-1) ?? ''),
+          );
+          expect(ranLive.length, 'checklist entries seen Running, then finished').toBeGreaterThan(0);
+        });
+
+        await test.step('exports: HTML, JSON, Markdown', async () => {
+          const expected = { cause: scenario.cause, target: labServe.target };
+          const json = await summary.export('json', testInfo);
+          expect(json.fileName).toMatch(/\.json$/);
+          const report: Report = checkJsonExport(json.content, expected);
+          expect(report.cancelled).toBe(false);
+          const html = await summary.export('html', testInfo);
+          expect(html.fileName).toMatch(/\.html?$/);
+          checkHtmlExport(html.content, expected);
+          const md = await summary.export('md', testInfo);
+          expect(md.fileName).toMatch(/\.md$/);
+          checkMarkdownExport(md.content, expected);
+        });
+
+        expect(errors, 'errors in the page').toEqual([]);
+      });
+    });
+  }
+
+  test.describe('keyboard only', () => {
+    test.use({ scenario: 'healthy' });
+
+    test('Tab to the target, start with Enter, walk with Tab and Enter/Space to the verdict', async ({
+      page,
+      labServe,
+    }) => {
+      const start = new StartPage(page);
+      const wizard = new WizardPage(page);
+      const summary = new SummaryPage(page);
+      await start.open(labServe.url);
+
+      await tabTo(page, start.target);
+      await page.keyboard.type(labServe.target);
+      await expect(start.startButton).toBeEnabled(); // the target was checked
+      await tabTo(page, start.startButton);
+      await page.keyboard.press('Enter');
+
+      await wizard.expectStep(STEP_NAMES[0]!);
+      for (const [n, name] of STEP_NAMES.entries()) {
+        if (n === 0) continue;
+        await tabTo(page, wizard.nextButton);
+        await page.keyboard.press(n % 2 === 0 ? 'Space' : 'Enter');
+        await wizard.expectStep(name);
+        // Focus follows the wizard: the new view's heading has it.
+        await expect(wizard.viewHeading).toBeFocused();
+      }
+      expect(await summary.verdictId({ timeout: 30_000 })).toBe('healthy');
+    });
+  });
+
+  test.describe('controls', () => {
+    test.use({ scenario: 'healthy' });
+
+    test('Run all, Cancel a long idle test, Back, a checklist jump and Re-run step', async ({
+      page,
+      labServe,
+    }, testInfo) => {
+      await recordLiveStates(page, STEP_NAMES);
+      const start = new StartPage(page);
+      const wizard = new WizardPage(page);
+      const summary = new SummaryPage(page);
+      await start.open(labServe.url);
+      // A 30 s idle test keeps the run busy long enough to cancel it.
+      await start.fillAndStart({ target: labServe.target, idleMaxSeconds: 30 });
+
+      await wizard.runAll();
+      await wizard.expectStep('Summary');
+      await expect(page.getByText('The verdict appears here when every step has finished.')).toBeVisible();
+      // Cancel while the idle test runs: the earlier steps are done, "Application errors" is not.
+      await wizard.waitForStepState('Network connectivity', /Passed|Warning|Failed/, { timeout: 20_000 });
+      await wizard.waitForStepState('Application errors', 'Running', { timeout: 20_000 });
+      await expect(wizard.cancelButton).toBeVisible();
+      await wizard.cancel();
+      expect(await summary.verdictId({ timeout: 20_000 })).toMatch(/^[a-z-]+$/);
+      await expect(page.getByText('The run was cancelled')).toBeVisible();
+      await expect(wizard.cancelButton).toBeHidden();
+      const cancelled = checkJsonExport((await summary.export('json', testInfo)).content, {
+        cause: (await summary.verdictId()) as Report['diagnosis']['verdict'],
+        target: labServe.target,
+      });
+      expect(cancelled.cancelled).toBe(true);
+
+      await wizard.back();
+      await wizard.expectStep('TCP handshake');
+      await wizard.goToStep('Network connectivity');
+      await wizard.waitForProbe('ping', 'complete');
+      const before = (await liveStateHistory(page))['probe:ping']?.length ?? 0;
+      await wizard.rerun();
+      // The step runs again: its probes start over (seen pending or running) and finish anew.
+      await expect(wizard.rerunButton).toBeEnabled({ timeout: 30_000 });
+      await wizard.waitForStepFinished();
+      await wizard.waitForProbe('ping', 'complete');
+      const again = ((await liveStateHistory(page))['probe:ping'] ?? []).slice(before);
+      expect(
+        again.some((s) => s === 'pending' || s === 'running'),
+        `ping after Re-run: ${again}`,
+      ).toBe(true);
+      expect(again.at(-1)).toBe('complete');
+      await wizard.goToStep('Summary');
+      await expect(summary.verdict).toBeVisible();
+    });
+  });
+
+  test.describe('access token', () => {
+    test.use({ scenario: 'healthy' });
+
+    test('serve refuses requests without the token (HTTP 403)', async ({ labServe, page }) => {
+      const { lab, origin, token } = labServe;
+      // A plain HTTP client inside the client namespace: no token, a wrong one, then the right one.
+      const bare = await httpGet(lab, `${origin}/`);
+      expect(bare.status, bare.raw).toBe(403);
+      const wrong = await httpGet(lab, `${origin}/?token=${'x'.repeat(token.length)}`);
+      expect(wrong.status, wrong.raw).toBe(403);
+      const asset = await httpGet(lab, `${origin}/index.html`);
+      expect(asset.status, asset.raw).toBe(403);
+      const right = await httpGet(lab, labServe.url);
+      expect(right.status, right.raw).toBe(200);
+
+      // The browser, with no token and no cookie: the page and the API's WebSocket are refused.
+      const response = await page.goto(`${origin}/`);
+      expect(response?.status()).toBe(403);
+      await expect(page.locator('body')).toContainText('forbidden');
+      const opened = await page.evaluate(
+        (url) =>
+          new Promise<boolean>((resolve) => {
+            const socket = new WebSocket(url);
+            socket.onopen = () => resolve(true);
+            socket.onclose = () => resolve(false);
+          }),
+        `${origin.replace(/^http/, 'ws')}/api`,
+      );
+      expect(opened, 'a WebSocket to /api without the token opened').toBe(false);
+    });
+  });
+});
+
+/** What each step must show beyond final statuses, in every scenario walked here. */
+async function checkStep(name: string, wizard: WizardPage): Promise<void> {
+  switch (name) {
+    case 'Identify the application':
+      await wizard.waitForProbe('target', 'complete');
+      await wizard.waitForProbe('error-text', 'skipped'); // no error text given
+      break;
+    case 'Network connectivity':
+      for (const id of ['dns', 'ping', 'traceroute', 'tcp-connect'])
+        await wizard.waitForProbe(id, 'complete');
+      await expect(wizard.probe('traceroute').getByRole('img')).toBeVisible();
+      await expect(wizard.probe('ping').getByRole('img')).toBeVisible();
+      break;
+    case 'Server logs':
+      await wizard.waitForProbe('log-scan', 'skipped'); // no log given
+      break;
+  }
+}
