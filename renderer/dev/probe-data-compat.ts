@@ -16,7 +16,10 @@ type Fits<T extends U, U> = T;
 export type Checks = [
   Fits<TracerouteData['hops'][number], HopView>,
   Fits<PingData['rttsMs'], (number | null)[]>,
-  Fits<PacketCaptureData['connections'][number], Omit<ConnectionView, 'timeline'>>,
+  Fits<
+    PacketCaptureData['connections'][number],
+    Omit<ConnectionView, 'timeline' | 'peer'> & { address: string; port: number }
+  >,
   Fits<PacketCaptureData['connections'][number]['timeline'][number], TimelineEntryView>,
   Fits<ResetOriginData['resets'][number], ResetVerdict>,
   Fits<ResetVerdict, ResetView>,
