@@ -12,7 +12,7 @@ export class UsageError extends Error {
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'diagnose'; options: RunOptions; json: boolean; reportFile: string | null }
+  | { kind: 'diagnose'; options: RunOptions; json: boolean; reportFile: string | null; redact: boolean }
   | { kind: 'serve'; port: number; host: string; open: boolean };
 
 // Bounds that keep a typo from turning the tool into a load generator.
@@ -41,6 +41,7 @@ export function parseCli(argv: string[]): CliCommand {
         port: { type: 'string' },
         host: { type: 'string' },
         'no-open': { type: 'boolean' },
+        redact: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -79,6 +80,7 @@ export function parseCli(argv: string[]): CliCommand {
     kind: 'diagnose',
     json: values.json ?? false,
     reportFile,
+    redact: values.redact ?? false,
     options: {
       target,
       errorText,
@@ -146,6 +148,7 @@ Finds out why connections to <target> end in "connection reset by peer" and who 
 Options:
   --json               print the report as JSON on stdout, and nothing else
   --report FILE        also write the report: FILE.json, FILE.html or FILE.md
+  --redact             hide addresses, host names and the user name in --json and --report output
   --log FILE           a server log to search for resets, timeouts and restarts
   --error TEXT         what the application printed (fills in the target if it names one)
   --idle-max SECONDS   hold connections idle up to SECONDS to measure an idle timeout (off by default)

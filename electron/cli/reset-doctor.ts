@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import type { RunEvent } from '../shared/run-event-info.js';
 import { TargetError } from '../engine/parsers/target-parser.js';
+import { redactReport } from '../engine/report/report-redact.js';
 import { writeReport } from '../engine/report/report-writer.js';
 import { runDiagnosis } from '../engine/run-diagnosis.js';
 import { TOOL_VERSION } from '../engine/tool-version.js';
@@ -37,11 +38,12 @@ async function main(argv: string[]): Promise<number> {
     signal: controller.signal,
     emit: (event: RunEvent) => view?.onEvent(event),
   });
-  if (command.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  const shared = command.redact ? redactReport(report) : report;
+  if (command.json) process.stdout.write(`${JSON.stringify(shared, null, 2)}\n`);
   else view!.printVerdict(report);
   if (command.reportFile) {
     try {
-      await writeReport(report, command.reportFile);
+      await writeReport(shared, command.reportFile);
       if (view) view.line(`Report written to ${command.reportFile}`);
     } catch (error) {
       process.stderr.write(

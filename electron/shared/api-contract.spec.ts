@@ -19,6 +19,7 @@ describe('validateCall', () => {
     ['run:start', [{ ...start, idleMaxSeconds: 30, logFile: '/var/log/nginx/error.log' }]],
     ['step:rerun', [RUN, 'handshake']],
     ['report:export', [RUN, 'md']],
+    ['report:export', [RUN, 'html', true]],
   ])('accepts %s %j', (channel, args) => {
     expect(validateCall(channel, args)).toBeNull();
   });
@@ -29,6 +30,7 @@ describe('validateCall', () => {
     ['run:cancel', ['../../etc'], /run id/],
     ['step:rerun', [RUN, 'everything'], /step id/],
     ['report:export', [RUN, 'pdf'], /html, json or md/],
+    ['report:export', [RUN, 'md', 'yes'], /whether to redact/],
     ['run:start', [{ ...start, concurrency: 10_000 }], /concurrency/],
     ['run:start', [{ ...start, timeoutSeconds: Number.NaN }], /timeoutSeconds/],
     ['run:start', [{ ...start, __proto__: null, shell: 'rm' }], /unexpected field shell/],

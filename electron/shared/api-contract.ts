@@ -55,7 +55,8 @@ export interface ApiCalls {
   'run:cancel': { args: [runId: string]; result: { cancelled: boolean } };
   'step:rerun': { args: [runId: string, stepId: StepId]; result: { started: boolean } };
   'report:get': { args: [runId: string]; result: Report | null };
-  'report:export': { args: [runId: string, format: ExportFormat]; result: ExportResult };
+  /** redact: hide addresses, host names and the user name (see report-redact.ts). */
+  'report:export': { args: [runId: string, format: ExportFormat, redact?: boolean]; result: ExportResult };
   'log:choose': { args: []; result: { path: string | null } };
 }
 
@@ -112,9 +113,11 @@ export function validateCall(channel: unknown, args: unknown): string | null {
         ? null
         : 'step:rerun takes a run id and a step id';
     case 'report:export':
-      return args.length === 2 && runId(args[0]) && FORMATS.includes(args[1] as ExportFormat)
+      return (args.length === 2 || (args.length === 3 && typeof args[2] === 'boolean')) &&
+        runId(args[0]) &&
+        FORMATS.includes(args[1] as ExportFormat)
         ? null
-        : 'report:export takes a run id and html, json or md';
+        : 'report:export takes a run id, html, json or md, and whether to redact';
     case 'run:start':
       return args.length === 1 ? validateStart(args[0]) : 'run:start takes one request';
   }

@@ -72,6 +72,22 @@ describe('reset-doctor CLI', () => {
     expect(report.steps.find((s) => s.id === 'application')?.status).toBe('skipped');
   });
 
+  it('hides addresses and names with --redact', async () => {
+    const port = await freePort();
+    const run = await cli([
+      'diagnose',
+      `127.0.0.1:${port}`,
+      '--json',
+      '--redact',
+      '--steps',
+      'identify,connectivity',
+    ]);
+    expect(run.stdout).not.toContain('127.0.0.1');
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.target.host).toMatch(/^<ip-\d+>$/);
+    expect(validateReport(report)).toEqual({ valid: true });
+  });
+
   it('finds the target in the error text when none is given', async () => {
     const port = await freePort();
     const run = await cli([

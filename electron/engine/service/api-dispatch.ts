@@ -61,7 +61,7 @@ async function call(
     case 'report:get':
       return service.report(a[0]!);
     case 'report:export': {
-      const file = service.exportReport(a[0]!, a[1]!);
+      const file = service.exportReport(a[0]!, a[1]!, a[2] === true);
       if (hooks.saveExport)
         return { kind: 'saved', path: await hooks.saveExport(file) } satisfies ExportResult;
       return { kind: 'content', ...file } satisfies ExportResult;

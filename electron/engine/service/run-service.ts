@@ -11,6 +11,7 @@ import type { RunEvent } from '../../shared/run-event-info.js';
 import { STEP_IDS, type StepId } from '../../shared/step-info.js';
 import { parseErrorText } from '../parsers/error-text-parser.js';
 import { parseTarget, TargetError } from '../parsers/target-parser.js';
+import { redactReport } from '../report/report-redact.js';
 import { renderReport } from '../report/report-writer.js';
 import { detectPrivileges, DiagnosisSession, type DiagnosisRun } from '../run-diagnosis.js';
 import type { Privileges } from '../runner/run-environment.js';
@@ -126,11 +127,16 @@ export class RunService {
     return this.sessions.get(runId)?.session.latestReport ?? null;
   }
 
-  exportReport(runId: string, format: ExportFormat): { fileName: string; mime: string; content: string } {
-    const report = this.report(runId);
-    if (!report) throw new ApiError('the report is not ready yet: wait for the run to finish');
+  exportReport(
+    runId: string,
+    format: ExportFormat,
+    redact = false,
+  ): { fileName: string; mime: string; content: string } {
+    const latest = this.report(runId);
+    if (!latest) throw new ApiError('the report is not ready yet: wait for the run to finish');
+    const report = redact ? redactReport(latest) : latest;
     const stamp = report.startedAt.replace(/[:.]/g, '-').slice(0, 19);
-    const host = report.target.host.replace(/[^a-z0-9.-]+/gi, '_');
+    const host = (redact ? 'redacted' : report.target.host).replace(/[^a-z0-9.-]+/gi, '_');
     return {
       fileName: `reset-doctor-${host}-${stamp}.${format}`,
       mime: MIME[format],

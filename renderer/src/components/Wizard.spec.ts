@@ -190,6 +190,7 @@ describe('Summary', () => {
     await fireEvent.click(button('Export JSON'));
     await waitFor(() => expect(screen.getByText('Saved to /home/me/reset-doctor.json')).toBeTruthy());
 
+    await fireEvent.click(screen.getByLabelText(/Hide addresses, host names and user names/));
     api.handlers['report:export'] = () => {
       throw new Error('EACCES: permission denied, open /report.md\n    at open (node:fs:1:1)');
     };
@@ -199,9 +200,9 @@ describe('Summary', () => {
     expect(document.querySelector('[data-verdict="firewall-reset"]')).not.toBeNull();
 
     expect(api.callsTo('report:export')).toEqual([
-      [SAMPLE_RUN_ID, 'html'],
-      [SAMPLE_RUN_ID, 'json'],
-      [SAMPLE_RUN_ID, 'md'],
+      [SAMPLE_RUN_ID, 'html', false],
+      [SAMPLE_RUN_ID, 'json', false],
+      [SAMPLE_RUN_ID, 'md', true],
     ]);
   });
 });
