@@ -1,3 +1,4 @@
+import { evidenceLines } from '../../shared/evidence-lines.js';
 import type { ProbeReport } from '../../shared/report-info.js';
 import { formatDuration } from './report-text.js';
 
@@ -56,6 +57,14 @@ export function probeTable(probes: ProbeReport[]): string {
       why.push(
         `<span class="why failure">Failed (<code>${esc(p.failure.code)}</code>): ${esc(p.failure.message)}</span>`,
       );
+    }
+    const lines = evidenceLines(p.id, p.data);
+    if (lines.length > 0) {
+      const items = lines.map(
+        (l) =>
+          `<li><span class="why">${esc(l.tag)}</span> ${l.quoted ? `<code>${esc(l.text)}</code>` : esc(l.text)}${l.note ? ` <span class="why">${esc(l.note)}</span>` : ''}</li>`,
+      );
+      why.push(`<ul class="evidence-lines">${items.join('')}</ul>`);
     }
     return (
       `<tr><td><strong>${esc(p.title)}</strong><br><code class="sub">${esc(p.id)}</code></td>` +

@@ -1,3 +1,4 @@
+import { evidenceLines } from '../../shared/evidence-lines.js';
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
 import {
@@ -92,7 +93,18 @@ function probeBullet(probe: ProbeReport): string {
   if (probe.skipReason !== undefined && !probe.summary.includes(probe.skipReason))
     lines.push(`  - Skipped because: ${md(probe.skipReason)}`);
   if (probe.failure) lines.push(`  - Failure \`${probe.failure.code}\`: ${md(probe.failure.message)}`);
+  for (const l of evidenceLines(probe.id, probe.data)) {
+    const text = l.quoted ? codeSpan(l.text) : md(l.text);
+    lines.push(`  - ${md(l.tag)}: ${text}${l.note ? ` (${md(l.note)})` : ''}`);
+  }
   return lines.join('\n');
+}
+
+/** Inline code that its own backticks cannot close. */
+function codeSpan(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${longest ? ' ' : ''}${text.replace(/\r?\n/g, ' ')}${longest ? ' ' : ''}${fence}`;
 }
 
 function targetBlock(report: Report): string {

@@ -1,6 +1,7 @@
-import { isRecord } from './probe-data.js';
-
-/** One line of evidence a probe found: a log line, a firewall rule, a process, an agent. */
+/**
+ * One line of evidence a probe found: a log line, a firewall rule, a process, an agent. Shared by the
+ * wizard and the exported reports, so both highlight the same lines.
+ */
 export interface EvidenceLine {
   tag: string;
   text: string;
@@ -10,6 +11,10 @@ export interface EvidenceLine {
 }
 
 const MAX_LINES = 8;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
