@@ -177,6 +177,12 @@ export const LAB_SCENARIOS: LabScenario[] = [
       await localRule(lab, `ip daddr ${lab.addresses.server4} tcp dport 80 reject with tcp reset`);
       return { target: WEB };
     },
+    check(report) {
+      const evidence = report.diagnosis.findings[0]?.evidence.join(' ') ?? '';
+      return /Local firewall: .*reject with tcp reset/.test(evidence)
+        ? []
+        : [`the local rule is not named: ${evidence}`];
+    },
   },
   {
     id: 'server-reset',
