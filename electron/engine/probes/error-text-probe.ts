@@ -1,4 +1,4 @@
-import { parseErrorText, type ErrorTextInfo } from '../parsers/error-text-parser.js';
+import { errorTextSummary, parseErrorText, type ErrorTextInfo } from '../parsers/error-text-parser.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
 
 export type ErrorTextData = ErrorTextInfo & { text: string };
@@ -14,10 +14,12 @@ export const errorTextProbe: ProbeDefinition<ErrorTextData> = {
         reason: 'no error text given: pass --error "TEXT" with what the application printed',
       };
     const data = { text: text.slice(0, 4000), ...parseErrorText(text) };
-    const who = data.client ? `${data.client}: ` : '';
-    const summary = data.isReset
-      ? `${who}connection reset${data.phase ? ` in the ${data.phase} phase` : ''}${data.target ? ` talking to ${data.target}` : ''}`
-      : `${who}not a connection reset message; going on with the target`;
-    return { status: 'complete', summary, assessment: data.isReset ? 'warn' : 'ok', data };
+    // e.g. 'curl (exit 56): the peer reset the connection while receiving the response from api.lab.test:443'
+    return {
+      status: 'complete',
+      summary: errorTextSummary(data),
+      assessment: data.isReset ? 'warn' : 'ok',
+      data,
+    };
   },
 };

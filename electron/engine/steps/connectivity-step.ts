@@ -11,7 +11,8 @@ const AFTER_DNS: AnyProbe[] = [pingProbe, tracerouteProbe, tcpConnectProbe, path
 
 export const connectivityStep: StepDefinition = {
   id: 'connectivity',
-  needs: [],
+  // After identify, whose socket table and counters must not see this step's own connections.
+  needs: ['identify'],
   probes: [dnsProbe, ...AFTER_DNS],
   timeoutMs: (o) => 8_000 + o.timeoutSeconds * 3_000,
   async run(step) {
