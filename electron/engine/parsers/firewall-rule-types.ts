@@ -1,5 +1,8 @@
-/** Where a rule was read: the nft JSON listing or the text of iptables-save / ip6tables-save. */
-export type FirewallSource = 'nftables' | 'iptables' | 'ip6tables';
+/**
+ * Where a rule was read: the nft JSON listing, the text of iptables-save / ip6tables-save, the Windows
+ * Firewall (Get-NetFirewallRule or netsh advfirewall) or macOS's pf (pfctl -sr).
+ */
+export type FirewallSource = 'nftables' | 'iptables' | 'ip6tables' | 'windows-firewall' | 'pf';
 
 export type FirewallHook = 'input' | 'output' | 'forward' | 'prerouting' | 'postrouting';
 
@@ -150,8 +153,10 @@ export interface FirewallRule {
   policy: boolean;
   /** Order in the chain, from 0; the policy comes after the last rule. */
   position: number;
-  /** The line as iptables-save printed it; null for nftables. */
+  /** The line as iptables-save printed it; null for nftables. Windows: the rule as the tool listed it; pf: the line of pfctl -sr. */
   original: string | null;
+  /** The rule's own name where the firewall has one: a Windows rule's display name, a pf label. */
+  name?: string;
 }
 
 export function emptyCriteria(): RuleMatchCriteria {

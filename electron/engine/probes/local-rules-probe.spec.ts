@@ -10,7 +10,11 @@ function fixture(name: string): string {
   return readFileSync(new URL(`../parsers/fixtures/${name}`, import.meta.url), 'utf8');
 }
 
-type Reply = Partial<CommandResult> | NetError;
+function osFixture(name: string): string {
+  return fixture(`firewall-os/${name}`);
+}
+
+type Reply = Partial<CommandResult> | NetError | ((args: string[]) => Partial<CommandResult>);
 
 interface Call {
   file: string;
@@ -28,9 +32,12 @@ function fakeSystem(replies: Record<string, Reply>): { system: SystemIo; calls: 
     async run(file, args, options) {
       calls.push({ file, args, timeoutMs: options.timeoutMs });
       const reply = replies[file];
+      // A tool run by its full path is not looked up first: like execFile, a missing one fails with ENOENT.
+      if (reply === undefined && file.startsWith('/'))
+        throw new NetError({ code: 'tool_missing', message: `${file} is not installed` });
       if (reply === undefined) throw new Error(`${file} was run without being installed`);
       if (reply instanceof NetError) throw reply;
-      return { code: 0, stdout: '', stderr: '', ...reply };
+      return { code: 0, stdout: '', stderr: '', ...(typeof reply === 'function' ? reply(args) : reply) };
     },
   };
   return { system, calls };
@@ -256,13 +263,13 @@ describe('localRulesProbe', () => {
     expect(calls).toEqual([]);
   });
 
-  it('is skipped on other systems', async () => {
+  it('is skipped on systems it cannot read', async () => {
     const { system, calls } = fakeSystem(HOST);
-    const outcome = await createLocalRulesProbe({ platform: 'darwin' }).run(context(system));
+    const outcome = await createLocalRulesProbe({ platform: 'freebsd' }).run(context(system));
     expect(outcome).toEqual({
       status: 'skipped',
       reason:
-        'Reading firewall rules on darwin comes in a later version; on Linux it reads nftables and iptables.',
+        'Reading firewall rules on freebsd is not supported; Reset Doctor reads nftables and iptables on Linux, the Windows Firewall and pf on macOS.',
     });
     expect(calls).toEqual([]);
   });
@@ -279,5 +286,183 @@ describe('localRulesProbe', () => {
     expect(outcome.status).toBe('skipped');
     expect(outcome.data?.sources[0]?.status).toBe('error');
     expect(outcome.data?.sources[0]?.message).toMatch(/^could not read the output of nft -j: /);
+  });
+
+  it('reports ufw and firewalld next to the nft rules, which stay what is matched', async () => {
+    const { system, calls } = fakeSystem({
+      nft: { stdout: fixture('nft-unrelated.nft-json.txt') },
+      ufw: { stdout: osFixture('ufw-status-verbose.txt') },
+      'firewall-cmd': (args) =>
+        args[0] === '--state'
+          ? { stdout: osFixture('firewalld-state-running.txt') }
+          : { stdout: osFixture('firewalld-list-all.txt') },
+    });
+    const outcome = complete(await linux.run(context(system, { port: 443 })));
+    expect(calls.slice(-3).map((c) => `${c.file} ${c.args.join(' ')}`)).toEqual([
+      'ufw status verbose',
+      'firewall-cmd --state',
+      'firewall-cmd --list-all',
+    ]);
+    expect(outcome.assessment).toBe('ok');
+    expect(outcome.summary).toBe(
+      'No local firewall rule drops or rejects traffic to 198.18.4.2:443; ufw active, firewalld running',
+    );
+    expect(outcome.data.frontends.map((f) => [f.name, f.active, f.relevant.length])).toEqual([
+      ['ufw', true, 3],
+      ['firewalld', true, 3],
+    ]);
+    expect(outcome.data.frontends[0]?.relevant).toContain(
+      '198.18.4.2 443/tcp  REJECT OUT  Anywhere  # block the lab server',
+    );
+  });
+
+  it('says when ufw needs root and firewalld is not running', async () => {
+    const { system, calls } = fakeSystem({
+      nft: { stdout: fixture('nft-unrelated.nft-json.txt') },
+      ufw: { code: 1, stderr: osFixture('ufw-not-root.stderr.txt') },
+      'firewall-cmd': { code: 252, stdout: osFixture('firewalld-state-not-running.txt') },
+    });
+    const outcome = complete(await linux.run(context(system)));
+    expect(calls.some((c) => c.args.includes('--list-all'))).toBe(false);
+    expect(outcome.data.frontends).toEqual([
+      {
+        name: 'ufw',
+        active: null,
+        summary:
+          'ufw status could not be read: ufw needs root to list the rules: run Reset Doctor as root or with CAP_NET_ADMIN (ERROR: You need to be root to run this script)',
+        relevant: [],
+      },
+      { name: 'firewalld', active: false, summary: 'firewalld is not running', relevant: [] },
+    ]);
+    expect(outcome.summary).toBe(
+      'No local firewall rule drops or rejects traffic to 198.18.4.2:80; ufw state unknown, firewalld not running',
+    );
+  });
+});
+
+describe('localRulesProbe on Windows', () => {
+  const win32 = createLocalRulesProbe({ platform: 'win32' });
+
+  it('reads the Block rules through PowerShell and fails on a certain drop', async () => {
+    const { system, calls } = fakeSystem({
+      'powershell.exe': { stdout: osFixture('get-netfirewallrule.json.txt') },
+      'netsh.exe': { stdout: osFixture('netsh-show-rule-verbose.txt') },
+    });
+    const outcome = complete(await win32.run(context(system, { port: 443 })));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.file).toBe('powershell.exe');
+    expect(calls[0]?.args.slice(0, 3)).toEqual(['-NoProfile', '-NonInteractive', '-Command']);
+    expect(calls[0]?.args[3]).toContain('Get-NetFirewallRule -PolicyStore ActiveStore');
+    expect(calls[0]?.timeoutMs).toBe(12_000);
+    expect(outcome.assessment).toBe('fail');
+    expect(outcome.summary).toBe(
+      '1 rule matches 198.18.4.2:443: Windows Firewall rule "Block Telemetry" drops the packets (outbound)',
+    );
+    expect(outcome.data.sources).toEqual([
+      { tool: 'Get-NetFirewallRule', status: 'read', message: null, ruleCount: 4 },
+    ]);
+    expect(outcome.data.frontends).toEqual([]);
+  });
+
+  it('leaves inbound rules out: the answers of an outgoing connection never meet them', async () => {
+    const { system } = fakeSystem({
+      'powershell.exe': { stdout: osFixture('get-netfirewallrule.json.txt') },
+    });
+    const outcome = complete(await win32.run(context(system, { port: 3389 })));
+    expect(outcome.data.matches).toEqual([]);
+    expect(outcome.assessment).toBe('ok');
+  });
+
+  it('falls back to netsh when PowerShell fails', async () => {
+    const { system, calls } = fakeSystem({
+      'powershell.exe': { code: 1, stderr: 'Get-NetFirewallRule : Access is denied.\r\n' },
+      'netsh.exe': { stdout: osFixture('netsh-show-rule-verbose.txt') },
+    });
+    const outcome = complete(await win32.run(context(system)));
+    expect(calls.map((c) => c.file)).toEqual(['powershell.exe', 'netsh.exe']);
+    expect(calls[1]?.args).toEqual(['advfirewall', 'firewall', 'show', 'rule', 'name=all', 'verbose']);
+    expect(outcome.data.sources.map((s) => `${s.tool} ${s.status} ${s.ruleCount}`)).toEqual([
+      'Get-NetFirewallRule denied 0',
+      'netsh advfirewall read 2',
+    ]);
+    expect(outcome.summary).toBe(
+      '1 rule matches 198.18.4.2:80: Windows Firewall rule "Block lab server" drops the packets (outbound); Get-NetFirewallRule could not be read (run Reset Doctor as Administrator)',
+    );
+    expect(outcome.assessment).toBe('fail');
+  });
+
+  it('says netsh output in another language cannot be read', async () => {
+    const { system } = fakeSystem({
+      'netsh.exe': {
+        stdout: 'Regelname:                            Test\r\nAktiviert:                            Ja\r\n',
+      },
+    });
+    const outcome = await win32.run(context(system));
+    expect(outcome.status).toBe('skipped');
+    expect(outcome.status === 'skipped' && outcome.reason).toBe(
+      'The firewall rules could not be read: netsh listed no "Rule Name:" line: its output is probably in another language than English.',
+    );
+  });
+
+  it('is skipped when neither tool is there', async () => {
+    const { system } = fakeSystem({});
+    expect(await win32.run(context(system))).toMatchObject({
+      status: 'skipped',
+      reason: 'Neither PowerShell nor netsh is available: there are no Windows Firewall rules to read.',
+    });
+  });
+});
+
+describe('localRulesProbe on macOS', () => {
+  const darwin = createLocalRulesProbe({ platform: 'darwin' });
+  const pfctl = (info: string) => (args: string[]) =>
+    args[0] === '-sr'
+      ? { stdout: osFixture('pfctl-sr.txt'), stderr: osFixture('pfctl.stderr.txt') }
+      : { stdout: osFixture(info), stderr: osFixture('pfctl.stderr.txt') };
+
+  it('reads pf and the application firewall, and fails on a block return rule', async () => {
+    const { system, calls } = fakeSystem({
+      pfctl: pfctl('pfctl-si-enabled.txt'),
+      '/usr/libexec/ApplicationFirewall/socketfilterfw': { stdout: osFixture('socketfilterfw.txt') },
+    });
+    const outcome = complete(await darwin.run(context(system)));
+    // The three run at once; the order they start in does not matter.
+    expect(calls.map((c) => `${c.file} ${c.args.join(' ')}`).sort()).toEqual([
+      '/usr/libexec/ApplicationFirewall/socketfilterfw --getglobalstate --getblockall --getstealthmode',
+      'pfctl -si',
+      'pfctl -sr',
+    ]);
+    expect(outcome.assessment).toBe('fail');
+    expect(outcome.summary).toBe(
+      '2 rules match 198.18.4.2:80: pf rule "block return out quick inet proto tcp from any to 198.18.4.2 port = http" rejects with TCP reset; application firewall active',
+    );
+    expect(outcome.data.sources).toEqual([
+      {
+        tool: 'pfctl -sr',
+        status: 'read',
+        message: 'the rules inside anchor com.example.vpn are not listed by pfctl -sr',
+        ruleCount: 8,
+      },
+    ]);
+    expect(outcome.data.frontends.map((f) => f.name)).toEqual(['application-firewall']);
+  });
+
+  it('matches nothing when pf is disabled', async () => {
+    const { system } = fakeSystem({ pfctl: pfctl('pfctl-si-disabled.txt') });
+    const outcome = complete(await darwin.run(context(system)));
+    expect(outcome.data.matches).toEqual([]);
+    expect(outcome.data.frontends).toEqual([]);
+    expect(outcome.summary).toBe(
+      'No local firewall rule drops or rejects traffic to 198.18.4.2:80; pf is disabled',
+    );
+    expect(outcome.data.sources[0]?.message).toMatch(/^pf is disabled: its 8 rules are not enforced/);
+  });
+
+  it('is skipped with the way to get root when pfctl is denied', async () => {
+    const { system } = fakeSystem({ pfctl: { code: 1, stderr: osFixture('pfctl-denied.stderr.txt') } });
+    expect(await darwin.run(context(system))).toMatchObject({
+      status: 'skipped',
+      reason: 'Reading the firewall rules needs root: run Reset Doctor with sudo.',
+    });
   });
 });

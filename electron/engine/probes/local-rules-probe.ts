@@ -1,16 +1,31 @@
 import type { Assessment } from '../../shared/step-info.js';
+import type { FirewallFrontend } from '../parsers/firewall-frontends-parser.js';
 import type { FirewallRule } from '../parsers/firewall-rule-types.js';
 import { matchRules, type RuleMatchResult } from '../parsers/rule-matcher.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
 import { dnsProbe } from './dns-probe.js';
-import { readLocalRules, ROOT_HINT, type RuleSourceStatus } from './local-rules-reader.js';
+import {
+  readDarwinRules,
+  readLinuxFrontends,
+  readLocalRules,
+  readWindowsRules,
+  rootHintFor,
+  type PlatformRules,
+  type RuleSourceStatus,
+} from './local-rules-reader.js';
 
 export type { RuleSourceStatus } from './local-rules-reader.js';
+export type { FirewallFrontend } from '../parsers/firewall-frontends-parser.js';
 
 export interface LocalRulesData {
   platform: string;
   sources: RuleSourceStatus[];
   matches: RuleMatchResult[];
+  /**
+   * The front ends that manage the firewall, as context: ufw and firewalld on Linux (the nft / iptables
+   * rules stay what is matched), macOS's application firewall. Empty when none is installed.
+   */
+  frontends: FirewallFrontend[];
 }
 
 export interface LocalRulesOptions {
@@ -46,6 +61,9 @@ function effectText(match: RuleMatchResult): string {
 
 function headline(match: RuleMatchResult): string {
   const rule = match.rule;
+  if (rule.source === 'windows-firewall')
+    return `Windows Firewall rule "${rule.name ?? ''}" ${effectText(match)} (${rule.chain})`;
+  if (rule.source === 'pf') return `pf rule "${rule.text}" ${effectText(match)}`;
   const subject = rule.policy ? `${rule.chain} chain policy` : `${rule.chain} chain`;
   return `${subject} ${effectText(match)} (${where(rule)})`;
 }
@@ -57,20 +75,76 @@ function assess(matches: RuleMatchResult[], sources: RuleSourceStatus[]): Assess
   return sources.some((s) => s.status === 'denied' || s.status === 'error') ? 'warn' : 'ok';
 }
 
-function unreadable(sources: RuleSourceStatus[]): string {
+function unreadable(sources: RuleSourceStatus[], platform: string): string {
   const failed = sources.filter((s) => s.status === 'denied' || s.status === 'error');
   if (failed.length === 0) return '';
   const denied = failed.every((s) => s.status === 'denied');
-  return `; ${failed.map((s) => s.tool).join(', ')} could not be read${denied ? ` (${ROOT_HINT})` : ''}`;
+  return `; ${failed.map((s) => s.tool).join(', ')} could not be read${denied ? ` (${rootHintFor(platform)})` : ''}`;
 }
 
-function skipReason(sources: RuleSourceStatus[]): string {
-  if (sources.some((s) => s.status === 'denied'))
-    return `Reading the firewall rules needs root: ${ROOT_HINT}.`;
+const NOTHING_TO_READ: Record<string, string> = {
+  linux: 'Neither nft nor iptables-save is installed: there are no rules to read.',
+  win32: 'Neither PowerShell nor netsh is available: there are no Windows Firewall rules to read.',
+  darwin: 'pfctl is not installed: there are no pf rules to read.',
+};
+
+function skipReason(sources: RuleSourceStatus[], platform: string): string {
+  if (sources.some((s) => s.status === 'denied')) {
+    const rights = platform === 'win32' ? 'Administrator rights' : 'root';
+    return `Reading the firewall rules needs ${rights}: ${rootHintFor(platform)}.`;
+  }
   if (sources.every((s) => s.status === 'missing'))
-    return 'Neither nft nor iptables-save is installed: there are no rules to read.';
+    return NOTHING_TO_READ[platform] ?? NOTHING_TO_READ.linux ?? '';
   const failed = sources.find((s) => s.status === 'error');
   return `The firewall rules could not be read: ${failed?.message ?? 'no tool answered'}.`;
+}
+
+/** Short context after the verdict: "; ufw active, firewalld not running", "; pf is disabled". */
+function context(frontends: FirewallFrontend[], sources: RuleSourceStatus[]): string {
+  const parts = frontends.map((f) => {
+    const name = f.name === 'application-firewall' ? 'application firewall' : f.name;
+    const state =
+      f.active === null
+        ? 'state unknown'
+        : f.active
+          ? f.name === 'firewalld'
+            ? 'running'
+            : 'active'
+          : f.name === 'firewalld'
+            ? 'not running'
+            : 'inactive';
+    return `${name} ${state}`;
+  });
+  if (sources.some((s) => s.status === 'read' && s.message?.startsWith('pf is disabled')))
+    parts.unshift('pf is disabled');
+  return parts.length > 0 ? `; ${parts.join(', ')}` : '';
+}
+
+const SUPPORTED = new Set(['linux', 'win32', 'darwin']);
+
+async function readPlatform(
+  platform: string,
+  ctx: Parameters<ProbeDefinition<LocalRulesData>['run']>[0],
+  addresses: string[],
+): Promise<PlatformRules> {
+  const io = ctx.env.io.system;
+  const target = { addresses, port: ctx.env.target.port };
+  if (platform === 'win32') {
+    ctx.progress('Reading the Windows Firewall rules', null);
+    const read = await readWindowsRules(io, ctx.signal);
+    // The Windows Firewall is stateful: the answers of a connection this machine opens never meet the inbound rules.
+    return { ...read, rules: read.rules.filter((rule) => rule.hook !== 'input') };
+  }
+  if (platform === 'darwin') {
+    ctx.progress('Reading the pf rules and the application firewall', null);
+    return readDarwinRules(io, ctx.signal, target);
+  }
+  ctx.progress('Reading the nftables and iptables rules', null);
+  const [read, frontends] = await Promise.all([
+    readLocalRules(io, ctx.signal),
+    readLinuxFrontends(io, ctx.signal, target),
+  ]);
+  return { ...read, frontends };
 }
 
 export function createLocalRulesProbe(options: LocalRulesOptions = {}): ProbeDefinition<LocalRulesData> {
@@ -79,20 +153,23 @@ export function createLocalRulesProbe(options: LocalRulesOptions = {}): ProbeDef
     title: 'Local firewall rules',
     async run(ctx) {
       const platform = options.platform ?? process.platform;
-      if (platform !== 'linux') {
+      if (!SUPPORTED.has(platform)) {
         return {
           status: 'skipped',
-          reason: `Reading firewall rules on ${platform} comes in a later version; on Linux it reads nftables and iptables.`,
+          reason: `Reading firewall rules on ${platform} is not supported; Reset Doctor reads nftables and iptables on Linux, the Windows Firewall and pf on macOS.`,
         };
       }
       const addresses = (ctx.results.data(dnsProbe)?.addresses ?? []).map((a) => a.address);
       if (addresses.length === 0)
         return { status: 'skipped', reason: 'no address to compare the rules with' };
 
-      ctx.progress('Reading the nftables and iptables rules', null);
-      const { rules, sources } = await readLocalRules(ctx.env.io.system, ctx.signal);
+      const { rules, sources, frontends } = await readPlatform(platform, ctx, addresses);
       if (!sources.some((s) => s.status === 'read')) {
-        return { status: 'skipped', reason: skipReason(sources), data: { platform, sources, matches: [] } };
+        return {
+          status: 'skipped',
+          reason: skipReason(sources, platform),
+          data: { platform, sources, matches: [], frontends },
+        };
       }
       const port = ctx.env.target.port;
       const matches = matchRules(rules, { addresses, port });
@@ -103,14 +180,15 @@ export function createLocalRulesProbe(options: LocalRulesOptions = {}): ProbeDef
       const target = `${endpoint(addresses[0] ?? '', port)}${others}`;
       const count = new Set(matches.map((m) => m.rule)).size;
       const top = matches[0];
+      const tail = `${unreadable(sources, platform)}${context(frontends, sources)}`;
       const summary = top
-        ? `${count} rule${count === 1 ? ' matches' : 's match'} ${target}: ${headline(top)}${unreadable(sources)}`
-        : `No local firewall rule drops or rejects traffic to ${target}${unreadable(sources)}`;
+        ? `${count} rule${count === 1 ? ' matches' : 's match'} ${target}: ${headline(top)}${tail}`
+        : `No local firewall rule drops or rejects traffic to ${target}${tail}`;
       return {
         status: 'complete',
         summary,
         assessment: assess(matches, sources),
-        data: { platform, sources, matches },
+        data: { platform, sources, matches, frontends },
       };
     },
   };

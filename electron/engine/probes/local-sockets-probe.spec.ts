@@ -44,7 +44,14 @@ const DNS: Dns = { addresses: [{ address: '198.18.4.2', family: 4 }] };
 
 function context(system: SystemIo, options: { dns?: Dns | null; port?: number } = {}): ProbeContext {
   const dns = options.dns === undefined ? DNS : options.dns;
-  const env = { io: { system }, target: { port: options.port ?? 443 } } as unknown as RunEnvironment;
+  // Without the DNS probe's answer the probe looks the name up itself: here the name does not resolve.
+  const lookup = async () => {
+    throw new NetError({ code: 'dns_nxdomain', message: 'api.lab.test does not resolve' });
+  };
+  const env = {
+    io: { system, dns: { lookup } },
+    target: { port: options.port ?? 443, hostAscii: 'api.lab.test', ipVersion: null },
+  } as unknown as RunEnvironment;
   return {
     signal: new AbortController().signal,
     progress: () => undefined,
