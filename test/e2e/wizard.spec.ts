@@ -1,3 +1,5 @@
+import { CHECKLIST } from '../../electron/engine/steps/checklist.js';
+import { STEP_TITLES } from '../../electron/shared/step-info.js';
 /**
  * The wizard in browser mode, end to end: `reset-doctor serve` and Chromium inside a lab's client
  * namespace (see fixtures.ts), real faults in the lab, every step walked as a person would.
@@ -30,15 +32,10 @@ import { FINAL_STATUSES, STEP_NAMES, WizardPage } from './pages/wizard-page.js';
 
 const UNAVAILABLE = e2eUnavailableReason();
 
-/** The probes each step must show (ids from electron/engine/probes), and what a run without extras skips. */
-const STEP_PROBES: Record<string, string[]> = {
-  'Identify the application': ['target', 'error-text', 'privileges'],
-  'Network connectivity': ['dns', 'ping', 'traceroute', 'tcp-connect', 'path-mtu'],
-  'Server logs': ['log-scan'],
-  'Firewall and security': ['local-rules', 'path-evidence'],
-  'Application errors': ['request', 'recovery', 'concurrency', 'idle-timeout'],
-  'TCP handshake': ['packet-capture', 'reset-origin'],
-};
+/** The probes each step must show: the engine's own checklist, so a new probe is expected at once. */
+const STEP_PROBES: Record<string, string[]> = Object.fromEntries(
+  CHECKLIST.map((step) => [STEP_TITLES[step.id], step.probes.map((p) => p.id)]),
+);
 
 const WALKS = ['healthy', 'firewall-reset', 'application-error'];
 
