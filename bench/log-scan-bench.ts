@@ -68,7 +68,7 @@ const AGENTS = [
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 class NginxLogGenerator {
-  readonly injected: Record<LogCategory, number> = { reset: 0, timeout: 0, crash: 0, upstream: 0 };
+  readonly injected: Record<LogCategory, number> = { reset: 0, timeout: 0, crash: 0, upstream: 0, limit: 0 };
   private readonly random = mulberry32(20240305);
   private clock = Date.UTC(2024, 2, 5, 0, 0, 0);
   private second = -1;

@@ -43,10 +43,18 @@ describe.skipIf(unavailable !== null)(
       expect(validateReport(report)).toEqual({ valid: true });
       const logScan = report.steps.find((s) => s.id === 'server-logs')!.probes[0]!;
       expect(logScan.status).toBe('complete');
-      expect((logScan.data as { counts: { reset: number } }).counts.reset).toBeGreaterThan(0);
+      const scan = logScan.data as {
+        counts: { reset: number };
+        linesThatMatter: { text: string; why: string }[];
+      };
+      expect(scan.counts.reset).toBeGreaterThan(0);
+      // The server logged its resets with our client port: the line is tied to this run's connection.
+      const ours = scan.linesThatMatter.find((l) => /sent RST to client 198\.18\.1\.2:\d+/.test(l.text));
+      expect(ours?.why, JSON.stringify(scan.linesThatMatter)).toMatch(/port/);
       expect(html).toContain('data-verdict="application-error"');
       expect(html).not.toMatch(/(src|href)="https?:/);
       expect(md).toMatch(/application-error|resets in response to the request/);
+      expect(html).toContain('sent RST to client 198.18.1.2:');
     });
   },
 );

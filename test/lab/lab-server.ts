@@ -161,7 +161,7 @@ function tcpOf(socket: net.Socket): net.Socket {
 function reset(socket: net.Socket, mode: string, peer = peerOf(tcpOf(socket))): void {
   const tcp = tcpOf(socket);
   if (tcp.destroyed) return;
-  log(`connection reset: sent RST to ${peer} (${mode})`);
+  log(`connection reset: sent RST to client ${peer} (${mode})`);
   try {
     tcp.resetAndDestroy();
   } catch {

@@ -161,7 +161,7 @@ describe.skipIf(reason)(`network lab topology${reason ? ` — skipped: ${reason}
       const viaNode = await httpGet(lab, `http://web.lab.test:${server.port}/`, { tool: 'node' });
       expect(viaNode.error, viaNode.raw).toBe('ECONNRESET');
       await server.waitForOutput(
-        /connection reset: sent RST to (198\.18\.1\.2|\[fd00:5e7:1::2\]):\d+ \(reset-on-request\)/,
+        /connection reset: sent RST to client (198\.18\.1\.2|\[fd00:5e7:1::2\]):\d+ \(reset-on-request\)/,
         2000,
       );
     } finally {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { accessLogStatus, classifyLogLine, detectLogFormat, extractTimestamp } from './log-line-parser.js';
+import {
+  accessLogFields,
+  accessLogStatus,
+  classifyLogLine,
+  detectLogFormat,
+  extractTimestamp,
+} from './log-line-parser.js';
 
 const NGINX_CONTEXT =
   'client: 10.0.0.1, server: shop.example.com, request: "GET /api/orders HTTP/1.1", upstream: "http://10.0.9.4:8080/api/orders", host: "shop.example.com"';
@@ -188,7 +194,9 @@ describe('classifyLogLine', () => {
       const haproxy =
         'haproxy[1]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in app/srv1 10/0/30/-1/5001 503 212 - - sC-- 1/1/1/1/0 0/0 "GET / HTTP/1.1"';
       expect(accessLogStatus(haproxy)).toBe(503);
-      expect(classifyLogLine(haproxy)).toBe('upstream');
+      // sC--: the server-side connect timeout expired; the termination state says more than the 503.
+      expect(classifyLogLine(haproxy)).toBe('timeout');
+      expect(classifyLogLine(haproxy.replace('sC--', '----'))).toBe('upstream');
       expect(classifyLogLine('{"time":"2024-03-05T10:11:12Z","status":504,"uri":"/reset"}')).toBe('timeout');
       expect(classifyLogLine('{"time":"2024-03-05T10:11:12Z","status":"200","uri":"/reset"}')).toBeNull();
     });
@@ -272,6 +280,242 @@ describe('detectLogFormat', () => {
       access(200),
       `2024/03/05 10:11:12 [error] 29#29: *1 x, ${NGINX_CONTEXT}`,
       '  ',
+    ];
+    expect(detectLogFormat(lines)).toBe('access-log');
+  });
+});
+
+describe('Windows Event Viewer dates', () => {
+  it.each([
+    [
+      'US, with AM/PM',
+      'Error,3/5/2024 10:11:12 AM,Service Control Manager,7031,None,"x"',
+      '2024-03-05T10:11:12',
+    ],
+    ['US, afternoon', 'Warning,3/5/2024 1:15:00 PM,Schannel,36887,None,"x"', '2024-03-05T13:15:00'],
+    ['US, midnight', 'Information,12/31/2023 12:00:05 AM,EventLog,6005,None,"x"', '2023-12-31T00:00:05'],
+    [
+      'en-GB, 24-hour',
+      'Error,05/03/2024 10:11:12,Service Control Manager,7031,None,"x"',
+      '2024-03-05T10:11:12',
+    ],
+    [
+      'German, dots',
+      'Fehler,05.03.2024 10:11:12,Service Control Manager,7031,Keine,"x"',
+      '2024-03-05T10:11:12',
+    ],
+    [
+      'a day above 12 decides the order',
+      'Error,3/25/2024 10:11:12,Tcpip,4227,None,"x"',
+      '2024-03-25T10:11:12',
+    ],
+    ['text export', 'Date:          3/5/2024 10:11:30 AM', '2024-03-05T10:11:30'],
+    ['wevtutil', '  Date: 2024-03-05T10:11:30.1230000Z', '2024-03-05T10:11:30.1230000Z'],
+  ])('%s', (_name, line, timestamp) => {
+    expect(extractTimestamp(line)).toBe(timestamp);
+  });
+
+  it('refuses impossible dates and a 13 PM', () => {
+    expect(extractTimestamp('Error,13/13/2024 10:11:12,x')).toBeNull();
+    expect(extractTimestamp('Error,3/5/2024 13:11:12 PM,x')).toBeNull();
+  });
+});
+
+describe('access-log fields that explain a reset', () => {
+  const envoy = (status: number, flags: string): string =>
+    `[2024-03-05T09:11:12.310Z] "GET /api/orders HTTP/1.1" ${status} ${flags} 0 95 412 - "198.18.1.2" "curl/8.5.0" "5b3e2074" "shop.example.com" "10.0.9.4:8080"`;
+  const haproxy = (status: number, state: string): string =>
+    `Mar  5 10:11:12 lb1 haproxy[1]: 198.18.1.2:40123 [05/Mar/2024:10:11:12.310] http-in app/srv1 0/0/1/-1/412 ${status} 204 - - ${state} 14/14/4/2/0 0/0 "GET /api/orders HTTP/1.1"`;
+
+  it.each([
+    ['UC', 503, 'reset'],
+    ['DC', 0, 'reset'],
+    ['UR', 503, 'reset'],
+    ['LR', 503, 'reset'],
+    ['UT', 504, 'timeout'],
+    ['SI', 200, 'timeout'],
+    ['UF,URX', 503, 'upstream'],
+    ['UH', 503, 'upstream'],
+    ['UO', 503, 'limit'],
+    ['UT,URX', 504, 'timeout'],
+    ['UC,URX', 503, 'reset'],
+    ['-', 503, 'upstream'],
+    ['-', 200, null],
+    ['NR', 404, null],
+    ['RL', 429, null],
+  ])('Envoy %s with %i', (flags, status, category) => {
+    expect(classifyLogLine(envoy(status, flags))).toBe(category);
+  });
+
+  it('reads the flags and a status of 0 (the client left before any response)', () => {
+    expect(accessLogFields(envoy(0, 'DC'))).toEqual({
+      status: null,
+      terminationState: null,
+      responseFlags: ['DC'],
+    });
+    expect(accessLogFields(envoy(503, 'UF,URX'))).toEqual({
+      status: 503,
+      terminationState: null,
+      responseFlags: ['UF', 'URX'],
+    });
+    expect(
+      classifyLogLine('[2024-03-05T09:11:23.000Z] "- - -" 0 UF 0 0 1001 - "-" "-" "-" "-" "10.0.9.7:5432"'),
+    ).toBe('upstream');
+  });
+
+  it.each([
+    ['SD--', 200, 'reset'],
+    ['SH--', 502, 'reset'],
+    ['SC--', 503, 'reset'],
+    ['CD--', 200, 'reset'],
+    ['CH--', 200, 'reset'],
+    ['sH--', 504, 'timeout'],
+    ['cD--', 200, 'timeout'],
+    ['cR--', 408, 'timeout'],
+    ['sQ--', 503, 'limit'],
+    ['RC--', 503, 'limit'],
+    ['KD--', 200, 'crash'],
+    ['----', 502, 'upstream'],
+    ['----', 200, null],
+    ['PR--', 403, null],
+  ])('HAProxy %s with %i', (state, status, category) => {
+    expect(classifyLogLine(haproxy(status, state))).toBe(category);
+  });
+
+  it("reads HAProxy's TCP log state", () => {
+    const tcp = (state: string): string =>
+      `Mar  5 10:11:45 lb1 haproxy[1]: 198.18.1.2:40130 [05/Mar/2024:10:11:40.001] pg-in pg/db1 1/0/5007 212 ${state} 1/1/1/1/0 0/0`;
+    expect(classifyLogLine(tcp('SD'))).toBe('reset');
+    expect(classifyLogLine(tcp('cD'))).toBe('timeout');
+    expect(classifyLogLine(tcp('--'))).toBeNull();
+    expect(accessLogFields(tcp('SD'))).toEqual({ status: null, terminationState: 'SD', responseFlags: null });
+  });
+
+  it("takes nginx's 499 (the client closed the connection) for a reset", () => {
+    expect(classifyLogLine(access(499, 'POST /api/upload HTTP/1.1', 0))).toBe('reset');
+  });
+});
+
+describe('more server messages', () => {
+  it.each([
+    ['2024/03/05 10:11:31 [alert] 30#30: 1024 worker_connections are not enough', 'limit'],
+    ['2024/03/05 10:11:31 [crit] 30#30: accept4() failed (24: Too many open files)', 'limit'],
+    ['Error: accept EMFILE: too many open files', 'limit'],
+    [
+      "Mar  5 10:11:50 lb1 haproxy[1]: Proxy http-in reached process FD limit (maxsock=4096). Please check 'ulimit-n' and restart.",
+      'limit',
+    ],
+    ['ERROR 1040 (HY000): Too many connections', 'limit'],
+    ['2024-03-05 10:11:15 UTC [2210] FATAL:  sorry, too many clients already', 'limit'],
+    ['kernel: nf_conntrack: nf_conntrack: table full, dropping packet', 'limit'],
+    ['kernel: TCP: request_sock_TCP: Possible SYN flooding on port 8080. Sending cookies.', 'limit'],
+    [
+      'AH00484: server reached MaxRequestWorkers setting, consider raising the MaxRequestWorkers setting',
+      'limit',
+    ],
+    [
+      '2024-03-05 10:11:12 UTC [1] LOG:  server process (PID 123) was terminated by signal 9: Killed',
+      'crash',
+    ],
+    ['2024-03-05 10:11:12 UTC [2] FATAL:  terminating connection due to administrator command', 'crash'],
+    [
+      '2024-03-05 10:11:12 UTC [2] FATAL:  terminating connection because of crash of another server process',
+      'crash',
+    ],
+    [
+      '2024-03-05 10:11:12 UTC [2] FATAL:  terminating connection due to idle-in-transaction timeout',
+      'timeout',
+    ],
+    [
+      '2024-03-05 10:11:12 UTC [2] LOG:  could not receive data from client: Connection reset by peer',
+      'reset',
+    ],
+    [
+      '2024-03-05 10:11:12 UTC [2] LOG:  unexpected EOF on client connection with an open transaction',
+      'reset',
+    ],
+    ['systemd[1]: app.service: A process of this unit has been killed by the OOM killer.', 'crash'],
+    ['The ShopSync service terminated unexpectedly.  It has done this 1 time(s).', 'crash'],
+    [
+      "A process serving application pool 'ShopPool' failed to respond to a ping. The process id was '4400'.",
+      'crash',
+    ],
+    [
+      'A request to allocate an ephemeral port number from the global TCP port space has failed due to all such ports being in use.',
+      'limit',
+    ],
+    ['Server app/srv3 is DOWN, reason: Layer4 connection problem, info: "Connection refused"', 'upstream'],
+    ['AH00957: http: attempt to connect to 10.0.9.6:8080 (10.0.9.6:8080) failed', 'upstream'],
+  ])('%s', (line, category) => {
+    expect(classifyLogLine(line)).toBe(category);
+  });
+
+  it('ranks a connection limit above an upstream mention', () => {
+    expect(
+      classifyLogLine('worker_connections are not enough while connecting to upstream, client: 1.2.3.4'),
+    ).toBe('limit');
+  });
+});
+
+describe('detectLogFormat, the new formats', () => {
+  it.each([
+    [
+      'haproxy',
+      [
+        'Mar  5 10:00:00 lb1 haproxy[14380]: Proxy http-in started.',
+        'Mar  5 10:11:12 lb1 haproxy[1]: 10.0.1.2:33317 [05/Mar/2024:10:11:12.655] http-in app/srv1 0/0/1/2/3 200 5 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1"',
+      ],
+    ],
+    [
+      'haproxy',
+      [
+        '2024-03-05T10:11:12+01:00 lb1 haproxy[14389]: 10.0.1.2:33317 [05/Mar/2024:10:11:12.655] http-in app/srv1 0/0/1/2/3 200 5 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1"',
+      ],
+    ],
+    [
+      'envoy',
+      [
+        '[2024-03-05T09:11:12.310Z] "GET / HTTP/1.1" 200 - 0 5123 13 12 "1.2.3.4" "curl" "id" "host" "10.0.9.4:8080"',
+      ],
+    ],
+    [
+      'envoy',
+      ['[2024-03-05 09:11:12.310][1][info][main] [source/server/server.cc:932] starting main dispatch loop'],
+    ],
+    [
+      'windows-event-csv',
+      [
+        'Level,Date and Time,Source,Event ID,Task Category',
+        'Error,3/5/2024 10:11:12 AM,Application Error,1000,(100),"x"',
+      ],
+    ],
+    ['windows-event-csv', ['Warning,05.03.2024 10:11:25,Tcpip,4227,Keine,"x"']],
+    [
+      'windows-event-text',
+      [
+        'Log Name:      System',
+        'Source:        Tcpip',
+        'Date:          3/5/2024 10:11:26 AM',
+        'Event ID:      4231',
+      ],
+    ],
+    [
+      'windows-event-text',
+      [
+        'Event[0]:',
+        '  Log Name: System',
+        '  Source: Service Control Manager',
+        '  Date: 2024-03-05T10:11:30.000',
+      ],
+    ],
+  ])('%s', (format, lines) => {
+    expect(detectLogFormat(lines)).toBe(format);
+  });
+
+  it('looks at the first 50 non-empty lines only', () => {
+    const lines = [
+      ...Array.from({ length: 50 }, () => ['', access(200)]).flat(),
+      ...Array.from({ length: 60 }, () => 'Log Name:      System'),
     ];
     expect(detectLogFormat(lines)).toBe('access-log');
   });

@@ -4,28 +4,25 @@
  * that reports nothing) must be rejected by one cheap test.
  */
 
-export const LOG_CATEGORIES = ['reset', 'timeout', 'crash', 'upstream'] as const;
+export const LOG_CATEGORIES = ['reset', 'timeout', 'crash', 'upstream', 'limit'] as const;
 export type LogCategory = (typeof LOG_CATEGORIES)[number];
 
-export const LOG_FORMATS = [
-  'nginx-error',
-  'access-log',
-  'apache-error',
-  'journald',
-  'syslog',
-  'postgresql',
-  'json',
-  'plain',
-] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+export { detectLogFormat, LOG_FORMATS, type LogFormat } from './log-format-shapes.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Categories
 
-/** A request line in quotes ("GET /x HTTP/1.1", or "-" when the client sent nothing), then the status. */
-const CLF_STATUS = /"(?:[A-Z]{3,12} (?:[^"\\]|\\.)*|-)" ([1-5]\d{2})\b/;
-/** HAProxy's HTTP log puts the status after the timers (Tq/Tw/Tc/Tr/Ta), before the quoted request. */
-const HAPROXY_STATUS = /\] \S+ \S+ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+ ([1-5]\d{2}) /;
+/**
+ * A request line in quotes ("GET /x HTTP/1.1", or "-" when the client sent nothing), then the status:
+ * common/combined logs, and Envoy's (whose status is 0 when the client left before any response, and
+ * whose TCP proxy writes the request as "- - -"). Only the status is captured: every extra string made per
+ * line costs throughput and, through the garbage, tens of MiB of peak memory on a big log (measured).
+ */
+const CLF_STATUS = /"(?:[A-Z]{3,12} (?:[^"\\]|\\.)*|-(?: - -)?)" ([1-5]\d{2}|0)(?=\s|$)/;
+/** Envoy's response flags right after the status: UC, DC, UF, UT, URX, … comma-separated. */
+const ENVOY_FLAGS_AT = /[A-Z]{2,5}(?:,[A-Z]{2,5})*(?=\s|$)/y;
+const HAPROXY =
+  /\] \S+ \S+ -?\d+\/-?\d+\/(?:-?\d+\/-?\d+\/\+?-?\d+ (-1|[1-5]\d{2}) \+?\d+ \S+ \S+ ([A-Za-z-]{4})|\+?-?\d+ \+?\d+ ([A-Za-z-]{2}) \d+\/\d+\/\d+\/\d+\/\+?\d+) /;
 /** JSON access logs (Envoy, nginx escape=json, Caddy) name the field instead. */
 const JSON_LINE = /^\s*\{/;
 const JSON_STATUS = /"(?:status|status_code|response_code)"\s*:\s*"?([1-5]\d{2})\b/;
@@ -34,20 +31,30 @@ const JSON_STATUS = /"(?:status|status_code|response_code)"\s*:\s*"?([1-5]\d{2})
  * Every word any category looks for. Most lines of a healthy log fail this one test, which keeps the
  * scan fast; the tests below then decide. nginx names the upstream as context in many error lines
  * (`upstream: "..."`, "from upstream, client: ..."): those mentions alone do not get a line past here.
+ * The words are grouped by their first letters (reset|restart → re(?:set|start)), and a phrase is
+ * keyed by a word whose first letter is already used ("queue overflow" by "overflow", "DOWN, reason" by
+ * "reason", "attempt to connect" by "to connect"): V8 then tries few branches at each position. Keep
+ * it that way: each new first letter costs every line of every log.
  */
 const ANY_KEYWORD =
-  /reset|RST|pipe|forcibly|10054|hang up|termination|time|segfault|segmentation|signal|SIGSEGV|core|memory|oom|killed|panic|exit|restart|Started|Stopped|upstream(?![:,]| response is buffered)|connect\(\)|Failed with result/i;
+  /re(?:s(?:et|tart|pond to a ping)|cycle|ason)|rst|t(?:ime|erminat|oo many|able full|o connect)|c(?:o(?:nnect(?:\(\)|ion (?:slots|limit|to backend))|re)|lient lost)|e(?:xit|of on client|[mn]file|phemeral)|f(?:orcibly|ailed with result|a(?:ulting|tal communication)|d limit)|s(?:eg(?:fault|mentation)|ig(?:nal|segv)|t(?:arted|opped)|yn flood|ocket hang|erver available)|m(?:emory|ax(?:conn|requestworkers|clients))|p(?:ipe|anic|orts)|o(?:om|pen files|verflow)|killed|worker_connections|upstream(?![:,]| response is buffered)|10054/i;
 
 // One regex per category where possible: every extra pattern is another pass over the line.
 const RESET =
-  /connection (?:was )?reset|reset by peer|ECONNRESET|broken pipe|\bEPIPE\b|forcibly closed|socket hang up|\b(?:connection[ _]termination|remote[ _]reset)\b|WSAECONNRESET|(?:\(|\b(?:error|errno|err|code)\b\s*[:=#]?\s*)10054\b/i;
+  /connection (?:was )?reset|reset by peer|ECONNRESET|broken pipe|\bEPIPE\b|forcibly closed|socket hang up|\b(?:connection[ _]termination|remote[ _]reset)\b|WSAECONNRESET|(?:\(|\b(?:error|errno|err|code)\b\s*[:=#]?\s*)10054\b|unexpected EOF on client connection|connection to client lost/i;
 // Above: Node's ECONNRESET message ("socket hang up"), Envoy's reset reasons in text and response-flag
-// detail form, and Winsock's 10054 only where it is an error code, not a byte count or a port.
+// detail form, Winsock's 10054 only where it is an error code, not a byte count or a port, and
+// PostgreSQL's client that vanished mid-session.
 /** Case-sensitive: "rst" in ordinary words and file names is not a TCP reset. */
 const RST_FLAG = /\bRST\b/;
 
+/**
+ * Crashes and restarts: signals, segfaults, the OOM killer, systemd restarting a unit, PostgreSQL's
+ * postmaster killing its backends, Windows services that stopped unexpectedly and IIS worker processes
+ * that died or were recycled.
+ */
 const CRASH =
-  /segfault|segmentation fault|SIGSEGV|\bsignal 11\b|exited on signal|exit signal|core dumped|code=dumped|out of memory|oom-killer|oom_kill|OOMKilled|invoked oom|killed process|\bpanic(?:ked)?\b|worker process \d* ?exited|Main process exited|Scheduled restart job|Failed with result|\brestarting\b/i;
+  /segfault|segmentation fault|SIGSEGV|\bsignal 11\b|exited on signal|exit signal|terminated by signal|core dumped|code=dumped|out of memory|oom[-_ ]kill|OOMKilled|invoked oom|killed process|\bpanic(?:ked)?\b|worker process \d* ?exited|Main process exited|Scheduled restart job|Failed with result|\brestarting\b|terminating connection (?:due to administrator command|because of crash)|terminating any other active server processes|terminated unexpectedly|Faulting application name|fatal communication error|failed to respond to a ping|requested a recycle/i;
 
 /**
  * "Started"/"Stopped" are ordinary words in application text; they mean a restart only when systemd
@@ -57,7 +64,17 @@ const SYSTEMD_UNIT_CHANGE = /(?:^|\s)systemd(?:\[\d+\])?: (?:Started|Stopped) /;
 const JOURNAL_JSON_SYSTEMD = /"SYSLOG_IDENTIFIER"\s*:\s*"systemd"/;
 const JOURNAL_JSON_UNIT_CHANGE = /"MESSAGE"\s*:\s*"(?:Started|Stopped) /;
 
-const UPSTREAM = /upstream prematurely closed|no live upstreams|connect\(\) failed|upstream connect error/i;
+/**
+ * Connection limits: nginx's worker_connections, file descriptors, HAProxy's maxconn, Apache's
+ * MaxRequestWorkers, database connection caps, the kernel's SYN backlog and conntrack table, and
+ * Windows running out of ephemeral ports (Tcpip 4227/4231).
+ */
+const LIMIT =
+  /worker_connections are not enough|too many open files|\bE[MN]FILE\b|maxconn|too many (?:connections|clients)|connection slots are reserved|MaxRequestWorkers|MaxClients|SYN flooding|conntrack: table full|table full, dropping packet|out of socket memory|ephemeral port|all available local ports|listen queue overflow|connection limit|FD limit/i;
+
+/** nginx, Envoy's text, Apache's mod_proxy (AH00957, AH01114) and HAProxy's backend and health-check messages. */
+const UPSTREAM =
+  /upstream prematurely closed|no live upstreams|connect\(\) failed|upstream connect error|attempt to connect to \S+ \([^)]*\) failed|failed to make connection to backend|has no server available|is DOWN, reason/i;
 const TIMEOUT = /timed out|timeout|ETIMEDOUT|ESOCKETTIMEDOUT/i;
 /** Plain "upstream" is in most nginx proxy errors, so it only counts when nothing more specific does. */
 const UPSTREAM_WORD = /\bupstream\b/i;
@@ -70,33 +87,140 @@ const UPSTREAM_CONTEXT =
 
 /**
  * What trouble a line reports, or null. When a line fits several, the most specific wins:
- * reset > crash > upstream > timeout (a bare mention of "upstream" ranks below timeout, so nginx's
- * "upstream timed out" stays a timeout). Access-log lines are judged by their status field alone, so a
- * URL such as /reset-password or a 502-byte response never counts.
+ * reset > crash > limit > upstream > timeout (a bare mention of "upstream" ranks below timeout, so
+ * nginx's "upstream timed out" stays a timeout). Access-log lines are judged by their fields alone (status,
+ * HAProxy's termination state, Envoy's response flags), so a URL such as /reset-password or a 502-byte
+ * response never counts.
  */
 export function classifyLogLine(line: string): LogCategory | null {
-  const status = accessLogStatus(line);
-  if (status !== null) return categoryOfStatus(status);
+  // Most lines of a busy server are plain access-log lines: settle those without building their fields.
+  const clf = CLF_STATUS.exec(line);
+  if (clf !== null && !startsUpper(line, clf.index + clf[0].length + 1)) {
+    return clf[1] === '0' ? null : categoryOfStatus(Number(clf[1]));
+  }
+  const access = fieldsOf(line, clf);
+  if (access !== null) return categoryOfAccess(access);
   if (!ANY_KEYWORD.test(line)) return null;
   if (RESET.test(line) || RST_FLAG.test(line)) return 'reset';
   if (CRASH.test(line) || isSystemdUnitChange(line)) return 'crash';
+  if (LIMIT.test(line)) return 'limit';
   if (UPSTREAM.test(line)) return 'upstream';
   if (TIMEOUT.test(line)) return 'timeout';
   if (UPSTREAM_WORD.test(line) && UPSTREAM_WORD.test(line.replace(UPSTREAM_CONTEXT, ''))) return 'upstream';
   return null;
 }
 
-/** The HTTP status of an access-log line (common/combined, HAProxy, JSON), or null for other lines. */
+export interface AccessLogFields {
+  /** The HTTP status; null when there is none (HAProxy's TCP log, -1, Envoy's 0). */
+  status: number | null;
+  /** HAProxy's termination state ("SD--", "cD", "----"), else null. */
+  terminationState: string | null;
+  /** Envoy's response flags (["UC"], ["UF", "URX"]) when it has some, else null. */
+  responseFlags: string[] | null;
+}
+
+/** The fields of an access-log line (common/combined, HAProxy, Envoy, JSON), or null for other lines. */
+export function accessLogFields(line: string): AccessLogFields | null {
+  return fieldsOf(line, CLF_STATUS.exec(line));
+}
+
+/** `clf`: CLF_STATUS's match on the line, so that it is not run twice. */
+function fieldsOf(line: string, clf: RegExpExecArray | null): AccessLogFields | null {
+  if (clf !== null) {
+    const status = clf[1] === '0' ? null : Number(clf[1]);
+    const flags = envoyFlagsAt(line, clf.index + clf[0].length + 1);
+    return status === null && flags === null
+      ? null
+      : { status, terminationState: null, responseFlags: flags };
+  }
+  const haproxy = HAPROXY.exec(line);
+  if (haproxy !== null) {
+    const [, status, httpState, tcpState] = haproxy;
+    const code = status === undefined || status === '-1' ? null : Number(status);
+    return { status: code, terminationState: httpState ?? tcpState ?? null, responseFlags: null };
+  }
+  const json = jsonStatus(line);
+  return json?.[1] === undefined
+    ? null
+    : { status: Number(json[1]), terminationState: null, responseFlags: null };
+}
+
+function startsUpper(line: string, at: number): boolean {
+  const c = line.charCodeAt(at);
+  return c >= 0x41 && c <= 0x5a;
+}
+
+function envoyFlagsAt(line: string, at: number): string[] | null {
+  if (!startsUpper(line, at)) return null;
+  ENVOY_FLAGS_AT.lastIndex = at;
+  return ENVOY_FLAGS_AT.exec(line)?.[0].split(',') ?? null;
+}
+
+/** The HTTP status of an access-log line (common/combined, HAProxy, Envoy, JSON), or null for other lines. */
 export function accessLogStatus(line: string): number | null {
-  const match = CLF_STATUS.exec(line) ?? HAPROXY_STATUS.exec(line) ?? jsonStatus(line);
-  return match?.[1] === undefined ? null : Number(match[1]);
+  return accessLogFields(line)?.status ?? null;
 }
 
 function jsonStatus(line: string): RegExpExecArray | null {
   return JSON_LINE.test(line) ? JSON_STATUS.exec(line) : null;
 }
 
+/** The connection's own story (termination state, response flags) first; the status when it says nothing. */
+function categoryOfAccess(fields: AccessLogFields): LogCategory | null {
+  const byState = fields.terminationState === null ? null : categoryOfTermination(fields.terminationState);
+  if (byState !== null) return byState;
+  const byFlags = fields.responseFlags === null ? null : categoryOfEnvoyFlags(fields.responseFlags);
+  if (byFlags !== null) return byFlags;
+  return fields.status === null ? null : categoryOfStatus(fields.status);
+}
+
+/**
+ * HAProxy's termination state: the first character says who ended the session, the second in which
+ * phase. C/S: the client or the server aborted (or the server refused): resets. c/s: a client- or
+ * server-side timeout, except "sQ" (expired in the queue because every server was at its maxconn).
+ * R: a resource ran out (memory, sockets, source ports). K: killed by an admin; I: an internal error;
+ * D/U: the server went down or a backup server was dropped.
+ */
+function categoryOfTermination(state: string): LogCategory | null {
+  const [who, phase] = [state[0], state[1]];
+  if (who === 'C' || who === 'S') return 'reset';
+  if (who === 's' && phase === 'Q') return 'limit';
+  if (who === 'c' || who === 's') return 'timeout';
+  if (who === 'R') return 'limit';
+  if (who === 'K' || who === 'I') return 'crash';
+  if (who === 'D' || who === 'U') return 'upstream';
+  return null;
+}
+
+const ENVOY_FLAG_CATEGORY: Readonly<Record<string, LogCategory>> = {
+  // UC upstream connection termination, DC downstream connection termination, UR upstream remote
+  // reset, LR local reset.
+  UC: 'reset',
+  DC: 'reset',
+  UR: 'reset',
+  LR: 'reset',
+  // UO upstream overflow (circuit breaker), OM overload manager.
+  UO: 'limit',
+  OM: 'limit',
+  // UT upstream request timeout, SI stream idle timeout, DT duration timeout.
+  UT: 'timeout',
+  SI: 'timeout',
+  DT: 'timeout',
+  // UF upstream connection failure, URX retry limit exceeded, UH no healthy upstream.
+  UF: 'upstream',
+  URX: 'upstream',
+  UH: 'upstream',
+};
+const FLAG_ORDER: readonly LogCategory[] = ['reset', 'limit', 'timeout', 'upstream'];
+
+function categoryOfEnvoyFlags(flags: string[]): LogCategory | null {
+  const found = new Set(flags.map((flag) => ENVOY_FLAG_CATEGORY[flag]));
+  return FLAG_ORDER.find((category) => found.has(category)) ?? null;
+}
+
+/** 499: nginx's "client closed request", the client side went away; 502/503 upstream; 504 timeout. */
 function categoryOfStatus(status: number): LogCategory | null {
+  if (status === 499) return 'reset';
   if (status === 502 || status === 503) return 'upstream';
   if (status === 504) return 'timeout';
   return null;
@@ -172,6 +296,12 @@ const FORMATS: readonly TimestampFormat[] = [
     parts: (m) => fromGroups(m, APACHE_DATE, ''),
   },
   {
+    // Windows Event Viewer exports: "3/5/2024 10:11:12 AM" (US), "05/03/2024 10:11:12", "05.03.2024 10:11:12".
+    pattern:
+      /(?<![\d/.:-])(\d{1,2})([/.])(\d{1,2})\2(\d{4}),? (\d{1,2}):(\d{2}):(\d{2})(?: ?([AaPp][Mm]))?(?![\d:])/,
+    parts: (m) => localeDate(m),
+  },
+  {
     // Classic syslog and journalctl's default output: Mar  5 10:11:12 (no year).
     pattern: new RegExp(
       `(?<![\\w:/])(${MONTH}) {1,2}(\\d{1,2}) (\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?(?![\\d:])`,
@@ -229,6 +359,33 @@ function withoutYear(m: RegExpExecArray, now: Date): Parts {
   return parts;
 }
 
+/**
+ * Event Viewer writes dates in the exporting machine's locale. With AM/PM it is the US order
+ * (month/day); with dots the European day.month; with slashes and a 24-hour clock day/month (en-GB and
+ * most others). When one of the two numbers is above 12 it can only be the day, whatever the clock says.
+ */
+function localeDate(m: RegExpExecArray): Parts {
+  const [first, second] = [Number(m[1]), Number(m[3])];
+  const meridiem = (m[8] ?? '').toUpperCase();
+  let monthFirst = meridiem !== '' && m[2] === '/';
+  if (first > 12) monthFirst = false;
+  else if (second > 12) monthFirst = true;
+  let hour = Number(m[5]);
+  if (meridiem === 'AM' && hour === 12) hour = 0;
+  else if (meridiem === 'PM' && hour < 12) hour += 12;
+  else if (meridiem !== '' && hour > 12) hour = 99; // "13:00 PM" is not a time
+  return {
+    year: Number(m[4]),
+    month: monthFirst ? first : second,
+    day: monthFirst ? second : first,
+    hour,
+    minute: Number(m[6]),
+    second: Number(m[7]),
+    fraction: '',
+    offset: '',
+  };
+}
+
 function monthNumber(name: string | undefined): number {
   return MONTHS.indexOf(name ?? '') + 1;
 }
@@ -253,52 +410,4 @@ function formatIso(p: Parts): string {
 
 function two(value: number): string {
   return String(value).padStart(2, '0');
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Format guess
-
-const SHAPES: readonly [Exclude<LogFormat, 'plain'>, RegExp][] = [
-  ['json', /^\s*\{/],
-  ['nginx-error', /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} \[\w+\] \d+#\d+:/],
-  [
-    'apache-error',
-    new RegExp(`^\\[(?:${WEEKDAY}) (?:${MONTH}) [ \\d]?\\d \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)? \\d{4}\\]`),
-  ],
-  ['access-log', /\[\d{1,2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)?(?: [+-]\d{4})?\]/],
-  // PostgreSQL's prefix ends in a severity followed by two spaces.
-  [
-    'postgresql',
-    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \S+ .*\b(?:LOG|ERROR|FATAL|PANIC|WARNING|DETAIL|STATEMENT|HINT|CONTEXT): {2}/,
-  ],
-  // journalctl: its header lines, or -o short-iso (ISO time, host, identifier[pid]:).
-  ['journald', /^-- (?:Logs begin at|Journal begins at|Boot [0-9a-f]+ --|No entries --)/],
-  [
-    'journald',
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2}) \S+ [^\s:[]+(?:\[\d+\])?: /,
-  ],
-  // RFC 3164 (optionally with <PRI>) and RFC 5424.
-  ['syslog', new RegExp(`^(?:<\\d{1,3}>)?(?:${MONTH}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2} \\S+ [^\\s:]+:? `)],
-  ['syslog', /^<\d{1,3}>1 \d{4}-\d{2}-\d{2}T/],
-];
-
-/** How many leading lines the guess looks at; a log's format shows in its first lines. */
-const SAMPLE_LINES = 50;
-
-/**
- * A best guess at the log's format from its first lines: the shape most of them have. Mixed files
- * (nginx's error and access logs concatenated) get the shape of the majority.
- */
-export function detectLogFormat(sampleLines: string[]): LogFormat {
-  const votes = new Map<LogFormat, number>();
-  for (const line of sampleLines.filter((l) => l.trim() !== '').slice(0, SAMPLE_LINES)) {
-    const shape = SHAPES.find(([, pattern]) => pattern.test(line))?.[0];
-    if (shape !== undefined) votes.set(shape, (votes.get(shape) ?? 0) + 1);
-  }
-  let best: LogFormat = 'plain';
-  let bestVotes = 0;
-  for (const [format, count] of votes) {
-    if (count > bestVotes) [best, bestVotes] = [format, count];
-  }
-  return best;
 }

@@ -1,7 +1,10 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Conversation } from '../net/conversation-types.js';
+import { LOG_CATEGORIES, type LogCategory } from '../parsers/log-line-parser.js';
 import type { ProbeContext, ProbeOutcome, RunResults } from '../runner/probe-types.js';
 import type { RunEnvironment } from '../runner/run-environment.js';
 import {
@@ -39,6 +42,8 @@ interface ContextOptions {
   signal?: AbortSignal;
   now?: () => number;
   onProgress?: (report: Progress) => void;
+  /** Local ports of connections the tcp-connect probe made earlier in the run. */
+  localPorts?: number[];
 }
 
 function context(logFilePath: string | null, options: ContextOptions = {}): ProbeContext {
@@ -46,7 +51,14 @@ function context(logFilePath: string | null, options: ContextOptions = {}): Prob
     options: { logFile: logFilePath },
     now: options.now ?? (() => performance.now()),
   } as unknown as RunEnvironment;
-  const results: RunResults = { get: () => undefined, data: () => null };
+  const attempts = (options.localPorts ?? []).map(
+    (localPort, i) => ({ address: '203.0.113.10', port: 443, localPort, startedAt: i * 100 }) as Conversation,
+  );
+  const results = {
+    get: () => undefined,
+    data: (probe: { id: string }) =>
+      probe.id === 'tcp-connect' && attempts.length > 0 ? { attempts } : null,
+  } as unknown as RunResults;
   return {
     signal: options.signal ?? new AbortController().signal,
     progress: (message, fraction) => options.onProgress?.({ message, fraction }),
@@ -114,7 +126,7 @@ describe('logScanProbe', () => {
       ].join('\n'),
     );
     const { data, assessment, summary } = completed(await logScanProbe.run(context(file)));
-    expect(data.counts).toEqual({ reset: 1, timeout: 1, crash: 1, upstream: 1 });
+    expect(data.counts).toEqual({ reset: 1, timeout: 1, crash: 1, upstream: 1, limit: 0 });
     expect(data.linesRead).toBe(7);
     expect(data.format).toBe('nginx-error');
     expect(data.firstTimestamp).toBe('2024-03-05T10:00:00');
@@ -171,7 +183,7 @@ describe('logScanProbe', () => {
     expect(data.longLines).toBe(2);
     expect(data.binaryLines).toBe(2);
     // The first line's start is seen; the reset beyond the 64 KiB cut of the fifth is not.
-    expect(data.counts).toEqual({ reset: 1, timeout: 1, crash: 0, upstream: 0 });
+    expect(data.counts).toEqual({ reset: 1, timeout: 1, crash: 0, upstream: 0, limit: 0 });
     expect(data.matches[0]?.lineNumber).toBe(2);
     expect(data.matches[0]?.text).toHaveLength(300);
     expect(data.matches[0]?.text.endsWith('…')).toBe(true);
@@ -184,7 +196,7 @@ describe('logScanProbe', () => {
       ...Array.from({ length: 100 }, (_, i) => RESET_LINE(i + 9)),
     ];
     const { data } = completed(await logScanProbe.run(context(logFile(lines.join('\n')))));
-    expect(data.counts).toEqual({ reset: 100, timeout: 8, crash: 0, upstream: 0 });
+    expect(data.counts).toEqual({ reset: 100, timeout: 8, crash: 0, upstream: 0, limit: 0 });
     expect(data.matches).toHaveLength(MAX_MATCHES);
     const numbers = data.matches.map((m) => m.lineNumber);
     expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
@@ -309,3 +321,151 @@ describe('isBinaryLine', () => {
     expect(isBinaryLine('\u0001\u0002\u0003\ufffd\ufffdAB')).toBe(true);
   });
 });
+
+const LOG_FIXTURES = join(fileURLToPath(new URL('.', import.meta.url)), '../parsers/fixtures/logs');
+
+/** What each fixture holds, per category, and its format (the line-by-line check is in the parser's spec). */
+const FIXTURE_COUNTS: Record<string, { format: string; counts: Partial<Record<LogCategory, number>> }> = {
+  'nginx-error.log': {
+    format: 'nginx-error',
+    counts: { reset: 3, upstream: 3, timeout: 2, limit: 2, crash: 1 },
+  },
+  'nginx-access.log': { format: 'access-log', counts: { reset: 1, upstream: 3, timeout: 2 } },
+  'haproxy.log': { format: 'haproxy', counts: { reset: 5, timeout: 2, limit: 2, upstream: 3 } },
+  'envoy-access.log': { format: 'envoy', counts: { reset: 4, timeout: 2, upstream: 3, limit: 1 } },
+  'apache-error.log': {
+    format: 'apache-error',
+    counts: { reset: 2, timeout: 2, upstream: 2, limit: 1, crash: 1 },
+  },
+  'journald.log': { format: 'journald', counts: { crash: 8, reset: 1, timeout: 1, limit: 2 } },
+  'postgresql.log': { format: 'postgresql', counts: { reset: 4, limit: 2, timeout: 2, crash: 3 } },
+  'app-plain.log': { format: 'plain', counts: { reset: 2, timeout: 2, limit: 1 } },
+  'windows-events.csv': { format: 'windows-event-csv', counts: { timeout: 1, crash: 6, limit: 2 } },
+  'windows-events.txt': { format: 'windows-event-text', counts: { crash: 1, limit: 1 } },
+};
+
+function fullCounts(counts: Partial<Record<LogCategory, number>>): Record<LogCategory, number> {
+  return Object.fromEntries(LOG_CATEGORIES.map((c) => [c, counts[c] ?? 0])) as Record<LogCategory, number>;
+}
+
+/** nginx's error-log time, in this machine's zone (the log gives none). */
+function nginxTime(at: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${at.getFullYear()}/${p(at.getMonth() + 1)}/${p(at.getDate())} ${p(at.getHours())}:${p(at.getMinutes())}:${p(at.getSeconds())}`;
+}
+
+describe('logScanProbe on every fixture format', () => {
+  it('covers every fixture file', () => {
+    expect(
+      readdirSync(LOG_FIXTURES)
+        .filter((f) => f !== 'README.md')
+        .sort(),
+    ).toEqual(Object.keys(FIXTURE_COUNTS).sort());
+  });
+
+  it.each(Object.entries(FIXTURE_COUNTS))('%s', async (name, expected) => {
+    const { data, assessment } = completed(await logScanProbe.run(context(join(LOG_FIXTURES, name))));
+    expect(data.format).toBe(expected.format);
+    expect(data.counts).toEqual(fullCounts(expected.counts));
+    expect(assessment).toBe('fail');
+    // Every match has a time: its own, or its record's (a Windows event's Date:, the line before a stack trace).
+    expect(data.matches.filter((m) => m.timestamp === null)).toEqual([]);
+    // The fixtures are from 2024: nothing in them is about this run.
+    expect(data.linesThatMatter).toEqual([]);
+    expect(data.correlated).toHaveLength(data.matches.length);
+  });
+
+  it("gives a Windows event's description the time of its Date: field", async () => {
+    const { data } = completed(await logScanProbe.run(context(join(LOG_FIXTURES, 'windows-events.txt'))));
+    expect(data.matches.map((m) => [m.lineNumber, m.category, m.timestamp])).toEqual([
+      [23, 'crash', '2024-03-05T10:11:30'],
+      [35, 'limit', '2024-03-05T10:11:26'],
+    ]);
+  });
+
+  it('keeps the client address and port of each match where the line names them', async () => {
+    const { data } = completed(await logScanProbe.run(context(join(LOG_FIXTURES, 'haproxy.log'))));
+    const first = data.matches[0];
+    expect(first).toMatchObject({
+      lineNumber: 6,
+      category: 'reset',
+      clientAddress: '198.18.1.2',
+      clientPort: 40123,
+    });
+    const proxyMessage = data.matches.find((m) => m.lineNumber === 19);
+    expect(proxyMessage).toMatchObject({ category: 'limit', clientAddress: null, clientPort: null });
+  });
+});
+
+describe('logScanProbe correlation with the run', () => {
+  it('scores the lines against the run and names the one that matters most in the summary', async () => {
+    const now = Date.now();
+    const lines = [
+      '2024/03/05 10:00:01 [notice] 1#1: start worker processes',
+      RESET_LINE(2), // 2024: long before this run
+      `${nginxTime(new Date(now - 4000))} [error] 29#29: *7 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 203.0.113.7, server: shop.example.com`,
+      `${nginxTime(new Date(now - 3000))} [info] 29#29: *8 client closed keepalive connection`,
+      `Mar  5 10:11:12 lb1 haproxy[14389]: 203.0.113.7:40123 [05/Mar/2024:10:11:12.310] http-in app/srv1 0/0/1/-1/412 502 204 - - SH-- 14/14/4/2/0 0/0 "GET /api/orders HTTP/1.1"`,
+      `${nginxTime(new Date(now - 2000))} [error] 29#29: *9 recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 203.0.113.7, server: shop.example.com`,
+    ].map((line) => line.replace('Mar  5 10:11:12', syslogTime(new Date(now - 2000))));
+    const file = logFile(lines.join('\n'));
+    // The run started 10 s ago; its tcp-connect attempts used local ports 40123 and 40124.
+    const outcome = await logScanProbe.run(context(file, { now: () => 10_000, localPorts: [40123, 40124] }));
+    const { data, summary } = completed(outcome);
+    expect(data.matches.map((m) => m.lineNumber)).toEqual([2, 3, 5, 6]);
+    expect(data.correlated.map((l) => l.lineNumber)).toEqual([5, 6, 3, 2]);
+    const top = data.correlated[0];
+    expect(top?.why).toMatch(
+      /^at \d\d:\d\d:\d\d, during the run \(log time taken as UTC[^,]*, this machine's time zone [^)]+\); from 203\.0\.113\.7 port 40123, a port the run used$/,
+    );
+    expect(data.linesThatMatter.map((l) => l.lineNumber)).toEqual([5, 6, 3]);
+    expect(summary).toMatch(
+      /^Read 6 lines \(nginx-error\): 3 resets, 0 crashes\/restarts, 1 timeout, 0 upstream errors; most relevant to this run: line 5 \(reset; at .*a port the run used\): .*haproxy\[14389\]: 203\.0\.113\.7:40123 /,
+    );
+  });
+
+  it('still shows the lines written during the run when many later matches push them out of the kept ones', async () => {
+    const now = Date.now();
+    const old = (n: number): string => RESET_LINE(n);
+    const during = (n: number): string =>
+      `${nginxTime(new Date(now - 3000))} [error] 29#29: *${n} recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 203.0.113.7`;
+    // A rotated older log appended after the current one: its matches come last in the file.
+    const earlier = (n: number): string =>
+      `${nginxTime(new Date(now - 3_600_000))} [error] 29#29: *${n} recv() failed (104: Connection reset by peer) while reading response header from upstream, client: 10.0.0.1`;
+    const lines = [
+      ...Array.from({ length: 5 }, (_, i) => old(i + 1)),
+      ...Array.from({ length: 3 }, (_, i) => during(i + 6)),
+      ...Array.from({ length: 100 }, (_, i) => earlier(i + 9)),
+    ];
+    const { data } = completed(
+      await logScanProbe.run(context(logFile(lines.join('\n')), { now: () => 10_000 })),
+    );
+    expect(data.matches).toHaveLength(MAX_MATCHES);
+    expect(data.matches.some((m) => m.lineNumber >= 6 && m.lineNumber <= 8)).toBe(false);
+    expect(data.linesThatMatter.slice(0, 3).map((l) => l.lineNumber)).toEqual([8, 7, 6]);
+    expect(data.linesThatMatter[0]?.why).toContain('during the run');
+    expect(data.linesThatMatter[3]?.why).toContain('1 h before the run started');
+    expect(data.correlated).toHaveLength(MAX_MATCHES);
+  });
+
+  it('counts connection limits, and says so only when there are some', async () => {
+    const file = logFile(
+      [
+        '2024/03/05 10:11:31 [alert] 30#30: 1024 worker_connections are not enough',
+        '2024/03/05 10:11:31 [crit] 30#30: accept4() failed (24: Too many open files)',
+      ].join('\n'),
+    );
+    const { data, assessment, summary } = completed(await logScanProbe.run(context(file)));
+    expect(data.counts.limit).toBe(2);
+    expect(assessment).toBe('fail');
+    expect(summary).toBe(
+      'Read 2 lines (nginx-error): 0 resets, 0 crashes/restarts, 0 timeouts, 0 upstream errors, 2 connection limit hits',
+    );
+  });
+});
+
+function syslogTime(at: Date): string {
+  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${months[at.getMonth()]} ${String(at.getDate()).padStart(2, ' ')} ${p(at.getHours())}:${p(at.getMinutes())}:${p(at.getSeconds())}`;
+}

@@ -1,6 +1,8 @@
 import { createReadStream, type ReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { FailureInfo } from '../../shared/failure-info.js';
+import { extractClientEndpoint } from '../parsers/log-format-fields.js';
+import { isRecordDateLine } from '../parsers/log-format-shapes.js';
 import {
   classifyLogLine,
   detectLogFormat,
@@ -9,6 +11,14 @@ import {
   type LogCategory,
 } from '../parsers/log-line-parser.js';
 import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';
+import {
+  correlate,
+  logTime,
+  WINDOW_SLACK_MS,
+  type CorrelatedLine,
+  type RunWindow,
+} from './log-correlation.js';
+import { runConversations } from './run-conversations.js';
 
 export interface LogMatch {
   /** 1-based. */
@@ -17,6 +27,10 @@ export interface LogMatch {
   category: LogCategory;
   /** The line, trimmed to 300 characters. */
   text: string;
+  /** The client the line names (nginx "client:", the access log's first field, HAProxy, Envoy, PostgreSQL). */
+  clientAddress: string | null;
+  /** The client's port, where the line gives one (HAProxy, Apache, Envoy, PostgreSQL, "->addr:port"). */
+  clientPort: number | null;
 }
 
 export interface LogScanData {
@@ -34,6 +48,13 @@ export interface LogScanData {
   matches: LogMatch[];
   firstTimestamp: string | null;
   lastTimestamp: string | null;
+  /**
+   * The kept matches, and those nearest the run, scored against it (by time, and by the client ports the
+   * run's connections used), most relevant first, at most MAX_MATCHES.
+   */
+  correlated: CorrelatedLine[];
+  /** The few correlated lines that plausibly concern this run, at most 8; empty when none does. */
+  linesThatMatter: CorrelatedLine[];
 }
 
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -53,6 +74,18 @@ const FIRST_TIMESTAMP_LINES = 1000;
 const TAIL_LINES = 16;
 /** More control bytes than this share of a line marks it as binary, not text with a stray escape. */
 const BINARY_SHARE = 0.3;
+/**
+ * Besides the first and latest matches, the scan keeps this many of those nearest the run in time, so a
+ * log that goes on long after the run (or has many matches) still shows the lines written during it.
+ */
+export const NEAR_RUN_MATCHES = 100;
+/** Only matches within a day of the run are candidates for that. */
+const NEAR_RUN_MAX_MS = 24 * 3600 * 1000;
+/**
+ * A chunk whose last line is older than this before the run cannot hold a line near it, whatever zone
+ * its times are in (zones span 26 hours): its matches' times are not even parsed.
+ */
+const FAR_CHUNK_MS = 26 * 3600 * 1000 + NEAR_RUN_MAX_MS;
 
 const SKIP_REASON =
   'No server log given: pass --log FILE (an nginx, Apache, HAProxy, journald or application log from the server) to look for resets, timeouts and restarts.';
@@ -129,7 +162,7 @@ async function scanLog(
   handle: FileHandle,
   size: number,
 ): Promise<ProbeOutcome<LogScanData>> {
-  const scanner = new LogScanner();
+  const scanner = new LogScanner(Date.now() - ctx.env.now());
   const splitter = new LineSplitter((line, truncated) => scanner.line(line, truncated));
   const progress = new ProgressGate(ctx, size);
   const stream: ReadStream = createReadStream(file, {
@@ -156,18 +189,38 @@ async function scanLog(
     stream.destroy();
   }
   if (ctx.signal.aborted) {
-    const data = scanner.finish(file, size, bytesRead);
+    const data = scanner.finish(file, size, bytesRead, runWindow(ctx));
     return { status: 'failed', failure: cancelledFailure(data.linesRead, bytesRead, size), data };
   }
   if (readError !== null) {
-    const data = scanner.finish(file, size, bytesRead);
+    const data = scanner.finish(file, size, bytesRead, runWindow(ctx));
     const failure = cannotRead(file, `${shortReason(readError)} after ${formatBytes(bytesRead)}`);
     return { status: 'failed', failure, data };
   }
   splitter.end();
   scanner.chunkEnd();
-  const data = scanner.finish(file, size, bytesRead);
+  const data = scanner.finish(file, size, bytesRead, runWindow(ctx));
   return { status: 'complete', summary: summarize(data), assessment: assess(data.counts), data };
+}
+
+/**
+ * The run as far as this probe can see it when it finishes: from the run's start until now, and the local
+ * ports of every connection the run made so far (the step runs after the application step, so they are
+ * there). This machine's address as the server sees it is unknown (NAT), so lines are matched by port.
+ * Log times without a zone are read in this machine's zone.
+ */
+function runWindow(ctx: ProbeContext): RunWindow {
+  const now = Date.now();
+  const ports = runConversations(ctx.results)
+    .map(({ conversation }) => conversation.localPort)
+    .filter((port): port is number => port !== null);
+  return {
+    startedAtIso: new Date(now - ctx.env.now()).toISOString(),
+    finishedAtIso: new Date(now).toISOString(),
+    clientAddresses: [],
+    localPorts: [...new Set(ports)],
+    logUtcOffsetMinutes: null,
+  };
 }
 
 /** `size` is null when the file was never opened, 0 when its size is unknown (a pipe). */
@@ -301,6 +354,10 @@ interface PendingMatch {
   category: LogCategory;
   /** The whole (capped) line: its timestamp is only parsed if the match is kept to the end. */
   line: string;
+  /** For a line inside a multi-line record (a Windows event's description): the record's date line. */
+  recordDate: string | null;
+  /** Parsed once, when first needed; undefined until then. */
+  timestamp?: string | null;
 }
 
 interface Stamp {
@@ -314,12 +371,20 @@ class LogScanner {
   binaryLines = 0;
   readonly counts = emptyCounts();
   private readonly keeper = new MatchKeeper<PendingMatch>();
+  private readonly nearRun: NearRunKeeper;
+  /** This chunk's matches, until chunkEnd() decides whether they may be near the run. */
+  private chunkMatches: PendingMatch[] = [];
   private readonly sample: string[] = [];
   private format: string | null = null;
   private readonly tailLines: string[] = [];
   private readonly tailNumbers: number[] = [];
   private first: Stamp | null = null;
   private last: Stamp | null = null;
+
+  /** `runStartedAt`: epoch ms. */
+  constructor(private readonly runStartedAt: number) {
+    this.nearRun = new NearRunKeeper(NEAR_RUN_MATCHES);
+  }
 
   line(text: string, truncated: boolean): void {
     this.linesRead += 1;
@@ -338,22 +403,36 @@ class LogScanner {
     const category = classifyLogLine(text);
     if (category === null) return;
     this.counts[category] += 1;
-    this.keeper.add({ lineNumber, category, line: text });
+    const match: PendingMatch = {
+      lineNumber,
+      category,
+      line: text,
+      recordDate: this.recordDateBefore(lineNumber),
+    };
+    this.keeper.add(match);
+    this.chunkMatches.push(match);
   }
 
-  /** Brings the last timestamp up to the end of what has been read so far. */
+  /** Brings the last timestamp up to the end of what has been read so far, then sorts out this chunk's matches. */
   chunkEnd(): void {
     const order = this.tailNumbers
       .map((lineNumber, slot) => ({ lineNumber, slot }))
       .sort((a, b) => b.lineNumber - a.lineNumber);
     for (const { lineNumber, slot } of order) {
-      if (this.last !== null && lineNumber <= this.last.lineNumber) return;
-      if (this.observe(lineNumber, this.tailLines[slot] ?? '')) return;
+      if (this.last !== null && lineNumber <= this.last.lineNumber) break;
+      if (this.observe(lineNumber, this.tailLines[slot] ?? '')) break;
     }
+    this.keepNearRun();
   }
 
-  finish(file: string, sizeBytes: number, bytesRead: number): LogScanData {
+  finish(file: string, sizeBytes: number, bytesRead: number, run: RunWindow): LogScanData {
     const matches = this.keeper.list().map((pending) => this.toMatch(pending));
+    const seen = new Set(matches.map((m) => m.lineNumber));
+    const near = this.nearRun
+      .list()
+      .filter((pending) => !seen.has(pending.lineNumber))
+      .map((pending) => this.toMatch(pending));
+    const { correlated, linesThatMatter } = correlate([...matches, ...near], run);
     return {
       file,
       format: this.format ?? detectLogFormat(this.sample),
@@ -366,7 +445,46 @@ class LogScanner {
       matches,
       firstTimestamp: this.first?.timestamp ?? null,
       lastTimestamp: this.last?.timestamp ?? null,
+      correlated: correlated.slice(0, MAX_MATCHES),
+      linesThatMatter,
     };
+  }
+
+  /**
+   * Offers this chunk's matches to the near-run keeper. A chunk that ends more than a day (plus any zone
+   * difference) before the run is passed over without parsing a single time: in the common case of an old
+   * log, that is every chunk.
+   */
+  private keepNearRun(): void {
+    const matches = this.chunkMatches;
+    if (matches.length === 0) return;
+    this.chunkMatches = [];
+    const chunkEnd = this.last === null ? null : logTime(this.last.timestamp, null);
+    if (chunkEnd !== null && chunkEnd.epochMs < this.runStartedAt - FAR_CHUNK_MS) return;
+    const start = this.runStartedAt - WINDOW_SLACK_MS;
+    const end = Date.now() + WINDOW_SLACK_MS;
+    for (const match of matches) {
+      const timestamp = this.timestampOf(match);
+      const at = timestamp === null ? null : logTime(timestamp, null);
+      if (at === null) continue;
+      const distance = at.epochMs < start ? start - at.epochMs : Math.max(0, at.epochMs - end);
+      if (distance <= NEAR_RUN_MAX_MS) this.nearRun.offer(match, distance);
+    }
+  }
+
+  /**
+   * The nearest line before a match, among the last TAIL_LINES, that carries the time of the record the
+   * match is in (a Windows event's Date: field, the timestamped line above a stack trace). Looked for only
+   * when a line matches, so the lines that report nothing pay nothing for it.
+   */
+  private recordDateBefore(lineNumber: number): string | null {
+    for (let back = 1; back < TAIL_LINES; back += 1) {
+      const slot = (lineNumber - back) % TAIL_LINES;
+      if (slot < 0 || this.tailNumbers[slot] !== lineNumber - back) return null;
+      const text = this.tailLines[slot] ?? '';
+      if (isRecordDateLine(text)) return text;
+    }
+    return null;
   }
 
   private addSample(text: string): void {
@@ -374,10 +492,28 @@ class LogScanner {
     if (this.sample.length === FORMAT_SAMPLE_LINES) this.format = detectLogFormat(this.sample);
   }
 
-  private toMatch({ lineNumber, category, line }: PendingMatch): LogMatch {
-    const timestamp = extractTimestamp(line);
+  /** The line's own time, else its record's (a Windows event's description under its Date: line). */
+  private timestampOf(match: PendingMatch): string | null {
+    if (match.timestamp !== undefined) return match.timestamp;
+    let timestamp = extractTimestamp(match.line);
+    if (timestamp === null && match.recordDate !== null) timestamp = extractTimestamp(match.recordDate);
+    match.timestamp = timestamp;
+    return timestamp;
+  }
+
+  private toMatch(pending: PendingMatch): LogMatch {
+    const { lineNumber, category, line } = pending;
+    const timestamp = this.timestampOf(pending);
     if (timestamp !== null) this.record({ lineNumber, timestamp });
-    return { lineNumber, timestamp, category, text: matchText(line) };
+    const client = extractClientEndpoint(line);
+    return {
+      lineNumber,
+      timestamp,
+      category,
+      text: matchText(line),
+      clientAddress: client?.address ?? null,
+      clientPort: client?.port ?? null,
+    };
   }
 
   private observe(lineNumber: number, text: string): boolean {
@@ -390,6 +526,29 @@ class LogScanner {
   private record(stamp: Stamp): void {
     if (this.first === null || stamp.lineNumber < this.first.lineNumber) this.first = stamp;
     if (this.last === null || stamp.lineNumber > this.last.lineNumber) this.last = stamp;
+  }
+}
+
+/** The `capacity` matches nearest the run in time (ties: the earlier line), in file order. */
+class NearRunKeeper {
+  private readonly kept: { match: PendingMatch; distance: number }[] = [];
+
+  constructor(private readonly capacity: number) {}
+
+  offer(match: PendingMatch, distance: number): void {
+    if (this.kept.length < this.capacity) {
+      this.kept.push({ match, distance });
+      return;
+    }
+    let worst = 0;
+    for (let i = 1; i < this.kept.length; i += 1) {
+      if ((this.kept[i]?.distance ?? 0) > (this.kept[worst]?.distance ?? 0)) worst = i;
+    }
+    if (distance < (this.kept[worst]?.distance ?? 0)) this.kept[worst] = { match, distance };
+  }
+
+  list(): PendingMatch[] {
+    return this.kept.map(({ match }) => match).sort((a, b) => a.lineNumber - b.lineNumber);
   }
 }
 
@@ -440,10 +599,13 @@ export class MatchKeeper<M extends { category: LogCategory; lineNumber: number }
 // Summary
 
 function assess(counts: Record<LogCategory, number>): 'ok' | 'warn' | 'fail' {
-  if (counts.reset > 0 || counts.crash > 0) return 'fail';
+  if (counts.reset > 0 || counts.crash > 0 || counts.limit > 0) return 'fail';
   if (counts.timeout > 0 || counts.upstream > 0) return 'warn';
   return 'ok';
 }
+
+/** How much of the line that matters most the summary quotes. */
+const SUMMARY_QUOTE_CHARS = 120;
 
 function summarize(data: LogScanData): string {
   const { counts } = data;
@@ -452,13 +614,26 @@ function summarize(data: LogScanData): string {
     plural(counts.crash, 'crash/restart', 'crashes/restarts'),
     plural(counts.timeout, 'timeout', 'timeouts'),
     plural(counts.upstream, 'upstream error', 'upstream errors'),
-  ].join(', ');
+    // Named only when there are some, so summaries of logs without any read as before.
+    counts.limit > 0 ? plural(counts.limit, 'connection limit hit', 'connection limit hits') : '',
+  ]
+    .filter((part) => part !== '')
+    .join(', ');
   const skipped = [
     data.binaryLines > 0 ? `${plural(data.binaryLines, 'binary line', 'binary lines')} skipped` : '',
     data.longLines > 0 ? `${plural(data.longLines, 'line', 'lines')} cut at 64 KiB` : '',
   ].filter((part) => part !== '');
   const tail = skipped.length > 0 ? ` (${skipped.join(', ')})` : '';
-  return `Read ${plural(data.linesRead, 'line', 'lines')} (${data.format}): ${found}${tail}`;
+  return `Read ${plural(data.linesRead, 'line', 'lines')} (${data.format}): ${found}${tail}${topLine(data)}`;
+}
+
+/** "; most relevant to this run: line 12 (reset; at 10:11:12, during the run …): «text»", or "". */
+function topLine(data: LogScanData): string {
+  const top = data.linesThatMatter[0];
+  if (top === undefined) return '';
+  const text =
+    top.text.length <= SUMMARY_QUOTE_CHARS ? top.text : `${top.text.slice(0, SUMMARY_QUOTE_CHARS - 1)}…`;
+  return `; most relevant to this run: line ${formatCount(top.lineNumber)} (${top.category}; ${top.why}): ${text}`;
 }
 
 const COUNT_FORMAT = new Intl.NumberFormat('en-US');

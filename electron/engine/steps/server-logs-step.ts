@@ -3,7 +3,8 @@ import type { StepDefinition } from '../runner/step-types.js';
 
 export const serverLogsStep: StepDefinition = {
   id: 'server-logs',
-  needs: [],
+  // After the application step, so log lines can be matched with the run's own connections (time, ports).
+  needs: ['application'],
   probes: [logScanProbe],
   // A multi-gigabyte log takes a while to stream; it runs beside the network steps.
   timeoutMs: () => 600_000,
