@@ -73,6 +73,44 @@ describe('reset origin by TTL', () => {
     expect(serverReference(server, [], null, 4)).toMatchObject({ hopsAway: 3, source: 'traceroute' });
   });
 
+  it('records each signal and is overruled when the server keeps talking after a reset with its TTL', () => {
+    const c = conversation(40004);
+    const data = (at: number, ipId: number): CapturedPacket => {
+      const base = packet(40004, 'PA', 61, at);
+      return { ...base, ipId, tcp: { ...base.tcp!, payloadLength: 100, optionsLength: 12 } };
+    };
+    const forged = { ...packet(40004, 'RA', 61, 20), ipId: 4242 };
+    const [v] = judgeResets(
+      [{ label: 'request', conversation: c }],
+      [packet(40004, 'SA', 61, 1), data(10, 100), forged, data(30, 101)],
+      null,
+    );
+    expect(v!.origin).toBe('path');
+    expect(v!.signals.map((s) => [s.name, s.vote])).toEqual([
+      ['ttl', 'server'],
+      ['ip-id', 'path'],
+      ['options', 'path'],
+      ['after', 'path'],
+    ]);
+    expect(v!.reason).toMatch(/still sent 1 segment .* after the RST/);
+  });
+
+  it('agrees with the server when the RST continues its IP ID sequence and options', () => {
+    const c = conversation(40005);
+    const seg = packet(40005, 'PA', 61, 10);
+    const rstPacket = packet(40005, 'RA', 61, 20);
+    const [v] = judgeResets(
+      [{ label: 'request', conversation: c }],
+      [
+        packet(40005, 'SA', 61, 1),
+        { ...seg, ipId: 700, tcp: { ...seg.tcp!, optionsLength: 12, payloadLength: 50 } },
+        { ...rstPacket, ipId: 701, tcp: { ...rstPacket.tcp!, optionsLength: 12 } },
+      ],
+      null,
+    );
+    expect(v).toMatchObject({ origin: 'server', confidence: 1 });
+  });
+
   it('says unknown without anything to compare with', () => {
     const [v] = judgeResets(
       [{ label: 'x', conversation: conversation(40003) }],

@@ -1,6 +1,7 @@
 import type { Origin } from '../../shared/cause-info.js';
 import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation } from '../net/conversation-types.js';
+import { corroboratingSignals, tally, type ResetSignal } from './reset-signals.js';
 
 /** A connection some probe made, named for the report ("request", "concurrency #3"). */
 export interface LabeledConversation {
@@ -30,6 +31,10 @@ export interface ResetVerdict {
   /** Path device's hop number (1 = first router) when origin is path. */
   hop: number | null;
   reason: string;
+  /** Every signal's vote, for the report; TTL counts most. */
+  signals: ResetSignal[];
+  /** Share of the signals' weight behind the origin, 0..1. */
+  confidence: number;
 }
 
 /** Senders start from 64 (Linux, macOS), 128 (Windows) or 255 (many routers). */
@@ -87,10 +92,51 @@ export function judgeResets(
       ? { hopsAway: hopsAway(synAck.ttl), ttl: synAck.ttl, source: 'syn-ack' }
       : reference;
     for (const p of own.filter((q) => q.tcp!.flags.includes('R'))) {
-      verdicts.push(judge(label, conversation, p, ref, synAck === undefined));
+      verdicts.push(withSignals(judge(label, conversation, p, ref, synAck === undefined), p, own));
     }
   }
   return verdicts.sort((a, b) => a.at - b.at);
+}
+
+type TtlVerdict = Omit<ResetVerdict, 'signals' | 'confidence'>;
+
+/**
+ * TTL names the hop; the other signals corroborate or overrule it. A path device that forges the
+ * server's TTL is still caught when the server keeps talking after "its" reset.
+ */
+function withSignals(verdict: TtlVerdict, rst: CapturedPacket, own: CapturedPacket[]): ResetVerdict {
+  const signals: ResetSignal[] = [];
+  if (verdict.hopsAway !== null && verdict.origin !== 'unknown') {
+    signals.push({
+      name: 'ttl',
+      vote: verdict.origin === 'path' ? 'path' : 'server',
+      weight: 3,
+      detail: verdict.reason,
+    });
+  }
+  signals.push(...corroboratingSignals(rst, own));
+  const { vote, confidence } = tally(signals);
+  if (vote === 'neutral') return { ...verdict, signals, confidence: 0 };
+  const behind = signals.filter((s) => s.vote === vote).reduce((n, s) => n + s.weight, 0);
+  // Without TTL evidence, one weak hint is not enough to name a side.
+  if (verdict.origin === 'unknown' && behind < 1) return { ...verdict, signals, confidence: 0 };
+  if (vote === verdict.origin) return { ...verdict, signals, confidence: round(confidence) };
+  const overruled = signals
+    .filter((s) => s.vote === vote)
+    .map((s) => s.detail)
+    .join('; ');
+  return {
+    ...verdict,
+    origin: vote,
+    hop: vote === 'path' ? verdict.hop : null,
+    reason: overruled,
+    signals,
+    confidence: round(confidence),
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 function routers(n: number): string {
@@ -109,7 +155,7 @@ function judge(
   p: CapturedPacket,
   ref: ServerReference | null,
   toSyn: boolean,
-): ResetVerdict {
+): TtlVerdict {
   const tcp = p.tcp!;
   const base = {
     connection: label,

@@ -16,9 +16,21 @@ export function resetRules(f: DiagnosisFacts): Candidate[] {
   ];
 }
 
+const SIGNAL_WORDS: Record<ResetVerdict['signals'][number]['name'], string> = {
+  ttl: 'TTL',
+  'ip-id': 'IP ID',
+  options: 'TCP options',
+  after: 'traffic after the RST',
+};
+
 function originText(r: ResetVerdict | null, captured: boolean): string {
-  if (r)
-    return `Captured RST (TTL ${r.ttl ?? '?'}, window ${r.window}, ${r.optionsLength} option bytes): ${r.reason}.`;
+  if (r) {
+    const votes = r.signals
+      .filter((x) => x.vote !== 'neutral')
+      .map((x) => `${SIGNAL_WORDS[x.name]} → ${x.vote}`);
+    const tally = votes.length > 1 ? ` Signals: ${votes.join(', ')}.` : '';
+    return `Captured RST (TTL ${r.ttl ?? '?'}, window ${r.window}, ${r.optionsLength} option bytes): ${r.reason}.${tally}`;
+  }
   return captured
     ? 'No RST was captured for this connection.'
     : 'Who sent the reset is unknown: packet capture needs raw-socket privileges.';
