@@ -1,8 +1,8 @@
+import { completed, probeContext } from '../../../test/unit/probe-context.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NetError, type CommandResult, type SystemIo } from '../net/engine-io.js';
-import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';
-import type { RunEnvironment } from '../runner/run-environment.js';
+import type { ProbeContext } from '../runner/probe-types.js';
 import type { DnsData } from './dns-probe.js';
 import { createLocalRulesProbe, localRulesProbe, type LocalRulesData } from './local-rules-probe.js';
 
@@ -53,29 +53,15 @@ const DNS: DnsData = {
 
 function context(system: SystemIo, options: { dns?: DnsData | null; port?: number } = {}): ProbeContext {
   const dns = options.dns === undefined ? DNS : options.dns;
-  const env = {
-    io: { system },
-    target: { port: options.port ?? 80, hostAscii: 'web.lab.test' },
-  } as unknown as RunEnvironment;
-  return {
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    env,
-    results: {
-      get: () => undefined,
-      data: <D>(probe: ProbeDefinition<D>): D | null => (probe.id === 'dns' ? (dns as unknown as D) : null),
-    },
-  };
+  return probeContext(
+    { io: { system }, target: { port: options.port ?? 80, hostAscii: 'web.lab.test' } },
+    { dns },
+  );
 }
 
 const linux = createLocalRulesProbe({ platform: 'linux' });
 
-function complete(
-  outcome: ProbeOutcome<LocalRulesData>,
-): Extract<ProbeOutcome<LocalRulesData>, { status: 'complete' }> {
-  if (outcome.status !== 'complete') throw new Error(`expected complete, got ${JSON.stringify(outcome)}`);
-  return outcome;
-}
+const complete = completed<LocalRulesData>;
 
 const HOST = {
   nft: { stdout: fixture('host-combined.nft-json.txt') },

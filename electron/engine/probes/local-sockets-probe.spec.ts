@@ -1,8 +1,8 @@
+import { completed, probeContext } from '../../../test/unit/probe-context.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NetError, type CommandResult, type SystemIo } from '../net/engine-io.js';
-import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';
-import type { RunEnvironment } from '../runner/run-environment.js';
+import type { ProbeContext } from '../runner/probe-types.js';
 import {
   createLocalSocketsProbe,
   localSocketsProbe,
@@ -48,27 +48,11 @@ function context(system: SystemIo, options: { dns?: Dns | null; port?: number } 
   const lookup = async () => {
     throw new NetError({ code: 'dns_nxdomain', message: 'api.lab.test does not resolve' });
   };
-  const env = {
-    io: { system, dns: { lookup } },
-    target: { port: options.port ?? 443, hostAscii: 'api.lab.test', ipVersion: null },
-  } as unknown as RunEnvironment;
-  return {
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    env,
-    results: {
-      get: () => undefined,
-      data: <D>(probe: ProbeDefinition<D>): D | null => (probe.id === 'dns' ? (dns as unknown as D) : null),
-    },
-  };
+  const target = { port: options.port ?? 443, hostAscii: 'api.lab.test', ipVersion: null };
+  return probeContext({ io: { system, dns: { lookup } }, target }, { dns });
 }
 
-function complete(
-  outcome: ProbeOutcome<LocalSocketsData>,
-): Extract<ProbeOutcome<LocalSocketsData>, { status: 'complete' }> {
-  if (outcome.status !== 'complete') throw new Error(`expected complete, got ${JSON.stringify(outcome)}`);
-  return outcome;
-}
+const complete = completed<LocalSocketsData>;
 
 const linux = createLocalSocketsProbe({ platform: 'linux' });
 const windows = createLocalSocketsProbe({ platform: 'win32' });

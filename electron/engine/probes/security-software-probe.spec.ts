@@ -1,8 +1,8 @@
+import { completed, probeContext } from '../../../test/unit/probe-context.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NetError, type CommandResult, type SystemIo } from '../net/engine-io.js';
-import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';
-import type { RunEnvironment } from '../runner/run-environment.js';
+import type { ProbeContext } from '../runner/probe-types.js';
 import type { DnsData } from './dns-probe.js';
 import {
   createSecuritySoftwareProbe,
@@ -42,27 +42,11 @@ const DNS: DnsData = {
 };
 
 function context(system: SystemIo, scheme: 'http' | 'https' | 'tcp' = 'https'): ProbeContext {
-  const env = {
-    io: { system },
-    target: { port: scheme === 'http' ? 80 : 443, hostAscii: 'api.example.com', scheme },
-  } as unknown as RunEnvironment;
-  return {
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    env,
-    results: {
-      get: () => undefined,
-      data: <D>(probe: ProbeDefinition<D>): D | null => (probe.id === 'dns' ? (DNS as unknown as D) : null),
-    },
-  };
+  const target = { port: scheme === 'http' ? 80 : 443, hostAscii: 'api.example.com', scheme };
+  return probeContext({ io: { system }, target }, { dns: DNS });
 }
 
-function complete(
-  outcome: ProbeOutcome<SecuritySoftwareData>,
-): Extract<ProbeOutcome<SecuritySoftwareData>, { status: 'complete' }> {
-  if (outcome.status !== 'complete') throw new Error(`expected complete, got ${JSON.stringify(outcome)}`);
-  return outcome;
-}
+const complete = completed<SecuritySoftwareData>;
 
 const REG: Record<string, string> = {
   ProxyEnable: 'reg-proxyenable.txt',
