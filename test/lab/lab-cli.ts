@@ -5,6 +5,16 @@ import { REPO_ROOT } from './lab-topology.js';
 
 export const CLI = resolve(REPO_ROOT, 'dist/electron/cli/reset-doctor.js');
 
+/**
+ * The built CLI, or with RESET_DOCTOR_LAB_SOURCE=1 the TypeScript sources through tsx: quicker while
+ * working on a probe, and several people can try the lab without rebuilding one shared dist/.
+ */
+export function cliCommand(): string[] {
+  return process.env.RESET_DOCTOR_LAB_SOURCE === '1'
+    ? [process.execPath, '--import', 'tsx', resolve(REPO_ROOT, 'electron/cli/reset-doctor.ts')]
+    : [process.execPath, CLI];
+}
+
 export interface CliRun {
   code: number | null;
   stdout: string;
@@ -15,7 +25,8 @@ export interface CliRun {
 /** Runs the built CLI inside the lab's client namespace: its routes lead only into the lab. */
 export async function runCli(lab: Lab, args: string[], timeoutMs = 60_000): Promise<CliRun> {
   const started = performance.now();
-  const result = await lab.exec(lab.names.client, process.execPath, [CLI, ...args], { timeoutMs });
+  const [file, ...cli] = cliCommand();
+  const result = await lab.exec(lab.names.client, file!, [...cli, ...args], { timeoutMs });
   return { code: result.code, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - started };
 }
 

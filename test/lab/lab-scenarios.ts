@@ -1,56 +1,12 @@
-import type { CauseId, Origin, Phase } from '../../electron/shared/cause-info.js';
-import type { ProbeReport, Report } from '../../electron/shared/report-info.js';
-import type { Lab } from './lab-topology.js';
+import { WEB, localRule, probe, routerRule, web, type LabScenario } from './lab-scenario-kit.js';
+import { IDLE_SCENARIOS } from './lab-scenarios-idle.js';
+import { INJECT_SCENARIOS } from './lab-scenarios-inject.js';
+import { LOAD_SCENARIOS } from './lab-scenarios-load.js';
+import { MTU_SCENARIOS } from './lab-scenarios-mtu.js';
 
-export interface ScenarioSetup {
-  target: string;
-  args?: string[];
-}
+export type { LabScenario, ScenarioSetup } from './lab-scenario-kit.js';
 
-/** One fault reproduced for real in the lab, and what the diagnosis must say about it. */
-export interface LabScenario {
-  id: string;
-  cause: CauseId;
-  origin: Origin;
-  /** The path hop that must be blamed (1 = first router), when the origin is path. */
-  hop?: number;
-  /** The phase the verdict must name, where it matters. */
-  phase?: Phase;
-  /** Further checks on the report: each returned string is a problem. */
-  check?(report: Report, lab: Lab): string[];
-  /** The idle timeout the lab enforces, for idle-timeout scenarios. */
-  idleSeconds?: number;
-  /** Needs an idle wait: left out of the speed goal. */
-  slow?: boolean;
-  what: string;
-  setup(lab: Lab): Promise<ScenarioSetup>;
-}
-
-const WEB = 'http://web.lab.test/';
-
-function probe<D>(report: Report, id: string): ProbeReport<D> | undefined {
-  return report.steps.flatMap((s) => s.probes).find((p) => p.id === id) as ProbeReport<D> | undefined;
-}
-
-async function web(lab: Lab): Promise<void> {
-  await lab.startServer('http', { port: 80 });
-}
-
-/** nft in a router's forward path: the router is a firewall between client and server. */
-async function routerRule(lab: Lab, router: number, rule: string): Promise<void> {
-  await lab.nft(
-    lab.names.routers[router - 1]!,
-    `table inet rd_fault {\n  chain forward {\n    type filter hook forward priority 0; policy accept;\n    ${rule}\n  }\n}\n`,
-  );
-}
-
-async function localRule(lab: Lab, rule: string): Promise<void> {
-  await lab.nft(
-    lab.names.client,
-    `table inet rd_local {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ${rule}\n  }\n}\n`,
-  );
-}
-
+/** The backbone's scenarios, one per cause, then the forensic ones (issue 5), each group in its own file. */
 export const LAB_SCENARIOS: LabScenario[] = [
   {
     id: 'healthy',
@@ -226,24 +182,6 @@ export const LAB_SCENARIOS: LabScenario[] = [
     },
   },
   {
-    id: 'idle-timeout',
-    cause: 'idle-timeout',
-    origin: 'path',
-    hop: 2,
-    idleSeconds: 4,
-    slow: true,
-    what: 'router 2 is a stateful firewall that forgets connections idle for 4 s and resets them',
-    async setup(lab) {
-      await web(lab);
-      const r2 = lab.names.routers[1]!;
-      await lab.sysctl(r2, 'net.netfilter.nf_conntrack_tcp_loose', 0);
-      await routerRule(lab, 2, 'ct state invalid reject with tcp reset');
-      // Set after the rule loads conntrack in the namespace, so the sysctl exists.
-      await lab.sysctl(r2, 'net.netfilter.nf_conntrack_tcp_timeout_established', 4);
-      return { target: WEB, args: ['--idle-max', '8'] };
-    },
-  },
-  {
     id: 'packet-loss',
     cause: 'packet-loss',
     origin: 'path',
@@ -254,37 +192,8 @@ export const LAB_SCENARIOS: LabScenario[] = [
       return { target: WEB };
     },
   },
-  {
-    id: 'mtu-blackhole',
-    cause: 'mtu-blackhole',
-    origin: 'path',
-    what: 'link 3 has an MTU of 1280 and its routers drop ICMP "fragmentation needed"',
-    async setup(lab) {
-      await web(lab);
-      const link = lab.links[2]!;
-      for (const end of [link.left, link.right])
-        await lab.exec(end.ns, 'ip', ['link', 'set', end.ifname, 'mtu', '1280']);
-      for (const router of [lab.names.routers[1]!, lab.names.routers[2]!]) {
-        await lab.nft(
-          router,
-          'table inet rd_pmtu {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    icmp type destination-unreachable icmp code frag-needed drop\n  }\n}\n',
-        );
-      }
-      return { target: 'http://web.lab.test/big' };
-    },
-  },
-  {
-    id: 'connection-limit',
-    cause: 'connection-limit',
-    origin: 'server',
-    what: 'the server rejects (with a reset) more than 3 concurrent connections to port 80',
-    async setup(lab) {
-      await web(lab);
-      await lab.nft(
-        lab.names.server,
-        'table inet rd_limit {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    tcp dport 80 ct count over 3 reject with tcp reset\n  }\n}\n',
-      );
-      return { target: WEB };
-    },
-  },
+  ...IDLE_SCENARIOS,
+  ...LOAD_SCENARIOS,
+  ...MTU_SCENARIOS,
+  ...INJECT_SCENARIOS,
 ];

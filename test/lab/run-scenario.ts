@@ -3,9 +3,9 @@
  * attached, then tears the lab down: `npx tsx test/lab/run-scenario.ts firewall-reset [-- cli args]`.
  */
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { LAB_SCENARIOS } from './lab-scenarios.js';
-import { createLab, labUnavailableReason, REPO_ROOT } from './lab-topology.js';
+import { cliCommand } from './lab-cli.js';
+import { createLab, labUnavailableReason } from './lab-topology.js';
 
 const [id, ...rest] = process.argv.slice(2).filter((a) => a !== '--');
 const scenario = LAB_SCENARIOS.find((s) => s.id === id);
@@ -22,10 +22,9 @@ const lab = await createLab();
 try {
   const { target, args = [] } = await scenario.setup(lab);
   process.stdout.write(`# ${scenario.id}: ${scenario.what}\n`);
-  const cli = resolve(REPO_ROOT, 'dist/electron/cli/reset-doctor.js');
   const result = spawnSync(
     'ip',
-    ['netns', 'exec', lab.names.client, process.execPath, cli, 'diagnose', target, ...args, ...rest],
+    ['netns', 'exec', lab.names.client, ...cliCommand(), 'diagnose', target, ...args, ...rest],
     {
       stdio: 'inherit',
     },
