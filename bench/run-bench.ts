@@ -3,6 +3,7 @@
  * reference tools on a path with a silent hop. Prints tables; asserts nothing (the lab specs do).
  *   npm run bench            (3 runs per scenario)
  *   npm run bench -- --runs 5
+ *   npm run bench -- --only inject   (scenarios whose id contains the text)
  */
 import { resolve } from 'node:path';
 import { diagnoseJson } from '../test/lab/lab-cli.js';
@@ -12,6 +13,8 @@ import { createLab, labUnavailableReason, REPO_ROOT, type Lab } from '../test/la
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 const GOAL_S = 3;
+const onlyArg = process.argv.indexOf('--only');
+const ONLY = onlyArg > 0 ? process.argv[onlyArg + 1]! : '';
 
 const unavailable = labUnavailableReason();
 if (unavailable) {
@@ -32,12 +35,26 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** The probes whose result is the finding itself; their own time is what a finding costs. */
+const FINDING_PROBES = [
+  'reset-origin',
+  'reset-hop',
+  'idle-timeout',
+  'concurrency',
+  'connection-rate',
+  'path-mtu',
+  'traceroute',
+  'recovery',
+];
+
 async function verdictTimes(): Promise<void> {
   const rows: string[][] = [];
   const medians: number[] = [];
-  for (const scenario of LAB_SCENARIOS) {
+  const findingRows: string[][] = [];
+  for (const scenario of LAB_SCENARIOS.filter((s) => s.id.includes(ONLY))) {
     const times: number[] = [];
     const verdicts = new Set<string>();
+    const probeMs = new Map<string, number[]>();
     // A fresh lab per run: a crashed server or a full conntrack table must not leak into the next run.
     for (let i = 0; i < RUNS; i++) {
       const lab = await createLab();
@@ -45,7 +62,12 @@ async function verdictTimes(): Promise<void> {
         const { target, args = [] } = await scenario.setup(lab);
         const { run, report } = await diagnoseJson(lab, target, args);
         times.push(run.ms / 1000);
-        verdicts.add(`${report.diagnosis.verdict}/${report.diagnosis.findings[0]!.origin}`);
+        const top = report.diagnosis.findings[0]!;
+        verdicts.add(`${report.diagnosis.verdict}/${top.origin}${top.hop ? `@${top.hop}` : ''}`);
+        for (const p of report.steps.flatMap((st) => st.probes)) {
+          if (!FINDING_PROBES.includes(p.id) || p.status !== 'complete' || p.assessment === 'ok') continue;
+          probeMs.set(p.id, [...(probeMs.get(p.id) ?? []), p.durationMs ?? 0]);
+        }
       } finally {
         await lab.destroy();
       }
@@ -53,7 +75,13 @@ async function verdictTimes(): Promise<void> {
     {
       const m = median(times);
       if (!scenario.slow) medians.push(m);
-      const right = verdicts.size === 1 && verdicts.has(`${scenario.cause}/${scenario.origin}`);
+      const expected = `${scenario.cause}/${scenario.origin}${scenario.hop ? `@${scenario.hop}` : ''}`;
+      const right = verdicts.size === 1 && [...verdicts][0]!.startsWith(expected);
+      findingRows.push([
+        scenario.id,
+        [...probeMs].map(([id, ms]) => `${id} ${(median(ms) / 1000).toFixed(2)}`).join(', ') || '-',
+        m.toFixed(2),
+      ]);
       rows.push([
         scenario.id,
         [...verdicts].join(','),
@@ -69,8 +97,12 @@ async function verdictTimes(): Promise<void> {
     `\nTime to verdict: the CLI in the lab's client namespace, ${RUNS} runs each, seconds\n\n`,
   );
   process.stdout.write(
-    `${table(['scenario', 'verdict/origin', 'right', 'median', 'min', 'max', 'goal'], rows)}\n`,
+    `${table(['scenario', 'verdict/origin@hop', 'right', 'median', 'min', 'max', 'goal'], rows)}\n`,
   );
+  process.stdout.write(
+    `\nHow long each finding takes: the median time of the probes that found something (seconds), beside the whole run\n\n`,
+  );
+  process.stdout.write(`${table(['scenario', 'finding probes', 'whole run'], findingRows)}\n`);
   const overall = median(medians);
   process.stdout.write(
     `\nMedian over the ${medians.length} scenarios without an idle wait: ${overall.toFixed(2)} s (goal: under ${GOAL_S} s) ${overall < GOAL_S ? 'MET' : 'NOT MET'}\n`,

@@ -4,6 +4,7 @@ import { isStepId, STEP_IDS, type StepId } from '../shared/step-info.js';
 import { parseErrorText } from '../engine/parsers/error-text-parser.js';
 import type { RunOptions } from '../engine/runner/run-environment.js';
 import { formatFromPath } from '../engine/report/report-writer.js';
+import { DEFAULT_RATE_MAX, MAX_RATE } from '../engine/probes/connection-rate-probe.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -36,6 +37,7 @@ export function parseCli(argv: string[]): CliCommand {
         error: { type: 'string' },
         'idle-max': { type: 'string' },
         concurrency: { type: 'string' },
+        'rate-max': { type: 'string' },
         timeout: { type: 'string' },
         steps: { type: 'string' },
         port: { type: 'string' },
@@ -93,6 +95,10 @@ export function parseCli(argv: string[]): CliCommand {
         values.concurrency === undefined
           ? 8
           : integer('--concurrency', values.concurrency, 0, MAX_CONCURRENCY),
+      rateMax:
+        values['rate-max'] === undefined
+          ? DEFAULT_RATE_MAX
+          : integer('--rate-max', values['rate-max'], 0, MAX_RATE),
       timeoutSeconds: values.timeout === undefined ? 2 : number('--timeout', values.timeout, 0.1, 60),
       steps: values.steps === undefined ? [...STEP_IDS] : steps(values.steps),
     },
@@ -153,6 +159,7 @@ Options:
   --error TEXT         what the application printed (fills in the target if it names one)
   --idle-max SECONDS   hold connections idle up to SECONDS to measure an idle timeout (off by default)
   --concurrency N      parallel connections for the connection-limit test (default 8, 0 disables, max ${MAX_CONCURRENCY})
+  --rate-max N         new connections per second for the rate-limit test (default ${DEFAULT_RATE_MAX}, 0 disables, max ${MAX_RATE})
   --timeout SECONDS    how long to wait for any one answer (default 2)
   --steps IDS          run only these steps: ${STEP_IDS.join(',')}
 serve: the wizard in a browser, for a server reached over SSH (ssh -L 8750:127.0.0.1:8750 host).

@@ -83,6 +83,7 @@ export class DiagnosisSession {
   close(): void {
     this.env.capture?.close();
     this.env.io.icmp?.close();
+    this.env.io.replay?.close();
   }
 
   private finish(cancelled: boolean): Report {
@@ -162,11 +163,14 @@ async function startCapture(now: () => number) {
 
 async function realIo(privileges: Privileges, now: () => number): Promise<EngineIo> {
   let icmp = null;
+  let replay = null;
   const rawNetwork = privileges.raw ? await loadRawNetwork() : null;
-  if (rawNetwork && !('error' in rawNetwork)) icmp = rawNetwork.createNetPingIo();
-  else {
+  if (rawNetwork && !('error' in rawNetwork)) {
+    icmp = rawNetwork.createNetPingIo();
+    replay = rawNetwork.createTtlReplayIo(now);
+  } else {
     const ping = await nodeSystemIo.which('ping');
     if (ping) icmp = createSystemPingIo(nodeSystemIo, ping);
   }
-  return { dns: nodeDnsIo, icmp, tcp: createNodeTcpIo(now), system: nodeSystemIo };
+  return { dns: nodeDnsIo, icmp, tcp: createNodeTcpIo(now), system: nodeSystemIo, replay };
 }

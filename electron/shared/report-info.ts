@@ -34,6 +34,8 @@ export interface RunOptionsInfo {
   logFile: string | null;
   idleMaxSeconds: number | null;
   concurrency: number;
+  /** Bound on new connections per second for the rate probe (0 turns it off); absent: the default. */
+  rateMax?: number;
   timeoutSeconds: number;
   steps: StepId[];
 }

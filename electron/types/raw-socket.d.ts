@@ -15,6 +15,15 @@ declare module 'raw-socket' {
     pauseRecv(): this;
     resumeRecv(): this;
     setOption(level: number, option: number, value: number): void;
+    /** beforeCallback runs just before the packet goes out: the place to set a per-packet TTL. */
+    send(
+      buffer: Buffer,
+      offset: number,
+      length: number,
+      address: string,
+      beforeCallback: () => void,
+      afterCallback: (error: Error | null, bytes: number) => void,
+    ): this;
     on(event: 'message', listener: (buffer: Buffer, source: string) => void): this;
     on(event: 'error', listener: (error: Error) => void): this;
     on(event: 'close', listener: () => void): this;

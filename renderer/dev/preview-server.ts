@@ -4,7 +4,10 @@
  * renderer/dev/sample-run.ts, paced like a real one. Nothing is measured and no packet leaves the machine.
  *
  *   npx vite build --config renderer/vite.config.ts
- *   npx tsx renderer/dev/preview-server.ts [--port 5179] [--speed 1] [--privileged] [--token TOKEN]
+ *   npx tsx renderer/dev/preview-server.ts [--port 5179] [--speed 1] [--privileged] [--token TOKEN] [--dist DIR]
+ *
+ * --dist serves a build made elsewhere (`npx vite build --config renderer/vite.config.ts --outDir DIR`),
+ * leaving dist/renderer alone.
  *
  * Then open the URL it prints (it carries the token).
  */
@@ -42,13 +45,14 @@ const { values } = parseArgs({
     speed: { type: 'string', default: '1' },
     privileged: { type: 'boolean', default: false },
     token: { type: 'string' },
+    dist: { type: 'string' },
   },
 });
 const HOST = '127.0.0.1';
 const port = Number(values.port);
 const speed = Math.max(0.05, Number(values.speed) || 1);
 const token = values.token ?? randomBytes(18).toString('base64url');
-const root = resolve(fileURLToPath(new URL('../../dist/renderer/', import.meta.url)));
+const root = resolve(values.dist ?? fileURLToPath(new URL('../../dist/renderer/', import.meta.url)));
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

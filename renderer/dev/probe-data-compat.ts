@@ -7,22 +7,36 @@ import type { ResetVerdict } from '../../electron/engine/diagnosis/reset-origin.
 import type { DnsData } from '../../electron/engine/probes/dns-probe.js';
 import type { PacketCaptureData } from '../../electron/engine/probes/packet-capture-probe.js';
 import type { PingData } from '../../electron/engine/probes/ping-probe.js';
+import type { ResetHopData } from '../../electron/engine/probes/reset-hop-types.js';
 import type { ResetOriginData } from '../../electron/engine/probes/reset-origin-probe.js';
 import type { TracerouteData } from '../../electron/engine/probes/traceroute-probe.js';
-import type { ConnectionView, HopView, ResetView, TimelineEntryView } from '../src/lib/probe-data.js';
+import type {
+  ConnectionEndView,
+  ConnectionView,
+  HopView,
+  ReplayAttemptView,
+  ResetHopView,
+  ResetView,
+  SignalView,
+  TimelineEntryView,
+} from '../src/lib/probe-data.js';
 
 type Fits<T extends U, U> = T;
+
+type Connection = PacketCaptureData['connections'][number];
 
 export type Checks = [
   Fits<TracerouteData['hops'][number], HopView>,
   Fits<PingData['rttsMs'], (number | null)[]>,
-  Fits<
-    PacketCaptureData['connections'][number],
-    Omit<ConnectionView, 'timeline' | 'peer'> & { address: string; port: number }
-  >,
-  Fits<PacketCaptureData['connections'][number]['timeline'][number], TimelineEntryView>,
+  Fits<Connection, Omit<ConnectionView, 'timeline' | 'peer' | 'end'> & { address: string; port: number }>,
+  Fits<Connection['timeline'][number], TimelineEntryView>,
+  Fits<Connection['end'], ConnectionEndView>,
   Fits<ResetOriginData['resets'][number], ResetVerdict>,
-  Fits<ResetVerdict, ResetView>,
+  Fits<ResetVerdict, Omit<ResetView, 'signals'>>,
+  // Signal names may grow in the engine: the view takes any string and shows unknown ones as they are.
+  Fits<ResetVerdict['signals'][number], SignalView>,
+  Fits<ResetHopData, Omit<ResetHopView, 'attempts'>>,
+  Fits<ResetHopData['attempts'][number], ReplayAttemptView>,
   Fits<DnsData['addresses'][number]['address'], string>,
   // The live pictures' partial data: what ping and traceroute pass to ctx.progress().
   Fits<{ seq: number; rttMs: number | null }, import('../src/lib/probe-data.js').PingPartial>,

@@ -1,8 +1,8 @@
 /**
  * Dev and test only: a realistic run replayed as RunEvents, built from the engine's sampleReport() (an
  * HTTPS API whose TLS handshakes are reset by a middlebox at hop 4). The fixture leaves the packet capture
- * empty; here it gets the connection timeline and reset verdict a real capture of that story would hold,
- * in the shapes of PacketCaptureData and ResetOriginData.
+ * empty; here it gets the connection timelines, reset verdicts and reset-hop replay a real run of that
+ * story would hold, in the shapes of PacketCaptureData, ResetOriginData and ResetHopData.
  */
 import { sampleReport } from '../../electron/engine/report/report-fixture.js';
 import type { ProbeReport, Report, StepReport } from '../../electron/shared/report-info.js';
@@ -19,6 +19,97 @@ export interface TimedEvent {
 
 const RESET_REASON =
   'TTL 61 says it came from 3 routers away, nearer than the server’s SYN-ACK (TTL 58, 6 routers away): sent by hop 4';
+const SERVER = '203.0.113.10';
+
+/** One connection whose TLS ClientHello is reset by the middlebox, `t` ms into the run. */
+function resetHandshake(connection: string, t: number, localPort: number) {
+  const at = (ms: number) => Math.round((t + ms) * 1000) / 1000;
+  return {
+    connection,
+    address: SERVER,
+    port: 8443,
+    localPort,
+    outcome: 'reset',
+    phase: 'tls',
+    endPhase: 'tls',
+    bytesSent: 0,
+    bytesReceived: 0,
+    bytesCaptured: 0,
+    end: { how: 'reset', at: at(12.7), afterMs: 12.7, from: SERVER, ttl: 61, captured: true },
+    afterWhat:
+      'reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello',
+    timeline: [
+      { at: at(0), direction: 'sent', kind: 'syn', what: 'SYN' },
+      {
+        at: at(12.1),
+        direction: 'received',
+        kind: 'syn-ack',
+        what: 'SYN-ACK',
+        flags: 'SA',
+        ttl: 58,
+        ipId: 0,
+        window: 65160,
+      },
+      { at: at(12.3), direction: 'event', kind: 'event', what: 'connected' },
+      { at: at(12.3), direction: 'sent', kind: 'client-hello', what: 'TLS ClientHello' },
+      {
+        at: at(12.7),
+        direction: 'received',
+        kind: 'rst',
+        what: 'RST',
+        flags: 'R',
+        ttl: 61,
+        ipId: 0,
+        window: 0,
+      },
+      { at: at(13.2), direction: 'event', kind: 'event', what: 'reset' },
+    ],
+  };
+}
+
+/** What the reset-origin probe says about one of those resets: TTL, timing and sequence number vote. */
+function pathVerdict(connection: string, at: number) {
+  return {
+    connection,
+    at,
+    ttl: 61,
+    ipId: 0,
+    window: 0,
+    flags: 'R',
+    optionsLength: 0,
+    phase: 'tls',
+    hopsAway: 3,
+    origin: 'path',
+    hop: 4,
+    reason: RESET_REASON,
+    signals: [
+      { name: 'ttl', vote: 'path', weight: 3, detail: RESET_REASON },
+      {
+        name: 'timing',
+        vote: 'path',
+        weight: 1,
+        detail: 'the RST came 0.4 ms after the ClientHello, sooner than the 12.1 ms round trip to the server',
+      },
+      {
+        name: 'ip-id',
+        vote: 'neutral',
+        weight: 0,
+        detail: 'IP ID 0 (DF set): says nothing about the sender',
+      },
+      {
+        name: 'seq',
+        vote: 'server',
+        weight: 0.5,
+        detail:
+          'RST seq is exactly the server’s next sequence number: consistent with the server (an injector that sees the traffic copies it)',
+      },
+    ],
+    confidence: 0.89,
+  };
+}
+
+const RESET_HOP_REASON =
+  'The ClientHello with SNI api.example.com is reset from TTL 4 on, while at TTL 2 it expires (time exceeded from 100.64.0.1); a ClientHello for another name is answered at full length: hop 4 (198.51.100.1) resets this content';
 
 /** sampleReport() with the packets of its story captured. A fresh copy each call. */
 export function demoReport(): Report {
@@ -26,59 +117,87 @@ export function demoReport(): Report {
   const capture = probeIn(report, 'handshake', 'packet-capture');
   const t0 = 2_431.207;
   const at = (ms: number) => Math.round((t0 + ms) * 1000) / 1000;
+  const concurrency = [1, 2, 3, 4, 5].map((n) => ({
+    connection: `concurrency #${n}`,
+    t: t0 + 410 + n * 0.6,
+  }));
+  capture.summary =
+    '13 packets from the target matched 7 connections. request: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello (and 5 others)';
   capture.data = {
     note: 'Captures incoming TCP and ICMP from the target; IPv6 packets are captured without their hop limit.',
+    captured: true,
     packetCount: 52,
     connections: [
       {
         connection: 'tcp-connect #1',
+        address: SERVER,
+        port: 8443,
         localPort: 51122,
         outcome: 'complete',
         phase: 'idle',
+        endPhase: 'idle',
+        bytesSent: 0,
+        bytesReceived: 0,
+        bytesCaptured: 0,
+        end: { how: 'complete', at: at(-1_198.0), afterMs: 12.4, from: null, ttl: null, captured: false },
+        afterWhat: 'complete: connected, nothing sent',
         timeline: [
-          { at: at(-1_210.4), direction: 'sent', what: 'SYN' },
-          { at: at(-1_198.3), direction: 'received', what: 'SA', ttl: 58, ipId: 0, window: 65160 },
-          { at: at(-1_198.1), direction: 'event', what: 'connected' },
-          { at: at(-898.0), direction: 'received', what: 'FA', ttl: 58, ipId: 0, window: 502 },
+          { at: at(-1_210.4), direction: 'sent', kind: 'syn', what: 'SYN' },
+          {
+            at: at(-1_198.3),
+            direction: 'received',
+            kind: 'syn-ack',
+            what: 'SYN-ACK',
+            flags: 'SA',
+            ttl: 58,
+            ipId: 0,
+            window: 65160,
+          },
+          { at: at(-1_198.1), direction: 'event', kind: 'event', what: 'connected' },
         ],
       },
-      {
-        connection: 'request',
-        localPort: 51140,
-        outcome: 'reset',
-        phase: 'tls',
-        timeline: [
-          { at: at(0), direction: 'sent', what: 'SYN' },
-          { at: at(12.1), direction: 'received', what: 'SA', ttl: 58, ipId: 0, window: 65160 },
-          { at: at(12.3), direction: 'event', what: 'connected' },
-          { at: at(12.6), direction: 'sent', what: 'sent 517 bytes' },
-          { at: at(13.0), direction: 'received', what: 'R', ttl: 61, ipId: 0, window: 0 },
-          { at: at(13.2), direction: 'event', what: 'reset' },
-        ],
-      },
+      resetHandshake('request', t0, 51140),
+      ...concurrency.map((c, i) => resetHandshake(c.connection, c.t, 51150 + i)),
     ],
   };
   const origin = probeIn(report, 'handshake', 'reset-origin');
   origin.data = {
     reference: { hopsAway: 6, ttl: 58, source: 'syn-ack' },
     resets: [
-      {
-        connection: 'request',
-        at: at(13.0),
-        ttl: 61,
-        ipId: 0,
-        window: 0,
-        flags: 'R',
-        optionsLength: 0,
-        phase: 'tls',
-        hopsAway: 3,
-        origin: 'path',
-        hop: 4,
-        reason: RESET_REASON,
-      },
+      pathVerdict('request', at(12.7)),
+      ...concurrency.map((c) => pathVerdict(c.connection, Math.round((c.t + 12.7) * 1000) / 1000)),
     ],
   };
-  origin.summary = `1 reset captured, sent by: hop 4 (${RESET_REASON})`;
+  origin.summary = `6 resets captured, sent by: hop 4. ${RESET_REASON}`;
+  const handshake = report.steps.find((s) => s.id === 'handshake')!;
+  handshake.probes.splice(handshake.probes.indexOf(origin) + 1, 0, {
+    id: 'reset-hop',
+    title: 'Which hop resets',
+    status: 'complete',
+    durationMs: 1_482.6,
+    summary: 'Hop 4 (198.51.100.1) resets the TLS ClientHello with SNI api.example.com',
+    assessment: 'fail',
+    data: {
+      connection: 'request',
+      trigger: 'tls-client-hello',
+      triggerText: 'TLS ClientHello with SNI api.example.com',
+      attempts: [
+        { ttl: 1, payload: 'trigger', outcome: 'time-exceeded', from: '192.168.1.1', rstTtl: null, ms: 0.9 },
+        { ttl: 2, payload: 'trigger', outcome: 'time-exceeded', from: '100.64.0.1', rstTtl: null, ms: 4.9 },
+        { ttl: 3, payload: 'trigger', outcome: 'silent', from: null, rstTtl: null, ms: 1_000 },
+        { ttl: 4, payload: 'trigger', outcome: 'reset', from: SERVER, rstTtl: 61, ms: 9.7 },
+        { ttl: 5, payload: 'trigger', outcome: 'reset', from: SERVER, rstTtl: 61, ms: 9.8 },
+        { ttl: 7, payload: 'control', outcome: 'answered', from: SERVER, rstTtl: null, ms: 24.8 },
+      ],
+      lastPassingTtl: 2,
+      firstResetTtl: 4,
+      controlOutcome: 'answered',
+      hop: 4,
+      hopAddress: '198.51.100.1',
+      verdict: 'located',
+      reason: RESET_HOP_REASON,
+    },
+  });
   return report;
 }
 

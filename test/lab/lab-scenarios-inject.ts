@@ -1,4 +1,120 @@
-import type { LabScenario } from './lab-scenario-kit.js';
+import type { ResetOriginData } from '../../electron/engine/probes/reset-origin-probe.js';
+import type { ResetHopData } from '../../electron/engine/probes/reset-hop-types.js';
+import type { Report } from '../../electron/shared/report-info.js';
+import { probe, web, type LabScenario } from './lab-scenario-kit.js';
+import type { Lab } from './lab-topology.js';
+
+const KEYWORD = 'forbidden-word';
+
+/**
+ * A DPI box in a router's forward path: any packet carrying the string is answered with a forged RST
+ * (iptables' REJECT sends it to the client with the router's own TTL), like an IDS or a censor.
+ */
+async function keywordReset(lab: Lab, router: number, port: number, text: string, family: 4 | 6 = 4) {
+  const ns = lab.names.routers[router - 1]!;
+  const tool = family === 4 ? 'iptables' : 'ip6tables';
+  const args = ['-A', 'FORWARD', '-p', 'tcp', '--dport', String(port)];
+  args.push('-m', 'string', '--string', text, '--algo', 'bm', '-j', 'REJECT', '--reject-with', 'tcp-reset');
+  const result = await lab.exec(ns, tool, args, { timeoutMs: 10_000 });
+  if (result.code !== 0) throw new Error(`${tool} in ${ns}: ${result.stderr.trim()}`);
+}
+
+/** The reset-hop probe must have placed the device at the expected hop, with a clean control. */
+function located(hop: number, trigger: ResetHopData['trigger']) {
+  return (report: Report): string[] => {
+    const data = probe<ResetHopData>(report, 'reset-hop')?.data;
+    if (!data) return [`no reset-hop data: ${JSON.stringify(probe(report, 'reset-hop'))}`];
+    const problems: string[] = [];
+    if (data.trigger !== trigger) problems.push(`replayed ${data.trigger}, not ${trigger}`);
+    if (data.verdict !== 'located') problems.push(`reset-hop verdict ${data.verdict}: ${data.reason}`);
+    if (data.hop !== hop) problems.push(`reset-hop placed it at hop ${data.hop}: ${data.reason}`);
+    if (data.controlOutcome === 'reset') problems.push('the harmless control was reset too');
+    const evidence = report.diagnosis.findings[0]?.evidence.join(' ') ?? '';
+    if (!evidence.includes('Replayed the')) problems.push(`the replay is not in the evidence: ${evidence}`);
+    return problems;
+  };
+}
+
+function httpInjector(router: number): LabScenario {
+  return {
+    id: `inject-http-hop${router}`,
+    cause: 'firewall-reset',
+    origin: 'path',
+    hop: router,
+    phase: 'request',
+    what: `router ${router} resets HTTP requests that contain "${KEYWORD}" (DPI in its forward path)`,
+    async setup(lab) {
+      await web(lab);
+      await keywordReset(lab, router, 80, KEYWORD);
+      return { target: `http://web.lab.test/${KEYWORD}` };
+    },
+    check: located(router, 'http-request'),
+  };
+}
+
+/** The server's reset of the request, and the state its flags show (open socket aborted, or none). */
+export function serverState(state: 'aborted' | 'no-socket', words: RegExp) {
+  return (report: Report): string[] => {
+    const resets = probe<ResetOriginData>(report, 'reset-origin')?.data?.resets ?? [];
+    const request = resets.find((r) => r.connection === 'request');
+    const problems: string[] = [];
+    if (request?.senderState !== state)
+      problems.push(`request reset sender state ${request?.senderState}, expected ${state}`);
+    const evidence = report.diagnosis.findings[0]?.evidence.join(' ') ?? '';
+    if (!words.test(evidence)) problems.push(`evidence does not say ${words}: ${evidence}`);
+    return problems;
+  };
+}
 
 /** Resets forged on the path, and resets from the server with and without a socket. */
-export const INJECT_SCENARIOS: LabScenario[] = [];
+export const INJECT_SCENARIOS: LabScenario[] = [
+  httpInjector(1),
+  httpInjector(2),
+  httpInjector(3),
+  {
+    id: 'inject-sni',
+    cause: 'firewall-reset',
+    origin: 'path',
+    hop: 2,
+    phase: 'tls',
+    what: 'router 2 resets TLS connections whose ClientHello names blocked.lab.test (SNI filtering)',
+    async setup(lab) {
+      await lab.startServer('http', { port: 443, tls: true });
+      await keywordReset(lab, 2, 443, 'blocked.lab.test');
+      return { target: 'https://blocked.lab.test/' };
+    },
+    check: located(2, 'tls-client-hello'),
+  },
+  {
+    id: 'inject-http-ipv6',
+    cause: 'firewall-reset',
+    origin: 'path',
+    hop: 2,
+    phase: 'request',
+    what: `router 2 resets IPv6 HTTP requests containing "${KEYWORD}" (no hop limit is captured: the replay places it)`,
+    async setup(lab) {
+      await web(lab);
+      await keywordReset(lab, 2, 80, KEYWORD, 6);
+      return { target: `http://[${lab.addresses.server6}]/${KEYWORD}` };
+    },
+    check: located(2, 'http-request'),
+  },
+  {
+    id: 'server-reset-no-socket',
+    cause: 'server-reset',
+    origin: 'server',
+    phase: 'request',
+    what: 'the server forgot the connection (its abort never arrived): its kernel resets the request, as after a restart',
+    async setup(lab) {
+      await lab.startServer('reset-on-accept', { port: 80 });
+      // Drops the application's abort (RST+ACK) so the client believes the connection is still open;
+      // the kernel's answer to the request (RST without ACK) passes.
+      await lab.nft(
+        lab.names.server,
+        'table inet rd_forget {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    tcp sport 80 tcp flags & (rst | ack) == (rst | ack) drop\n  }\n}\n',
+      );
+      return { target: 'http://web.lab.test/' };
+    },
+    check: serverState('no-socket', /no socket/),
+  },
+];

@@ -1,4 +1,9 @@
-import { WEB, web, type LabScenario } from './lab-scenario-kit.js';
+import type { Report } from '../../electron/shared/report-info.js';
+import type { ConcurrencyData } from '../../electron/engine/probes/concurrency-probe.js';
+import type { ConnectionRateData } from '../../electron/engine/probes/connection-rate-probe.js';
+import { WEB, probe, routerRule, web, type LabScenario } from './lab-scenario-kit.js';
+
+const RATE_RULE = 'tcp dport 80 ct state new limit rate over 10/second burst 5 packets reject with tcp reset';
 
 /** Limits on concurrent connections and on the rate of new ones. */
 export const LOAD_SCENARIOS: LabScenario[] = [
@@ -15,5 +20,87 @@ export const LOAD_SCENARIOS: LabScenario[] = [
       );
       return { target: WEB };
     },
+    check(report) {
+      const problems: string[] = [];
+      const c = probe<ConcurrencyData>(report, 'concurrency')?.data;
+      if (c?.limit !== 3 || c.firstFailure !== 4 || !c.confirmed)
+        problems.push(
+          `concurrency: limit ${c?.limit}, first failure ${c?.firstFailure}, confirmed ${c?.confirmed}`,
+        );
+      if (c && c.connections.length > 4)
+        problems.push(`the ramp went on past the 4th: ${c.connections.length}`);
+      const rate = probe<ConnectionRateData>(report, 'connection-rate')?.data;
+      if (rate?.verdict !== 'clean')
+        problems.push(`short connections were not all accepted: ${rate?.verdict}`);
+      problems.push(
+        ...words(report, [
+          /^Concurrency: resets began at the 4th concurrent connection: 3 were held at once .* the 4th was refused: its SYN was answered with a reset by the server/,
+          /Captured RST \(TTL 61.*matches the server's SYN-ACK/,
+        ]),
+      );
+      const remedies = report.diagnosis.findings[0]?.remedies.join('\n') ?? '';
+      if (!/pool at 3 connections per client instance/.test(remedies))
+        problems.push(`no pool size in the remedies: ${remedies}`);
+      return problems;
+    },
+  },
+  {
+    id: 'connection-rate-limit',
+    cause: 'connection-limit',
+    origin: 'server',
+    what: 'the server rejects (with a reset) new connections to port 80 beyond 10 per second (burst 5)',
+    async setup(lab) {
+      await web(lab);
+      await lab.nft(
+        lab.names.server,
+        `table inet rd_limit {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    ${RATE_RULE}\n  }\n}\n`,
+      );
+      return { target: WEB };
+    },
+    check: (report) => rateChecks(report, /by the server/),
+  },
+  {
+    id: 'connection-rate-limit-path',
+    cause: 'connection-limit',
+    origin: 'path',
+    hop: 2,
+    what: 'router 2 rejects (with a forged reset) new connections to port 80 beyond 10 per second (burst 5)',
+    async setup(lab) {
+      await web(lab);
+      await routerRule(lab, 2, RATE_RULE);
+      return { target: WEB };
+    },
+    check: (report) => rateChecks(report, /by hop 2 on the path/),
   },
 ];
+
+/** The rate that gets through is the rule's 10/s, and the concurrency ramp leaves that limit to the rate probe. */
+function rateChecks(report: Report, sender: RegExp): string[] {
+  const problems: string[] = [];
+  const rate = probe<ConnectionRateData>(report, 'connection-rate')?.data;
+  const perSecond = rate?.acceptedPerSecond ?? null;
+  if (rate?.verdict !== 'limited' || perSecond === null || perSecond < 6 || perSecond > 14)
+    problems.push(`rate: ${rate?.verdict}, ${perSecond}/s got through (want about 10)`);
+  if (rate && rate.attempts.some((a) => a.rate > 40))
+    problems.push('the rate ramp went past its bound of 40/s');
+  const c = probe<ConcurrencyData>(report, 'concurrency');
+  if (c?.status !== 'skipped' || !/already limited to about/.test(c.skipReason ?? ''))
+    problems.push(`the concurrency ramp ran into the rate limit: ${c?.status} ${c?.summary}`);
+  problems.push(
+    ...words(report, [
+      /^New-connection rate: new connections beyond ~(9|10|11) per second were refused/,
+      sender,
+    ]),
+  );
+  const remedies = report.diagnosis.findings[0]?.remedies.join('\n') ?? '';
+  if (!/fewer than ~(9|10|11) new connections per second/.test(remedies))
+    problems.push(`no rate in the remedies: ${remedies}`);
+  return problems;
+}
+
+function words(report: Report, patterns: RegExp[]): string[] {
+  const evidence = report.diagnosis.findings[0]?.evidence ?? [];
+  return patterns
+    .filter((p) => !evidence.some((e) => p.test(e)))
+    .map((p) => `no evidence matches ${p}: ${evidence.join(' | ')}`);
+}

@@ -1,6 +1,6 @@
 import { WEB, localRule, probe, routerRule, web, type LabScenario } from './lab-scenario-kit.js';
 import { IDLE_SCENARIOS } from './lab-scenarios-idle.js';
-import { INJECT_SCENARIOS } from './lab-scenarios-inject.js';
+import { INJECT_SCENARIOS, serverState } from './lab-scenarios-inject.js';
 import { LOAD_SCENARIOS } from './lab-scenarios-load.js';
 import { MTU_SCENARIOS } from './lab-scenarios-mtu.js';
 
@@ -154,11 +154,12 @@ export const LAB_SCENARIOS: LabScenario[] = [
     id: 'application-error',
     cause: 'application-error',
     origin: 'server',
-    what: 'the server reads the request and resets instead of answering',
+    what: 'the server reads the request and resets instead of answering (an open socket aborted)',
     async setup(lab) {
       await lab.startServer('reset-on-request', { port: 80 });
       return { target: WEB };
     },
+    check: serverState('aborted', /abort/),
   },
   {
     id: 'application-error-transfer',

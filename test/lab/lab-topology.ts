@@ -668,6 +668,8 @@ export class Lab {
       '--local=/lab.test/',
       '--domain-needed',
       `--host-record=web.lab.test,${addresses.server4},${addresses.server6}`,
+      // A name a path device blocks by SNI in the injected-reset scenarios.
+      `--host-record=blocked.lab.test,${addresses.server4},${addresses.server6}`,
       `--host-record=nohost.lab.test,${addresses.unreachable4},${addresses.unreachable6}`,
       '--local-ttl=1',
     ];

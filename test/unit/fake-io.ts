@@ -5,6 +5,8 @@ import {
   type EchoRequest,
   type EchoResult,
   type EngineIo,
+  type ReplayRequest,
+  type ReplayResult,
 } from '../../electron/engine/net/engine-io.js';
 import type { RunOptions } from '../../electron/engine/runner/run-environment.js';
 import { STEP_IDS } from '../../electron/shared/step-info.js';
@@ -16,6 +18,8 @@ export interface Scenario {
   echo?: (request: EchoRequest) => Partial<EchoResult>;
   converse?: (request: ConversationRequest, index: number) => Partial<Conversation>;
   packets?: (conversations: Conversation[]) => CapturedPacket[];
+  /** TTL-limited replays (raw sockets): present only when the scenario gives an answer for them. */
+  replay?: (request: ReplayRequest) => ReplayResult;
 }
 
 export const SERVER = '198.18.4.2';
@@ -80,6 +84,7 @@ export function fakeIo(s: Scenario): { io: EngineIo; capture: PacketCapture | nu
         return c;
       },
     },
+    replay: s.replay ? { replay: async (r) => s.replay!(r), close() {} } : null,
     system: {
       async run(file) {
         throw new NetError({ code: 'tool_missing', message: `${file} is not installed` });

@@ -54,6 +54,32 @@ describe('replayed scenarios reach the right verdict', () => {
     expect(top).toMatchObject({ cause: 'firewall-reset', origin: 'path', hop: 2, phase: 'connect' });
   });
 
+  it('firewall-reset on content: a keyword in the request is reset after hop 2, placed by TTL-limited replays', async () => {
+    const { top, report } = await replay(
+      {
+        converse: (r) =>
+          r.send?.includes('/blocked')
+            ? { outcome: 'reset', phase: 'request', bytesReceived: 0, response: null }
+            : {},
+        packets: (made) => made.filter((c) => c.outcome === 'reset').map((c) => rst(c, 63, 'R')),
+        replay: (r) => {
+          const keyword = Buffer.from(r.payload).includes('/blocked');
+          if (keyword && r.ttl >= 3) return { outcome: 'reset', from: r.address, rstTtl: 63, ms: 0.2 };
+          return r.ttl < 4
+            ? { outcome: 'time-exceeded', from: `198.18.${r.ttl}.1`, rstTtl: null, ms: 0.1 }
+            : { outcome: 'answered', from: r.address, rstTtl: null, ms: 0.3 };
+        },
+      },
+      { target: 'http://web.lab.test/blocked' },
+    );
+    expect(top).toMatchObject({ cause: 'firewall-reset', origin: 'path', hop: 2, phase: 'request' });
+    expect(top.confidence).toBeGreaterThanOrEqual(0.95);
+    expect(top.evidence.join(' ')).toContain('between hop 2 (198.18.2.1) and hop 3');
+    expect(top.remedies[0]).toContain('hop 2 (198.18.2.1)');
+    const hop = report.steps.flatMap((s) => s.probes).find((p) => p.id === 'reset-hop');
+    expect(hop).toMatchObject({ status: 'complete', assessment: 'fail' });
+  });
+
   it('application-error: the server itself resets after the request, and still accepts', async () => {
     const { top } = await replay({
       converse: (r) =>
@@ -81,14 +107,20 @@ describe('replayed scenarios reach the right verdict', () => {
   });
 
   it('connection-limit: beyond three concurrent connections the server refuses', async () => {
+    // The fake answers at once, so the server keeps its own book of held connections by the clock.
+    const heldUntil: number[] = [];
     const { top } = await replay({
-      converse: (r, i) =>
-        r.readUntil === 'hold' && r.holdMs === 500 && i % 4 === 3
-          ? { outcome: 'refused', connectMs: null }
-          : {},
+      converse: (r) => {
+        if (r.readUntil !== 'hold') return {};
+        const now = performance.now();
+        if (heldUntil.filter((end) => end > now).length >= 3) return { outcome: 'refused', connectMs: null };
+        heldUntil.push(now + (r.holdMs ?? 0));
+        return {};
+      },
       packets: (made) => made.filter((c) => c.outcome === 'refused').map((c) => rst(c, 61)),
     });
     expect(top).toMatchObject({ cause: 'connection-limit', origin: 'server' });
+    expect(top.evidence[0]).toMatch(/resets began at the 4th concurrent connection/);
   });
 
   it('packet-loss: a third of the echoes vanish', async () => {

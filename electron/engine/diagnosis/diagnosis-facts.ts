@@ -1,5 +1,6 @@
 import type { TargetInfo } from '../../shared/target-info.js';
 import { concurrencyProbe, type ConcurrencyData } from '../probes/concurrency-probe.js';
+import { connectionRateProbe, type ConnectionRateData } from '../probes/connection-rate-probe.js';
 import { dnsProbe, type DnsData } from '../probes/dns-probe.js';
 import { idleProbe, type IdleData } from '../probes/idle-probe.js';
 import { localRulesProbe, type LocalRulesData } from '../probes/local-rules-probe.js';
@@ -9,6 +10,7 @@ import { pathMtuProbe, type PathMtuData } from '../probes/path-mtu-probe.js';
 import { pingProbe, type PingData } from '../probes/ping-probe.js';
 import { recoveryProbe, type RecoveryData } from '../probes/recovery-probe.js';
 import { requestProbe, type RequestData } from '../probes/request-probe.js';
+import { resetHopProbe, type ResetHopData } from '../probes/reset-hop-probe.js';
 import { resetOriginProbe } from '../probes/reset-origin-probe.js';
 import { tcpConnectProbe, type TcpConnectData } from '../probes/tcp-connect-probe.js';
 import { tracerouteProbe, type TracerouteData } from '../probes/traceroute-probe.js';
@@ -26,9 +28,13 @@ export interface DiagnosisFacts {
   request: RequestData | null;
   recovery: RecoveryData | null;
   concurrency: ConcurrencyData | null;
+  /** New connections per second, ramped: where refusals began and what still got through. */
+  rate: ConnectionRateData | null;
   idle: IdleData | null;
   rules: LocalRulesData | null;
   logs: LogScanData | null;
+  /** Where on the path the request's reset was placed by TTL-limited replays. */
+  resetHop: ResetHopData | null;
   /** Every captured reset with its judged origin; empty without capture. */
   resets: ResetVerdict[];
   captured: boolean;
@@ -47,9 +53,11 @@ export function gatherFacts(results: RunResults, target: TargetInfo): DiagnosisF
     request: results.data(requestProbe),
     recovery: results.data(recoveryProbe),
     concurrency: results.data(concurrencyProbe),
+    rate: results.data(connectionRateProbe),
     idle: results.data(idleProbe),
     rules: results.data(localRulesProbe),
     logs: results.data(logScanProbe),
+    resetHop: results.data(resetHopProbe),
     resets: origin?.resets ?? path?.resets ?? [],
     captured: origin !== null || results.get(resetOriginProbe)?.status === 'complete',
   };

@@ -1,4 +1,6 @@
 import type { DiagnosisFacts } from './diagnosis-facts.js';
+import type { Conversation } from '../net/conversation-types.js';
+import { linkWords, type MtuLocation } from '../probes/path-mtu-probe.js';
 import { hostPort } from '../probes/probe-helpers.js';
 import { candidate, type Candidate } from './finding-candidate.js';
 
@@ -99,20 +101,83 @@ function packetLoss(f: DiagnosisFacts): Candidate[] {
 }
 
 function mtuBlackhole(f: DiagnosisFacts): Candidate[] {
-  if (f.mtu?.verdict !== 'blackhole') return [];
+  const mtu = f.mtu;
+  // Large fails, small passes and nobody says "fragmentation needed": anything else is not a black hole.
+  if (mtu?.verdict !== 'blackhole' || mtu.largestPassing === null || mtu.smallestFailing === null) return [];
+  const lp = mtu.largestPassing;
+  const sf = mtu.smallestFailing;
+  const range = mtu.exact ? `path MTU ${n(lp)} bytes` : `path MTU between ${n(lp)} and ${n(sf - 1)} bytes`;
   const evidence = [
-    `Path MTU: ${f.mtu.largestPassing}-byte packets with DF set pass, ${f.mtu.smallestFailing}-byte ones vanish and no router says "fragmentation needed".`,
+    `Path MTU: ${n(lp)}-byte echoes with DF set pass, ${n(sf)}-byte ones get no answer and no router says "fragmentation needed" (${range}).`,
   ];
+  const l = mtu.location;
+  if (l) {
+    const served = mtu.hops.some((h) => h.small.kind === 'reply') ? ' and the server' : '';
+    const big =
+      l.afterHop === 0
+        ? `${n(sf)}-byte echoes get no answer from any hop`
+        : `${n(sf)}-byte echoes with TTL ${l.afterHop === 1 ? '1' : `1 to ${l.afterHop}`} come back "time exceeded", past hop ${l.afterHop} nothing`;
+    evidence.push(
+      `Path MTU: ${big}, while ${n(lp)}-byte ones reach hop ${l.beforeHop}${served}: the limit is on ${linkWords(l)}.`,
+    );
+  }
   const c = f.request?.conversation;
   const stalled =
-    c &&
-    c.outcome === 'timeout' &&
-    (c.phase === 'request' || c.phase === 'response' || c.phase === 'transfer');
-  if (stalled)
+    c?.outcome === 'timeout' && (c.phase === 'request' || c.phase === 'response' || c.phase === 'transfer');
+  let confidence = 0.75;
+  if (stalled) {
+    confidence = 0.9;
+    evidence.push(stallWords(c, lp));
+  } else if (c?.outcome === 'complete' && c.bytesReceived > lp) {
+    // TCP got a large response through (its segments are clamped, or that direction is fine): the echoes
+    // still show the hole, but it is not what breaks this request.
+    confidence = 0.5;
     evidence.push(
-      `Request: ${c.bytesSent} bytes sent, then the response stalled after ${c.bytesReceived} bytes (large segments do not arrive).`,
+      `Request: the ${n(c.bytesReceived)}-byte response arrived complete, so TCP segments get through (MSS clamping on the path?).`,
     );
-  return [candidate('mtu-blackhole', 'path', stalled ? c.phase : 'transfer', stalled ? 0.9 : 0.75, evidence)];
+  }
+  return [
+    candidate('mtu-blackhole', 'path', stalled ? c.phase : 'transfer', confidence, evidence, {
+      ...(l?.exact ? { hop: l.beforeHop } : {}),
+      remedies: mtuRemedies(mtu.address.includes(':') ? 6 : 4, lp, l),
+    }),
+  ];
+}
+
+/** The request's stall in the words of the size limit: what passed, and how long nothing came. */
+function stallWords(c: Conversation, lp: number): string {
+  const timeout = c.events.findLast((e) => e.kind === 'timeout');
+  const before = c.events.filter((e) => e.kind !== 'timeout' && e.at <= (timeout?.at ?? c.endedAt)).at(-1);
+  const waited = `${n(Math.round((timeout?.at ?? c.endedAt) - (before?.at ?? c.startedAt)))} ms`;
+  const big = `full-size segments, larger than the ${n(lp)}-byte path MTU, do not arrive`;
+  if (c.bytesReceived === 0)
+    return `Request: the connection opened and the ${n(c.bytesSent)}-byte request went out (small packets pass), then not one byte of the response came back in ${waited}: the ${big}.`;
+  const passed = c.response
+    ? 'the headers and the first small segments passed'
+    : 'the first small segments passed';
+  return `Request: the response stalled after ${n(c.bytesReceived)} bytes (${passed}), then nothing in ${waited}: the ${big}.`;
+}
+
+/** Remedies with this path's numbers: the MSS that fits, the routers whose ICMP must get out. */
+function mtuRemedies(family: 4 | 6, mtu: number, l: MtuLocation | null): string[] {
+  const mss = mtu - (family === 6 ? 60 : 40);
+  const where = l
+    ? ` out of the routers at both ends of ${linkWords(l)} (each tells the host on its side) and through every firewall between them and the two hosts`
+    : ' on the firewalls and routers of the path';
+  const icmp =
+    family === 6
+      ? 'ICMPv6 "packet too big" (type 2): nftables `icmpv6 type packet-too-big accept`, `ip6tables -A OUTPUT -p icmpv6 --icmpv6-type packet-too-big -j ACCEPT` (and in FORWARD)'
+      : 'ICMP "fragmentation needed" (type 3 code 4): nftables `icmp type destination-unreachable icmp code frag-needed accept`, `iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j ACCEPT` (and in FORWARD)';
+  const tables = family === 6 ? 'ip6tables' : 'iptables';
+  return [
+    `Clamp the TCP MSS to ${mss} (the ${mtu}-byte path MTU minus ${mtu - mss} bytes of IPv${family} and TCP headers) on a router the connection crosses (one at the narrow link's ends, or your own gateway): \`${tables} -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss ${mss}\`, or in an nftables forward chain \`tcp flags syn tcp option maxseg size set ${mss}\`.`,
+    `Allow ${icmp}${where}, so path MTU discovery works again.`,
+    `Or lower the interface MTU to ${mtu} on this machine (\`ip link set dev IFACE mtu ${mtu}\`) or on the server: the MSS each side announces follows, so neither sends packets that do not fit.`,
+  ];
+}
+
+function n(value: number): string {
+  return value.toLocaleString('en-US');
 }
 
 function silentDrop(f: DiagnosisFacts): Candidate[] {

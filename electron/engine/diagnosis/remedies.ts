@@ -35,9 +35,10 @@ export const REMEDIES: Record<CauseId, string[]> = {
     'Fix the handler that fails (an exception that aborts the socket, a request-size limit, a protocol mismatch); add monitoring and alerts on resets.',
   ],
   'idle-timeout': [
-    'Send keep-alives more often than the idle timeout: TCP keep-alive (SO_KEEPALIVE with a short TCP_KEEPIDLE) or application pings.',
-    "Set the client pool's idle timeout below it: Node http.Agent `keepAlive` + `timeout`/`freeSocketTimeout`, Python urllib3 pool with retries, Java HttpClient `jdk.httpclient.keepalive.timeout`, Go http.Transport `IdleConnTimeout`, nginx `upstream keepalive_timeout`.",
-    'Or raise the timeout on the device that forgets connections (NAT, firewall, load balancer).',
+    'Find which side forgets idle connections (the idle test says: the server closes them by itself, a middlebox only resets the next packet), then keep connections from idling that long, with a margin.',
+    "Against a firewall, NAT or load balancer: TCP keep-alive more often than its timeout (SO_KEEPALIVE with a short TCP_KEEPIDLE, or net.ipv4.tcp_keepalive_time for sockets that enable it), or raise the device's idle timeout.",
+    "Against the server's own idle timeout, and as a second guard against a middlebox: set the client pool's idle timeout below it (Node http.Agent `timeout`, Go http.Transport `IdleConnTimeout`, Java HttpClient `jdk.httpclient.keepalive.timeout`, nginx upstream `keepalive_timeout`; Python urllib3 has none, so use retries). TCP keep-alive does not reset a server's idle timer.",
+    'Make clients retry an idempotent request once when a reused connection is reset.',
   ],
   'server-crash': [
     'Find why the server process died: its logs, `journalctl -u SERVICE`, the kernel log for the OOM killer or segfaults.',

@@ -1,7 +1,16 @@
 import type { Origin } from '../../shared/cause-info.js';
 import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation } from '../net/conversation-types.js';
-import { corroboratingSignals, tally, type ResetSignal } from './reset-signals.js';
+import {
+  corroboratingSignals,
+  handshakeRttMs,
+  senderShape,
+  serverBefore,
+  tally,
+  type ResetSignal,
+  type SenderState,
+  type SignalContext,
+} from './reset-signals.js';
 
 /** A connection some probe made, named for the report ("request", "concurrency #3"). */
 export interface LabeledConversation {
@@ -19,6 +28,8 @@ export interface ServerReference {
 export interface ResetVerdict {
   connection: string;
   at: number;
+  family: 4 | 6;
+  /** Null for IPv6: the capture gets no hop limit there. */
   ttl: number | null;
   ipId: number | null;
   window: number;
@@ -35,6 +46,12 @@ export interface ResetVerdict {
   signals: ResetSignal[];
   /** Share of the signals' weight behind the origin, 0..1. */
   confidence: number;
+  /**
+   * When the server sent it: 'no-socket' when its kernel answered for a connection no socket held (RST
+   * without ACK at our acknowledgement number, or RST+ACK seq 0 to a SYN), 'aborted' when the application
+   * aborted an open socket (RST+ACK). Null when the reset is not the server's or its shape says neither.
+   */
+  senderState: SenderState | null;
 }
 
 /** Senders start from 64 (Linux, macOS), 128 (Windows) or 255 (many routers). */
@@ -75,8 +92,9 @@ export function serverReference(
 }
 
 /**
- * Judges every captured reset by its TTL against the server's own packets: a device on the path that
- * forges a reset sits fewer hops away than the server, so its reset arrives with a higher TTL.
+ * Judges every captured reset by its TTL against the server's own packets (a device on the path that
+ * forges a reset sits fewer hops away than the server, so its reset arrives with a higher TTL), then
+ * by the other signals of reset-signals.ts.
  */
 export function judgeResets(
   conversations: LabeledConversation[],
@@ -84,27 +102,54 @@ export function judgeResets(
   reference: ServerReference | null,
 ): ResetVerdict[] {
   const verdicts: ResetVerdict[] = [];
+  const rtts = roundTrips(conversations, packets);
   for (const { label, conversation } of conversations) {
     const own = packetsOf(conversation, packets);
+    const context: SignalContext = { conversation, rttMs: rtts.get(conversation.address) ?? null };
     const synAck = own.find((p) => p.tcp!.flags.includes('S'));
     // Within one connection the SYN-ACK is the best reference: same server, same path.
     const ref: ServerReference | null = synAck?.ttl
       ? { hopsAway: hopsAway(synAck.ttl), ttl: synAck.ttl, source: 'syn-ack' }
       : reference;
     for (const p of own.filter((q) => q.tcp!.flags.includes('R'))) {
-      verdicts.push(withSignals(judge(label, conversation, p, ref, synAck === undefined), p, own));
+      const verdict = judge(label, conversation, p, ref, synAck === undefined);
+      verdicts.push(withSignals(verdict, p, own, context));
     }
   }
   return verdicts.sort((a, b) => a.at - b.at);
 }
 
-type TtlVerdict = Omit<ResetVerdict, 'signals' | 'confidence'>;
+/**
+ * The shortest handshake to each server in the run: the least delayed by the event loop. One handshake
+ * alone is not trusted (the first of a lab run took 9 ms against 0.4 ms for the next ones).
+ */
+function roundTrips(conversations: LabeledConversation[], packets: CapturedPacket[]): Map<string, number> {
+  const samples = new Map<string, number[]>();
+  for (const { conversation: c } of conversations) {
+    const rtt = handshakeRttMs(c, packetsOf(c, packets));
+    if (rtt !== null) samples.set(c.address, [...(samples.get(c.address) ?? []), rtt]);
+  }
+  const rtts = new Map<string, number>();
+  for (const [address, ms] of samples) if (ms.length >= 2) rtts.set(address, Math.min(...ms));
+  return rtts;
+}
+
+type TtlVerdict = Omit<ResetVerdict, 'signals' | 'confidence' | 'senderState'>;
 
 /**
  * TTL names the hop; the other signals corroborate or overrule it. A path device that forges the
- * server's TTL is still caught when the server keeps talking after "its" reset.
+ * server's TTL is still caught when its RST comes sooner than the server could answer, or when the
+ * server keeps talking after "its" reset. Without a TTL (IPv6) the other signals decide when they
+ * add up to more than one weak hint.
  */
-function withSignals(verdict: TtlVerdict, rst: CapturedPacket, own: CapturedPacket[]): ResetVerdict {
+function withSignals(
+  ttlVerdict: TtlVerdict,
+  rst: CapturedPacket,
+  own: CapturedPacket[],
+  context: SignalContext,
+): ResetVerdict {
+  const shape = senderShape(rst, serverBefore(own, rst)).state;
+  const verdict = { ...ttlVerdict, senderState: ttlVerdict.origin === 'server' ? shape : null };
   const signals: ResetSignal[] = [];
   if (verdict.hopsAway !== null && verdict.origin !== 'unknown') {
     signals.push({
@@ -114,7 +159,7 @@ function withSignals(verdict: TtlVerdict, rst: CapturedPacket, own: CapturedPack
       detail: verdict.reason,
     });
   }
-  signals.push(...corroboratingSignals(rst, own));
+  signals.push(...corroboratingSignals(rst, own, context));
   const { vote, confidence } = tally(signals);
   if (vote === 'neutral') return { ...verdict, signals, confidence: 0 };
   const behind = signals.filter((s) => s.vote === vote).reduce((n, s) => n + s.weight, 0);
@@ -129,9 +174,11 @@ function withSignals(verdict: TtlVerdict, rst: CapturedPacket, own: CapturedPack
     ...verdict,
     origin: vote,
     hop: vote === 'path' ? verdict.hop : null,
-    reason: overruled,
+    // Keep saying why the TTL could not decide (no hop limit for IPv6); a TTL that was outvoted is in the signals.
+    reason: verdict.origin === 'unknown' ? `${verdict.reason}; ${overruled}` : overruled,
     signals,
     confidence: round(confidence),
+    senderState: vote === 'server' ? shape : null,
   };
 }
 
@@ -160,6 +207,7 @@ function judge(
   const base = {
     connection: label,
     at: p.at,
+    family: p.family,
     ttl: p.ttl,
     ipId: p.ipId,
     window: tcp.window,
@@ -173,7 +221,12 @@ function judge(
       ...base,
       origin: 'unknown',
       hop: null,
-      reason: p.ttl === null ? 'no TTL captured (IPv6)' : 'no packet of the server to compare with',
+      reason:
+        p.ttl !== null
+          ? 'no packet of the server to compare with'
+          : p.family === 6
+            ? 'no hop limit captured (IPv6)'
+            : 'no TTL captured',
     };
   }
   const hops = hopsAway(p.ttl);

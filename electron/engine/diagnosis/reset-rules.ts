@@ -3,6 +3,8 @@ import type { Conversation } from '../net/conversation-types.js';
 import { dominantOrigin, resetsOf, type DiagnosisFacts } from './diagnosis-facts.js';
 import { hostPort } from '../probes/probe-helpers.js';
 import { candidate, type Candidate } from './finding-candidate.js';
+import { idleTimeoutRule } from './idle-rules.js';
+import { connectionLimitRule } from './load-rules.js';
 import type { ResetVerdict } from './reset-origin.js';
 
 /** Causes told apart by when a reset comes and who sent it. */
@@ -20,6 +22,10 @@ const SIGNAL_WORDS: Record<ResetVerdict['signals'][number]['name'], string> = {
   ttl: 'TTL',
   'ip-id': 'IP ID',
   options: 'TCP options',
+  seq: 'sequence number',
+  flags: 'RST flags',
+  burst: 'RST burst',
+  race: 'arrival time',
   after: 'traffic after the RST',
 };
 
@@ -29,7 +35,16 @@ function originText(r: ResetVerdict | null, captured: boolean): string {
       .filter((x) => x.vote !== 'neutral')
       .map((x) => `${SIGNAL_WORDS[x.name]} → ${x.vote}`);
     const tally = votes.length > 1 ? ` Signals: ${votes.join(', ')}.` : '';
-    return `Captured RST (TTL ${r.ttl ?? '?'}, window ${r.window}, ${r.optionsLength} option bytes): ${r.reason}.${tally}`;
+    const ttl = r.ttl !== null ? `TTL ${r.ttl}` : r.family === 6 ? 'no hop limit (IPv6)' : 'TTL ?';
+    const state =
+      r.senderState === 'aborted'
+        ? ' The server application aborted the open connection (RST+ACK from its socket).'
+        : r.senderState === 'no-socket'
+          ? r.flags.includes('A')
+            ? " The server's kernel had no socket for this connection: nothing listens on the port, or its firewall rejects the SYN."
+            : " The server's kernel had no socket for this connection (RST without ACK, its sequence number taken from our acknowledgement): the application had already closed it, or the server restarted."
+          : '';
+    return `Captured RST (${ttl}, window ${r.window}, ${r.optionsLength} option bytes): ${r.reason}.${tally}${state}`;
   }
   return captured
     ? 'No RST was captured for this connection.'
@@ -98,6 +113,22 @@ function resetOfRequest(f: DiagnosisFacts): Candidate[] {
   const rst = dominantOrigin(resetsOf(f, 'request'));
   const phase = c.phase as Phase;
   const evidence = [requestStory(c), originText(rst, f.captured)];
+  const placed = f.resetHop?.hop ? f.resetHop : null;
+  if (placed) {
+    evidence.push(placed.reason);
+    // Two independent methods (the RST's TTL, the replay) naming the same hop leave little doubt.
+    const agree = rst?.origin === 'path' && rst.hop === placed.hop;
+    const what = placed.verdict === 'any-data' ? 'any data on this port' : `the ${placed.triggerText}`;
+    return [
+      candidate('firewall-reset', 'path', phase, agree ? 0.95 : 0.88, evidence, {
+        hop: placed.hop!,
+        remedies: [
+          `The device at hop ${placed.hop}${placed.hopAddress ? ` (${placed.hopAddress})` : ''} resets ${what}: ask its owner to allow it (an IDS/IPS, DPI or web filter rule matching ${placed.trigger === 'tls-client-hello' ? 'the SNI' : 'the request'}), or route around it (another path, a VPN).`,
+        ],
+      }),
+    ];
+  }
+  if (f.resetHop?.verdict === 'server') evidence.push(f.resetHop.reason);
   if (rst?.origin === 'path')
     return [candidate('firewall-reset', 'path', phase, 0.9, evidence, { hop: rst.hop! })];
   const serverSide =
@@ -120,6 +151,17 @@ function resetOfRequest(f: DiagnosisFacts): Candidate[] {
     evidence.push(
       'Recovery: the server accepted a new connection right after the reset, so it did not go down.',
     );
+  if (rst?.origin === 'server' && rst.senderState === 'no-socket') {
+    // Not the request handler: the connection was already gone on the server when the request came.
+    return [
+      candidate('server-reset', 'server', phase, 0.85, evidence, {
+        remedies: [
+          'The server no longer had this connection: find out why it dropped it without the close reaching the client (a restart or deploy, a worker killed, a socket closed while a proxy or firewall swallowed the FIN or RST).',
+          "Make the client retry on a fresh connection when a reused one is reset before any answer (idempotent requests), and keep the client's pool idle timeout below the server's.",
+        ],
+      }),
+    ];
+  }
   if (phase === 'tls' || phase === 'connect') {
     return [candidate('server-reset', serverSide, phase, rst?.origin === 'server' ? 0.8 : 0.65, evidence)];
   }
@@ -148,42 +190,9 @@ function httpError(c: Conversation): Candidate[] {
 }
 
 function connectionLimit(f: DiagnosisFacts): Candidate[] {
-  const c = f.concurrency;
-  if (!c || c.limit === null) return [];
-  const failedResets = resetsOf(f, /^concurrency/);
-  const rst = dominantOrigin(failedResets);
-  const evidence = [
-    `Concurrency: ${c.established} of ${c.requested} connections opened at once were held; ${c.refused} refused, ${c.reset} reset, ${c.timedOut} timed out, while a single connection works.`,
-    originText(rst, f.captured),
-  ];
-  const origin = rst?.origin === 'path' ? 'path' : rst?.origin === 'server' ? 'server' : 'unknown';
-  return [candidate('connection-limit', origin, 'connect', 0.85, evidence, rst?.hop ? { hop: rst.hop } : {})];
+  return connectionLimitRule(f, (rst) => originText(rst, f.captured));
 }
 
 function idleTimeout(f: DiagnosisFacts): Candidate[] {
-  const idle = f.idle;
-  if (!idle || idle.idleTimeoutSeconds === null) return [];
-  const rst = dominantOrigin(resetsOf(f, /^idle/));
-  const evidence: string[] = [];
-  if (idle.side === 'server') {
-    evidence.push(
-      `Idle test: connections left idle were closed by the server after ${idle.idleTimeoutSeconds} s without anything sent.`,
-    );
-  } else {
-    evidence.push(
-      `Idle test: connections idle up to ${idle.lowerSeconds ?? 0} s worked; after ${idle.upperSeconds} s the first packet sent was answered with a reset (the connection had been forgotten).`,
-    );
-  }
-  if (rst) evidence.push(originText(rst, f.captured));
-  const origin = idle.side === 'server' ? 'server' : rst?.origin === 'server' ? 'server' : 'path';
-  const keepAlive = Math.max(1, Math.floor(idle.idleTimeoutSeconds * 0.5));
-  return [
-    candidate('idle-timeout', origin, 'idle', 0.9, evidence, {
-      idleTimeoutSeconds: idle.idleTimeoutSeconds,
-      ...(origin === 'path' && rst?.hop ? { hop: rst.hop } : {}),
-      remedies: [
-        `Keep idle connections alive more often than every ${idle.idleTimeoutSeconds} s: e.g. TCP keep-alive or pool idle timeout of ${keepAlive} s.`,
-      ],
-    }),
-  ];
+  return idleTimeoutRule(f, (rst) => originText(rst, f.captured));
 }

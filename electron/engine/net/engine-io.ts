@@ -11,6 +11,8 @@ export interface EngineIo {
   icmp: IcmpIo | null;
   tcp: TcpIo;
   system: SystemIo;
+  /** TTL-limited replays inside a connection (raw sockets); absent or null without the privilege. */
+  replay?: TtlReplayIo | null;
 }
 
 /** A failure with a name from the taxonomy. I/O implementations throw only these. */
@@ -83,4 +85,32 @@ export interface SystemIo {
   ): Promise<CommandResult>;
   /** The tool's path when it is installed, else null. */
   which(file: string): Promise<string | null>;
+}
+
+export interface ReplayRequest {
+  address: string;
+  port: number;
+  family: 4 | 6;
+  /** Bytes sent as one segment inside a freshly established connection, with this TTL (hop limit). */
+  payload: Uint8Array;
+  ttl: number;
+  connectTimeoutMs: number;
+  /** How long to wait for a reset, an ICMP time exceeded or the server's answer. */
+  waitMs: number;
+}
+
+export interface ReplayResult {
+  outcome: 'reset' | 'time-exceeded' | 'answered' | 'silent' | 'failed';
+  /** The router that sent time exceeded, or the source address of the reset. */
+  from: string | null;
+  /** TTL of the RST as captured (null for IPv6: no hop limit without ancillary data). */
+  rstTtl: number | null;
+  /** From sending the segment to the answer (or to giving up). */
+  ms: number;
+  detail?: string;
+}
+
+export interface TtlReplayIo {
+  replay(request: ReplayRequest, signal: AbortSignal): Promise<ReplayResult>;
+  close(): void;
 }

@@ -20,7 +20,8 @@ export function createNetPingIo(): IcmpIo {
   const sessions = new Map<string, Session>();
 
   function session(request: EchoRequest): Session {
-    const size = request.size ?? 16;
+    // EchoRequest.size is the ICMP payload (as ping -s); net-ping's packetSize counts the 8-byte header too.
+    const size = (request.size ?? 8) + 8;
     const key = `${request.family}:${size}:${request.dontFragment === true}`;
     let found = sessions.get(key);
     if (!found) {

@@ -2,11 +2,13 @@ import { firstLine } from './errno-failure.js';
 
 type NetPingModule = typeof import('./net-ping-io.js');
 type CaptureModule = typeof import('./node-packet-capture.js');
+type ReplayModule = typeof import('./node-ttl-replay-io.js');
 
 export interface RawNetwork {
   createNetPingIo: NetPingModule['createNetPingIo'];
   startPacketCapture: CaptureModule['startPacketCapture'];
   canOpenRawSockets: CaptureModule['canOpenRawSockets'];
+  createTtlReplayIo: ReplayModule['createTtlReplayIo'];
 }
 
 let loaded: Promise<RawNetwork | { error: string }> | null = null;
@@ -17,11 +19,16 @@ let loaded: Promise<RawNetwork | { error: string }> | null = null;
  * instead of failing to start.
  */
 export function loadRawNetwork(): Promise<RawNetwork | { error: string }> {
-  loaded ??= Promise.all([import('./net-ping-io.js'), import('./node-packet-capture.js')]).then(
-    ([ping, capture]) => ({
+  loaded ??= Promise.all([
+    import('./net-ping-io.js'),
+    import('./node-packet-capture.js'),
+    import('./node-ttl-replay-io.js'),
+  ]).then(
+    ([ping, capture, replay]) => ({
       createNetPingIo: ping.createNetPingIo,
       startPacketCapture: capture.startPacketCapture,
       canOpenRawSockets: capture.canOpenRawSockets,
+      createTtlReplayIo: replay.createTtlReplayIo,
     }),
     (error: unknown) => ({
       error: `the raw-socket module did not load (${firstLine((error as Error)?.message)})`,

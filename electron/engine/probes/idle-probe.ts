@@ -4,32 +4,82 @@ import { conversationBase, exchangeFor } from './conversation-helpers.js';
 import { anySignal, NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
 
+export type IdleResult =
+  /** The request sent after the gap was answered. */
+  | 'survived'
+  /** The other side ended the connection during the gap, with nothing sent: it closes idle connections by itself. */
+  | 'closed-by-peer'
+  /** The first packet after the gap was answered with a reset (or a close): the connection had been forgotten. */
+  | 'reset-on-send'
+  /** The first packet after the gap got no answer at all: forgotten and dropped silently. */
+  | 'no-answer'
+  /** Something else went wrong (the connection did not open): says nothing about the gap. */
+  | 'failed'
+  /** Stopped: a shorter gap of the same round had already failed, or the run was cancelled. */
+  | 'stopped';
+
 export interface IdleTrial {
+  /** 1 for the first round of parallel connections, 2 for the one that narrows it, … */
+  round: number;
   gapSeconds: number;
-  /** survived: the exchange after the gap worked; closed-by-peer: the other side ended it during the gap; reset-on-send: the first packet after the gap was answered with a reset. */
-  result: 'survived' | 'closed-by-peer' | 'reset-on-send' | 'failed' | 'stopped';
-  /** For closed-by-peer: seconds after connecting when the close arrived. */
+  result: IdleResult;
+  /** For closed-by-peer: seconds of idle (after the handshake) when the close arrived. */
   closedAfterSeconds: number | null;
+  /** How long it really sat idle: until the request left (a busy machine fires timers late) or the peer closed it. */
+  idleSeconds: number | null;
   conversation: Conversation;
+}
+
+export interface IdleRound {
+  round: number;
+  gaps: number[];
+  /** Wall-clock time of the round: its longest wait, not the sum of its waits. */
+  seconds: number;
+}
+
+/** What a one-connection-at-a-time search (gap step, 2·step, 3·step… until the first failure) would have waited. */
+export interface NaiveSearch {
+  stepSeconds: number;
+  tries: number;
+  waitSeconds: number;
 }
 
 export interface IdleData {
   maxSeconds: number;
   trials: IdleTrial[];
-  /** Longest gap that survived and shortest that did not. */
+  rounds: IdleRound[];
+  /** Longest gap that survived below the first failure. */
   lowerSeconds: number | null;
+  /** Shortest idle time that failed: a gap whose next packet was reset or unanswered, or the idle time at which the server closed. */
   upperSeconds: number | null;
   idleTimeoutSeconds: number | null;
+  /** ± around idleTimeoutSeconds: half the final bracket, or half the spread of the server's measured closes. */
+  precisionSeconds: number | null;
   /** Who forgot the connection: the server closes by itself; a middlebox only resets when the next packet arrives. */
   side: 'server' | 'path' | null;
+  /** Wall clock of the whole search. */
+  searchSeconds: number;
+  naive: NaiveSearch;
 }
 
-const FIRST_ROUND = 8;
-const SECOND_ROUND = 5;
+/** Round 1: this many connections, with gaps in a geometric series from --idle-max down. */
+const FIRST_ROUND = 10;
+/** At most this many connections in the rounds that narrow the bracket. */
+const NARROW_MAX = 8;
+const MAX_ROUNDS = 4;
+const MIN_GAP_SECONDS = 0.5;
+/** The smallest ratio between neighbouring first-round gaps (used when --idle-max is small). */
+const MIN_RATIO = 1.25;
+/** Aim a little inside the ±10 % / ±1 s goal: a gap that lands on the timeout can go either way. */
+const PRECISION_MARGIN = 0.9;
+/** A send that raced the server's own close (sent just before its reset arrived) is still the server's close. */
+const CLOSE_RACE_SECONDS = 0.25;
 
 /**
  * Several connections idle in parallel, each for a different gap, so the timeout is bracketed in one
- * wait instead of one wait per guess; a second round narrows the bracket.
+ * wait instead of one wait per guess; further rounds narrow the bracket until it is within ±10 % (or
+ * ±1 s). A server that closes idle connections by itself is timed directly, on the connections it
+ * closes; a middlebox that forgets them only shows when the next packet is reset.
  */
 export const idleProbe: ProbeDefinition<IdleData> = {
   id: 'idle-timeout',
@@ -45,49 +95,69 @@ export const idleProbe: ProbeDefinition<IdleData> = {
     if (ctx.results.data(tcpConnectProbe)?.attempts[0]?.outcome !== 'complete') {
       return { status: 'skipped', reason: 'a fresh connection does not work, so idle ones cannot be tested' };
     }
-    const first = spread(maxSeconds / FIRST_ROUND, maxSeconds, FIRST_ROUND);
-    const trials = await runRound(ctx, first);
-    let { lower, upper } = bracket(trials);
-    if (upper !== null && !ctx.signal.aborted) {
-      const from = lower ?? 0;
-      trials.push(
-        ...(await runRound(
-          ctx,
-          spread(from + (upper - from) / (SECOND_ROUND + 1), upper, SECOND_ROUND).slice(0, -1),
-        )),
-      );
-      ({ lower, upper } = bracket(trials));
+    const started = ctx.env.now();
+    const elapsed = () => (ctx.env.now() - started) / 1000;
+    // Each round waits at most its longest gap, so this leaves the step's own timeout room to spare.
+    const budgetSeconds = 2 * maxSeconds + 2 * ctx.env.options.timeoutSeconds;
+    const trials: IdleTrial[] = [];
+    const rounds: IdleRound[] = [];
+    let gaps = firstRoundGaps(maxSeconds);
+    let found = estimate(trials);
+    for (let round = 1; gaps.length > 0; round++) {
+      const roundStarted = ctx.env.now();
+      trials.push(...(await runRound(ctx, gaps, round)));
+      rounds.push({ round, gaps, seconds: round2((ctx.env.now() - roundStarted) / 1000) });
+      found = estimate(trials);
+      if (found.side !== 'path' || precise(found) || ctx.signal.aborted || round >= MAX_ROUNDS) break;
+      const tried = new Set(trials.map((t) => t.gapSeconds));
+      gaps = narrowingGaps(found.lower ?? 0, found.upper!).filter((g) => !tried.has(g));
+      const worst = Math.max(0, ...gaps) + ctx.env.options.timeoutSeconds;
+      if (elapsed() + worst > budgetSeconds) break;
     }
-    const closes = trials.filter((t) => t.closedAfterSeconds !== null).map((t) => t.closedAfterSeconds!);
-    const side = upper === null ? null : closes.length > 0 ? 'server' : 'path';
-    const idleTimeoutSeconds =
-      upper === null
-        ? null
-        : closes.length > 0
-          ? round(Math.min(...closes))
-          : round(((lower ?? 0) + upper) / 2);
+    const searchSeconds = round2(elapsed());
     const data: IdleData = {
       maxSeconds,
       trials,
-      lowerSeconds: lower,
-      upperSeconds: upper,
-      idleTimeoutSeconds,
-      side,
+      rounds,
+      lowerSeconds: found.lower,
+      upperSeconds: found.upper,
+      idleTimeoutSeconds: found.timeout,
+      precisionSeconds: found.precision,
+      side: found.side,
+      searchSeconds,
+      naive: naiveSearch(found, maxSeconds),
     };
-    const summary =
-      idleTimeoutSeconds === null
-        ? `Connections idle up to ${maxSeconds} s survived`
-        : side === 'server'
-          ? `The server closes connections idle for ${idleTimeoutSeconds} s`
-          : `Connections idle for more than ${lower ?? 0} s are reset on the next packet (timeout ≈ ${idleTimeoutSeconds} s, between ${lower ?? 0} and ${upper} s): a middlebox forgets them`;
-    return { status: 'complete', summary, assessment: idleTimeoutSeconds === null ? 'ok' : 'fail', data };
+    return {
+      status: 'complete',
+      summary: summary(data),
+      assessment: found.timeout === null ? 'ok' : 'fail',
+      data,
+    };
   },
 };
 
-async function runRound(ctx: ProbeContext, gaps: number[]): Promise<IdleTrial[]> {
+function summary(d: IdleData): string {
+  const search = `${d.trials.length} connections in ${d.rounds.length} round${d.rounds.length === 1 ? '' : 's'}, ${d.searchSeconds} s`;
+  if (d.idleTimeoutSeconds === null) {
+    const longest = Math.max(0, ...d.trials.filter((t) => t.result === 'survived').map((t) => t.gapSeconds));
+    return longest >= d.maxSeconds
+      ? `Connections idle up to ${d.maxSeconds} s survived (${search})`
+      : `No idle connection was forgotten, but only gaps up to ${longest} s completed (${search})`;
+  }
+  const naive = `one at a time would wait ≈ ${d.naive.waitSeconds} s`;
+  if (d.side === 'server') {
+    return `The server closes connections idle for ${d.idleTimeoutSeconds} s (measured on the connections it closed; ${search}, ${naive})`;
+  }
+  const silent =
+    d.trials.some((t) => t.result === 'no-answer') && !d.trials.some((t) => t.result === 'reset-on-send');
+  return `Connections idle for more than ${d.lowerSeconds ?? 0} s ${silent ? 'get no answer' : 'are reset'} on the next packet (timeout ≈ ${d.idleTimeoutSeconds} s ± ${d.precisionSeconds} s, between ${d.lowerSeconds ?? 0} and ${d.upperSeconds} s): a middlebox forgets them (${search}, ${naive})`;
+}
+
+async function runRound(ctx: ProbeContext, gaps: number[], round: number): Promise<IdleTrial[]> {
   const address = targetAddress(ctx);
   if (!address) throw new Error(NO_ADDRESS);
-  // Once one gap fails, longer ones would too: stop them instead of waiting them out.
+  // Once a gap's next packet fails, longer gaps would too: stop them instead of waiting them out. A
+  // server's own close is left alone: it closes the longer ones at the same moment, which confirms it.
   const stops = gaps.map(() => new AbortController());
   return Promise.all(
     gaps.map(async (gapSeconds, i): Promise<IdleTrial> => {
@@ -99,44 +169,161 @@ async function runRound(ctx: ProbeContext, gaps: number[]): Promise<IdleTrial[]>
         },
         anySignal(ctx.signal, stops[i]!.signal),
       );
-      const trial = classify(gapSeconds, conversation);
-      if (trial.result === 'closed-by-peer' || trial.result === 'reset-on-send') {
+      const trial = classify(round, gapSeconds, conversation);
+      if (trial.result === 'reset-on-send' || trial.result === 'no-answer') {
         gaps.forEach((g, j) => g > gapSeconds && stops[j]!.abort());
       }
-      ctx.progress(`idle ${gapSeconds} s: ${trial.result}`, null, { gapSeconds, result: trial.result });
+      ctx.progress(`idle round ${round}, ${gapSeconds} s: ${trial.result}`, null, {
+        round,
+        gapSeconds,
+        result: trial.result,
+      });
       return trial;
     }),
   );
 }
 
-function classify(gapSeconds: number, c: Conversation): IdleTrial {
-  const connected = c.events.find((e) => e.kind === 'connected')?.at ?? c.startedAt;
-  const sent = c.events.some((e) => e.kind === 'sent');
-  const base = { gapSeconds, conversation: c, closedAfterSeconds: null };
+export function classify(round: number, gapSeconds: number, c: Conversation): IdleTrial {
+  // The gap starts when the handshake (TCP, then TLS if any) is done; so does a server's idle timer.
+  const idleFrom =
+    c.events.find((e) => e.kind === 'tls-done')?.at ??
+    c.events.find((e) => e.kind === 'connected')?.at ??
+    c.startedAt;
+  const sentAt = c.events.find((e) => e.kind === 'sent')?.at;
+  const sent = sentAt !== undefined;
+  const idleSeconds = sent ? round2((sentAt - idleFrom) / 1000) : null;
+  const base = { round, gapSeconds, conversation: c, closedAfterSeconds: null, idleSeconds };
   if (c.outcome === 'complete') return { ...base, result: 'survived' };
   if (c.failure?.code === 'cancelled') return { ...base, result: 'stopped' };
   if ((c.outcome === 'closed' || c.outcome === 'reset') && !sent) {
-    return { ...base, result: 'closed-by-peer', closedAfterSeconds: round((c.endedAt - connected) / 1000) };
+    const closedAfterSeconds = round2((c.endedAt - idleFrom) / 1000);
+    return { ...base, result: 'closed-by-peer', closedAfterSeconds, idleSeconds: closedAfterSeconds };
   }
   if (c.outcome === 'reset' || c.outcome === 'closed') return { ...base, result: 'reset-on-send' };
+  if (c.outcome === 'timeout' && sent) return { ...base, result: 'no-answer' };
   return { ...base, result: 'failed' };
 }
 
-function bracket(trials: IdleTrial[]) {
-  const ok = trials.filter((t) => t.result === 'survived').map((t) => t.gapSeconds);
-  const bad = trials
-    .filter((t) => t.result === 'closed-by-peer' || t.result === 'reset-on-send')
-    .map((t) => t.gapSeconds);
-  const upper = bad.length ? Math.min(...bad) : null;
-  const below = ok.filter((g) => upper === null || g < upper);
-  return { lower: below.length ? Math.max(...below) : null, upper };
+export interface IdleEstimate {
+  lower: number | null;
+  upper: number | null;
+  timeout: number | null;
+  precision: number | null;
+  side: 'server' | 'path' | null;
+  /** The earliest close by the peer, in seconds of idle. */
+  firstClose: number | null;
 }
 
-function spread(from: number, to: number, count: number): number[] {
-  if (count <= 1) return [round(to)];
-  return Array.from({ length: count }, (_, i) => round(from + ((to - from) * i) / (count - 1)));
+/** The bracket and the timeout from every trial so far. */
+export function estimate(trials: IdleTrial[]): IdleEstimate {
+  const closes = trials.filter((t) => t.result === 'closed-by-peer').map((t) => t.closedAfterSeconds!);
+  const sendFails = trials
+    .filter((t) => t.result === 'reset-on-send' || t.result === 'no-answer')
+    .map(idledFor);
+  const survived = survivedGaps(trials);
+  const failures = [...closes, ...sendFails];
+  if (failures.length === 0) {
+    return {
+      lower: survived.length ? Math.max(...survived) : null,
+      upper: null,
+      timeout: null,
+      precision: null,
+      side: null,
+      firstClose: null,
+    };
+  }
+  const upper = Math.min(...failures);
+  const below = survived.filter((g) => g < upper);
+  const lower = below.length ? Math.max(...below) : null;
+  const firstClose = closes.length ? Math.min(...closes) : null;
+  // The server closing by itself is timed directly; a middlebox is only seen at the next packet, so if a
+  // packet was already refused at a clearly shorter gap, something on the path forgot first.
+  const pathFirst = sendFails.some((g) => firstClose === null || g < firstClose - CLOSE_RACE_SECONDS);
+  if (firstClose !== null && !pathFirst) {
+    return {
+      lower,
+      upper,
+      timeout: round2(median(closes)),
+      precision: round2(Math.max(0.01, (Math.max(...closes) - firstClose) / 2)),
+      side: 'server',
+      firstClose,
+    };
+  }
+  const from = lower ?? 0;
+  return {
+    lower,
+    upper,
+    timeout: round2((from + upper) / 2),
+    precision: round2((upper - from) / 2),
+    side: 'path',
+    firstClose,
+  };
 }
 
-function round(n: number): number {
+/** The ±10 % (or ±1 s) goal, judged against the bracket's lower end so it holds for any value inside. */
+export function tolerance(lower: number): number {
+  return PRECISION_MARGIN * Math.max(1, 0.1 * lower);
+}
+
+function precise(e: IdleEstimate): boolean {
+  return e.precision !== null && e.precision <= tolerance(e.lower ?? 0);
+}
+
+/** Round 1: a geometric series from --idle-max down, so the bracket is the same relative width anywhere. */
+export function firstRoundGaps(maxSeconds: number): number[] {
+  const ratio = Math.max(MIN_RATIO, maxSeconds ** (1 / (FIRST_ROUND - 1)));
+  const gaps = Array.from({ length: FIRST_ROUND }, (_, i) => round2(maxSeconds / ratio ** i)).filter(
+    (g) => g >= MIN_GAP_SECONDS,
+  );
+  return [...new Set(gaps.length ? gaps : [round2(maxSeconds)])].sort((a, b) => a - b);
+}
+
+/** Gaps strictly inside (lower, upper), evenly spaced, enough of them that the next bracket meets the goal. */
+export function narrowingGaps(lower: number, upper: number): number[] {
+  const width = upper - lower;
+  const count = Math.min(NARROW_MAX, Math.max(2, Math.ceil(width / (2 * tolerance(lower)))));
+  const gaps = Array.from({ length: count }, (_, i) => round2(lower + (width * (i + 1)) / (count + 1)));
+  return [...new Set(gaps)].filter((g) => g > lower && g < upper);
+}
+
+/**
+ * The comparison figure: one connection at a time, gaps step, 2·step, 3·step… (step = the ±10 % / ±1 s
+ * goal) until the first failure; each try waits its whole gap, the failing one until the server's close
+ * or the gap's end. Priced at the earliest timeout the data allow (just above the longest gap that
+ * survived; the server's earliest close), so it never overstates what the naive search costs. Without a
+ * timeout found: the scan to --idle-max.
+ */
+export function naiveSearch(e: IdleEstimate, maxSeconds: number): NaiveSearch {
+  const stepSeconds = Math.max(1, Math.round(e.timeout ?? maxSeconds) / 10);
+  const sum = (n: number) => round2((stepSeconds * n * (n + 1)) / 2);
+  if (e.timeout === null) {
+    const tries = Math.max(1, Math.floor(maxSeconds / stepSeconds));
+    return { stepSeconds, tries, waitSeconds: sum(tries) };
+  }
+  if (e.side === 'server' && e.firstClose !== null) {
+    // A try whose gap reaches the close time is closed then (to 0.1 s: the close is timed a little late).
+    const tries = Math.max(1, Math.ceil(Math.round(e.firstClose * 10) / 10 / stepSeconds));
+    return { stepSeconds, tries, waitSeconds: round2(sum(tries - 1) + e.firstClose) };
+  }
+  const tries = Math.floor((e.lower ?? 0) / stepSeconds) + 1;
+  return { stepSeconds, tries, waitSeconds: sum(tries) };
+}
+
+function survivedGaps(trials: IdleTrial[]): number[] {
+  return trials.filter((t) => t.result === 'survived').map(idledFor);
+}
+
+/** The bracket rests on the idle time each connection really had, the gap asked for when not known. */
+function idledFor(t: IdleTrial): number {
+  return t.idleSeconds ?? t.gapSeconds;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function round2(n: number): number {
   return Math.round(n * 100) / 100;
 }

@@ -1,77 +1,73 @@
 import type { ProbeDefinition } from '../runner/probe-types.js';
 import { packetsOf } from '../diagnosis/reset-origin.js';
+import { connectionStory, type ConnectionStory } from './connection-timeline.js';
 import { NO_CAPTURE } from './reset-origin-probe.js';
 import { runConversations } from './run-conversations.js';
 
-export interface CapturedConnection {
+export type { ConnectionEnd, TimelineEntry, TimelineKind } from './connection-timeline.js';
+
+export interface CapturedConnection extends ConnectionStory {
   connection: string;
   /** The server end of this connection: the address the probe really talked to. */
   address: string;
   port: number;
   localPort: number | null;
   outcome: string;
+  /** The phase the probe's socket was in when it ended; endPhase is what the timeline shows. */
   phase: string;
-  /** What we did, from the probe's own clock, merged with what the raw socket saw come back. */
-  timeline: {
-    at: number;
-    direction: 'sent' | 'received' | 'event';
-    what: string;
-    ttl?: number | null;
-    ipId?: number | null;
-    window?: number;
-  }[];
 }
 
 export interface PacketCaptureData {
   note: string;
+  /** False when packets could not be captured: the timelines then hold only the probes' own events. */
+  captured: boolean;
   packetCount: number;
   connections: CapturedConnection[];
 }
 
-/** The TCP packets that answered each of our connections: SYN-ACK, RST, data, with TTL, IP ID and window. */
+/**
+ * Every connection of the run as a timeline: what we sent and our sockets saw, merged with the TCP
+ * packets that answered (SYN-ACK, data, RST with TTL, IP ID and window) when they can be captured, and
+ * after what each one ended. Without capture the timelines still tell the phase and the bytes.
+ */
 export const packetCaptureProbe: ProbeDefinition<PacketCaptureData> = {
   id: 'packet-capture',
   title: 'Packets that answered our probes',
   async run(ctx) {
     const capture = ctx.env.capture;
-    if (!capture) return { status: 'skipped', reason: NO_CAPTURE };
-    const packets = capture.packets();
-    const connections: CapturedConnection[] = runConversations(ctx.results).map(
-      ({ label, conversation: c }) => {
-        const received = packetsOf(c, packets).map((p) => ({
-          at: p.at,
-          direction: 'received' as const,
-          what: `${p.tcp!.flags}${p.tcp!.payloadLength ? ` ${p.tcp!.payloadLength} bytes` : ''}`,
-          ttl: p.ttl,
-          ipId: p.ipId,
-          window: p.tcp!.window,
-        }));
-        const own = c.events.map((e) => ({
-          at: e.at,
-          direction: e.kind === 'sent' || e.kind === 'connect-start' ? ('sent' as const) : ('event' as const),
-          what: e.kind === 'connect-start' ? 'SYN' : `${e.kind}${e.bytes ? ` ${e.bytes} bytes` : ''}`,
-        }));
-        return {
-          connection: label,
-          address: c.address,
-          port: c.port,
-          localPort: c.localPort,
-          outcome: c.outcome,
-          phase: c.phase,
-          timeline: [...own, ...received].sort((a, b) => a.at - b.at),
-        };
-      },
-    );
+    const conversations = runConversations(ctx.results);
+    if (!capture && conversations.length === 0) return { status: 'skipped', reason: NO_CAPTURE };
+    const packets = capture?.packets() ?? [];
+    const connections: CapturedConnection[] = conversations.map(({ label, conversation: c }) => ({
+      connection: label,
+      address: c.address,
+      port: c.port,
+      localPort: c.localPort,
+      outcome: c.outcome,
+      phase: c.phase,
+      ...connectionStory(c, capture ? packetsOf(c, packets) : null),
+    }));
+    const data: PacketCaptureData = {
+      note: capture
+        ? capture.note
+        : `Packets were not captured (${NO_CAPTURE}): the timelines show only what the probes' own sockets saw.`,
+      captured: capture !== null,
+      packetCount: packets.length,
+      connections,
+    };
+    const count = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     const seen = connections.reduce(
       (n, c) => n + c.timeline.filter((t) => t.direction === 'received').length,
       0,
     );
-    const data: PacketCaptureData = { note: capture.note, packetCount: packets.length, connections };
-    return {
-      status: 'complete',
-      summary: `${seen} packet${seen === 1 ? '' : 's'} from the target matched ${connections.length} connection${connections.length === 1 ? '' : 's'}`,
-      assessment: 'ok',
-      data,
-    };
+    const head = capture
+      ? `${count(seen, 'packet')} from the target matched ${count(connections.length, 'connection')}`
+      : `Packets were not captured; ${count(connections.length, 'connection')} from the probes' own clocks`;
+    const bad = connections.filter((c) => c.end.how !== 'complete');
+    const shown = bad.find((c) => c.connection === 'request') ?? bad[0];
+    const tail = shown
+      ? `. ${shown.connection}: ${shown.afterWhat}${bad.length > 1 ? ` (and ${count(bad.length - 1, 'other')})` : ''}`
+      : '';
+    return { status: 'complete', summary: `${head}${tail}`, assessment: 'ok', data };
   },
 };

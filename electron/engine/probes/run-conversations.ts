@@ -1,6 +1,7 @@
 import type { RunResults } from '../runner/probe-types.js';
 import type { LabeledConversation } from '../diagnosis/reset-origin.js';
 import { concurrencyProbe } from './concurrency-probe.js';
+import { connectionRateProbe, type RateAttempt } from './connection-rate-probe.js';
 import { idleProbe } from './idle-probe.js';
 import { requestProbe } from './request-probe.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
@@ -14,10 +15,25 @@ export function runConversations(results: RunResults): LabeledConversation[] {
   const request = results.data(requestProbe)?.conversation;
   if (request) list.push({ label: 'request', conversation: request });
   results
-    .data(concurrencyProbe)
-    ?.connections.forEach((c, i) => list.push({ label: `concurrency #${i + 1}`, conversation: c }));
+    .data(connectionRateProbe)
+    ?.attempts.forEach((a, i) => list.push({ label: rateLabel(a, i), conversation: a.conversation }));
+  const concurrency = results.data(concurrencyProbe);
+  concurrency?.connections.forEach((c, i) => list.push({ label: concurrencyLabel(i), conversation: c }));
+  concurrency?.retest?.connections.forEach((c, i) =>
+    list.push({ label: concurrencyLabel(i, true), conversation: c }),
+  );
   results
     .data(idleProbe)
     ?.trials.forEach((t) => list.push({ label: `idle ${t.gapSeconds} s`, conversation: t.conversation }));
   return list.sort((a, b) => a.conversation.startedAt - b.conversation.startedAt);
+}
+
+/** `concurrency #4`, or `concurrency retest #4` for the threshold tried again (0-based index in). */
+export function concurrencyLabel(index: number, retest = false): string {
+  return `concurrency ${retest ? 'retest ' : ''}#${index + 1}`;
+}
+
+/** `rate #9 (40/s)`: the ninth short connection, opened while asking for 40 per second. */
+export function rateLabel(attempt: Pick<RateAttempt, 'rate'>, index: number): string {
+  return `rate #${index + 1} (${attempt.rate}/s)`;
 }

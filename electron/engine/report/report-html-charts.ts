@@ -43,10 +43,13 @@ export function readRtts(data: unknown): (number | null)[] | null {
 
 const px = (n: number): string => formatNumber(n, 1);
 
-/** Bars of each hop's RTT; a hop that never answered gets a '*' where its bar would be. */
-export function hopChart(hops: Hop[], blamedHop: number | null): string {
+/**
+ * Bars of each hop's RTT; a hop that never answered gets a '*' where its bar would be. The hop the
+ * reset-hop replay located is marked "resets here" in words, not only in colour.
+ */
+export function hopChart(hops: Hop[], blamedHop: number | null, resetHop: number | null = null): string {
   const slot = 48;
-  const top = 22;
+  const top = resetHop !== null ? 36 : 22;
   const plot = 110;
   const width = Math.max(280, hops.length * slot + 40);
   const height = top + plot + 24;
@@ -57,20 +60,28 @@ export function hopChart(hops: Hop[], blamedHop: number | null): string {
     const mid = x + slot / 2;
     const label = `<text x="${px(mid)}" y="${base + 16}" text-anchor="middle">${esc(String(hop.ttl))}</text>`;
     const where = hop.address ?? 'no answer';
+    const resets = hop.ttl === resetHop;
+    const note = resets ? ', resets the connection' : '';
+    const mark = (y: number) =>
+      resets
+        ? `<text class="resets" x="${px(mid)}" y="${px(y)}" text-anchor="middle">resets here</text>`
+        : '';
     if (hop.rttMs === null) {
-      const tip = `<title>hop ${esc(String(hop.ttl))}: ${esc(where)}, ${esc(formatNumber(hop.lossPercent))}% loss</title>`;
-      return `<g>${tip}<text class="silent" x="${px(mid)}" y="${base - 4}" text-anchor="middle">*</text>${label}</g>`;
+      const tip = `<title>hop ${esc(String(hop.ttl))}: ${esc(where)}, ${esc(formatNumber(hop.lossPercent))}% loss${note}</title>`;
+      return `<g>${tip}<text class="silent" x="${px(mid)}" y="${base - 4}" text-anchor="middle">*</text>${mark(base - 24)}${label}</g>`;
     }
     const h = Math.max(2, (hop.rttMs / max) * plot);
-    const cls = hop.ttl === blamedHop ? 'bar blamed' : hop.lossPercent > 0 ? 'bar lossy' : 'bar';
-    const tip = `<title>hop ${esc(String(hop.ttl))}: ${esc(where)}, ${esc(formatNumber(hop.rttMs))} ms, ${esc(formatNumber(hop.lossPercent))}% loss</title>`;
+    const cls = hop.ttl === blamedHop || resets ? 'bar blamed' : hop.lossPercent > 0 ? 'bar lossy' : 'bar';
+    const tip = `<title>hop ${esc(String(hop.ttl))}: ${esc(where)}, ${esc(formatNumber(hop.rttMs))} ms, ${esc(formatNumber(hop.lossPercent))}% loss${note}</title>`;
     return (
       `<g>${tip}<rect class="${cls}" x="${px(x + 8)}" y="${px(base - h)}" width="${slot - 16}" height="${px(h)}" rx="2"/>` +
-      `<text class="value" x="${px(mid)}" y="${px(base - h - 5)}" text-anchor="middle">${esc(formatNumber(hop.rttMs))}</text>${label}</g>`
+      `<text class="value" x="${px(mid)}" y="${px(base - h - 5)}" text-anchor="middle">${esc(formatNumber(hop.rttMs))}</text>${mark(base - h - 19)}${label}</g>`
     );
   });
   const axis = `<line class="axis" x1="26" y1="${base}" x2="${width - 6}" y2="${base}"/>`;
-  const aria = `Round-trip time per hop for ${hops.length} hops`;
+  const aria = `Round-trip time per hop for ${hops.length} hops${
+    resetHop !== null && hops.some((h) => h.ttl === resetHop) ? `; hop ${resetHop} resets the connection` : ''
+  }`;
   return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(aria)}">${axis}${parts.join('')}</svg>`;
 }
 
@@ -129,7 +140,11 @@ export function pingSparkline(rtts: (number | null)[]): string {
 }
 
 /** Pictures for the probes whose data has a known shape; empty for all others. */
-export function probeCharts(probes: ProbeReport[], blamedHop: number | null): string {
+export function probeCharts(
+  probes: ProbeReport[],
+  blamedHop: number | null,
+  resetHop: number | null = null,
+): string {
   return probes
     .map((p) => {
       if (p.id === 'traceroute') {
@@ -137,10 +152,10 @@ export function probeCharts(probes: ProbeReport[], blamedHop: number | null): st
         if (!hops) return '';
         const legend = `Bars: round-trip time in ms for each hop (TTL). * = no reply. Amber: the hop lost probes.${
           blamedHop === null ? '' : ' Red: the hop the diagnosis blames.'
-        }`;
+        }${resetHop === null ? '' : ` Marked “resets here”: hop ${resetHop}, where replays of the triggering bytes were first reset.`}`;
         return figure(
           `${p.title}: round-trip time per hop`,
-          `${hopChart(hops, blamedHop)}<p class="legend">${esc(legend)}</p>${hopTable(hops, blamedHop)}`,
+          `${hopChart(hops, blamedHop, resetHop)}<p class="legend">${esc(legend)}</p>${hopTable(hops, blamedHop, resetHop)}`,
         );
       }
       if (p.id === 'ping') {
@@ -157,9 +172,11 @@ function figure(caption: string, body: string): string {
   return `<figure class="chart"><figcaption>${esc(caption)}</figcaption>${body}</figure>`;
 }
 
-function hopTable(hops: Hop[], blamedHop: number | null): string {
+function hopTable(hops: Hop[], blamedHop: number | null, resetHop: number | null): string {
   const rows = hops.map((h) => {
-    const note = h.ttl === blamedHop ? ' <span class="badge s-fail">✕ blamed</span>' : '';
+    const note =
+      (h.ttl === blamedHop ? ' <span class="badge s-fail">✕ blamed</span>' : '') +
+      (h.ttl === resetHop ? ' <span class="badge s-fail">✕ resets here</span>' : '');
     return (
       `<tr><td class="num">${esc(String(h.ttl))}</td><td class="mono">${esc(h.address ?? '* (no reply)')}${note}</td>` +
       `<td class="num">${h.rttMs === null ? '*' : `${esc(formatNumber(h.rttMs))} ms`}</td>` +

@@ -78,6 +78,10 @@ td.num { white-space: nowrap; text-align: right; font-variant-numeric: tabular-n
 .chart .lost { stroke: var(--fail); stroke-width: 2; }
 .chart text.lost-label { fill: var(--fail); }
 table.hops { width: auto; min-width: 420px; margin-top: 6px; font-size: 0.85rem; }
+.chart text.resets { fill: var(--fail); font-weight: 700; font-size: 10px; }
+.resets .sender { margin: 4px 0 6px; }
+.resets table { margin-top: 6px; }
+td.vote-path { color: var(--fail); font-weight: 600; }
 .legend { font-size: 0.8rem; color: var(--muted); margin: 2px 0 6px; }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dl.kv dt { color: var(--muted); }

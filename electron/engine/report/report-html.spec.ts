@@ -3,6 +3,8 @@ import { hopChart, pingSparkline, readHops, readRtts } from './report-html-chart
 import { badge, esc } from './report-html-parts.js';
 import { renderHtml } from './report-html.js';
 import { sampleReport } from './report-fixture.js';
+import { resetReport } from './report-resets-fixture.js';
+import { validateReport } from './report-schema.js';
 
 /** The SVG elements of the page, in order. */
 function svgs(html: string): string[] {
@@ -141,5 +143,73 @@ describe('html parts', () => {
 
   it('give unknown statuses no class they could abuse', () => {
     expect(badge('"><x')).toBe('<span class="badge">&quot;&gt;&lt;x</span>');
+  });
+});
+
+describe('renderHtml: resets', () => {
+  const report = resetReport();
+  const html = renderHtml(report);
+  const card = html.match(/<section class="card resets">[\s\S]*?<\/section>/)?.[0] ?? '';
+
+  it('lists after what each connection ended badly, and who sent each reset', () => {
+    expect(html.indexOf('<section class="card resets">')).toBeLessThan(html.indexOf('<h2>Steps</h2>'));
+    const items = [...card.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
+    expect(items).toEqual([
+      'request, concurrency #1: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello; sent by a device on the network path (hop 4), TTL 61, confidence 86%',
+      'concurrency #2: closed by the peer (FIN) on the request: 78 bytes sent, nothing received',
+      'rate #3: reset, sent by the server, TTL 58',
+    ]);
+  });
+
+  it('tables each signal with its vote in words, escaping what the data holds', () => {
+    expect(card).toContain(
+      '<h3 class="gap">Signals of the resets on “request”, “concurrency #1” (TTL 61)</h3>',
+    );
+    const rows = [
+      ...(card.match(/<table class="signals">[\s\S]*?<\/table>/)?.[0] ?? '').matchAll(
+        /<tr>([\s\S]*?)<\/tr>/g,
+      ),
+    ]
+      .slice(1)
+      .map((m) =>
+        [...m[1]!.matchAll(/<td[^>]*>([\s\S]*?)<\/td>/g)].map((c) => c[1]!.replace(/<[^>]+>/g, '')),
+      );
+    expect(rows).toEqual([
+      [
+        'TTL (how many routers away)',
+        'a device on the path',
+        '3',
+        'TTL 61 is 3 routers away; the server is 6',
+      ],
+      ['IP ID sequence', 'neither (neutral)', '0', 'IP ID 0 (DF set): says nothing about the sender'],
+      ['hop-echo', 'the server', '0.5', 'a &lt;signal&gt; from a later version'],
+    ]);
+    expect(card).toContain('<td class="vote-path">a device on the path</td>');
+    expect(html).not.toContain('<signal>');
+  });
+
+  it('gives the reset-hop finding, the replays by TTL, and marks the hop on the traceroute in words', () => {
+    expect(card).toContain('<dt>First reset at</dt><dd>TTL 4 (TTL 2 still passed)</dd>');
+    expect(card).toContain('<dt>Resetting hop</dt><dd>hop 4 (198.51.100.1)</dd>');
+    expect(card).toContain('<dt>Control exchange</dt><dd>answered by the server</dd>');
+    expect(card).toContain(
+      '<dt>Replayed</dt><dd>TLS ClientHello with SNI api.example.com (from “request”)</dd>',
+    );
+    const ttls = [
+      ...(card.match(/<table class="attempts">[\s\S]*?<\/table>/)?.[0] ?? '').matchAll(
+        /<tr><td class="num">(\d+)/g,
+      ),
+    ].map((m) => m[1]);
+    expect(ttls).toEqual(['2', '4', '7']);
+    const trace = svgs(html).find((s) => s.includes('Round-trip time per hop'))!;
+    expect(trace).toContain('aria-label="Round-trip time per hop for 7 hops; hop 4 resets the connection"');
+    expect(trace).toMatch(/<text class="resets"[^>]*>resets here<\/text>/);
+    expect(html).toContain(
+      '198.51.100.1 <span class="badge s-fail">✕ blamed</span> <span class="badge s-fail">✕ resets here</span>',
+    );
+  });
+
+  it('keeps the report valid against its schema', () => {
+    expect(validateReport(report)).toMatchObject({ valid: true });
   });
 });

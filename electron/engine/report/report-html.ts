@@ -2,7 +2,9 @@ import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import type { Report, StepReport } from '../../shared/report-info.js';
 import { probeCharts } from './report-html-charts.js';
 import { badge, esc, keyValues, list, probeTable } from './report-html-parts.js';
+import { resetsCard } from './report-html-resets.js';
 import { REPORT_CSS } from './report-html-style.js';
+import { resetHopNumber } from './report-resets.js';
 import {
   PHASE_WORDS,
   formatDuration,
@@ -23,6 +25,7 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 export function renderHtml(report: Report): string {
   const main = verdictFinding(report);
   const blamedHop = main?.origin === 'path' ? (main.hop ?? null) : null;
+  const resetHop = resetHopNumber(report);
   const body = [
     header(report),
     verdictCard(report, main),
@@ -30,8 +33,9 @@ export function renderHtml(report: Report): string {
     card('Remedies', list(main?.remedies ?? [], 'No remedy recorded.')),
     otherFindingsCard(report),
     notesCard(report),
+    resetsCard(report),
     '<h2>Steps</h2>',
-    `<ol class="steps">${report.steps.map((s) => stepItem(s, blamedHop)).join('')}</ol>`,
+    `<ol class="steps">${report.steps.map((s) => stepItem(s, blamedHop, resetHop)).join('')}</ol>`,
     targetCard(report),
     card('Environment', environment(report)),
     card('Run', run(report)),
@@ -110,11 +114,11 @@ function notesCard(report: Report): string {
   return `<section class="card"><h2>Notes</h2><ul class="list">${items}</ul></section>`;
 }
 
-function stepItem(step: StepReport, blamedHop: number | null): string {
+function stepItem(step: StepReport, blamedHop: number | null, resetHop: number | null): string {
   return (
     `<li class="card step" id="step-${esc(step.id)}"><div class="step-head">${badge(step.status)}` +
     `<h3>${esc(step.title)}</h3><span class="dur">${esc(formatDuration(step.durationMs))}</span></div>` +
-    `<p class="summary">${esc(step.summary)}</p>${probeTable(step.probes)}${probeCharts(step.probes, blamedHop)}</li>`
+    `<p class="summary">${esc(step.summary)}</p>${probeTable(step.probes)}${probeCharts(step.probes, blamedHop, resetHop)}</li>`
   );
 }
 

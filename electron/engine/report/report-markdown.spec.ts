@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleReport } from './report-fixture.js';
+import { resetReport } from './report-resets-fixture.js';
 import { codeBlock, md, renderMarkdown } from './report-markdown.js';
 
 /** Splits a GFM table row into cells the way GFM does: on pipes that are not backslash-escaped. */
@@ -112,5 +113,89 @@ describe('codeBlock', () => {
   it('uses three backticks unless the text holds a longer run', () => {
     expect(codeBlock('plain')).toBe('```text\nplain\n```');
     expect(codeBlock('a ````` b')).toBe('``````text\na ````` b\n``````');
+  });
+});
+
+describe('renderMarkdown: resets', () => {
+  const text = renderMarkdown(resetReport());
+  const section = text.slice(text.indexOf('## Resets'), text.indexOf('## Steps'));
+
+  it('lists after what each connection ended badly, the request first, with who sent its reset', () => {
+    expect(text.indexOf('## Resets: after what, and who sent them')).toBeGreaterThan(
+      text.indexOf('## Notes'),
+    );
+    const bulletsOf = section.split('\n\n')[1]!.split('\n');
+    expect(bulletsOf).toEqual([
+      '- request, concurrency \\#1: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello; sent by a device on the network path (hop 4), TTL 61, confidence 86%',
+      '- concurrency \\#2: closed by the peer (FIN) on the request: 78 bytes sent, nothing received',
+      '- rate \\#3: reset, sent by the server, TTL 58',
+    ]);
+    expect(section).not.toContain('tcp-connect');
+  });
+
+  it('gives one signal table for resets that read the same, every vote in words, unknown names kept', () => {
+    expect(section.match(/^### Signals/gm)).toHaveLength(1);
+    expect(section).toContain('### Signals of the resets on “request”, “concurrency \\#1” (TTL 61)');
+    expect(section).toContain(
+      'Sent by a device on the network path (hop 4), TTL 61, confidence 86%. TTL 61 says it came from 3 routers away: sent by hop 4',
+    );
+    const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---'));
+    expect(rows.slice(0, 4).map(cells)).toEqual([
+      ['Signal', 'Points to', 'Weight', 'What was seen'],
+      [
+        'TTL (how many routers away)',
+        '**a device on the path**',
+        '3',
+        'TTL 61 is 3 routers away; the server is 6',
+      ],
+      ['IP ID sequence', 'neither (neutral)', '0', 'IP ID 0 (DF set): says nothing about the sender'],
+      ['hop-echo', 'the server', '0.5', 'a \\<signal\\> from a later version'],
+    ]);
+  });
+
+  it('gives the reset-hop finding and the replays by TTL', () => {
+    const hop = section.slice(section.indexOf('### Which hop resets'));
+    expect(hop).toContain('- Replayed: TLS ClientHello with SNI api.example.com (from “request”)');
+    expect(hop).toContain('- First reset at: TTL 4 (TTL 2 still passed)');
+    expect(hop).toContain('- Resetting hop: hop 4 (198.51.100.1)');
+    expect(hop).toContain('- Control exchange: answered by the server');
+    const rows = hop.split('\n').filter((l) => /^\| \d/.test(l));
+    expect(rows.map(cells)).toEqual([
+      [
+        '2',
+        'the triggering bytes',
+        'ICMP time exceeded (expired before anything reset it)',
+        '100.64.0.1',
+        '',
+      ],
+      ['4', 'the triggering bytes', '**RST came back**', '203.0.113.10', '61'],
+      ['7', 'control (harmless bytes)', 'answered by the server', '203.0.113.10', ''],
+    ]);
+  });
+
+  it('folds connections that ended alike into one line, naming the first three', () => {
+    const report = resetReport();
+    const capture = report.steps.flatMap((st) => st.probes).find((p) => p.id === 'packet-capture')!;
+    const data = capture.data as { connections: { connection: string; afterWhat: string }[] };
+    const template = data.connections.find((c) => c.connection === 'concurrency #1')!;
+    for (let n = 3; n <= 6; n++) data.connections.push({ ...template, connection: `concurrency #${n}` });
+    const first = renderMarkdown(report)
+      .split('\n')
+      .find((l) => l.startsWith('- request'));
+    // The later ones have no verdict of their own, so only the first two share the sender.
+    expect(first).toMatch(/^- request, concurrency \\#1: reset during the TLS handshake/);
+    const rest = renderMarkdown(report)
+      .split('\n')
+      .find((l) => l.startsWith('- concurrency \\#3'));
+    expect(rest).toBe(
+      '- concurrency \\#3, concurrency \\#4, concurrency \\#5 and 1 more: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello',
+    );
+  });
+
+  it('leaves the section out when no connection ended badly and nothing was replayed', () => {
+    expect(renderMarkdown(sampleReport())).toContain('## Resets');
+    const quiet = sampleReport();
+    quiet.steps = quiet.steps.filter((s) => s.id !== 'handshake');
+    expect(renderMarkdown(quiet)).not.toContain('## Resets');
   });
 });

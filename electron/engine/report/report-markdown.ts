@@ -2,6 +2,17 @@ import { evidenceLines } from '../../shared/evidence-lines.js';
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
 import {
+  MAX_ENDINGS,
+  MAX_SIGNAL_TABLES,
+  endingGroups,
+  hopFacts,
+  resetStory,
+  senderWords,
+  signalGroups,
+  type ResetHopLine,
+  type SignalGroup,
+} from './report-resets.js';
+import {
   PHASE_WORDS,
   formatDuration,
   originText,
@@ -23,6 +34,7 @@ export function renderMarkdown(report: Report): string {
     section('Remedies', bullets(verdictFinding(report)?.remedies ?? [], 'No remedy recorded.')),
     otherFindingsBlock(report),
     notesBlock(report),
+    resetsBlock(report),
     section('Steps', stepsTable(report.steps)),
     ...report.steps.map(stepBlock),
     section('Target', targetBlock(report)),
@@ -67,6 +79,80 @@ function notesBlock(report: Report): string | null {
   const notes = report.diagnosis.notes;
   if (notes.length === 0) return null;
   return section('Notes', notes.map((n) => `- **${md(n.topic)}**: ${md(n.text)}`).join('\n'));
+}
+
+/** After what each connection ended, who sent each reset and the signals that say so, and the hop that resets. */
+function resetsBlock(report: Report): string | null {
+  const story = resetStory(report);
+  if (!story) return null;
+  const lines = [
+    ...endingGroups(story).map(
+      (e) => `${md(e.names)}: ${md(e.afterWhat)}${e.sender ? `; ${md(e.sender)}` : ''}`,
+    ),
+    ...story.otherResets.map(
+      (r) => `${r.connection ? `${md(r.connection)}: ` : ''}reset, ${md(senderWords(r))}`,
+    ),
+  ];
+  const shown = lines.slice(0, MAX_ENDINGS);
+  if (lines.length > shown.length)
+    shown.push(
+      `and ${lines.length - shown.length} more (in the JSON report: packet-capture and reset-origin)`,
+    );
+  const blocks = [shown.length ? bullets(shown) : null];
+  const groups = signalGroups(story);
+  for (const group of groups.slice(0, MAX_SIGNAL_TABLES)) blocks.push(signalsBlock(group));
+  const untold = groups.slice(MAX_SIGNAL_TABLES).reduce((n, g) => n + g.resets.length, 0);
+  if (untold > 0)
+    blocks.push(`_The signals of ${untold} more resets are in the JSON report (probe reset-origin)._`);
+  if (story.hop) blocks.push(hopBlock(story.hop));
+  return section(
+    'Resets: after what, and who sent them',
+    blocks.filter((b): b is string => b !== null).join('\n\n'),
+  );
+}
+
+function signalsBlock({ resets: [reset], title }: SignalGroup): string {
+  if (!reset) return '';
+  const lead = [`${md(senderWords(reset, true))}.`];
+  if (reset.reason) lead.push(md(reset.reason));
+  const rows = reset.signals.map((s) =>
+    tableRow([
+      md(s.name),
+      s.path ? `**${md(s.vote)}**` : md(s.vote),
+      s.weight === null ? '' : String(s.weight),
+      md(s.detail),
+    ]),
+  );
+  return [
+    `### ${md(title)}`,
+    '',
+    lead.join(' '),
+    '',
+    tableRow(['Signal', 'Points to', 'Weight', 'What was seen']),
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+function hopBlock(hop: ResetHopLine): string {
+  const facts = bullets(hopFacts(hop).map(([k, v]) => `${k}: ${md(v)}`));
+  const attempts = hop.attempts.length
+    ? [
+        '',
+        tableRow(['TTL', 'Sent', 'Outcome', 'From', 'RST TTL']),
+        '| --- | --- | --- | --- | --- |',
+        ...hop.attempts.map((a) =>
+          tableRow([
+            String(a.ttl),
+            md(a.payload),
+            a.reset ? `**${md(a.outcome)}**` : md(a.outcome),
+            a.from === null ? '' : md(a.from),
+            a.rstTtl === null ? '' : String(a.rstTtl),
+          ]),
+        ),
+      ].join('\n')
+    : '';
+  return `### Which hop resets\n\n${facts}${attempts ? `\n${attempts}` : ''}`;
 }
 
 function stepsTable(steps: StepReport[]): string {

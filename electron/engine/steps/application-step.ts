@@ -1,4 +1,5 @@
 import { concurrencyProbe } from '../probes/concurrency-probe.js';
+import { connectionRateProbe } from '../probes/connection-rate-probe.js';
 import { idleProbe } from '../probes/idle-probe.js';
 import { NO_ADDRESS } from '../probes/probe-helpers.js';
 import { recoveryProbe } from '../probes/recovery-probe.js';
@@ -6,13 +7,13 @@ import { requestProbe } from '../probes/request-probe.js';
 import { tcpConnectProbe } from '../probes/tcp-connect-probe.js';
 import type { StepDefinition } from '../runner/step-types.js';
 
-const PROBES = [requestProbe, recoveryProbe, concurrencyProbe, idleProbe];
+const PROBES = [requestProbe, recoveryProbe, connectionRateProbe, concurrencyProbe, idleProbe];
 
 export const applicationStep: StepDefinition = {
   id: 'application',
   needs: ['connectivity'],
   probes: PROBES,
-  timeoutMs: (o) => 10_000 + o.timeoutSeconds * 4_000 + (o.idleMaxSeconds ?? 0) * 2_500,
+  timeoutMs: (o) => 16_000 + o.timeoutSeconds * 6_000 + (o.idleMaxSeconds ?? 0) * 2_500,
   async run(step) {
     const connect = step.results.get(tcpConnectProbe);
     if (connect?.status !== 'complete') {
@@ -28,6 +29,8 @@ export const applicationStep: StepDefinition = {
     // In this order: a crash caused by the request must be seen before other probes add connections.
     await step.probe(requestProbe);
     await step.probe(recoveryProbe);
+    // Before the concurrency ramp, whose quick openings would trip a rate limit and take it for a count.
+    await step.probe(connectionRateProbe);
     await step.probe(concurrencyProbe);
     await step.probe(idleProbe);
   },

@@ -91,20 +91,85 @@ describe('Step views', () => {
     expect(rows[4]!.textContent).toContain('4 (blamed)');
   });
 
-  it('draw one connection’s packets and who sent the reset, on the TCP handshake step', async () => {
+  it('draw the timelines of the connections that ended badly, after what, and each reset’s signals', async () => {
     const { api } = await startRun();
     await finishRun(api);
     await fireEvent.click(checklistItem(/TCP handshake/));
-    const picture = within(probeElement('packet-capture')).getByRole('img');
-    expect(picture.getAttribute('aria-label')).toBe(
+    const capture = probeElement('packet-capture');
+    const figures = capture.querySelectorAll<HTMLElement>('figure[data-connection]');
+    expect([...figures].map((f) => f.dataset.connection)).toEqual([
+      'request',
+      'concurrency #1',
+      'concurrency #2',
+      'concurrency #3',
+    ]);
+    const request = figures[0]!;
+    expect(within(request).getByRole('img').getAttribute('aria-label')).toBe(
       'Timeline of connection “request” (reset during tls): SYN sent at +0 ms; SYN-ACK received at +12.1 ms, TTL 58; ' +
-        'Connected: handshake complete at +12.3 ms; Request sent (517 bytes) sent at +12.6 ms; ' +
-        'RST (reset) received at +13 ms, TTL 61; The application saw the reset at +13.2 ms. ' +
+        'Connected: handshake complete at +12.3 ms; TLS ClientHello sent at +12.3 ms; ' +
+        'RST (reset) received at +12.7 ms, TTL 61; The application saw the reset at +13.2 ms. ' +
+        'After what: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello. ' +
         'The reset (TTL 61) came from a device on the path (hop 4).',
     );
-    expect(probeElement('packet-capture').textContent).toContain(
-      'The reset (TTL 61) came from a device on the path (hop 4).',
+    expect(request.querySelector('.after-what')?.textContent).toMatch(
+      /After what\s+reset during the TLS handshake: ClientHello sent, nothing received/,
     );
+    expect(
+      within(request).getByRole('list', { name: 'Connection “request” in figures' }).textContent,
+    ).toContain('ended: reset (RST captured, TTL 61, from 203.0.113.10) at +12.7 ms');
+    const signals = within(request).getByRole('table', { name: /Signals: who sent the reset on “request”/ });
+    const rows = within(signals)
+      .getAllByRole('row')
+      .slice(1)
+      .map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent));
+    expect(rows.map((r) => r.slice(0, 3))).toEqual([
+      ['TTL (how many routers away)', 'A device on the path', '3'],
+      ['Timing', 'A device on the path', '1'],
+      ['IP ID sequence', 'Neither (neutral)', '0'],
+      ['Sequence number', 'The server', '0.5'],
+    ]);
+    expect(request.textContent).toContain(
+      'Confidence: 89% of the signals’ weight points to a device on the path (hop 4).',
+    );
+    // The connections past the first four are listed in words, their signals kept under the verdicts.
+    expect(within(capture).getByText('2 more connections ended badly')).toBeTruthy();
+    expect(capture.textContent).toContain('concurrency #5: reset during the TLS handshake');
+    expect(within(probeElement('reset-origin')).getByText(/Signals of 2 more resets/)).toBeTruthy();
+    expect(within(probeElement('reset-origin')).getAllByRole('table', { hidden: true })).toHaveLength(2);
+  });
+
+  it('mark the hop that resets on the traceroute and list the replays by TTL', async () => {
+    const { api } = await startRun();
+    await finishRun(api);
+    await fireEvent.click(checklistItem(/TCP handshake/));
+    const hop = probeElement('reset-hop');
+    expect(hop.textContent).toContain('hop 4 (198.51.100.1) resets this content');
+    const facts = [...hop.querySelectorAll('dt')].map((dt) => [
+      dt.textContent,
+      dt.nextElementSibling?.textContent,
+    ]);
+    expect(facts).toEqual([
+      ['Replayed', 'TLS ClientHello with SNI api.example.com (from “request”)'],
+      ['First reset at', 'TTL 4 (TTL 2 still passed)'],
+      ['Resets here', 'hop 4 (198.51.100.1)'],
+      ['Control exchange', 'answered by the server'],
+    ]);
+    const picture = within(hop).getByRole('img');
+    expect(picture.getAttribute('aria-label')).toContain(
+      'Hop 4 resets the connection: replays of the triggering bytes were reset from this TTL on.',
+    );
+    expect(picture.textContent).toContain('resets here');
+    const attempts = within(hop).getByRole('table', { name: 'Replays of the triggering bytes, TTL by TTL' });
+    const rows = within(attempts).getAllByRole('row').slice(1);
+    expect(rows.map((r) => r.querySelector('th')?.textContent)).toEqual(['1', '2', '3', '4', '5', '7']);
+    expect(rows[3]!.textContent).toContain('RST came back');
+    expect(rows[3]!.textContent).toContain('61');
+    expect(rows[5]!.textContent).toContain('control (harmless bytes)');
+    // The connectivity step’s traceroute shows the same mark.
+    await fireEvent.click(checklistItem(/Network connectivity/));
+    const trace = within(probeElement('traceroute'));
+    expect(trace.getByRole('img').getAttribute('aria-label')).toContain('Hop 4 resets the connection');
+    expect(trace.getAllByRole('row')[4]!.textContent).toContain('4 (blamed) (resets here)');
   });
 
   it('say what the step means from its status and the findings', async () => {

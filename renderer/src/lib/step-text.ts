@@ -84,6 +84,7 @@ const PROBE_MENTIONS: Record<string, string[]> = {
   'idle-timeout': ['idle test', 'left idle'],
   'packet-capture': ['captured', 'no rst was'],
   'reset-origin': ['captured rst', 'who sent the reset', 'the reset arrives with ttl'],
+  'reset-hop': ['reset hop', 'replay', 'ttl-limited', 'resets here'],
 };
 
 export function mentionsProbe(sentence: string, probeId: string, probeTitle: string): boolean {

@@ -1,7 +1,8 @@
-import type { ConnectionView, ResetView, TimelineEntryView } from './probe-data.js';
-import { formatMs, originWords } from './words.js';
+import type { ConnectionView, ResetView, SignalView, TimelineEntryView } from './probe-data.js';
+import { PHASE_WORDS, formatDuration, formatMs, formatNumber, formatPercent, originWords } from './words.js';
 
-export type EntryKind = 'syn' | 'syn-ack' | 'ack' | 'data' | 'fin' | 'rst' | 'sent' | 'event';
+export type EntryKind =
+  'syn' | 'syn-ack' | 'ack' | 'data' | 'fin' | 'rst' | 'client-hello' | 'sent' | 'event' | 'idle';
 
 export interface TimelineRow {
   /** Milliseconds since the first entry of the connection. */
@@ -24,13 +25,48 @@ const EVENT_WORDS: Record<string, string> = {
   error: 'Error',
 };
 
-function bytesText(bytes: string | undefined): string {
-  return bytes ? ` (${Number(bytes).toLocaleString('en-US')} bytes)` : '';
+function bytesText(bytes: string | number | undefined): string {
+  return bytes ? ` (${formatBytes(Number(bytes))})` : '';
 }
 
-/** A timeline entry in words: "SYN-ACK", "RST (reset)", "Request sent (100 bytes)". */
+export function formatBytes(bytes: number): string {
+  return `${formatNumber(bytes, 0)} byte${bytes === 1 ? '' : 's'}`;
+}
+
+/** Newer reports name each entry's kind; the words follow from it and the byte count. */
+function describeKind(entry: TimelineEntryView): { kind: EntryKind; label: string } | null {
+  const bytes = entry.bytes;
+  switch (entry.kind) {
+    case 'syn':
+      return { kind: 'syn', label: 'SYN' };
+    case 'syn-ack':
+      return { kind: 'syn-ack', label: entry.what === 'SYN' ? 'SYN' : 'SYN-ACK' };
+    case 'ack':
+      return { kind: 'ack', label: entry.what };
+    case 'data':
+      return { kind: 'data', label: `Data${bytesText(bytes)}` };
+    case 'fin':
+      return { kind: 'fin', label: `FIN (close)${bytesText(bytes)}` };
+    case 'rst':
+      return { kind: 'rst', label: `RST (reset)${bytesText(bytes)}` };
+    case 'client-hello':
+      return { kind: 'client-hello', label: 'TLS ClientHello' };
+    case 'request':
+      return { kind: 'sent', label: `Request sent${bytesText(bytes)}` };
+    case 'idle':
+      return { kind: 'idle', label: `Idle for ${formatDuration(entry.ms ?? 0)}` };
+    default:
+      return null;
+  }
+}
+
+/** A timeline entry in words: "SYN-ACK", "RST (reset)", "Request sent (100 bytes)", "Idle for 7 s". */
 export function describeEntry(entry: TimelineEntryView): { kind: EntryKind; label: string } {
+  const known = describeKind(entry);
+  if (known) return known;
+  if (entry.direction === 'idle') return { kind: 'idle', label: `Idle for ${formatDuration(entry.ms ?? 0)}` };
   if (entry.direction === 'received') {
+    // Older reports: the flags as tcpdump letters, then the payload ("PA 1460 bytes").
     const m = /^([A-Z]+)(?: (\d+) bytes)?$/.exec(entry.what);
     if (!m) return { kind: 'data', label: entry.what };
     const flags = m[1]!;
@@ -43,7 +79,7 @@ export function describeEntry(entry: TimelineEntryView): { kind: EntryKind; labe
   }
   if (entry.direction === 'sent') {
     if (entry.what === 'SYN') return { kind: 'syn', label: 'SYN' };
-    const m = /^sent (\d+) bytes$/.exec(entry.what);
+    const m = /^(?:sent|request) (\d+) bytes$/.exec(entry.what);
     if (m) return { kind: 'sent', label: `Request sent${bytesText(m[1])}` };
     return { kind: 'sent', label: entry.what };
   }
@@ -62,10 +98,13 @@ export function timelineRows(connection: ConnectionView): TimelineRow[] {
   }));
 }
 
-/** The reset verdicts for this connection, or all of them when none names it. */
-export function resetsFor(connection: ConnectionView | null, resets: ResetView[]): ResetView[] {
-  const own = connection ? resets.filter((r) => r.connection === connection.connection) : [];
-  return own.length ? own : resets;
+/**
+ * The reset verdicts for this connection. Verdicts that name no connection (older reports) belong to
+ * the first connection drawn.
+ */
+export function resetsFor(connection: ConnectionView | null, resets: ResetView[], first = true): ResetView[] {
+  if (!connection) return [];
+  return resets.filter((r) => r.connection === connection.connection || (first && r.connection === null));
 }
 
 export function resetOriginSentence(reset: ResetView): string {
@@ -76,7 +115,89 @@ export function resetOriginSentence(reset: ResetView): string {
 }
 
 export function rowSentence(row: TimelineRow): string {
+  if (row.direction === 'idle') return `${row.label} from +${formatMs(row.offsetMs)}`;
   const where = row.direction === 'sent' ? 'sent' : row.direction === 'received' ? 'received' : '';
   const ttl = row.ttl !== null ? `, TTL ${row.ttl}` : '';
   return `${row.label}${where ? ` ${where}` : ''} at +${formatMs(row.offsetMs)}${ttl}`;
+}
+
+const END_WORDS: Record<string, string> = {
+  reset: 'reset',
+  fin: 'closed by the peer (FIN)',
+  complete: 'complete',
+  timeout: 'timed out',
+  unreachable: 'unreachable',
+  failed: 'failed',
+};
+
+/** "request: 78 bytes sent · response: 8,192 bytes received · ended: reset (RST captured, TTL 61) at +19.9 ms". */
+export function connectionFacts(connection: ConnectionView): string[] {
+  const facts: string[] = [];
+  // The application's bytes: TLS records are counted in neither.
+  if (connection.bytesSent !== null) facts.push(`request: ${formatBytes(connection.bytesSent)} sent`);
+  if (connection.bytesReceived !== null)
+    facts.push(`response: ${formatBytes(connection.bytesReceived)} received`);
+  const end = connection.end;
+  if (end) {
+    const how = END_WORDS[end.how] ?? end.how;
+    const packet =
+      end.how === 'reset' || end.how === 'fin'
+        ? end.captured
+          ? ` (${end.how === 'reset' ? 'RST' : 'FIN'} captured${end.ttl !== null ? `, TTL ${end.ttl}` : ''}${end.from ? `, from ${end.from}` : ''})`
+          : ' (seen by the application; not captured)'
+        : '';
+    facts.push(`ended: ${how}${packet} at +${formatMs(end.afterMs)}`);
+  }
+  const phase = connection.endPhase ?? connection.phase;
+  if (phase in PHASE_WORDS) facts.push(`phase: ${PHASE_WORDS[phase as keyof typeof PHASE_WORDS]}`);
+  return facts;
+}
+
+const SIGNAL_WORDS: Record<string, string> = {
+  ttl: 'TTL (how many routers away)',
+  'ip-id': 'IP ID sequence',
+  options: 'TCP options',
+  after: 'Traffic after the RST',
+  seq: 'Sequence number',
+  flags: 'RST flags',
+  burst: 'Burst of resets',
+  timing: 'Timing',
+  window: 'TCP window',
+};
+
+/** A signal's name in words; a name this version does not know is shown as it is. */
+export function signalName(name: string): string {
+  return SIGNAL_WORDS[name] ?? name;
+}
+
+export function voteWords(vote: SignalView['vote']): string {
+  return vote === 'server' ? 'The server' : vote === 'path' ? 'A device on the path' : 'Neither (neutral)';
+}
+
+export function confidenceSentence(reset: ResetView): string | null {
+  if (reset.confidence === null) return null;
+  if (reset.confidence === 0 || reset.origin === 'unknown')
+    return 'Confidence: none — the signals do not point to either side.';
+  return `Confidence: ${formatPercent(reset.confidence)} of the signals’ weight points to ${originWords(reset.origin, reset.hop)}.`;
+}
+
+const OUTCOME_WORDS: Record<string, string> = {
+  reset: 'RST came back',
+  'time-exceeded': 'ICMP time exceeded: expired before anything reset it',
+  answered: 'answered by the server',
+  silent: 'no answer',
+  failed: 'could not be sent',
+};
+
+/** A replay's outcome in words; an outcome this version does not know is shown as it is. */
+export function outcomeWords(outcome: string): string {
+  return OUTCOME_WORDS[outcome] ?? outcome;
+}
+
+export function payloadWords(payload: string): string {
+  return payload === 'trigger'
+    ? 'the triggering bytes'
+    : payload === 'control'
+      ? 'control (harmless bytes)'
+      : payload;
 }

@@ -1,0 +1,69 @@
+import { isIPv4 } from 'node:net';
+
+export interface TcpSegmentFields {
+  srcAddress: string;
+  dstAddress: string;
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  /** Flag letters as in TcpHeaderInfo: S F R P A U. */
+  flags: string;
+  window: number;
+  payload: Uint8Array;
+}
+
+const FLAG_BITS: Record<string, number> = { F: 0x01, S: 0x02, R: 0x04, P: 0x08, A: 0x10, U: 0x20 };
+
+/**
+ * A TCP segment with no options, checksummed over the pseudo-header: raw sockets leave the TCP
+ * checksum to the sender, and a wrong one makes every router pass the segment but the server drop it.
+ */
+export function buildTcpSegment(f: TcpSegmentFields): Buffer {
+  const segment = Buffer.alloc(20 + f.payload.length);
+  segment.writeUInt16BE(f.srcPort, 0);
+  segment.writeUInt16BE(f.dstPort, 2);
+  segment.writeUInt32BE(f.seq >>> 0, 4);
+  segment.writeUInt32BE(f.ack >>> 0, 8);
+  segment[12] = 5 << 4;
+  segment[13] = [...f.flags].reduce((bits, letter) => bits | (FLAG_BITS[letter] ?? 0), 0);
+  segment.writeUInt16BE(f.window, 14);
+  segment.set(f.payload, 20);
+  segment.writeUInt16BE(tcpChecksum(f.srcAddress, f.dstAddress, segment), 16);
+  return segment;
+}
+
+/** RFC 793 / RFC 8200 checksum of a TCP segment whose checksum field is zero. */
+export function tcpChecksum(src: string, dst: string, segment: Buffer): number {
+  const v4 = isIPv4(src);
+  const pseudo = v4 ? Buffer.alloc(12) : Buffer.alloc(40);
+  if (v4) {
+    addressBytes(src).copy(pseudo, 0);
+    addressBytes(dst).copy(pseudo, 4);
+    pseudo[9] = 6;
+    pseudo.writeUInt16BE(segment.length, 10);
+  } else {
+    addressBytes(src).copy(pseudo, 0);
+    addressBytes(dst).copy(pseudo, 16);
+    pseudo.writeUInt32BE(segment.length, 32);
+    pseudo[39] = 6;
+  }
+  let sum = 0;
+  for (const part of [pseudo, segment]) {
+    for (let i = 0; i < part.length; i += 2) sum += (part[i]! << 8) | (part[i + 1] ?? 0);
+  }
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  return ~sum & 0xffff;
+}
+
+export function addressBytes(address: string): Buffer {
+  if (isIPv4(address)) return Buffer.from(address.split('.').map(Number));
+  const [head = '', tail = ''] = address.replace(/%.*$/, '').split('::');
+  const words = (s: string) => (s ? s.split(':').map((w) => parseInt(w, 16)) : []);
+  const left = words(head);
+  const right = address.includes('::') ? words(tail) : [];
+  const all = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  const out = Buffer.alloc(16);
+  all.forEach((w, i) => out.writeUInt16BE(w, i * 2));
+  return out;
+}

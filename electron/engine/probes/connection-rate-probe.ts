@@ -1,0 +1,235 @@
+import type { Conversation, ConversationOutcome } from '../net/conversation-types.js';
+import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
+import { conversationBase } from './conversation-helpers.js';
+import { NO_ADDRESS, sleep, targetAddress } from './probe-helpers.js';
+import { recoveryProbe } from './recovery-probe.js';
+import { tcpConnectProbe } from './tcp-connect-probe.js';
+
+/** Default bound on new connections per second (--rate-max), and the most the CLI accepts. */
+export const DEFAULT_RATE_MAX = 40;
+export const MAX_RATE = 100;
+
+export interface RateAttempt {
+  /** New connections per second asked for when this one was opened. */
+  rate: number;
+  /** When it was opened, in ms after the probe started. */
+  atMs: number;
+  conversation: Conversation;
+}
+
+export interface RateStep {
+  rate: number;
+  attempts: number;
+  established: number;
+  refused: number;
+  /** Reset or closed by the peer right after the handshake. */
+  reset: number;
+  timedOut: number;
+}
+
+/**
+ * limited: refusals or resets began after some connections were accepted, and some still got through
+ * (a limit lets its own rate pass); refusing: nothing got through after the first refusal; unanswered:
+ * no refusal, but some got no answer at all.
+ */
+export type RateVerdict = 'clean' | 'limited' | 'refusing' | 'unanswered';
+
+export interface ConnectionRateData {
+  verdict: RateVerdict;
+  /** The bound (--rate-max): never more new connections per second than this. */
+  rateMax: number;
+  stepMs: number;
+  steps: RateStep[];
+  attempts: RateAttempt[];
+  /** The rate at which the first new connection was refused or reset; null when none was. */
+  failingRate: number | null;
+  /** The step before it, which passed cleanly; null when the first step failed already. */
+  cleanRate: number | null;
+  /** 1-based number of the first refused or reset attempt. */
+  firstFailure: number | null;
+  firstFailureOutcome: ConversationOutcome | null;
+  /** After the first refusal, at the same rate: what still got through, and in how long. */
+  after: { attempts: number; established: number; windowMs: number } | null;
+  /** New connections per second that still got through after the first refusal: the limit's own rate. */
+  acceptedPerSecond: number | null;
+}
+
+// Each rate for STEP_MS: short enough to keep a healthy run quick, long enough to drain a small burst.
+const STEP_MS = 200;
+// After the first refusal the ramp stops rising and keeps its rate this long to see what gets through.
+const MEASURE_MS = 600;
+// A short connection, held just long enough to see a reset that follows the handshake.
+const HOLD_MS = 20;
+const FIRST_RATE = 10;
+const FAILED: ConversationOutcome[] = ['refused', 'reset', 'closed'];
+
+/** 10, 20, 40, ... new connections per second, doubling up to the bound, which is always the last. */
+export function rateSteps(max: number): number[] {
+  const steps: number[] = [];
+  for (let r = Math.min(FIRST_RATE, max); r < max; r *= 2) steps.push(r);
+  steps.push(max);
+  return steps;
+}
+
+/**
+ * Opens short connections at a rising rate (10, 20, 40/s ... up to --rate-max, STEP_MS each) and stops
+ * rising at the first refusal or reset; that rate is kept a little longer to measure what still gets
+ * through, which is the limit's own rate whatever its burst.
+ */
+export const connectionRateProbe: ProbeDefinition<ConnectionRateData> = {
+  id: 'connection-rate',
+  title: 'New-connection rate',
+  async run(ctx) {
+    const max = ctx.env.options.rateMax ?? DEFAULT_RATE_MAX;
+    if (max === 0) return { status: 'skipped', reason: 'disabled (--rate-max 0)' };
+    const blocked = loadTestBlocker(ctx);
+    if (blocked) return { status: 'skipped', reason: blocked };
+    const address = targetAddress(ctx);
+    if (!address) return { status: 'skipped', reason: NO_ADDRESS };
+    const base = conversationBase(ctx, address);
+    delete base.tls;
+    const open = () => ctx.env.io.tcp.converse({ ...base, readUntil: 'hold', holdMs: HOLD_MS }, ctx.signal);
+    const steps = rateSteps(max);
+    const attempts = await runRamp(ctx, steps, open);
+    const data = analyse(max, steps, attempts);
+    const assessment = data.verdict === 'clean' ? 'ok' : data.verdict === 'unanswered' ? 'warn' : 'fail';
+    return { status: 'complete', summary: summarize(data), assessment, data };
+  },
+};
+
+const SUFFIX: Record<number, string> = { 1: 'st', 2: 'nd', 3: 'rd' };
+
+/** 1st, 2nd, 3rd, 4th, 11th, 21st. */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (SUFFIX[n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+/** Why a load test would tell nothing (or only repeat a known failure); null when it can run. */
+export function loadTestBlocker(ctx: Pick<ProbeContext, 'results'>): string | null {
+  if (ctx.results.data(tcpConnectProbe)?.attempts[0]?.outcome !== 'complete')
+    return 'a single connection does not work: a limit cannot be told apart';
+  const recovery = ctx.results.data(recoveryProbe);
+  if (recovery?.stoppedAccepting && recovery.recoveredAfterMs === null)
+    return 'the server stopped accepting connections after the reset (see the recovery probe)';
+  return null;
+}
+
+async function runRamp(ctx: ProbeContext, steps: number[], open: () => Promise<Conversation>) {
+  const started = ctx.env.now();
+  const attempts: { rate: number; atMs: number; pending: Promise<Conversation> }[] = [];
+  const ended: (Conversation | undefined)[] = [];
+  let next = 0;
+  let lastAt = -Infinity;
+  let measureUntil: number | null = null;
+  let stopped = false;
+  for (const rate of steps) {
+    const interval = 1000 / rate;
+    const count = Math.max(2, Math.round((rate * STEP_MS) / 1000));
+    for (let i = 0; ; i++) {
+      // A late timer is not made up for by a shorter gap: the bound holds between any two openings.
+      next = Math.max(next, lastAt + interval);
+      await sleep(started + next - ctx.env.now(), ctx.signal);
+      if (ctx.signal.aborted) break;
+      if (measureUntil === null) {
+        const first = ended.findIndex((c) => c !== undefined && c.outcome !== 'complete');
+        // A timeout is not a limit's answer: stop there. A refusal or reset: measure at this rate.
+        if (first >= 0 && !FAILED.includes(ended[first]!.outcome)) stopped = true;
+        else if (first >= 0) measureUntil = attempts[first]!.atMs + MEASURE_MS;
+      }
+      if (stopped || (measureUntil !== null ? next >= measureUntil : i >= count)) break;
+      const index = attempts.length;
+      lastAt = ctx.env.now() - started;
+      const atMs = Math.round(lastAt);
+      const pending = open().then((c) => (ended[index] = c));
+      attempts.push({ rate, atMs, pending });
+      next += interval;
+      ctx.progress(`${rate}/s: ${index + 1} opened`, null, { rate, opened: index + 1 });
+    }
+    if (ctx.signal.aborted || stopped || measureUntil !== null) break;
+  }
+  const conversations = await Promise.all(attempts.map((a) => a.pending));
+  return attempts.map((a, i): RateAttempt => ({
+    rate: a.rate,
+    atMs: a.atMs,
+    conversation: conversations[i]!,
+  }));
+}
+
+function analyse(max: number, steps: number[], attempts: RateAttempt[]): ConnectionRateData {
+  const failed = (a: RateAttempt) => FAILED.includes(a.conversation.outcome);
+  const first = attempts.findIndex(failed);
+  const failingRate = first >= 0 ? attempts[first]!.rate : null;
+  const stepOf = (rate: number): RateStep => {
+    const own = attempts.filter((a) => a.rate === rate);
+    const count = (...o: ConversationOutcome[]) =>
+      own.filter((a) => o.includes(a.conversation.outcome)).length;
+    return {
+      rate,
+      attempts: own.length,
+      established: count('complete'),
+      refused: count('refused'),
+      reset: count('reset', 'closed'),
+      timedOut: count('timeout'),
+    };
+  };
+  const rampSteps = steps.filter((r) => attempts.some((a) => a.rate === r)).map(stepOf);
+  const later = first >= 0 ? attempts.slice(first + 1) : [];
+  let after: ConnectionRateData['after'] = null;
+  let acceptedPerSecond: number | null = null;
+  // Too few attempts after the first refusal say nothing about the rate that gets through.
+  if (later.length >= 3) {
+    const last = later.at(-1)!;
+    const windowMs = last.atMs - attempts[first]!.atMs + 1000 / last.rate;
+    const established = later.filter((a) => a.conversation.outcome === 'complete').length;
+    after = { attempts: later.length, established, windowMs: Math.round(windowMs) };
+    acceptedPerSecond = Math.round((established * 10_000) / windowMs) / 10;
+  }
+  const index = failingRate === null ? -1 : steps.indexOf(failingRate);
+  const before = first > 0 && attempts.slice(0, first).some((a) => a.conversation.outcome === 'complete');
+  const verdict: RateVerdict =
+    first >= 0
+      ? before && (after === null || after.established > 0)
+        ? 'limited'
+        : 'refusing'
+      : attempts.some((a) => a.conversation.outcome !== 'complete')
+        ? 'unanswered'
+        : 'clean';
+  return {
+    verdict,
+    rateMax: max,
+    stepMs: STEP_MS,
+    steps: rampSteps,
+    attempts,
+    failingRate,
+    cleanRate: index > 0 ? steps[index - 1]! : null,
+    firstFailure: first >= 0 ? first + 1 : null,
+    firstFailureOutcome: first >= 0 ? attempts[first]!.conversation.outcome : null,
+    after,
+    acceptedPerSecond,
+  };
+}
+
+function summarize(d: ConnectionRateData): string {
+  const total = d.attempts.length;
+  const rates = d.steps.map((s) => s.rate).join(', ');
+  const how = d.firstFailureOutcome === 'refused' ? 'refused' : 'reset';
+  if (d.verdict === 'limited') {
+    const clean = d.cleanRate !== null ? ` (${d.cleanRate}/s was clean)` : '';
+    const through =
+      d.after && d.acceptedPerSecond !== null
+        ? `; after that ${d.after.established} of ${d.after.attempts} got through in ${d.after.windowMs} ms: about ${d.acceptedPerSecond} per second`
+        : '';
+    return `New connections were ${how} from ${d.failingRate}/s on${clean}${through}`;
+  }
+  if (d.verdict === 'refusing') {
+    const failed = d.steps.reduce((n, s) => n + s.refused + s.reset, 0);
+    return `${failed} of ${total} new connections were ${how} and none got through after the ${ordinal(d.firstFailure!)}: the server stopped accepting rather than limiting a rate`;
+  }
+  if (d.verdict === 'unanswered') {
+    const timedOut = d.steps.reduce((n, s) => n + s.timedOut, 0);
+    return `${timedOut} of ${total} new connections got no answer at up to ${d.steps.at(-1)?.rate}/s`;
+  }
+  return `All ${total} new connections were accepted at ${rates}/s (${d.stepMs} ms each, at most ${d.rateMax}/s)`;
+}

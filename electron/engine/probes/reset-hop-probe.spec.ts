@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { ReplayRequest, ReplayResult } from '../net/engine-io.js';
+import { parseTarget } from '../parsers/target-parser.js';
+import { completed, probeContext } from '../../../test/unit/probe-context.js';
+import { resetHopProbe } from './reset-hop-probe.js';
+
+const SERVER = '198.18.4.2';
+
+/** A path of `hops` routers where a device after router `device` resets bytes containing `word`. */
+function path(hops: number, device: number, word: string, rstTtl: (device: number) => number | null) {
+  const sent: ReplayRequest[] = [];
+  const replay = {
+    async replay(r: ReplayRequest): Promise<ReplayResult> {
+      sent.push(r);
+      const text = Buffer.from(r.payload).toString('latin1');
+      if (r.ttl > device && text.includes(word))
+        return { outcome: 'reset', from: SERVER, rstTtl: rstTtl(device), ms: 0.3 };
+      if (r.ttl <= hops)
+        return { outcome: 'time-exceeded', from: `198.18.${r.ttl}.1`, rstTtl: null, ms: 0.1 };
+      return { outcome: 'answered', from: SERVER, rstTtl: null, ms: 0.5 };
+    },
+    close() {},
+  };
+  return { replay, sent };
+}
+
+function context(target: string, replay: unknown, over: { phase?: string; origin?: string } = {}) {
+  return probeContext(
+    {
+      io: { replay },
+      target: parseTarget(target),
+      options: { timeoutSeconds: 1 },
+    },
+    {
+      dns: { addresses: [{ address: SERVER, family: 4 }] },
+      request: { conversation: { outcome: 'reset', phase: over.phase ?? 'request' } },
+      'reset-origin': {
+        reference: { hopsAway: 3, ttl: 61, source: 'syn-ack' },
+        resets: [{ connection: 'request', origin: over.origin ?? 'path', confidence: 0.8, reason: 'TTL' }],
+      },
+      traceroute: {
+        destinationHop: 4,
+        hops: [1, 2, 3, 4].map((ttl) => ({ ttl, address: `198.18.${ttl}.1` })),
+      },
+    },
+  );
+}
+
+describe('reset-hop probe', () => {
+  it.each([1, 2, 3])('places a keyword resetter in router %i forward path at that hop', async (device) => {
+    const { replay, sent } = path(3, device, 'forbidden', (d) => 64 - (d - 1));
+    const { data } = completed(await resetHopProbe.run(context('http://web.lab.test/forbidden', replay)));
+    expect(data.verdict).toBe('located');
+    expect(data.hop).toBe(device);
+    expect(data.firstResetTtl).toBe(device + 1);
+    expect(data.hopAddress).toBe(`198.18.${device}.1`);
+    expect(data.controlOutcome).not.toBe('reset');
+    // Stops at the first reset: no TTL beyond it is tried with the trigger.
+    expect(sent.filter((r) => Buffer.from(r.payload).includes('forbidden')).map((r) => r.ttl)).toEqual(
+      Array.from({ length: device + 1 }, (_, i) => i + 1),
+    );
+    expect(data.reason).toContain(`between hop ${device} (198.18.${device}.1) and hop ${device + 1}`);
+  });
+
+  it('trusts the RST TTL when it names the far end (a device at the next router ingress)', async () => {
+    const { replay } = path(3, 1, 'forbidden', () => 63);
+    const { data } = completed(await resetHopProbe.run(context('http://web.lab.test/forbidden', replay)));
+    expect(data.hop).toBe(2);
+  });
+
+  it('without a RST TTL (IPv6) blames the last hop that forwarded the bytes', async () => {
+    const { replay } = path(3, 2, 'forbidden', () => null);
+    const { data } = completed(await resetHopProbe.run(context('http://web.lab.test/forbidden', replay)));
+    expect(data.hop).toBe(2);
+    expect(data.reason).toContain('no usable TTL');
+  });
+
+  it('says "any data" when the harmless control is reset at the same TTL', async () => {
+    const { replay } = path(3, 2, '', (d) => 64 - (d - 1));
+    const { data } = completed(await resetHopProbe.run(context('http://web.lab.test/x', replay)));
+    expect(data.verdict).toBe('any-data');
+    expect(data.controlOutcome).toBe('reset');
+  });
+
+  it('replays the ClientHello with its SNI for a reset during TLS, and a ClientHello without SNI as control', async () => {
+    const { replay, sent } = path(3, 2, 'blocked.lab.test', (d) => 64 - (d - 1));
+    const ctx = context('https://blocked.lab.test/', replay, { phase: 'tls' });
+    const { data } = completed(await resetHopProbe.run(ctx));
+    expect(data.trigger).toBe('tls-client-hello');
+    expect(data.triggerText).toContain('SNI blocked.lab.test');
+    expect(data.hop).toBe(2);
+    expect(Buffer.from(sent.at(-1)!.payload).includes('blocked.lab.test')).toBe(false);
+    expect(Buffer.from(sent.at(-1)!.payload)[0]).toBe(0x16);
+  });
+
+  it('reports not-reproduced when the replayed bytes reach the server untouched', async () => {
+    const { replay } = path(3, 2, 'never-there', () => 63);
+    const { data } = completed(await resetHopProbe.run(context('http://web.lab.test/x', replay)));
+    expect(data.verdict).toBe('not-reproduced');
+    expect(data.hop).toBeNull();
+    expect(data.attempts.at(-1)!.outcome).toBe('answered');
+  });
+
+  it.each([
+    ['connect', 'SYN'],
+    ['transfer', 'during transfer'],
+  ])('skips a reset during %s', async (phase, words) => {
+    const { replay } = path(3, 2, 'x', () => 63);
+    const outcome = await resetHopProbe.run(context('http://web.lab.test/x', replay, { phase }));
+    expect(outcome.status).toBe('skipped');
+    expect(outcome.status === 'skipped' && outcome.reason).toContain(words);
+  });
+
+  it('skips when the server itself sent the reset, and without raw sockets', async () => {
+    const { replay } = path(3, 2, 'x', () => 63);
+    const server = await resetHopProbe.run(context('http://web.lab.test/x', replay, { origin: 'server' }));
+    expect(server.status === 'skipped' && server.reason).toContain('server itself');
+    const none = await resetHopProbe.run(context('http://web.lab.test/x', null));
+    expect(none.status === 'skipped' && none.reason).toContain('raw sockets');
+  });
+});

@@ -1,0 +1,304 @@
+import { ORIGINS, type Origin } from '../../shared/cause-info.js';
+import type { Report } from '../../shared/report-info.js';
+import { ORIGIN_WORDS, percent } from './report-text.js';
+
+// What the HTML and Markdown reports say about each reset: after what it came, who sent it and the
+// signals that say so, and which hop the replay found. Probe data is free-form JSON in the report format
+// and may come from another version of the tool: only what has the expected shape is read.
+
+/** A connection that ended badly, in words. */
+export interface EndingLine {
+  connection: string;
+  afterWhat: string;
+  /** The verdict on its reset, when the reset was captured and judged. */
+  reset: ResetLine | null;
+}
+
+export interface SignalLine {
+  /** The signal's name in words; a name this version does not know is kept as it is. */
+  name: string;
+  /** Whom it points to, in words. */
+  vote: string;
+  path: boolean;
+  weight: number | null;
+  detail: string;
+}
+
+export interface ResetLine {
+  connection: string | null;
+  ttl: number | null;
+  origin: Origin;
+  hop: number | null;
+  reason: string | null;
+  confidence: number | null;
+  signals: SignalLine[];
+}
+
+export interface AttemptLine {
+  ttl: number;
+  payload: string;
+  outcome: string;
+  /** A RST came back: the bytes reached whatever resets them. */
+  reset: boolean;
+  from: string | null;
+  rstTtl: number | null;
+}
+
+export interface ResetHopLine {
+  connection: string;
+  triggerText: string;
+  firstResetTtl: number | null;
+  lastPassingTtl: number | null;
+  hop: number | null;
+  hopAddress: string | null;
+  /** In words, null when no control exchange was made. */
+  controlOutcome: string | null;
+  reason: string;
+  attempts: AttemptLine[];
+}
+
+export interface ResetStory {
+  /** Connections that ended badly, the request first. */
+  endings: EndingLine[];
+  /** Verdicts whose connection is not among the endings (or that name none). */
+  otherResets: ResetLine[];
+  hop: ResetHopLine | null;
+}
+
+/** Lines and signal tables beyond these go to the JSON report: a ticket wants the pattern, not 60 copies. */
+export const MAX_ENDINGS = 10;
+export const MAX_SIGNAL_TABLES = 3;
+
+const SIGNAL_WORDS: Record<string, string> = {
+  ttl: 'TTL (how many routers away)',
+  'ip-id': 'IP ID sequence',
+  options: 'TCP options',
+  after: 'Traffic after the RST',
+  seq: 'Sequence number',
+  flags: 'RST flags',
+  burst: 'Burst of resets',
+  timing: 'Timing',
+  window: 'TCP window',
+};
+
+const VOTE_WORDS: Record<string, string> = {
+  server: 'the server',
+  path: 'a device on the path',
+  neutral: 'neither (neutral)',
+};
+
+const OUTCOME_WORDS: Record<string, string> = {
+  reset: 'RST came back',
+  'time-exceeded': 'ICMP time exceeded (expired before anything reset it)',
+  answered: 'answered by the server',
+  silent: 'no answer',
+  failed: 'could not be sent',
+};
+
+export function outcomeWords(outcome: string): string {
+  return OUTCOME_WORDS[outcome] ?? outcome;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+
+function probeData(report: Report, id: string): Record<string, unknown> | null {
+  for (const step of report.steps)
+    for (const probe of step.probes)
+      if (probe.id === id && probe.status === 'complete' && isRecord(probe.data)) return probe.data;
+  return null;
+}
+
+function readSignal(value: unknown): SignalLine | null {
+  if (!isRecord(value)) return null;
+  const name = str(value.name);
+  const detail = str(value.detail);
+  const vote = str(value.vote);
+  if (!name || !detail || !vote || !(vote in VOTE_WORDS)) return null;
+  return {
+    name: SIGNAL_WORDS[name] ?? name,
+    vote: VOTE_WORDS[vote]!,
+    path: vote === 'path',
+    weight: num(value.weight),
+    detail,
+  };
+}
+
+function readReset(value: unknown): ResetLine | null {
+  if (!isRecord(value) || !(ORIGINS as readonly unknown[]).includes(value.origin)) return null;
+  const confidence = num(value.confidence);
+  return {
+    connection: str(value.connection),
+    ttl: num(value.ttl),
+    origin: value.origin as Origin,
+    hop: num(value.hop),
+    reason: str(value.reason),
+    confidence: confidence !== null && confidence >= 0 && confidence <= 1 ? confidence : null,
+    signals: (Array.isArray(value.signals) ? value.signals : [])
+      .map(readSignal)
+      .filter((s): s is SignalLine => s !== null),
+  };
+}
+
+function readEnding(value: unknown): { connection: string; afterWhat: string } | null {
+  if (!isRecord(value)) return null;
+  const connection = str(value.connection);
+  const afterWhat = str(value.afterWhat);
+  const how = isRecord(value.end) ? str(value.end.how) : str(value.outcome);
+  if (!connection || !afterWhat || how === 'complete') return null;
+  return { connection, afterWhat };
+}
+
+function readHop(data: Record<string, unknown> | null): ResetHopLine | null {
+  if (!data) return null;
+  const connection = str(data.connection);
+  const triggerText = str(data.triggerText);
+  const reason = str(data.reason);
+  if (!connection || !triggerText || !reason || !Array.isArray(data.attempts)) return null;
+  const attempts = data.attempts.flatMap((a): AttemptLine[] => {
+    if (!isRecord(a)) return [];
+    const ttl = num(a.ttl);
+    const outcome = str(a.outcome);
+    if (ttl === null || !outcome) return [];
+    const payload = str(a.payload);
+    return [
+      {
+        ttl,
+        payload: payload === 'control' ? 'control (harmless bytes)' : 'the triggering bytes',
+        outcome: outcomeWords(outcome),
+        reset: outcome === 'reset',
+        from: str(a.from),
+        rstTtl: num(a.rstTtl),
+      },
+    ];
+  });
+  const control = str(data.controlOutcome);
+  return {
+    connection,
+    triggerText,
+    firstResetTtl: num(data.firstResetTtl),
+    lastPassingTtl: num(data.lastPassingTtl),
+    hop: num(data.hop),
+    hopAddress: str(data.hopAddress),
+    controlOutcome: control ? outcomeWords(control) : null,
+    reason,
+    attempts: attempts.sort((a, b) => a.ttl - b.ttl),
+  };
+}
+
+/** After what each connection ended, who sent each reset, and the hop that resets; null when none of it is known. */
+export function resetStory(report: Report): ResetStory | null {
+  const capture = probeData(report, 'packet-capture');
+  const origin = probeData(report, 'reset-origin');
+  const resets = (Array.isArray(origin?.resets) ? origin.resets : [])
+    .map(readReset)
+    .filter((r): r is ResetLine => r !== null);
+  const endings = (Array.isArray(capture?.connections) ? capture.connections : [])
+    .map(readEnding)
+    .filter((e): e is { connection: string; afterWhat: string } => e !== null)
+    .sort((a, b) => Number(b.connection === 'request') - Number(a.connection === 'request'))
+    .map((e) => ({ ...e, reset: resets.find((r) => r.connection === e.connection) ?? null }));
+  const otherResets = resets.filter((r) => !endings.some((e) => e.reset === r));
+  const hop = readHop(probeData(report, 'reset-hop'));
+  if (endings.length === 0 && otherResets.length === 0 && !hop) return null;
+  return { endings, otherResets, hop };
+}
+
+/** The hop the reset-hop replay located, for the traceroute picture. */
+export function resetHopNumber(report: Report): number | null {
+  const hop = readHop(probeData(report, 'reset-hop'))?.hop ?? null;
+  return hop !== null && hop >= 1 ? hop : null;
+}
+
+/** "sent by a device on the network path (hop 4), TTL 61, confidence 89%" (or "Sent by…"). */
+export function senderWords(reset: ResetLine, capital = false): string {
+  const who =
+    reset.origin === 'unknown'
+      ? `${capital ? 'S' : 's'}ender not determined`
+      : `${capital ? 'S' : 's'}ent by ${ORIGIN_WORDS[reset.origin]}${reset.origin === 'path' && reset.hop !== null ? ` (hop ${reset.hop})` : ''}`;
+  const ttl = reset.ttl !== null ? `, TTL ${reset.ttl}` : '';
+  const confidence =
+    reset.confidence !== null && reset.origin !== 'unknown'
+      ? `, confidence ${percent(reset.confidence)}`
+      : '';
+  return `${who}${ttl}${confidence}`;
+}
+
+/** Connections that ended alike (same sentence, same sender): one line tells them all. */
+export interface EndingGroup {
+  /** "request, concurrency #1, concurrency #2 and 3 more". */
+  names: string;
+  count: number;
+  afterWhat: string;
+  sender: string | null;
+}
+
+export function endingGroups(story: ResetStory): EndingGroup[] {
+  const groups = new Map<string, EndingLine[]>();
+  for (const e of story.endings) {
+    const key = JSON.stringify([e.afterWhat, e.reset ? senderWords(e.reset) : null]);
+    groups.set(key, [...(groups.get(key) ?? []), e]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0]!;
+    const shown = group.slice(0, 3).map((e) => e.connection);
+    const more = group.length - shown.length;
+    return {
+      names: `${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
+      count: group.length,
+      afterWhat: first.afterWhat,
+      sender: first.reset ? senderWords(first.reset) : null,
+    };
+  });
+}
+
+/** Resets whose verdict and signals read the same: one table tells them all. */
+export interface SignalGroup {
+  resets: ResetLine[];
+  /** "Signals of the resets on “request”, “concurrency #1” and 4 more (TTL 61)". */
+  title: string;
+}
+
+/** The resets that have signals, grouped where every word of the table would repeat, in the endings' order. */
+export function signalGroups(story: ResetStory): SignalGroup[] {
+  const resets = [...story.endings.flatMap((e) => (e.reset ? [e.reset] : [])), ...story.otherResets].filter(
+    (r) => r.signals.length > 0,
+  );
+  const groups = new Map<string, ResetLine[]>();
+  for (const r of resets) {
+    const key = JSON.stringify([r.origin, r.hop, r.ttl, r.reason, r.confidence, r.signals]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((group) => ({ resets: group, title: signalsTitle(group) }));
+}
+
+function signalsTitle(group: ResetLine[]): string {
+  const names = group.flatMap((r) => (r.connection ? [`“${r.connection}”`] : []));
+  const shown = names.slice(0, 2);
+  const more = group.length - shown.length;
+  const on = shown.length === 0 ? '' : ` on ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+  const ttl = group[0]!.ttl !== null ? ` (TTL ${group[0]!.ttl})` : '';
+  return `Signals of the reset${group.length > 1 ? 's' : ''}${on}${ttl}`;
+}
+
+/** The reset-hop facts as label/value pairs. */
+export function hopFacts(hop: ResetHopLine): [string, string][] {
+  const facts: [string, string][] = [['Replayed', `${hop.triggerText} (from “${hop.connection}”)`]];
+  facts.push([
+    'First reset at',
+    hop.firstResetTtl === null
+      ? 'no replay was reset'
+      : `TTL ${hop.firstResetTtl}${hop.lastPassingTtl !== null ? ` (TTL ${hop.lastPassingTtl} still passed)` : ''}`,
+  ]);
+  facts.push([
+    'Resetting hop',
+    hop.hop === null ? 'not located' : `hop ${hop.hop}${hop.hopAddress ? ` (${hop.hopAddress})` : ''}`,
+  ]);
+  facts.push(['Control exchange', hop.controlOutcome ?? 'not made']);
+  facts.push(['Finding', hop.reason]);
+  return facts;
+}
