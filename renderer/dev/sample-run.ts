@@ -5,6 +5,7 @@
  * story would hold, in the shapes of PacketCaptureData, ResetOriginData and ResetHopData.
  */
 import { sampleReport } from '../../electron/engine/report/report-fixture.js';
+import { resetHopProbe } from '../../electron/engine/report/report-resets-fixture.js';
 import type { ProbeReport, Report, StepReport } from '../../electron/shared/report-info.js';
 import type { RunEvent, RunPlan } from '../../electron/shared/run-event-info.js';
 import type { StepId } from '../../electron/shared/step-info.js';
@@ -20,6 +21,24 @@ export interface TimedEvent {
 const RESET_REASON =
   'TTL 61 says it came from 3 routers away, nearer than the server’s SYN-ACK (TTL 58, 6 routers away): sent by hop 4';
 const SERVER = '203.0.113.10';
+
+/** The SYN, the server's SYN-ACK (TTL 58: 6 routers away) and the connected event, at these run-clock times. */
+function handshakeTimeline(syn: number, synAck: number, connected: number) {
+  return [
+    { at: syn, direction: 'sent', kind: 'syn', what: 'SYN' },
+    {
+      at: synAck,
+      direction: 'received',
+      kind: 'syn-ack',
+      what: 'SYN-ACK',
+      flags: 'SA',
+      ttl: 58,
+      ipId: 0,
+      window: 65160,
+    },
+    { at: connected, direction: 'event', kind: 'event', what: 'connected' },
+  ];
+}
 
 /** One connection whose TLS ClientHello is reset by the middlebox, `t` ms into the run. */
 function resetHandshake(connection: string, t: number, localPort: number) {
@@ -39,18 +58,7 @@ function resetHandshake(connection: string, t: number, localPort: number) {
     afterWhat:
       'reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello',
     timeline: [
-      { at: at(0), direction: 'sent', kind: 'syn', what: 'SYN' },
-      {
-        at: at(12.1),
-        direction: 'received',
-        kind: 'syn-ack',
-        what: 'SYN-ACK',
-        flags: 'SA',
-        ttl: 58,
-        ipId: 0,
-        window: 65160,
-      },
-      { at: at(12.3), direction: 'event', kind: 'event', what: 'connected' },
+      ...handshakeTimeline(at(0), at(12.1), at(12.3)),
       { at: at(12.3), direction: 'sent', kind: 'client-hello', what: 'TLS ClientHello' },
       {
         at: at(12.7),
@@ -85,7 +93,7 @@ function pathVerdict(connection: string, at: number) {
     signals: [
       { name: 'ttl', vote: 'path', weight: 3, detail: RESET_REASON },
       {
-        name: 'timing',
+        name: 'race',
         vote: 'path',
         weight: 1,
         detail: 'the RST came 0.4 ms after the ClientHello, sooner than the 12.1 ms round trip to the server',
@@ -141,20 +149,7 @@ export function demoReport(): Report {
         bytesCaptured: 0,
         end: { how: 'complete', at: at(-1_198.0), afterMs: 12.4, from: null, ttl: null, captured: false },
         afterWhat: 'complete: connected, nothing sent',
-        timeline: [
-          { at: at(-1_210.4), direction: 'sent', kind: 'syn', what: 'SYN' },
-          {
-            at: at(-1_198.3),
-            direction: 'received',
-            kind: 'syn-ack',
-            what: 'SYN-ACK',
-            flags: 'SA',
-            ttl: 58,
-            ipId: 0,
-            window: 65160,
-          },
-          { at: at(-1_198.1), direction: 'event', kind: 'event', what: 'connected' },
-        ],
+        timeline: handshakeTimeline(at(-1_210.4), at(-1_198.3), at(-1_198.1)),
       },
       resetHandshake('request', t0, 51140),
       ...concurrency.map((c, i) => resetHandshake(c.connection, c.t, 51150 + i)),
@@ -170,34 +165,18 @@ export function demoReport(): Report {
   };
   origin.summary = `6 resets captured, sent by: hop 4. ${RESET_REASON}`;
   const handshake = report.steps.find((s) => s.id === 'handshake')!;
-  handshake.probes.splice(handshake.probes.indexOf(origin) + 1, 0, {
-    id: 'reset-hop',
-    title: 'Which hop resets',
-    status: 'complete',
-    durationMs: 1_482.6,
-    summary: 'Hop 4 (198.51.100.1) resets the TLS ClientHello with SNI api.example.com',
-    assessment: 'fail',
-    data: {
-      connection: 'request',
-      trigger: 'tls-client-hello',
-      triggerText: 'TLS ClientHello with SNI api.example.com',
-      attempts: [
-        { ttl: 1, payload: 'trigger', outcome: 'time-exceeded', from: '192.168.1.1', rstTtl: null, ms: 0.9 },
-        { ttl: 2, payload: 'trigger', outcome: 'time-exceeded', from: '100.64.0.1', rstTtl: null, ms: 4.9 },
-        { ttl: 3, payload: 'trigger', outcome: 'silent', from: null, rstTtl: null, ms: 1_000 },
-        { ttl: 4, payload: 'trigger', outcome: 'reset', from: SERVER, rstTtl: 61, ms: 9.7 },
-        { ttl: 5, payload: 'trigger', outcome: 'reset', from: SERVER, rstTtl: 61, ms: 9.8 },
-        { ttl: 7, payload: 'control', outcome: 'answered', from: SERVER, rstTtl: null, ms: 24.8 },
-      ],
-      lastPassingTtl: 2,
-      firstResetTtl: 4,
-      controlOutcome: 'answered',
-      hop: 4,
-      hopAddress: '198.51.100.1',
-      verdict: 'located',
-      reason: RESET_HOP_REASON,
-    },
-  });
+  handshake.probes.splice(
+    handshake.probes.indexOf(origin) + 1,
+    0,
+    resetHopProbe(1_482.6, RESET_HOP_REASON, [
+      { ttl: 1, payload: 'trigger', outcome: 'time-exceeded', from: '192.168.1.1', rstTtl: null, ms: 0.9 },
+      { ttl: 2, payload: 'trigger', outcome: 'time-exceeded', from: '100.64.0.1', rstTtl: null, ms: 4.9 },
+      { ttl: 3, payload: 'trigger', outcome: 'silent', from: null, rstTtl: null, ms: 1_000 },
+      { ttl: 4, payload: 'trigger', outcome: 'reset', from: SERVER, rstTtl: 61, ms: 9.7 },
+      { ttl: 5, payload: 'trigger', outcome: 'reset', from: SERVER, rstTtl: 61, ms: 9.8 },
+      { ttl: 7, payload: 'control', outcome: 'answered', from: SERVER, rstTtl: null, ms: 24.8 },
+    ]),
+  );
   return report;
 }
 

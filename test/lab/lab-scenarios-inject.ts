@@ -2,7 +2,7 @@ import type { ResetOriginData } from '../../electron/engine/probes/reset-origin-
 import type { ResetHopData } from '../../electron/engine/probes/reset-hop-types.js';
 import type { Report } from '../../electron/shared/report-info.js';
 import { probe, web, type LabScenario } from './lab-scenario-kit.js';
-import type { Lab } from './lab-topology.js';
+import { REPO_ROOT, type Lab } from './lab-topology.js';
 
 const KEYWORD = 'forbidden-word';
 
@@ -17,6 +17,47 @@ async function keywordReset(lab: Lab, router: number, port: number, text: string
   args.push('-m', 'string', '--string', text, '--algo', 'bm', '-j', 'REJECT', '--reject-with', 'tcp-reset');
   const result = await lab.exec(ns, tool, args, { timeoutMs: 10_000 });
   if (result.code !== 0) throw new Error(`${tool} in ${ns}: ${result.stderr.trim()}`);
+}
+
+/**
+ * A watcher on router 2's link from router 1 (test/lab/lab-injector.py): it forges a burst of resets as
+ * if from the server and lets the request through, so the server's real answer races them.
+ */
+async function onPathInjector(lab: Lab, ttl: number): Promise<void> {
+  const link = lab.links[1]!;
+  const script = `${REPO_ROOT}/test/lab/lab-injector.py`;
+  const child = lab.spawn(link.right.ns, 'python3', [
+    script,
+    link.right.ifname,
+    KEYWORD,
+    '--ttl',
+    String(ttl),
+  ]);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the lab injector did not start')), 10_000);
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      if (d.includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the lab injector exited (${code})`)));
+  });
+}
+
+/** The request's reset, judged on more than its TTL: these signals must have voted path. */
+function votedPath(names: string[]) {
+  return (report: Report): string[] => {
+    const resets = probe<ResetOriginData>(report, 'reset-origin')?.data?.resets ?? [];
+    const request = resets.find((r) => r.connection === 'request');
+    if (!request) return ['no reset of the request was judged'];
+    const votes = new Map(request.signals.map((x) => [x.name, x.vote]));
+    const problems = names
+      .filter((n) => votes.get(n as never) !== 'path')
+      .map((n) => `signal ${n} voted ${votes.get(n as never)}: ${JSON.stringify(request.signals)}`);
+    if (request.origin !== 'path') problems.push(`the request's reset was judged ${request.origin}`);
+    return problems;
+  };
 }
 
 /** The reset-hop probe must have placed the device at the expected hop, with a clean control. */
@@ -116,5 +157,42 @@ export const INJECT_SCENARIOS: LabScenario[] = [
       return { target: 'http://web.lab.test/' };
     },
     check: serverState('no-socket', /no socket/),
+  },
+  {
+    id: 'inject-race',
+    cause: 'firewall-reset',
+    origin: 'path',
+    hop: 2,
+    phase: 'request',
+    what: 'a watcher at router 2 forges a burst of three resets on a keyword and lets the request through: the server answers 50 ms later',
+    async setup(lab) {
+      await web(lab);
+      await onPathInjector(lab, 64);
+      return { target: `http://web.lab.test/slow?ms=50&${KEYWORD}` };
+    },
+    check: (report) => [
+      ...votedPath(['ttl', 'burst', 'after'])(report),
+      ...located(2, 'http-request')(report),
+    ],
+  },
+  {
+    id: 'inject-forged-ttl',
+    cause: 'firewall-reset',
+    origin: 'path',
+    phase: 'request',
+    what: "the same watcher forges the server's TTL: the burst and the server's late answer still give it away",
+    async setup(lab) {
+      await web(lab);
+      // 62 leaves router 2 and arrives as 61, the TTL of the server's own packets.
+      await onPathInjector(lab, 62);
+      return { target: `http://web.lab.test/slow?ms=50&${KEYWORD}` };
+    },
+    check(report) {
+      const data = probe<ResetHopData>(report, 'reset-hop')?.data;
+      const problems = votedPath(['burst', 'after'])(report);
+      if (!data?.reason.includes('between hop 1 (198.18.1.1) and hop 2'))
+        problems.push(`the replay did not place it after hop 1: ${data?.reason}`);
+      return problems;
+    },
   },
 ];

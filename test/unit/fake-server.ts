@@ -1,6 +1,8 @@
 import type { Conversation, ConversationRequest } from '../../electron/engine/net/conversation-types.js';
 import type { TcpIo } from '../../electron/engine/net/engine-io.js';
-import { conversation } from './fake-io.js';
+import type { ProbeContext } from '../../electron/engine/runner/probe-types.js';
+import { conversation, SERVER } from './fake-io.js';
+import { probeContext } from './probe-context.js';
 
 /** What a server does with one new connection, given what it holds at that moment. */
 export type Admit = (state: { now: number; held: number }) => 'accept' | 'refuse' | 'reset' | 'silent';
@@ -58,4 +60,40 @@ export function tokenBucket(ratePerSecond: number, burst: number): Admit {
     tokens -= 1;
     return 'accept';
   };
+}
+
+/** The single connection that worked before a load test: plain HTTP to the lab server, held open. */
+export const HELD_REQUEST: ConversationRequest = {
+  address: SERVER,
+  port: 80,
+  family: 4,
+  readUntil: 'hold',
+  connectTimeoutMs: 1000,
+  responseTimeoutMs: 1000,
+};
+
+/**
+ * A load probe's context against fakeServer(admit): web.lab.test over HTTP, its DNS answer and one held
+ * connection that worked; `data` adds or replaces what earlier probes found.
+ */
+export function loadProbeContext(
+  admit: Admit,
+  options: Record<string, unknown>,
+  data: Record<string, unknown> = {},
+): { ctx: ProbeContext; server: FakeServer } {
+  const server = fakeServer(admit);
+  const ctx = probeContext(
+    {
+      options,
+      target: { scheme: 'http', port: 80, hostAscii: 'web.lab.test', ipVersion: null },
+      io: { tcp: server.tcp },
+      now: () => performance.now(),
+    },
+    {
+      dns: { addresses: [{ address: SERVER, family: 4 }] },
+      'tcp-connect': { attempts: [conversation(HELD_REQUEST)] },
+      ...data,
+    },
+  );
+  return { ctx, server };
 }

@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { conversation, SERVER } from '../../../test/unit/fake-io.js';
-import type { ConversationOutcome, ConversationRequest } from '../net/conversation-types.js';
+import { conversation } from '../../../test/unit/fake-io.js';
+import { HELD_REQUEST } from '../../../test/unit/fake-server.js';
+import type { ConversationOutcome } from '../net/conversation-types.js';
 import type { ConcurrencyData } from '../probes/concurrency-probe.js';
 import type { ConnectionRateData, RateAttempt } from '../probes/connection-rate-probe.js';
 import type { DiagnosisFacts } from './diagnosis-facts.js';
 import { connectionLimitRule } from './load-rules.js';
 import type { ResetVerdict } from './reset-origin.js';
 
-const REQUEST: ConversationRequest = {
-  address: SERVER,
-  port: 80,
-  family: 4,
-  readUntil: 'hold',
-  connectTimeoutMs: 1000,
-  responseTimeoutMs: 1000,
-};
-const held = (outcome: ConversationOutcome = 'complete') => conversation(REQUEST, { outcome });
+const held = (outcome: ConversationOutcome = 'complete') => conversation(HELD_REQUEST, { outcome });
 
 /** Three held, the fourth refused; the retest from nothing did the same (or held them all). */
 function concurrency(confirmed = true): ConcurrencyData {

@@ -3,6 +3,7 @@ import type { Conversation } from '../net/conversation-types.js';
 import { dominantOrigin, resetsOf, type DiagnosisFacts } from './diagnosis-facts.js';
 import { hostPort } from '../probes/probe-helpers.js';
 import { candidate, type Candidate } from './finding-candidate.js';
+import { where } from '../probes/reset-hop-probe.js';
 import { idleTimeoutRule } from './idle-rules.js';
 import { connectionLimitRule } from './load-rules.js';
 import type { ResetVerdict } from './reset-origin.js';
@@ -123,7 +124,7 @@ function resetOfRequest(f: DiagnosisFacts): Candidate[] {
       candidate('firewall-reset', 'path', phase, agree ? 0.95 : 0.88, evidence, {
         hop: placed.hop!,
         remedies: [
-          `The device at hop ${placed.hop}${placed.hopAddress ? ` (${placed.hopAddress})` : ''} resets ${what}: ask its owner to allow it (an IDS/IPS, DPI or web filter rule matching ${placed.trigger === 'tls-client-hello' ? 'the SNI' : 'the request'}), or route around it (another path, a VPN).`,
+          `The device ${where(placed)} resets ${what}: ask its owner to allow it (an IDS/IPS, DPI or web filter rule matching ${placed.trigger === 'tls-client-hello' ? 'the SNI' : 'the request'}), or route around it (another path, a VPN).`,
         ],
       }),
     ];

@@ -14,6 +14,7 @@ const IP_TTL = 2;
 const IPPROTO_IPV6 = 41;
 const IPV6_UNICAST_HOPS = 16;
 const SYN_ACK_WAIT_MS = 250;
+const GRACE_FLOOR_MS = 25;
 
 type Seen = { packet: CapturedPacket } | { quote: IcmpQuote; from: string };
 
@@ -109,12 +110,23 @@ export function createTtlReplayIo(now: () => number): TtlReplayIo {
         seen.length = 0;
         const sentAt = now();
         await send(sockets.tcp, segment, request, signal);
-        const answer = await waitFor(
-          () => judge(seen, request, local.port, seq, fromServer),
-          request.waitMs,
-          signal,
-          (wake) => (notify = wake),
-        );
+        const verdict = () => judge(seen, request, local.port, seq, fromServer);
+        let answer = await waitFor(verdict, request.waitMs, signal, (wake) => (notify = wake));
+        if (answer && answer.outcome !== 'reset') {
+          // A device that watches the link resets a segment the next router then expires (or the server
+          // acknowledges): both answers come, and the reset, usually a little later, is the one that counts.
+          const graceMs = Math.min(request.waitMs, Math.max(GRACE_FLOOR_MS, 3 * (now() - sentAt)));
+          const reset = await waitFor(
+            () => {
+              const later = verdict();
+              return later?.outcome === 'reset' ? later : null;
+            },
+            graceMs,
+            signal,
+            (wake) => (notify = wake),
+          );
+          answer = reset ?? answer;
+        }
         const ms = Math.round((now() - sentAt) * 10) / 10;
         if (answer) return { ...answer, ms };
         if (conn.errored) return { outcome: 'reset', from: null, rstTtl: null, ms };
@@ -151,6 +163,8 @@ function judge(
   seq: number,
   fromServer: (p: CapturedPacket) => boolean,
 ): Omit<ReplayResult, 'ms'> | null {
+  const rst = seen.find((s) => 'packet' in s && fromServer(s.packet) && s.packet.tcp!.flags.includes('R'));
+  if (rst && 'packet' in rst) return { outcome: 'reset', from: rst.packet.src, rstTtl: rst.packet.ttl };
   for (const s of seen) {
     if ('quote' in s) {
       const q = s.quote;

@@ -1,39 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { conversation, SERVER } from '../../../test/unit/fake-io.js';
-import { fakeServer, type Admit } from '../../../test/unit/fake-server.js';
-import { completed, probeContext } from '../../../test/unit/probe-context.js';
-import type { ConversationRequest } from '../net/conversation-types.js';
-import type { ProbeContext } from '../runner/probe-types.js';
+import { conversation } from '../../../test/unit/fake-io.js';
+import { HELD_REQUEST, loadProbeContext, type Admit } from '../../../test/unit/fake-server.js';
+import { completed } from '../../../test/unit/probe-context.js';
 import { concurrencyProbe, rampTargets, type ConcurrencyData } from './concurrency-probe.js';
 import type { ConnectionRateData } from './connection-rate-probe.js';
 
 const complete = completed<ConcurrencyData>;
-const REQUEST: ConversationRequest = {
-  address: SERVER,
-  port: 80,
-  family: 4,
-  readUntil: 'hold',
-  connectTimeoutMs: 1000,
-  responseTimeoutMs: 1000,
-};
-
-function context(admit: Admit, concurrency: number, more: Record<string, unknown> = {}) {
-  const server = fakeServer(admit);
-  const ctx: ProbeContext = probeContext(
-    {
-      options: { concurrency, timeoutSeconds: 1 },
-      target: { scheme: 'http', port: 80, hostAscii: 'web.lab.test', ipVersion: null },
-      io: { tcp: server.tcp },
-      now: () => performance.now(),
-    },
-    {
-      dns: { addresses: [{ address: SERVER, family: 4 }] },
-      'tcp-connect': { attempts: [conversation(REQUEST)] },
-      ...more,
-    },
-  );
-  return { ctx, server };
-}
+const context = (admit: Admit, concurrency: number, more: Record<string, unknown> = {}) =>
+  loadProbeContext(admit, { concurrency, timeoutSeconds: 1 }, more);
 
 /** A server that holds at most `limit` connections and refuses the next one, like nft `ct count over`. */
 const countLimit =
@@ -133,7 +107,7 @@ describe('concurrency probe', () => {
     const off = await concurrencyProbe.run(context(() => 'accept', 0).ctx);
     expect(off).toMatchObject({ status: 'skipped', reason: 'disabled (--concurrency 0)' });
     const single = context(() => 'accept', 8, {
-      'tcp-connect': { attempts: [conversation(REQUEST, { outcome: 'refused' })] },
+      'tcp-connect': { attempts: [conversation(HELD_REQUEST, { outcome: 'refused' })] },
     });
     expect(await concurrencyProbe.run(single.ctx)).toMatchObject({ status: 'skipped' });
     expect(single.server.opened).toHaveLength(0);

@@ -1,8 +1,8 @@
 import type { Conversation, ConversationOutcome } from '../net/conversation-types.js';
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
 import { connectionRateProbe, loadTestBlocker, ordinal } from './connection-rate-probe.js';
-import { conversationBase } from './conversation-helpers.js';
-import { NO_ADDRESS, sleep, targetAddress } from './probe-helpers.js';
+import { heldConnections, LIMIT_OUTCOMES, outcomeCounts } from './conversation-helpers.js';
+import { doublingRamp, NO_ADDRESS, sleep, targetAddress } from './probe-helpers.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
 
 /** One step of the ramp: how many were open at once once its new connections were up. */
@@ -55,14 +55,10 @@ const TOP_HOLD_MS = 250;
 // Between two new connections, so the server sees them in the order they are numbered.
 const STAGGER_MS = 10;
 const RETEST_PAUSE_MS = 200;
-const FAILED: ConversationOutcome[] = ['refused', 'reset', 'closed'];
 
 /** 1, 2, 4, ... doubling up to the bound, which is always the last step. */
 export function rampTargets(bound: number): number[] {
-  const targets: number[] = [];
-  for (let n = 1; n < bound; n *= 2) targets.push(n);
-  targets.push(bound);
-  return targets;
+  return doublingRamp(1, bound);
 }
 
 /**
@@ -88,30 +84,22 @@ export const concurrencyProbe: ProbeDefinition<ConcurrencyData> = {
     const single = ctx.results.data(tcpConnectProbe)!.attempts[0]!;
     const address = targetAddress(ctx);
     if (!address) return { status: 'skipped', reason: NO_ADDRESS };
-    const base = conversationBase(ctx, address);
-    delete base.tls;
-    const open = (holdMs: number) =>
-      ctx.env.io.tcp.converse({ ...base, readUntil: 'hold', holdMs: Math.round(holdMs) }, ctx.signal);
+    const open = heldConnections(ctx, address);
     // Long enough for a refusal or a reset right after the handshake to come back before the next step.
     const settleMs = Math.min(600, Math.max(100, 2 * (single.connectMs ?? 0) + 80));
     const gapMs = STAGGER_MS;
 
     const ramp = await runRamp(ctx, n, open, settleMs, gapMs);
     const { connections } = ramp;
-    const count = (...outcomes: ConversationOutcome[]) =>
-      connections.filter((c) => outcomes.includes(c.outcome)).length;
-    const established = count('complete');
-    const failedCount = count(...FAILED);
-    const firstIndex = connections.findIndex((c) => FAILED.includes(c.outcome));
-    const limit = established > 0 && failedCount > 0 ? established : null;
+    const counts = outcomeCounts(connections.map((c) => c.outcome));
+    const failedCount = counts.refused + counts.reset;
+    const firstIndex = connections.findIndex((c) => LIMIT_OUTCOMES.includes(c.outcome));
+    const limit = counts.established > 0 && failedCount > 0 ? counts.established : null;
     const retest = limit === null ? null : await runRetest(ctx, limit, open, gapMs, settleMs);
     const data: ConcurrencyData = {
       requested: n,
       connections,
-      established,
-      refused: count('refused'),
-      reset: count('reset', 'closed'),
-      timedOut: count('timeout'),
+      ...counts,
       limit,
       steps: ramp.steps,
       firstFailure: firstIndex >= 0 ? firstIndex + 1 : null,
@@ -165,7 +153,7 @@ async function runRamp(ctx: ProbeContext, n: number, open: Open, settleMs: numbe
   for (const [k, target] of targets.entries()) {
     const own = connections.filter((_, i) => stepOf[i] === k);
     if (own.length === 0) break;
-    const failed = own.filter((c) => FAILED.includes(c.outcome)).length;
+    const failed = own.filter((c) => LIMIT_OUTCOMES.includes(c.outcome)).length;
     steps.push({ target, failed, timedOut: own.filter((c) => c.outcome === 'timeout').length });
   }
   return {
@@ -194,7 +182,7 @@ async function runRetest(
   }
   const connections = await Promise.all(pending);
   ctx.progress('retest done', 1, null);
-  const first = connections.findIndex((c) => FAILED.includes(c.outcome));
+  const first = connections.findIndex((c) => LIMIT_OUTCOMES.includes(c.outcome));
   return {
     connections,
     established: connections.filter((c) => c.outcome === 'complete').length,

@@ -1,36 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { conversation, SERVER } from '../../../test/unit/fake-io.js';
-import { fakeServer, tokenBucket, type Admit, type FakeServer } from '../../../test/unit/fake-server.js';
-import { completed, probeContext } from '../../../test/unit/probe-context.js';
-import type { ConversationRequest } from '../net/conversation-types.js';
+import {
+  loadProbeContext,
+  tokenBucket,
+  type Admit,
+  type FakeServer,
+} from '../../../test/unit/fake-server.js';
+import { completed } from '../../../test/unit/probe-context.js';
 import { connectionRateProbe, ordinal, rateSteps, type ConnectionRateData } from './connection-rate-probe.js';
 
 const complete = completed<ConnectionRateData>;
-const REQUEST: ConversationRequest = {
-  address: SERVER,
-  port: 80,
-  family: 4,
-  readUntil: 'hold',
-  connectTimeoutMs: 1000,
-  responseTimeoutMs: 1000,
-};
-
-function context(admit: Admit, rateMax?: number) {
-  const server = fakeServer(admit);
-  const ctx = probeContext(
-    {
-      options: { concurrency: 8, timeoutSeconds: 0.3, ...(rateMax !== undefined ? { rateMax } : {}) },
-      target: { scheme: 'http', port: 80, hostAscii: 'web.lab.test', ipVersion: null },
-      io: { tcp: server.tcp },
-      now: () => performance.now(),
-    },
-    {
-      dns: { addresses: [{ address: SERVER, family: 4 }] },
-      'tcp-connect': { attempts: [conversation(REQUEST)] },
-    },
-  );
-  return { ctx, server };
-}
+const context = (admit: Admit, rateMax?: number) =>
+  loadProbeContext(admit, {
+    concurrency: 8,
+    timeoutSeconds: 0.3,
+    ...(rateMax !== undefined ? { rateMax } : {}),
+  });
 
 /** The most connections opened within any one second: the rate the server saw. */
 function peakPerSecond(server: FakeServer): number {

@@ -1,7 +1,7 @@
 import type { Conversation, ConversationOutcome } from '../net/conversation-types.js';
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
-import { conversationBase } from './conversation-helpers.js';
-import { NO_ADDRESS, sleep, targetAddress } from './probe-helpers.js';
+import { heldConnections, LIMIT_OUTCOMES, outcomeCounts } from './conversation-helpers.js';
+import { doublingRamp, NO_ADDRESS, sleep, targetAddress } from './probe-helpers.js';
 import { recoveryProbe } from './recovery-probe.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
 
@@ -61,14 +61,10 @@ const MEASURE_MS = 600;
 // A short connection, held just long enough to see a reset that follows the handshake.
 const HOLD_MS = 20;
 const FIRST_RATE = 10;
-const FAILED: ConversationOutcome[] = ['refused', 'reset', 'closed'];
 
 /** 10, 20, 40, ... new connections per second, doubling up to the bound, which is always the last. */
 export function rateSteps(max: number): number[] {
-  const steps: number[] = [];
-  for (let r = Math.min(FIRST_RATE, max); r < max; r *= 2) steps.push(r);
-  steps.push(max);
-  return steps;
+  return doublingRamp(Math.min(FIRST_RATE, max), max);
 }
 
 /**
@@ -86,9 +82,8 @@ export const connectionRateProbe: ProbeDefinition<ConnectionRateData> = {
     if (blocked) return { status: 'skipped', reason: blocked };
     const address = targetAddress(ctx);
     if (!address) return { status: 'skipped', reason: NO_ADDRESS };
-    const base = conversationBase(ctx, address);
-    delete base.tls;
-    const open = () => ctx.env.io.tcp.converse({ ...base, readUntil: 'hold', holdMs: HOLD_MS }, ctx.signal);
+    const held = heldConnections(ctx, address);
+    const open = () => held(HOLD_MS);
     const steps = rateSteps(max);
     const attempts = await runRamp(ctx, steps, open);
     const data = analyse(max, steps, attempts);
@@ -135,7 +130,7 @@ async function runRamp(ctx: ProbeContext, steps: number[], open: () => Promise<C
       if (measureUntil === null) {
         const first = ended.findIndex((c) => c !== undefined && c.outcome !== 'complete');
         // A timeout is not a limit's answer: stop there. A refusal or reset: measure at this rate.
-        if (first >= 0 && !FAILED.includes(ended[first]!.outcome)) stopped = true;
+        if (first >= 0 && !LIMIT_OUTCOMES.includes(ended[first]!.outcome)) stopped = true;
         else if (first >= 0) measureUntil = attempts[first]!.atMs + MEASURE_MS;
       }
       if (stopped || (measureUntil !== null ? next >= measureUntil : i >= count)) break;
@@ -158,21 +153,12 @@ async function runRamp(ctx: ProbeContext, steps: number[], open: () => Promise<C
 }
 
 function analyse(max: number, steps: number[], attempts: RateAttempt[]): ConnectionRateData {
-  const failed = (a: RateAttempt) => FAILED.includes(a.conversation.outcome);
+  const failed = (a: RateAttempt) => LIMIT_OUTCOMES.includes(a.conversation.outcome);
   const first = attempts.findIndex(failed);
   const failingRate = first >= 0 ? attempts[first]!.rate : null;
   const stepOf = (rate: number): RateStep => {
     const own = attempts.filter((a) => a.rate === rate);
-    const count = (...o: ConversationOutcome[]) =>
-      own.filter((a) => o.includes(a.conversation.outcome)).length;
-    return {
-      rate,
-      attempts: own.length,
-      established: count('complete'),
-      refused: count('refused'),
-      reset: count('reset', 'closed'),
-      timedOut: count('timeout'),
-    };
+    return { rate, attempts: own.length, ...outcomeCounts(own.map((a) => a.conversation.outcome)) };
   };
   const rampSteps = steps.filter((r) => attempts.some((a) => a.rate === r)).map(stepOf);
   const later = first >= 0 ? attempts.slice(first + 1) : [];

@@ -1,3 +1,4 @@
+import { endWords, type ConnectionEndHow } from '../../shared/reset-words.js';
 import type { CapturedPacket } from '../net/capture-types.js';
 import type { ConnectionPhase, Conversation } from '../net/conversation-types.js';
 
@@ -25,7 +26,7 @@ export interface TimelineEntry {
 
 /** How a connection ended, and for a RST or FIN, when and as what it arrived. */
 export interface ConnectionEnd {
-  how: 'reset' | 'fin' | 'complete' | 'timeout' | 'unreachable' | 'failed';
+  how: ConnectionEndHow;
   /** Run clock, in milliseconds: the captured RST or FIN when there is one, else what the application saw. */
   at: number;
   /** Milliseconds after the connection started. */
@@ -212,17 +213,8 @@ function phaseAtEnd(c: Conversation, timeline: TimelineEntry[], end: ConnectionE
   return c.phase;
 }
 
-const HOW_WORDS: Record<ConnectionEnd['how'], string> = {
-  reset: 'reset',
-  fin: 'closed by the peer (FIN)',
-  complete: 'complete',
-  timeout: 'timed out',
-  unreachable: 'unreachable',
-  failed: 'failed',
-};
-
 function afterWhat(s: Omit<ConnectionStory, 'afterWhat'>): string {
-  const how = HOW_WORDS[s.end.how];
+  const how = endWords(s.end.how);
   const sent = s.bytesSent > 0 ? `${bytes(s.bytesSent)} sent` : 'nothing sent';
   if (s.end.how === 'complete') {
     if (s.bytesSent === 0 && s.bytesReceived === 0) return 'complete: connected, nothing sent';

@@ -1,5 +1,5 @@
 import type { TargetInfo } from '../../shared/target-info.js';
-import type { ConversationRequest } from '../net/conversation-types.js';
+import type { Conversation, ConversationOutcome, ConversationRequest } from '../net/conversation-types.js';
 import type { ResolvedAddress } from '../net/engine-io.js';
 import type { ProbeContext } from '../runner/probe-types.js';
 
@@ -40,4 +40,29 @@ export function exchangeFor(
 ): Pick<ConversationRequest, 'send' | 'readUntil' | 'holdMs'> {
   if (target.scheme === 'tcp') return { readUntil: 'hold', holdMs: 500 };
   return { send: httpRequest(target, keepAlive), readUntil: 'http-response' };
+}
+
+/**
+ * Opens plain TCP connections to the address, each held for holdMs: the load probes count connections,
+ * so no TLS handshake, also for https targets.
+ */
+export function heldConnections(ctx: Pick<ProbeContext, 'env' | 'signal'>, address: ResolvedAddress) {
+  const base = conversationBase(ctx, address);
+  delete base.tls;
+  return (holdMs: number): Promise<Conversation> =>
+    ctx.env.io.tcp.converse({ ...base, readUntil: 'hold', holdMs: Math.round(holdMs) }, ctx.signal);
+}
+
+/** How a limit answers a connection too many: refused, reset, or closed right after the handshake. */
+export const LIMIT_OUTCOMES: readonly ConversationOutcome[] = ['refused', 'reset', 'closed'];
+
+/** How a load probe's connections ended; a close right after the handshake counts as a reset. */
+export function outcomeCounts(outcomes: ConversationOutcome[]) {
+  const count = (...o: ConversationOutcome[]) => outcomes.filter((x) => o.includes(x)).length;
+  return {
+    established: count('complete'),
+    refused: count('refused'),
+    reset: count('reset', 'closed'),
+    timedOut: count('timeout'),
+  };
 }

@@ -81,3 +81,11 @@ export function icmpReady(
 export function hostPort(address: string, port: number): string {
   return `${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
+
+/** first, 2·first, 4·first, ... below the bound, then the bound itself: a ramp that always ends there. */
+export function doublingRamp(first: number, bound: number): number[] {
+  const steps: number[] = [];
+  for (let n = first; n < bound; n *= 2) steps.push(n);
+  steps.push(bound);
+  return steps;
+}

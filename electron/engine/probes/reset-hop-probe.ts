@@ -204,8 +204,9 @@ function locate(
   // TTL t expires at hop t, so a reset at TTL t comes from a device that sees the bytes after hop t-1
   // forwards them and before hop t's TTL check: the RST's own TTL says which of the two ends it is.
   const after = firstResetTtl - 1;
-  const hop = rstHop !== null && (rstHop === after || rstHop === firstResetTtl) ? rstHop : Math.max(1, after);
-  const where =
+  const exact = rstHop !== null && (rstHop === after || rstHop === firstResetTtl);
+  const hop = exact ? rstHop : Math.max(1, after);
+  const segment =
     after >= 1
       ? `between hop ${after} (${hopAddress(ctx, attempts, after) ?? 'silent'}) and hop ${firstResetTtl}`
       : 'before the first router (on this machine or its local network)';
@@ -218,8 +219,9 @@ function locate(
     ...base,
     hop,
     hopAddress: hopAddress(ctx, attempts, hop),
+    exact,
     verdict: controlOutcome === 'reset' ? 'any-data' : 'located',
-    reason: `${replayed} The device that resets sits ${where}.${ttlWords} ${control}`,
+    reason: `${replayed} The device that resets sits ${segment}.${ttlWords} ${control}`,
   };
 }
 
@@ -238,10 +240,16 @@ function words(a: ReplayAttempt): string {
   }
 }
 
+/** "at hop 2 (198.18.2.1)", or where the RST's TTL could not settle the end, "at or just after hop 1 (…)". */
+export function where(data: Pick<ResetHopData, 'hop' | 'hopAddress' | 'exact'>): string {
+  const address = data.hopAddress ? ` (${data.hopAddress})` : '';
+  return data.exact === false ? `at or just after hop ${data.hop}${address}` : `at hop ${data.hop}${address}`;
+}
+
 function outcome(data: ResetHopData): ProbeOutcome<ResetHopData> {
   const summary =
     data.verdict === 'located' || data.verdict === 'any-data'
-      ? `The ${data.triggerText} is reset by a device at hop ${data.hop}${data.hopAddress ? ` (${data.hopAddress})` : ''}${data.verdict === 'any-data' ? '; harmless data is reset there too' : ', harmless data passes'}`
+      ? `The ${data.triggerText} is reset by a device ${where(data)}${data.verdict === 'any-data' ? '; harmless data is reset there too' : ', harmless data passes'}`
       : data.verdict === 'server'
         ? 'Only the server resets the replayed bytes'
         : 'The reset did not happen again when the bytes were replayed';

@@ -38,6 +38,11 @@ export interface ResetHopData {
   /** The hop blamed (1 = first router), and its address from the replay's ICMP or the traceroute. */
   hop: number | null;
   hopAddress: string | null;
+  /**
+   * Whether the RST's own TTL said which end of the segment sent it. Without that (IPv6, a forged TTL)
+   * `hop` is the last router known to forward the bytes, and the device may sit just after it.
+   */
+  exact?: boolean;
   verdict: 'located' | 'server' | 'any-data' | 'not-reproduced';
   /** The finding in words an engineer can check. */
   reason: string;

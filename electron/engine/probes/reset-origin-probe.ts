@@ -38,7 +38,9 @@ export const resetOriginProbe: ProbeDefinition<ResetOriginData> = {
     const data: ResetOriginData = { reference, resets };
     if (resets.length === 0)
       return { status: 'complete', summary: 'No reset was captured', assessment: 'ok', data };
-    const origins = [...new Set(resets.map((r) => (r.origin === 'path' ? `hop ${r.hop}` : r.origin)))];
+    const origins = [
+      ...new Set(resets.map((r) => (r.origin === 'path' ? (r.hop ? `hop ${r.hop}` : 'the path') : r.origin))),
+    ];
     return {
       status: 'complete',
       summary: `${resets.length} reset${resets.length > 1 ? 's' : ''} captured, sent by: ${origins.join(', ')}. ${resets[0]!.reason}`,

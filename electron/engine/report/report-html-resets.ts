@@ -1,13 +1,10 @@
 import type { Report } from '../../shared/report-info.js';
 import { esc, keyValues } from './report-html-parts.js';
 import {
-  MAX_ENDINGS,
-  MAX_SIGNAL_TABLES,
-  endingGroups,
   hopFacts,
   resetStory,
+  resetsShown,
   senderWords,
-  signalGroups,
   type ResetHopLine,
   type SignalGroup,
 } from './report-resets.js';
@@ -19,30 +16,18 @@ import {
 export function resetsCard(report: Report): string {
   const story = resetStory(report);
   if (!story) return '';
-  const lines = [
-    ...endingGroups(story).map(
-      (e) =>
-        `<li><span class="mono">${esc(e.names)}</span>: ${esc(e.afterWhat)}${e.sender ? `; ${esc(e.sender)}` : ''}</li>`,
-    ),
-    ...story.otherResets.map(
-      (r) =>
-        `<li>${r.connection ? `<span class="mono">${esc(r.connection)}</span>: ` : ''}reset, ${esc(senderWords(r))}</li>`,
-    ),
-  ];
-  const shown = lines.slice(0, MAX_ENDINGS);
-  if (lines.length > shown.length)
-    shown.push(
-      `<li>and ${lines.length - shown.length} more (in the JSON report: packet-capture and reset-origin)</li>`,
-    );
-  const groups = signalGroups(story);
-  const untold = groups.slice(MAX_SIGNAL_TABLES).reduce((n, g) => n + g.resets.length, 0);
+  const { lines, tables, untold } = resetsShown(
+    story,
+    (e) =>
+      `<span class="mono">${esc(e.names)}</span>: ${esc(e.afterWhat)}${e.sender ? `; ${esc(e.sender)}` : ''}`,
+    (r) =>
+      `${r.connection ? `<span class="mono">${esc(r.connection)}</span>: ` : ''}reset, ${esc(senderWords(r))}`,
+  );
   const parts = [
     '<h2>Resets: after what, and who sent them</h2>',
-    shown.length ? `<ul class="list">${shown.join('')}</ul>` : '',
-    ...groups.slice(0, MAX_SIGNAL_TABLES).map(signalsTable),
-    untold > 0
-      ? `<p class="sub">The signals of ${untold} more resets are in the JSON report (probe reset-origin).</p>`
-      : '',
+    lines.length ? `<ul class="list">${lines.map((l) => `<li>${l}</li>`).join('')}</ul>` : '',
+    ...tables.map(signalsTable),
+    untold ? `<p class="sub">${untold}</p>` : '',
     story.hop ? hopSection(story.hop) : '',
   ];
   return `<section class="card resets">${parts.join('')}</section>`;

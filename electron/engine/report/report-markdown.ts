@@ -2,13 +2,10 @@ import { evidenceLines } from '../../shared/evidence-lines.js';
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
 import {
-  MAX_ENDINGS,
-  MAX_SIGNAL_TABLES,
-  endingGroups,
   hopFacts,
   resetStory,
+  resetsShown,
   senderWords,
-  signalGroups,
   type ResetHopLine,
   type SignalGroup,
 } from './report-resets.js';
@@ -85,25 +82,13 @@ function notesBlock(report: Report): string | null {
 function resetsBlock(report: Report): string | null {
   const story = resetStory(report);
   if (!story) return null;
-  const lines = [
-    ...endingGroups(story).map(
-      (e) => `${md(e.names)}: ${md(e.afterWhat)}${e.sender ? `; ${md(e.sender)}` : ''}`,
-    ),
-    ...story.otherResets.map(
-      (r) => `${r.connection ? `${md(r.connection)}: ` : ''}reset, ${md(senderWords(r))}`,
-    ),
-  ];
-  const shown = lines.slice(0, MAX_ENDINGS);
-  if (lines.length > shown.length)
-    shown.push(
-      `and ${lines.length - shown.length} more (in the JSON report: packet-capture and reset-origin)`,
-    );
-  const blocks = [shown.length ? bullets(shown) : null];
-  const groups = signalGroups(story);
-  for (const group of groups.slice(0, MAX_SIGNAL_TABLES)) blocks.push(signalsBlock(group));
-  const untold = groups.slice(MAX_SIGNAL_TABLES).reduce((n, g) => n + g.resets.length, 0);
-  if (untold > 0)
-    blocks.push(`_The signals of ${untold} more resets are in the JSON report (probe reset-origin)._`);
+  const { lines, tables, untold } = resetsShown(
+    story,
+    (e) => `${md(e.names)}: ${md(e.afterWhat)}${e.sender ? `; ${md(e.sender)}` : ''}`,
+    (r) => `${r.connection ? `${md(r.connection)}: ` : ''}reset, ${md(senderWords(r))}`,
+  );
+  const blocks = [lines.length ? bullets(lines) : null, ...tables.map(signalsBlock)];
+  if (untold) blocks.push(`_${untold}_`);
   if (story.hop) blocks.push(hopBlock(story.hop));
   return section(
     'Resets: after what, and who sent them',

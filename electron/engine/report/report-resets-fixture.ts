@@ -1,4 +1,4 @@
-import type { Report } from '../../shared/report-info.js';
+import type { ProbeReport, Report } from '../../shared/report-info.js';
 import { sampleReport } from './report-fixture.js';
 
 /**
@@ -60,30 +60,40 @@ export function resetReport(): Report {
       { origin: 'server', ttl: 58, connection: 'rate #3' },
     ],
   };
-  handshake.probes.push({
+  handshake.probes.push(
+    resetHopProbe(1400, 'hop 4 (198.51.100.1) resets this content', [
+      { ttl: 4, payload: 'trigger', outcome: 'reset', from: '203.0.113.10', rstTtl: 61, ms: 9.7 },
+      { ttl: 2, payload: 'trigger', outcome: 'time-exceeded', from: '100.64.0.1', rstTtl: null, ms: 4.9 },
+      { ttl: 7, payload: 'control', outcome: 'answered', from: '203.0.113.10', rstTtl: null, ms: 24.8 },
+    ]),
+  );
+  return report;
+}
+
+/**
+ * Test and dev only: the reset-hop probe's report when hop 4 (198.51.100.1) resets the ClientHello with
+ * SNI api.example.com (TTL 2 still passes, a control is answered), with the given replays.
+ */
+export function resetHopProbe(durationMs: number, reason: string, attempts: object[]): ProbeReport {
+  return {
     id: 'reset-hop',
     title: 'Which hop resets',
     status: 'complete',
-    durationMs: 1400,
+    durationMs,
     summary: 'Hop 4 (198.51.100.1) resets the TLS ClientHello with SNI api.example.com',
     assessment: 'fail',
     data: {
       connection: 'request',
       trigger: 'tls-client-hello',
       triggerText: 'TLS ClientHello with SNI api.example.com',
-      attempts: [
-        { ttl: 4, payload: 'trigger', outcome: 'reset', from: '203.0.113.10', rstTtl: 61, ms: 9.7 },
-        { ttl: 2, payload: 'trigger', outcome: 'time-exceeded', from: '100.64.0.1', rstTtl: null, ms: 4.9 },
-        { ttl: 7, payload: 'control', outcome: 'answered', from: '203.0.113.10', rstTtl: null, ms: 24.8 },
-      ],
+      attempts,
       lastPassingTtl: 2,
       firstResetTtl: 4,
       controlOutcome: 'answered',
       hop: 4,
       hopAddress: '198.51.100.1',
       verdict: 'located',
-      reason: 'hop 4 (198.51.100.1) resets this content',
+      reason,
     },
-  });
-  return report;
+  };
 }

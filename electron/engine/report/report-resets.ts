@@ -1,5 +1,6 @@
 import { ORIGINS, type Origin } from '../../shared/cause-info.js';
 import type { Report } from '../../shared/report-info.js';
+import { isSignalVote, outcomeWords, payloadWords, signalName, voteWords } from '../../shared/reset-words.js';
 import { ORIGIN_WORDS, percent } from './report-text.js';
 
 // What the HTML and Markdown reports say about each reset: after what it came, who sent it and the
@@ -66,37 +67,14 @@ export interface ResetStory {
 }
 
 /** Lines and signal tables beyond these go to the JSON report: a ticket wants the pattern, not 60 copies. */
-export const MAX_ENDINGS = 10;
-export const MAX_SIGNAL_TABLES = 3;
+const MAX_ENDINGS = 10;
+const MAX_SIGNAL_TABLES = 3;
 
-const SIGNAL_WORDS: Record<string, string> = {
-  ttl: 'TTL (how many routers away)',
-  'ip-id': 'IP ID sequence',
-  options: 'TCP options',
-  after: 'Traffic after the RST',
-  seq: 'Sequence number',
-  flags: 'RST flags',
-  burst: 'Burst of resets',
-  timing: 'Timing',
-  window: 'TCP window',
-};
-
-const VOTE_WORDS: Record<string, string> = {
-  server: 'the server',
-  path: 'a device on the path',
-  neutral: 'neither (neutral)',
-};
-
-const OUTCOME_WORDS: Record<string, string> = {
-  reset: 'RST came back',
-  'time-exceeded': 'ICMP time exceeded (expired before anything reset it)',
-  answered: 'answered by the server',
-  silent: 'no answer',
-  failed: 'could not be sent',
-};
-
-export function outcomeWords(outcome: string): string {
-  return OUTCOME_WORDS[outcome] ?? outcome;
+// The report's tables give the reason for time exceeded in brackets, the wizard after a colon.
+function replayOutcome(outcome: string): string {
+  return outcome === 'time-exceeded'
+    ? 'ICMP time exceeded (expired before anything reset it)'
+    : outcomeWords(outcome);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -117,11 +95,11 @@ function readSignal(value: unknown): SignalLine | null {
   if (!isRecord(value)) return null;
   const name = str(value.name);
   const detail = str(value.detail);
-  const vote = str(value.vote);
-  if (!name || !detail || !vote || !(vote in VOTE_WORDS)) return null;
+  const vote = value.vote;
+  if (!name || !detail || !isSignalVote(vote)) return null;
   return {
-    name: SIGNAL_WORDS[name] ?? name,
-    vote: VOTE_WORDS[vote]!,
+    name: signalName(name),
+    vote: voteWords(vote),
     path: vote === 'path',
     weight: num(value.weight),
     detail,
@@ -168,8 +146,8 @@ function readHop(data: Record<string, unknown> | null): ResetHopLine | null {
     return [
       {
         ttl,
-        payload: payload === 'control' ? 'control (harmless bytes)' : 'the triggering bytes',
-        outcome: outcomeWords(outcome),
+        payload: payloadWords(payload === 'control' ? 'control' : 'trigger'),
+        outcome: replayOutcome(outcome),
         reset: outcome === 'reset',
         from: str(a.from),
         rstTtl: num(a.rstTtl),
@@ -184,7 +162,7 @@ function readHop(data: Record<string, unknown> | null): ResetHopLine | null {
     lastPassingTtl: num(data.lastPassingTtl),
     hop: num(data.hop),
     hopAddress: str(data.hopAddress),
-    controlOutcome: control ? outcomeWords(control) : null,
+    controlOutcome: control ? replayOutcome(control) : null,
     reason,
     attempts: attempts.sort((a, b) => a.ttl - b.ttl),
   };
@@ -283,6 +261,37 @@ function signalsTitle(group: ResetLine[]): string {
   const on = shown.length === 0 ? '' : ` on ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
   const ttl = group[0]!.ttl !== null ? ` (TTL ${group[0]!.ttl})` : '';
   return `Signals of the reset${group.length > 1 ? 's' : ''}${on}${ttl}`;
+}
+
+/** What a report shows of the story: a ticket wants the pattern, the rest is in the JSON report. */
+export interface ResetsShown {
+  /** A line for each group of endings, then for each other reset; past MAX_ENDINGS, one "and N more". */
+  lines: string[];
+  tables: SignalGroup[];
+  /** Says where the signals of the resets beyond MAX_SIGNAL_TABLES tables are; null when all are shown. */
+  untold: string | null;
+}
+
+/** The lines and tables both reports show; `ending` and `other` write one line in the report's own markup. */
+export function resetsShown(
+  story: ResetStory,
+  ending: (e: EndingGroup) => string,
+  other: (r: ResetLine) => string,
+): ResetsShown {
+  const lines = [...endingGroups(story).map(ending), ...story.otherResets.map(other)];
+  const shown = lines.slice(0, MAX_ENDINGS);
+  if (lines.length > shown.length)
+    shown.push(
+      `and ${lines.length - shown.length} more (in the JSON report: packet-capture and reset-origin)`,
+    );
+  const groups = signalGroups(story);
+  const untold = groups.slice(MAX_SIGNAL_TABLES).reduce((n, g) => n + g.resets.length, 0);
+  return {
+    lines: shown,
+    tables: groups.slice(0, MAX_SIGNAL_TABLES),
+    untold:
+      untold > 0 ? `The signals of ${untold} more resets are in the JSON report (probe reset-origin).` : null,
+  };
 }
 
 /** The reset-hop facts as label/value pairs. */

@@ -124,7 +124,7 @@ describe('Step views', () => {
       .map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent));
     expect(rows.map((r) => r.slice(0, 3))).toEqual([
       ['TTL (how many routers away)', 'A device on the path', '3'],
-      ['Timing', 'A device on the path', '1'],
+      ['Arrival time (sooner than the server could answer)', 'A device on the path', '1'],
       ['IP ID sequence', 'Neither (neutral)', '0'],
       ['Sequence number', 'The server', '0.5'],
     ]);

@@ -1,5 +1,9 @@
+import { endWords, voteWords as sharedVoteWords } from '../../../electron/shared/reset-words.js';
 import type { ConnectionView, ResetView, SignalView, TimelineEntryView } from './probe-data.js';
 import { PHASE_WORDS, formatDuration, formatMs, formatNumber, formatPercent, originWords } from './words.js';
+
+// The reset words are shared with the exported reports; the wizard's components read them from here.
+export { outcomeWords, payloadWords, signalName } from '../../../electron/shared/reset-words.js';
 
 export type EntryKind =
   'syn' | 'syn-ack' | 'ack' | 'data' | 'fin' | 'rst' | 'client-hello' | 'sent' | 'event' | 'idle';
@@ -121,15 +125,6 @@ export function rowSentence(row: TimelineRow): string {
   return `${row.label}${where ? ` ${where}` : ''} at +${formatMs(row.offsetMs)}${ttl}`;
 }
 
-const END_WORDS: Record<string, string> = {
-  reset: 'reset',
-  fin: 'closed by the peer (FIN)',
-  complete: 'complete',
-  timeout: 'timed out',
-  unreachable: 'unreachable',
-  failed: 'failed',
-};
-
 /** "request: 78 bytes sent · response: 8,192 bytes received · ended: reset (RST captured, TTL 61) at +19.9 ms". */
 export function connectionFacts(connection: ConnectionView): string[] {
   const facts: string[] = [];
@@ -139,7 +134,7 @@ export function connectionFacts(connection: ConnectionView): string[] {
     facts.push(`response: ${formatBytes(connection.bytesReceived)} received`);
   const end = connection.end;
   if (end) {
-    const how = END_WORDS[end.how] ?? end.how;
+    const how = endWords(end.how);
     const packet =
       end.how === 'reset' || end.how === 'fin'
         ? end.captured
@@ -153,25 +148,10 @@ export function connectionFacts(connection: ConnectionView): string[] {
   return facts;
 }
 
-const SIGNAL_WORDS: Record<string, string> = {
-  ttl: 'TTL (how many routers away)',
-  'ip-id': 'IP ID sequence',
-  options: 'TCP options',
-  after: 'Traffic after the RST',
-  seq: 'Sequence number',
-  flags: 'RST flags',
-  burst: 'Burst of resets',
-  timing: 'Timing',
-  window: 'TCP window',
-};
-
-/** A signal's name in words; a name this version does not know is shown as it is. */
-export function signalName(name: string): string {
-  return SIGNAL_WORDS[name] ?? name;
-}
-
+/** Whom a signal points to, at the start of a table cell: "A device on the path". */
 export function voteWords(vote: SignalView['vote']): string {
-  return vote === 'server' ? 'The server' : vote === 'path' ? 'A device on the path' : 'Neither (neutral)';
+  const words = sharedVoteWords(vote);
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 export function confidenceSentence(reset: ResetView): string | null {
@@ -179,25 +159,4 @@ export function confidenceSentence(reset: ResetView): string | null {
   if (reset.confidence === 0 || reset.origin === 'unknown')
     return 'Confidence: none — the signals do not point to either side.';
   return `Confidence: ${formatPercent(reset.confidence)} of the signals’ weight points to ${originWords(reset.origin, reset.hop)}.`;
-}
-
-const OUTCOME_WORDS: Record<string, string> = {
-  reset: 'RST came back',
-  'time-exceeded': 'ICMP time exceeded: expired before anything reset it',
-  answered: 'answered by the server',
-  silent: 'no answer',
-  failed: 'could not be sent',
-};
-
-/** A replay's outcome in words; an outcome this version does not know is shown as it is. */
-export function outcomeWords(outcome: string): string {
-  return OUTCOME_WORDS[outcome] ?? outcome;
-}
-
-export function payloadWords(payload: string): string {
-  return payload === 'trigger'
-    ? 'the triggering bytes'
-    : payload === 'control'
-      ? 'control (harmless bytes)'
-      : payload;
 }

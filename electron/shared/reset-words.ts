@@ -1,0 +1,75 @@
+// The words for reset signals, replay outcomes and connection ends, shared by the exported reports and
+// the wizard so both say the same. Reports may come from another version of the tool: a name this
+// version does not know is shown as it is.
+
+const SIGNAL_WORDS: Record<string, string> = {
+  ttl: 'TTL (how many routers away)',
+  'ip-id': 'IP ID sequence',
+  options: 'TCP options',
+  after: 'Traffic after the RST',
+  seq: 'Sequence number',
+  flags: 'RST flags',
+  burst: 'Burst of resets',
+  race: 'Arrival time (sooner than the server could answer)',
+};
+
+/** A reset signal's name in words: "TTL (how many routers away)". */
+export function signalName(name: string): string {
+  return SIGNAL_WORDS[name] ?? name;
+}
+
+export const SIGNAL_VOTES = ['server', 'path', 'neutral'] as const;
+export type SignalVote = (typeof SIGNAL_VOTES)[number];
+
+export function isSignalVote(value: unknown): value is SignalVote {
+  return (SIGNAL_VOTES as readonly unknown[]).includes(value);
+}
+
+const VOTE_WORDS: Record<SignalVote, string> = {
+  server: 'the server',
+  path: 'a device on the path',
+  neutral: 'neither (neutral)',
+};
+
+/** Whom a signal points to: "a device on the path". */
+export function voteWords(vote: SignalVote): string {
+  return VOTE_WORDS[vote];
+}
+
+const OUTCOME_WORDS: Record<string, string> = {
+  reset: 'RST came back',
+  'time-exceeded': 'ICMP time exceeded: expired before anything reset it',
+  answered: 'answered by the server',
+  silent: 'no answer',
+  failed: 'could not be sent',
+};
+
+/** What a TTL-limited replay met, in words: "RST came back". */
+export function outcomeWords(outcome: string): string {
+  return OUTCOME_WORDS[outcome] ?? outcome;
+}
+
+/** What a replay sent: the bytes that met the reset, or the harmless control. */
+export function payloadWords(payload: string): string {
+  return payload === 'trigger'
+    ? 'the triggering bytes'
+    : payload === 'control'
+      ? 'control (harmless bytes)'
+      : payload;
+}
+
+export type ConnectionEndHow = 'reset' | 'fin' | 'complete' | 'timeout' | 'unreachable' | 'failed';
+
+const END_WORDS: Record<string, string> = {
+  reset: 'reset',
+  fin: 'closed by the peer (FIN)',
+  complete: 'complete',
+  timeout: 'timed out',
+  unreachable: 'unreachable',
+  failed: 'failed',
+} satisfies Record<ConnectionEndHow, string>;
+
+/** How a connection ended, in words: "closed by the peer (FIN)". */
+export function endWords(how: string): string {
+  return END_WORDS[how] ?? how;
+}
