@@ -2,9 +2,9 @@
  * Idle-timeout search in the lab: the parallel, narrowing search of the idle probe beside a naive
  * one-connection-at-a-time search (gap 1, 2, 3… s until the first failure), for a stateful firewall and
  * a server that closes idle connections, each at two values. Prints a table; asserts nothing.
- *   npx tsx bench/idle-bench.ts              (a real naive search for every scenario)
- *   npx tsx bench/idle-bench.ts --naive-one  (a real naive search for the first scenario only)
- * The CLI runs from the TypeScript sources (no build needed) unless RESET_DOCTOR_LAB_SOURCE=0.
+ *   npm run bench:idle                      (a real naive search for every scenario)
+ *   npm run bench:idle -- --naive-one       (a real naive search for the first scenario only)
+ * The built CLI runs, as in `npm run bench` (RESET_DOCTOR_LAB_SOURCE=1: the TypeScript sources).
  * Everything runs inside the lab's client namespace.
  */
 import type { IdleData } from '../electron/engine/probes/idle-probe.js';
@@ -13,7 +13,6 @@ import { diagnoseJson } from '../test/lab/lab-cli.js';
 import { IDLE_SCENARIOS } from '../test/lab/lab-scenarios-idle.js';
 import { createLab, labUnavailableReason, type Lab } from '../test/lab/lab-topology.js';
 
-process.env.RESET_DOCTOR_LAB_SOURCE ??= '1';
 const NAIVE_ALL = !process.argv.includes('--naive-one');
 
 const unavailable = labUnavailableReason();

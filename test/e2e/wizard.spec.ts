@@ -37,7 +37,7 @@ const STEP_PROBES: Record<string, string[]> = Object.fromEntries(
   CHECKLIST.map((step) => [STEP_TITLES[step.id], step.probes.map((p) => p.id)]),
 );
 
-const WALKS = ['healthy', 'firewall-reset', 'application-error'];
+const WALKS = ['healthy', 'firewall-reset', 'application-error', 'inject-http-hop2'];
 
 test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), () => {
   test.skip(UNAVAILABLE !== null, UNAVAILABLE ?? '');
@@ -78,7 +78,7 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
               expect((await wizard.probeIds()).sort()).toEqual([...expected].sort());
               const statuses = await wizard.waitForStepFinished({ timeout: 30_000 });
               await testInfo.attach(`statuses: ${name}`, { body: JSON.stringify(statuses, null, 2) });
-              await checkStep(name, wizard);
+              await checkStep(name, wizard, id);
             } else {
               expect(await summary.verdictId({ timeout: 30_000 })).toBe(scenario.cause);
             }
@@ -250,7 +250,7 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
 });
 
 /** What each step must show beyond final statuses, in every scenario walked here. */
-async function checkStep(name: string, wizard: WizardPage): Promise<void> {
+async function checkStep(name: string, wizard: WizardPage, scenario: string): Promise<void> {
   switch (name) {
     case 'Identify the application':
       await wizard.waitForProbe('target', 'complete');
@@ -264,6 +264,20 @@ async function checkStep(name: string, wizard: WizardPage): Promise<void> {
       break;
     case 'Server logs':
       await wizard.waitForProbe('log-scan', 'skipped'); // no log given
+      break;
+    case 'TCP handshake':
+      await wizard.waitForProbe('packet-capture', 'complete');
+      if (scenario.startsWith('inject')) {
+        // The request's timeline, its reset's signals, and the hop the replays place it at.
+        const capture = wizard.probe('packet-capture');
+        await expect(capture).toContainText('reset on the request');
+        await expect(
+          capture.getByRole('table', { name: /Signals: who sent the reset on “request”/ }),
+        ).toBeVisible();
+        await wizard.waitForProbe('reset-hop', 'complete');
+        await expect(wizard.probe('reset-hop')).toContainText('resets here');
+        await expect(wizard.probe('reset-hop')).toContainText('hop 2');
+      }
       break;
   }
 }

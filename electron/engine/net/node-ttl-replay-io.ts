@@ -112,6 +112,7 @@ export function createTtlReplayIo(now: () => number): TtlReplayIo {
         await send(sockets.tcp, segment, request, signal);
         const verdict = () => judge(seen, request, local.port, seq, fromServer);
         let answer = await waitFor(verdict, request.waitMs, signal, (wake) => (notify = wake));
+        let answeredAt = now();
         if (answer && answer.outcome !== 'reset') {
           // A device that watches the link resets a segment the next router then expires (or the server
           // acknowledges): both answers come, and the reset, usually a little later, is the one that counts.
@@ -125,9 +126,12 @@ export function createTtlReplayIo(now: () => number): TtlReplayIo {
             signal,
             (wake) => (notify = wake),
           );
-          answer = reset ?? answer;
+          if (reset) {
+            answer = reset;
+            answeredAt = now();
+          }
         }
-        const ms = Math.round((now() - sentAt) * 10) / 10;
+        const ms = Math.round((answeredAt - sentAt) * 10) / 10;
         if (answer) return { ...answer, ms };
         if (conn.errored) return { outcome: 'reset', from: null, rstTtl: null, ms };
         return { outcome: 'silent', from: null, rstTtl: null, ms };
