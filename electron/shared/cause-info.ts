@@ -30,7 +30,7 @@ export const CAUSE_TITLES: Record<CauseId, string> = {
   'port-closed': 'Nothing listens on the port',
   'firewall-drop': 'A firewall silently drops the traffic',
   'firewall-reset': 'A firewall or middlebox sends the reset',
-  'server-reset': 'The server resets connections before any request',
+  'server-reset': 'The server resets the connection without reading the request',
   'application-error': 'The server resets in response to the request',
   'idle-timeout': 'Idle connections are forgotten and then reset',
   'server-crash': 'The server crashed or restarted',
