@@ -73,3 +73,12 @@ const END_WORDS: Record<string, string> = {
 export function endWords(how: string): string {
   return END_WORDS[how] ?? how;
 }
+
+/**
+ * Where the hop search placed the device: "at hop 2 (198.18.2.1)", or where the RST's TTL could not say
+ * which end of the segment sent it (IPv6, a forged TTL), "at or just after hop 1 (198.18.1.1)".
+ */
+export function resetHopPlace(hop: number, hopAddress: string | null, exact: boolean | undefined): string {
+  const address = hopAddress ? ` (${hopAddress})` : '';
+  return exact === false ? `at or just after hop ${hop}${address}` : `at hop ${hop}${address}`;
+}

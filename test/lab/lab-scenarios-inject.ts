@@ -148,11 +148,25 @@ export const INJECT_SCENARIOS: LabScenario[] = [
     what: 'the server forgot the connection (its abort never arrived): its kernel resets the request, as after a restart',
     async setup(lab) {
       await lab.startServer('reset-on-accept', { port: 80 });
-      // Drops the application's abort (RST+ACK) so the client believes the connection is still open;
-      // the kernel's answer to the request (RST without ACK) passes.
+      // The application's abort (RST+ACK) is dropped, so the client believes the connection is still open.
+      // Each connection's first data segment is dropped too: the server may not have aborted yet when the
+      // request arrives, but it has by the retransmission, which its kernel answers with a bare RST.
       await lab.nft(
         lab.names.server,
-        'table inet rd_forget {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    tcp sport 80 tcp flags & (rst | ack) == (rst | ack) drop\n  }\n}\n',
+        [
+          'table inet rd_forget {',
+          '  set retransmit { type inet_service; flags dynamic,timeout; timeout 30s; }',
+          '  chain input {',
+          '    type filter hook input priority 0; policy accept;',
+          '    tcp dport 80 ip length > 60 tcp sport != @retransmit add @retransmit { tcp sport } drop',
+          '  }',
+          '  chain output {',
+          '    type filter hook output priority 0; policy accept;',
+          '    tcp sport 80 tcp flags & (rst | ack) == (rst | ack) drop',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
       );
       return { target: 'http://web.lab.test/' };
     },

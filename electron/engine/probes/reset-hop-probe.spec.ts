@@ -70,8 +70,11 @@ describe('reset-hop probe', () => {
 
   it('without a RST TTL (IPv6) blames the last hop that forwarded the bytes', async () => {
     const { replay } = path(3, 2, 'forbidden', () => null);
-    const { data } = completed(await resetHopProbe.run(context('http://web.lab.test/forbidden', replay)));
+    const outcome = completed(await resetHopProbe.run(context('http://web.lab.test/forbidden', replay)));
+    const { data } = outcome;
+    expect(outcome.summary).toContain('at or just after hop 2 (198.18.2.1)');
     expect(data.hop).toBe(2);
+    expect(data.exact).toBe(false);
     expect(data.reason).toContain('no usable TTL');
   });
 

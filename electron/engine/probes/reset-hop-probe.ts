@@ -1,3 +1,4 @@
+import { resetHopPlace } from '../../shared/reset-words.js';
 import { hopsAway } from '../diagnosis/reset-origin.js';
 import { clientHelloBytes } from '../net/client-hello.js';
 import type { ReplayResult, ResolvedAddress, TtlReplayIo } from '../net/engine-io.js';
@@ -180,6 +181,7 @@ function locate(
     lastPassingTtl,
     firstResetTtl,
     controlOutcome,
+    exact: false,
   };
   const replayed = `Replayed the ${trigger.text} with TTL 1 to ${attempts.filter((a) => a.payload === 'trigger').at(-1)?.ttl ?? 1}: ${story}.`;
   if (firstReset === null || firstResetTtl === null) {
@@ -240,10 +242,9 @@ function words(a: ReplayAttempt): string {
   }
 }
 
-/** "at hop 2 (198.18.2.1)", or where the RST's TTL could not settle the end, "at or just after hop 1 (…)". */
+/** Where the device sits, in the words the wizard uses too. */
 export function where(data: Pick<ResetHopData, 'hop' | 'hopAddress' | 'exact'>): string {
-  const address = data.hopAddress ? ` (${data.hopAddress})` : '';
-  return data.exact === false ? `at or just after hop ${data.hop}${address}` : `at hop ${data.hop}${address}`;
+  return resetHopPlace(data.hop ?? 0, data.hopAddress, data.exact);
 }
 
 function outcome(data: ResetHopData): ProbeOutcome<ResetHopData> {

@@ -42,7 +42,7 @@ export interface ResetHopData {
    * Whether the RST's own TTL said which end of the segment sent it. Without that (IPv6, a forged TTL)
    * `hop` is the last router known to forward the bytes, and the device may sit just after it.
    */
-  exact?: boolean;
+  exact: boolean;
   verdict: 'located' | 'server' | 'any-data' | 'not-reproduced';
   /** The finding in words an engineer can check. */
   reason: string;

@@ -152,7 +152,7 @@ export function probeCharts(
         if (!hops) return '';
         const legend = `Bars: round-trip time in ms for each hop (TTL). * = no reply. Amber: the hop lost probes.${
           blamedHop === null ? '' : ' Red: the hop the diagnosis blames.'
-        }${resetHop === null ? '' : ` Marked “resets here”: hop ${resetHop}, where replays of the triggering bytes were first reset.`}`;
+        }${resetHop === null ? '' : ` Marked “resets here”: hop ${resetHop}, where replaying the triggering bytes with increasing TTL places the device that resets them.`}`;
         return figure(
           `${p.title}: round-trip time per hop`,
           `${hopChart(hops, blamedHop, resetHop)}<p class="legend">${esc(legend)}</p>${hopTable(hops, blamedHop, resetHop)}`,

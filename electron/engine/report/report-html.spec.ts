@@ -190,7 +190,7 @@ describe('renderHtml: resets', () => {
 
   it('gives the reset-hop finding, the replays by TTL, and marks the hop on the traceroute in words', () => {
     expect(card).toContain('<dt>First reset at</dt><dd>TTL 4 (TTL 2 still passed)</dd>');
-    expect(card).toContain('<dt>Resetting hop</dt><dd>hop 4 (198.51.100.1)</dd>');
+    expect(card).toContain('<dt>Device sits</dt><dd>at hop 4 (198.51.100.1)</dd>');
     expect(card).toContain('<dt>Control exchange</dt><dd>answered by the server</dd>');
     expect(card).toContain(
       '<dt>Replayed</dt><dd>TLS ClientHello with SNI api.example.com (from “request”)</dd>',

@@ -157,7 +157,7 @@ describe('renderMarkdown: resets', () => {
     const hop = section.slice(section.indexOf('### Which hop resets'));
     expect(hop).toContain('- Replayed: TLS ClientHello with SNI api.example.com (from “request”)');
     expect(hop).toContain('- First reset at: TTL 4 (TTL 2 still passed)');
-    expect(hop).toContain('- Resetting hop: hop 4 (198.51.100.1)');
+    expect(hop).toContain('- Device sits: at hop 4 (198.51.100.1)');
     expect(hop).toContain('- Control exchange: answered by the server');
     const rows = hop.split('\n').filter((l) => /^\| \d/.test(l));
     expect(rows.map(cells)).toEqual([

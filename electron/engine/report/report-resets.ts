@@ -1,6 +1,13 @@
 import { ORIGINS, type Origin } from '../../shared/cause-info.js';
 import type { Report } from '../../shared/report-info.js';
-import { isSignalVote, outcomeWords, payloadWords, signalName, voteWords } from '../../shared/reset-words.js';
+import {
+  isSignalVote,
+  outcomeWords,
+  payloadWords,
+  resetHopPlace,
+  signalName,
+  voteWords,
+} from '../../shared/reset-words.js';
 import { ORIGIN_WORDS, percent } from './report-text.js';
 
 // What the HTML and Markdown reports say about each reset: after what it came, who sent it and the
@@ -52,6 +59,7 @@ export interface ResetHopLine {
   lastPassingTtl: number | null;
   hop: number | null;
   hopAddress: string | null;
+  exact: boolean;
   /** In words, null when no control exchange was made. */
   controlOutcome: string | null;
   reason: string;
@@ -162,6 +170,7 @@ function readHop(data: Record<string, unknown> | null): ResetHopLine | null {
     lastPassingTtl: num(data.lastPassingTtl),
     hop: num(data.hop),
     hopAddress: str(data.hopAddress),
+    exact: data.exact !== false,
     controlOutcome: control ? replayOutcome(control) : null,
     reason,
     attempts: attempts.sort((a, b) => a.ttl - b.ttl),
@@ -304,8 +313,8 @@ export function hopFacts(hop: ResetHopLine): [string, string][] {
       : `TTL ${hop.firstResetTtl}${hop.lastPassingTtl !== null ? ` (TTL ${hop.lastPassingTtl} still passed)` : ''}`,
   ]);
   facts.push([
-    'Resetting hop',
-    hop.hop === null ? 'not located' : `hop ${hop.hop}${hop.hopAddress ? ` (${hop.hopAddress})` : ''}`,
+    'Device sits',
+    hop.hop === null ? 'not located' : resetHopPlace(hop.hop, hop.hopAddress, hop.exact),
   ]);
   facts.push(['Control exchange', hop.controlOutcome ?? 'not made']);
   facts.push(['Finding', hop.reason]);

@@ -205,7 +205,7 @@ describe('Reset hop', () => {
       },
     });
     expect(screen.queryByRole('img')).toBeNull();
-    expect(screen.queryByText('Resets here')).toBeNull();
+    expect(screen.queryByText('Device sits')).toBeNull();
     expect(within(screen.getByRole('table')).getAllByText('no answer')).toHaveLength(4);
   });
 });

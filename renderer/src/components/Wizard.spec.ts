@@ -151,7 +151,7 @@ describe('Step views', () => {
     expect(facts).toEqual([
       ['Replayed', 'TLS ClientHello with SNI api.example.com (from “request”)'],
       ['First reset at', 'TTL 4 (TTL 2 still passed)'],
-      ['Resets here', 'hop 4 (198.51.100.1)'],
+      ['Device sits', 'at hop 4 (198.51.100.1)'],
       ['Control exchange', 'answered by the server'],
     ]);
     const picture = within(hop).getByRole('img');

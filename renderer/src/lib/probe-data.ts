@@ -98,6 +98,8 @@ export interface ResetHopView {
   controlOutcome: string | null;
   hop: number | null;
   hopAddress: string | null;
+  /** False when only the replay placed it (no usable RST TTL): the device is at or just after `hop`. */
+  exact: boolean;
   verdict: string;
   reason: string;
 }
@@ -341,6 +343,7 @@ export function readResetHop(data: unknown): ResetHopView | null {
     controlOutcome: data.controlOutcome,
     hop: data.hop !== null && data.hop >= 1 ? Math.round(data.hop) : null,
     hopAddress: data.hopAddress,
+    exact: data.exact !== false,
     verdict: data.verdict,
     reason: data.reason,
   };
