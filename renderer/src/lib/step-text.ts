@@ -29,12 +29,15 @@ export const STEP_DESCRIPTIONS: Record<StepId, string> = {
   application:
     'The request is sent again to find when the reset happens: before anything is sent, during the TLS ' +
     'handshake, right after the request, or in the middle of the answer. The server is then checked to still ' +
-    'accept connections (a crash would not), several connections are opened at once to find a limit, and, ' +
+    'accept connections (a crash would not), new connections are opened at a rising rate and then more and ' +
+    'more at once to find a limit, and, ' +
     'if the idle test is on, connections are left idle to measure an idle timeout.',
   handshake:
     'The packets have the last word: the SYN, SYN-ACK and ACK that open a connection, the data, and the RST ' +
     'that tears it down. The time-to-live (TTL) of the reset says how far away its sender is, so it shows ' +
-    'whether the reset came from the server, from a device on the path (and which hop), or from this machine.',
+    'whether the reset came from the server, from a device on the path (and which hop), or from this machine; ' +
+    'its IP ID, sequence number and timing back that up. When a device on the path resets the request, the ' +
+    'request is replayed with a TTL that grows hop by hop, to find the hop where the reset starts.',
 };
 
 export const SUMMARY_DESCRIPTION =
