@@ -122,6 +122,20 @@ describe('connection rate probe', () => {
     expect(server.opened.filter((o) => o.at > seen + 60)).toHaveLength(0);
   });
 
+  it('is skipped when ping already shows loss: lost SYNs would pass for a limit', async () => {
+    const { ctx, server } = loadProbeContext(
+      () => 'accept',
+      { concurrency: 8, timeoutSeconds: 0.3 },
+      {
+        ping: { lossPercent: 25 },
+      },
+    );
+    const outcome = await connectionRateProbe.run(ctx);
+    expect(outcome).toMatchObject({ status: 'skipped' });
+    expect(outcome.status === 'skipped' && outcome.reason).toContain('loses 25% of packets');
+    expect(server.opened).toHaveLength(0);
+  });
+
   it('is skipped with --rate-max 0', async () => {
     const { ctx, server } = context(() => 'accept', 0);
     expect(await connectionRateProbe.run(ctx)).toMatchObject({

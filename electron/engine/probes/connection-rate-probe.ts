@@ -2,6 +2,7 @@ import type { Conversation, ConversationOutcome } from '../net/conversation-type
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
 import { heldConnections, LIMIT_OUTCOMES, outcomeCounts } from './conversation-helpers.js';
 import { doublingRamp, NO_ADDRESS, sleep, targetAddress } from './probe-helpers.js';
+import { pingProbe } from './ping-probe.js';
 import { recoveryProbe } from './recovery-probe.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
 
@@ -102,12 +103,18 @@ export function ordinal(n: number): string {
 }
 
 /** Why a load test would tell nothing (or only repeat a known failure); null when it can run. */
+const LOSSY_PERCENT = 10;
+
 export function loadTestBlocker(ctx: Pick<ProbeContext, 'results'>): string | null {
   if (ctx.results.data(tcpConnectProbe)?.attempts[0]?.outcome !== 'complete')
     return 'a single connection does not work: a limit cannot be told apart';
   const recovery = ctx.results.data(recoveryProbe);
   if (recovery?.stoppedAccepting && recovery.recoveredAfterMs === null)
     return 'the server stopped accepting connections after the reset (see the recovery probe)';
+  // Lost SYNs wait out a retransmission and look like a limit; the loss is the finding to fix first.
+  const loss = ctx.results.data(pingProbe)?.lossPercent ?? 0;
+  if (loss >= LOSSY_PERCENT)
+    return `the path loses ${loss}% of packets (see ping): lost connection attempts would look like a limit, so the load tests wait until the loss is fixed`;
   return null;
 }
 
