@@ -186,7 +186,8 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-function routers(n: number): string {
+/** "3 routers away": how the TTL evidence is worded everywhere. */
+export function routers(n: number): string {
   return `${n} router${n === 1 ? '' : 's'} away`;
 }
 

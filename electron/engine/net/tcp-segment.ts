@@ -1,17 +1,15 @@
 import { isIPv4 } from 'node:net';
+import type { TcpHeaderInfo } from './capture-types.js';
 
-export interface TcpSegmentFields {
+/** The header fields a sender chooses (no options), the addresses for the checksum, and the payload. */
+export type TcpSegmentFields = Pick<
+  TcpHeaderInfo,
+  'srcPort' | 'dstPort' | 'seq' | 'ack' | 'flags' | 'window'
+> & {
   srcAddress: string;
   dstAddress: string;
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack: number;
-  /** Flag letters as in TcpHeaderInfo: S F R P A U. */
-  flags: string;
-  window: number;
   payload: Uint8Array;
-}
+};
 
 const FLAG_BITS: Record<string, number> = { F: 0x01, S: 0x02, R: 0x04, P: 0x08, A: 0x10, U: 0x20 };
 

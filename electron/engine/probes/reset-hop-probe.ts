@@ -1,5 +1,5 @@
 import { resetHopPlace } from '../../shared/reset-words.js';
-import { hopsAway } from '../diagnosis/reset-origin.js';
+import { hopsAway, routers } from '../diagnosis/reset-origin.js';
 import { clientHelloBytes } from '../net/client-hello.js';
 import type { ReplayResult, ResolvedAddress, TtlReplayIo } from '../net/engine-io.js';
 import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';
@@ -214,7 +214,7 @@ function locate(
       : 'before the first router (on this machine or its local network)';
   const ttlWords =
     firstReset.rstTtl !== null
-      ? ` The RST arrived with TTL ${firstReset.rstTtl} (${routersAway(hopsAway(firstReset.rstTtl))})${rstHop === hop ? `, so hop ${hop} sent it` : ', which fits neither end: the device forges its TTL'}.`
+      ? ` The RST arrived with TTL ${firstReset.rstTtl} (${routers(hopsAway(firstReset.rstTtl))})${rstHop === hop ? `, so hop ${hop} sent it` : ', which fits neither end: the device forges its TTL'}.`
       : ' The RST carries no usable TTL (IPv6 hop limits are not captured).';
   const control = `A harmless control (${trigger.controlText}) at TTL ${firstResetTtl} was ${controlOutcome === 'reset' ? 'reset too: the device resets any data on this port, not just these bytes' : `not reset (${controlOutcome})`}.`;
   return {
@@ -225,10 +225,6 @@ function locate(
     verdict: controlOutcome === 'reset' ? 'any-data' : 'located',
     reason: `${replayed} The device that resets sits ${segment}.${ttlWords} ${control}`,
   };
-}
-
-function routersAway(n: number): string {
-  return `${n} router${n === 1 ? '' : 's'} away`;
 }
 
 function words(a: ReplayAttempt): string {
