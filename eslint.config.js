@@ -29,6 +29,21 @@ export default tseslint.config(
     files: ['electron/engine/**', 'electron/shared/**', 'electron/cli/**', 'electron/serve/**'],
     rules: { 'no-restricted-imports': ['error', { paths: ['electron'] }] },
   },
+  {
+    // Layers: net → parsers → forensics → probes → steps; the diagnosis reads them all and nothing below
+    // it reads the diagnosis, so a probe never borrows a rule's wording or a rule a probe's.
+    files: ['electron/engine/{net,parsers,forensics,probes,runner,steps}/**'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron'],
+          patterns: [{ group: ['**/diagnosis/**'], message: 'Only the diagnosis reads the diagnosis.' }],
+        },
+      ],
+    },
+  },
   // Svelte components and rune modules of the wizard, with the TypeScript parser for <script lang="ts">.
   ...svelte.configs.recommended.map((config) => ({ ...config, files: svelteFiles })),
   {

@@ -3,7 +3,7 @@
  * views the wizard reads (renderer/src/lib/probe-data.ts). The renderer cannot import these engine types
  * itself: their modules pull in Node.
  */
-import type { ResetVerdict } from '../../electron/engine/diagnosis/reset-origin.js';
+import type { ResetVerdict } from '../../electron/engine/forensics/reset-origin.js';
 import type { DnsData } from '../../electron/engine/probes/dns-probe.js';
 import type { PacketCaptureData } from '../../electron/engine/probes/packet-capture-probe.js';
 import type { PingData } from '../../electron/engine/probes/ping-probe.js';

@@ -15,7 +15,7 @@ import { resetOriginProbe } from '../probes/reset-origin-probe.js';
 import { tcpConnectProbe, type TcpConnectData } from '../probes/tcp-connect-probe.js';
 import { tracerouteProbe, type TracerouteData } from '../probes/traceroute-probe.js';
 import type { RunResults } from '../runner/probe-types.js';
-import type { ResetVerdict } from './reset-origin.js';
+import type { ResetVerdict } from '../forensics/reset-origin.js';
 
 /** What the probes found, gathered once so each rule reads plain fields. */
 export interface DiagnosisFacts {

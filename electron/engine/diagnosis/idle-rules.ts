@@ -2,7 +2,7 @@ import type { Origin } from '../../shared/cause-info.js';
 import type { IdleData, IdleResult, IdleTrial } from '../probes/idle-probe.js';
 import { dominantOrigin, resetsOf, type DiagnosisFacts } from './diagnosis-facts.js';
 import { candidate, type Candidate } from './finding-candidate.js';
-import type { ResetVerdict } from './reset-origin.js';
+import type { ResetVerdict } from '../forensics/reset-origin.js';
 
 /**
  * Idle timeout: who forgot the idle connection (the server closes it by itself; a middlebox only

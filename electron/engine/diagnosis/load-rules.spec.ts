@@ -6,7 +6,7 @@ import type { ConcurrencyData } from '../probes/concurrency-probe.js';
 import type { ConnectionRateData, RateAttempt } from '../probes/connection-rate-probe.js';
 import type { DiagnosisFacts } from './diagnosis-facts.js';
 import { connectionLimitRule } from './load-rules.js';
-import type { ResetVerdict } from './reset-origin.js';
+import type { ResetVerdict } from '../forensics/reset-origin.js';
 
 const held = (outcome: ConversationOutcome = 'complete') => conversation(HELD_REQUEST, { outcome });
 

@@ -5,7 +5,7 @@ import { ordinal } from '../probes/connection-rate-probe.js';
 import { concurrencyLabel, rateLabel } from '../probes/run-conversations.js';
 import { dominantOrigin, resetsOf, type DiagnosisFacts } from './diagnosis-facts.js';
 import { candidate, type Candidate } from './finding-candidate.js';
-import type { ResetVerdict } from './reset-origin.js';
+import type { ResetVerdict } from '../forensics/reset-origin.js';
 
 const FAILED: ConversationOutcome[] = ['refused', 'reset', 'closed'];
 

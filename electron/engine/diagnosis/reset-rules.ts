@@ -6,7 +6,7 @@ import { candidate, type Candidate } from './finding-candidate.js';
 import { where } from '../probes/reset-hop-probe.js';
 import { idleTimeoutRule } from './idle-rules.js';
 import { connectionLimitRule } from './load-rules.js';
-import type { ResetVerdict } from './reset-origin.js';
+import type { ResetVerdict } from '../forensics/reset-origin.js';
 
 /** Causes told apart by when a reset comes and who sent it. */
 export function resetRules(f: DiagnosisFacts): Candidate[] {

@@ -5,7 +5,7 @@ import type { Conversation, ConversationEvent, ConversationRequest } from '../ne
 import { parseTarget } from '../parsers/target-parser.js';
 import type { DiagnosisFacts } from '../diagnosis/diagnosis-facts.js';
 import { idleTimeoutRule, keepAliveSeconds } from '../diagnosis/idle-rules.js';
-import type { ResetVerdict } from '../diagnosis/reset-origin.js';
+import type { ResetVerdict } from '../forensics/reset-origin.js';
 import {
   classify,
   estimate,

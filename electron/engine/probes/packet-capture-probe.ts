@@ -1,5 +1,5 @@
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import { packetsOf } from '../diagnosis/reset-origin.js';
+import { packetsOf } from '../forensics/reset-origin.js';
 import { connectionStory, type ConnectionStory } from './connection-timeline.js';
 import { NO_CAPTURE } from './reset-origin-probe.js';
 import { runConversations } from './run-conversations.js';

@@ -1,5 +1,5 @@
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import { judgeResets, serverReference, type ResetVerdict } from '../diagnosis/reset-origin.js';
+import { judgeResets, serverReference, type ResetVerdict } from '../forensics/reset-origin.js';
 import { pingProbe } from './ping-probe.js';
 import { NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';

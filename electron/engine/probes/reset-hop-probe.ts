@@ -1,5 +1,5 @@
 import { resetHopPlace } from '../../shared/reset-words.js';
-import { hopsAway, routers } from '../diagnosis/reset-origin.js';
+import { hopsAway, routers } from '../forensics/reset-origin.js';
 import { clientHelloBytes } from '../net/client-hello.js';
 import type { ReplayResult, ResolvedAddress, TtlReplayIo } from '../net/engine-io.js';
 import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';

@@ -4,7 +4,7 @@ import {
   serverReference,
   type ResetVerdict,
   type ServerReference,
-} from '../diagnosis/reset-origin.js';
+} from '../forensics/reset-origin.js';
 import { pingProbe } from './ping-probe.js';
 import { NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { runConversations } from './run-conversations.js';

@@ -1,5 +1,5 @@
 import type { RunResults } from '../runner/probe-types.js';
-import type { LabeledConversation } from '../diagnosis/reset-origin.js';
+import type { LabeledConversation } from '../forensics/reset-origin.js';
 import { concurrencyProbe } from './concurrency-probe.js';
 import { connectionRateProbe, type RateAttempt } from './connection-rate-probe.js';
 import { idleProbe } from './idle-probe.js';
