@@ -9,6 +9,7 @@ import { nodeDnsIo } from './net/node-dns-io.js';
 import { loadRawNetwork } from './net/raw-network.js';
 import { nodeSystemIo } from './net/node-system-io.js';
 import { createNodeTcpIo } from './net/node-tcp-io.js';
+import { ssSocketStateReader } from './net/socket-state-reader.js';
 import { createSystemPingIo } from './net/system-ping-io.js';
 import { parseTarget } from './parsers/target-parser.js';
 import { ChecklistRun } from './runner/run-checklist.js';
@@ -115,14 +116,30 @@ export class DiagnosisSession {
         idleMaxSeconds: options.idleMaxSeconds,
         concurrency: options.concurrency,
         timeoutSeconds: options.timeoutSeconds,
+        ...(options.rateMax !== undefined ? { rateMax: options.rateMax } : {}),
+        ...(options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {}),
+        ...(options.repeat !== undefined ? { repeat: options.repeat } : {}),
         steps: options.steps,
       },
       steps,
-      diagnosis: diagnose(this.checklist.results, target),
+      diagnosis: diagnose(this.checklist.results, target, { cancelled, unfinished: unfinished(steps) }),
     };
     this.run.emit({ type: 'run-finished', runId: this.runId, report: this.report });
     return this.report;
   }
+}
+
+/** Probes that were cut short, by a cancel or by their step's time running out: what they would have shown is not known. */
+function unfinished(steps: Report['steps']): string[] {
+  return steps.flatMap((s) =>
+    s.probes
+      .filter(
+        (p) =>
+          (p.status === 'failed' && (p.failure?.code === 'cancelled' || p.failure?.code === 'generic_timeout')) ||
+          (p.status === 'skipped' && /cancelled|ran out of time/.test(p.skipReason ?? '')),
+      )
+      .map((p) => p.id),
+  );
 }
 
 /** Runs the whole checklist for one target and returns the report. Throws TargetError for a bad target. */
@@ -172,5 +189,8 @@ async function realIo(privileges: Privileges, now: () => number): Promise<Engine
     const ping = await nodeSystemIo.which('ping');
     if (ping) icmp = createSystemPingIo(nodeSystemIo, ping);
   }
-  return { dns: nodeDnsIo, icmp, tcp: createNodeTcpIo(now), system: nodeSystemIo, replay };
+  // The socket's TCP state tells a request the server is processing from one the path drops, unprivileged.
+  const ss = await nodeSystemIo.which('ss');
+  const readState = ss ? ssSocketStateReader(nodeSystemIo, ss, now) : null;
+  return { dns: nodeDnsIo, icmp, tcp: createNodeTcpIo(now, readState), system: nodeSystemIo, replay };
 }

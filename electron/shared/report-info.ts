@@ -3,7 +3,7 @@ import type { FailureInfo } from './failure-info.js';
 import type { Assessment, ProbeStatus, StepId, StepStatus } from './step-info.js';
 import type { TargetScheme } from './target-info.js';
 
-export const REPORT_SCHEMA_ID = 'reset-doctor/report@1';
+export const REPORT_SCHEMA_ID = 'reset-doctor/report@2';
 
 export interface ProbeReport<D = unknown> {
   id: string;
@@ -37,6 +37,10 @@ export interface RunOptionsInfo {
   /** Bound on new connections per second for the rate probe (0 turns it off); absent: the default. */
   rateMax?: number;
   timeoutSeconds: number;
+  /** How long the request waits for an answer the server acknowledged; absent: the default. */
+  waitSeconds?: number;
+  /** How many more times the request is sent to measure how often it fails; absent: the default. */
+  repeat?: number;
   steps: StepId[];
 }
 

@@ -24,9 +24,12 @@ export interface Scenario {
 
 export const SERVER = '198.18.4.2';
 
+let made = 0;
+
 export function conversation(request: ConversationRequest, over: Partial<Conversation> = {}): Conversation {
   const t = Math.random() * 10;
   return {
+    id: `c${++made}`,
     address: request.address,
     port: request.port,
     localPort: 40000 + Math.floor(Math.random() * 20000),

@@ -10,6 +10,7 @@ import { pathMtuProbe, type PathMtuData } from '../probes/path-mtu-probe.js';
 import { pingProbe, type PingData } from '../probes/ping-probe.js';
 import { recoveryProbe, type RecoveryData } from '../probes/recovery-probe.js';
 import { requestProbe, type RequestData } from '../probes/request-probe.js';
+import { requestRepeatProbe, type RequestRepeatData } from '../probes/request-repeat-probe.js';
 import { resetHopProbe, type ResetHopData } from '../probes/reset-hop-probe.js';
 import { resetOriginProbe } from '../probes/reset-origin-probe.js';
 import { tcpConnectProbe, type TcpConnectData } from '../probes/tcp-connect-probe.js';
@@ -26,6 +27,7 @@ export interface DiagnosisFacts {
   tcp: TcpConnectData | null;
   mtu: PathMtuData | null;
   request: RequestData | null;
+  repeats: RequestRepeatData | null;
   recovery: RecoveryData | null;
   concurrency: ConcurrencyData | null;
   /** New connections per second, ramped: where refusals began and what still got through. */
@@ -38,9 +40,17 @@ export interface DiagnosisFacts {
   /** Every captured reset with its judged origin; empty without capture. */
   resets: ResetVerdict[];
   captured: boolean;
+  /** The run was cancelled before every probe finished. */
+  cancelled: boolean;
+  /** Probes that were started but did not finish (cancelled or timed out with their step). */
+  unfinished: string[];
 }
 
-export function gatherFacts(results: RunResults, target: TargetInfo): DiagnosisFacts {
+export function gatherFacts(
+  results: RunResults,
+  target: TargetInfo,
+  run: { cancelled: boolean; unfinished: string[] } = { cancelled: false, unfinished: [] },
+): DiagnosisFacts {
   const origin = results.data(resetOriginProbe);
   const path = results.data(pathEvidenceProbe);
   return {
@@ -51,6 +61,7 @@ export function gatherFacts(results: RunResults, target: TargetInfo): DiagnosisF
     tcp: results.data(tcpConnectProbe),
     mtu: results.data(pathMtuProbe),
     request: results.data(requestProbe),
+    repeats: results.data(requestRepeatProbe),
     recovery: results.data(recoveryProbe),
     concurrency: results.data(concurrencyProbe),
     rate: results.data(connectionRateProbe),
@@ -60,18 +71,6 @@ export function gatherFacts(results: RunResults, target: TargetInfo): DiagnosisF
     resetHop: results.data(resetHopProbe),
     resets: origin?.resets ?? path?.resets ?? [],
     captured: origin !== null || results.get(resetOriginProbe)?.status === 'complete',
+    ...run,
   };
-}
-
-export function resetsOf(facts: DiagnosisFacts, label: string | RegExp): ResetVerdict[] {
-  return facts.resets.filter((r) =>
-    typeof label === 'string' ? r.connection === label : label.test(r.connection),
-  );
-}
-
-/** The origin most resets of these connections point to, preferring a definite one. */
-export function dominantOrigin(resets: ResetVerdict[]): ResetVerdict | null {
-  return (
-    resets.find((r) => r.origin === 'path') ?? resets.find((r) => r.origin === 'server') ?? resets[0] ?? null
-  );
 }

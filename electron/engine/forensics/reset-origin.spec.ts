@@ -7,6 +7,7 @@ const server = '198.18.4.2';
 
 function conversation(localPort: number, phase: Conversation['phase'] = 'request'): Conversation {
   return {
+    id: `c${localPort}`,
     address: server,
     port: 80,
     localPort,
@@ -60,7 +61,7 @@ describe('reset origin by TTL', () => {
 
   it('blames the server when the reset has the SYN-ACK distance', () => {
     const [v] = judgeResets(
-      [{ label: 'request', conversation: conversation(40000) }],
+      [{ label: 'request', role: 'request', conversation: conversation(40000) }],
       [packet(40000, 'SA', 61, 1), packet(40000, 'RA', 61)],
       null,
     );
@@ -69,7 +70,7 @@ describe('reset origin by TTL', () => {
 
   it('names the hop of a path device that is nearer than the server', () => {
     const [v] = judgeResets(
-      [{ label: 'request', conversation: conversation(40001) }],
+      [{ label: 'request', role: 'request', conversation: conversation(40001) }],
       [packet(40001, 'SA', 61, 1), packet(40001, 'RA', 63)],
       null,
     );
@@ -80,7 +81,7 @@ describe('reset origin by TTL', () => {
     const ref = serverReference(server, [], 61, null);
     expect(ref).toEqual({ hopsAway: 3, ttl: 61, source: 'echo-reply' });
     const [v] = judgeResets(
-      [{ label: 'tcp-connect', conversation: conversation(40002, 'connect') }],
+      [{ label: 'tcp-connect', role: 'connect', conversation: conversation(40002, 'connect') }],
       [packet(40002, 'RA', 64)],
       ref,
     );
@@ -98,7 +99,7 @@ describe('reset origin by TTL', () => {
     const forged = { ...packet(40004, 'RA', 61, 20), ipId: 4242 };
     forged.tcp = { ...forged.tcp!, seq: 102 };
     const [v] = judgeResets(
-      [{ label: 'request', conversation: c }],
+      [{ label: 'request', role: 'request', conversation: c }],
       [packet(40004, 'SA', 61, 1), data(10, 100, 2), forged, data(30, 101, 102)],
       null,
     );
@@ -120,7 +121,7 @@ describe('reset origin by TTL', () => {
     const seg = packet(40005, 'PA', 61, 10);
     const rstPacket = packet(40005, 'RA', 61, 20);
     const [v] = judgeResets(
-      [{ label: 'request', conversation: c }],
+      [{ label: 'request', role: 'request', conversation: c }],
       [
         packet(40005, 'SA', 61, 1),
         { ...seg, ipId: 700, tcp: { ...seg.tcp!, seq: 2, optionsLength: 12, payloadLength: 50 } },
@@ -135,13 +136,13 @@ describe('reset origin by TTL', () => {
     // Our SYN at 0, the SYN-ACK at 20 (RTT 20 ms), our request at 30, a "server" reset 1.5 ms later.
     const c = timed(40006, 20, [{ at: 30, kind: 'sent', bytes: 78 }]);
     // A second handshake of the run (24 ms): one alone is not trusted for the round trip.
-    const other = { label: 'tcp-connect #1', conversation: timed(40016, 24, []) };
+    const other = { label: 'tcp-connect #1', role: 'connect' as const, conversation: timed(40016, 24, []) };
     // IP ID 0 (DF) says nothing either way.
     const forged = { ...packet(40006, 'RA', 61, 31.5), ipId: 0 };
     forged.tcp = { ...forged.tcp!, seq: 2 };
     const run = (rst: CapturedPacket) =>
       judgeResets(
-        [{ label: 'request', conversation: c }, other],
+        [{ label: 'request', role: 'request', conversation: c }, other],
         [synAck(40006, 20), synAck(40016, 24), rst],
         null,
       );
@@ -159,7 +160,11 @@ describe('reset origin by TTL', () => {
     const [w] = run({ ...forged, at: 52 });
     expect(w).toMatchObject({ origin: 'server', senderState: 'aborted' });
     // With a single handshake to measure the round trip by, the timing is not judged.
-    const [alone] = judgeResets([{ label: 'request', conversation: c }], [synAck(40006, 20), forged], null);
+    const [alone] = judgeResets(
+      [{ label: 'request', role: 'request', conversation: c }],
+      [synAck(40006, 20), forged],
+      null,
+    );
     expect(alone!.signals.map((s) => s.name)).not.toContain('race');
     expect(alone!.origin).toBe('server');
   });
@@ -171,12 +176,16 @@ describe('reset origin by TTL', () => {
     // The application closed (FIN): our next segment met no socket, and the kernel answered at our ACK, 33.
     const kernel = { ...packet(40007, 'R', 61, 20), ipId: 0 };
     kernel.tcp = { ...kernel.tcp!, seq: 33 };
-    const [v] = judgeResets([{ label: 'request', conversation: c }], [synAck(40007, 1), fin, kernel], null);
+    const [v] = judgeResets(
+      [{ label: 'request', role: 'request', conversation: c }],
+      [synAck(40007, 1), fin, kernel],
+      null,
+    );
     expect(v).toMatchObject({ origin: 'server', senderState: 'no-socket' });
     const refused = packet(40008, 'RA', 61, 2);
     refused.tcp = { ...refused.tcp!, seq: 0 };
     const [r] = judgeResets(
-      [{ label: 'tcp-connect', conversation: conversation(40008, 'connect') }],
+      [{ label: 'tcp-connect', role: 'connect', conversation: conversation(40008, 'connect') }],
       [refused],
       serverReference(server, [], 61, null),
     );
@@ -194,7 +203,7 @@ describe('reset origin by TTL', () => {
       return p;
     });
     const verdicts = judgeResets(
-      [{ label: 'request', conversation: c }],
+      [{ label: 'request', role: 'request', conversation: c }],
       [synAck(40009, 1), data, ...burst],
       null,
     );
@@ -212,7 +221,7 @@ describe('reset origin by TTL', () => {
     };
     const judgeV6 = (port: number, rst: CapturedPacket) =>
       judgeResets(
-        [{ label: 'request', conversation: conversation(port) }],
+        [{ label: 'request', role: 'request', conversation: conversation(port) }],
         [v6(synAck(port, 1)), v6({ ...seg, tcp: { ...seg.tcp!, dstPort: port } }), rst],
         null,
       )[0]!;
@@ -236,7 +245,7 @@ describe('reset origin by TTL', () => {
 
   it('says unknown without anything to compare with', () => {
     const [v] = judgeResets(
-      [{ label: 'x', conversation: conversation(40003) }],
+      [{ label: 'x', role: 'request', conversation: conversation(40003) }],
       [packet(40003, 'R', 64)],
       null,
     );

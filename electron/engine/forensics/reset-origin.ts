@@ -12,9 +12,14 @@ import {
   type SignalContext,
 } from './reset-signals.js';
 
+/** What a connection was for: the diagnosis weighs a reset by what the connection was doing. */
+export type ConnectionRole =
+  'connect' | 'request' | 'repeat' | 'control' | 'rate' | 'concurrency' | 'idle' | 'recovery';
+
 /** A connection some probe made, named for the report ("request", "concurrency #3"). */
 export interface LabeledConversation {
   label: string;
+  role: ConnectionRole;
   conversation: Conversation;
 }
 
@@ -26,7 +31,11 @@ export interface ServerReference {
 }
 
 export interface ResetVerdict {
+  /** The connection's label for people ("request", "repeat #3"). */
   connection: string;
+  /** The connection's id (Conversation.id): what reports and the diagnosis join on. */
+  connectionId: string;
+  role: ConnectionRole;
   at: number;
   family: 4 | 6;
   /** Null for IPv6: the capture gets no hop limit there. */
@@ -103,7 +112,7 @@ export function judgeResets(
 ): ResetVerdict[] {
   const verdicts: ResetVerdict[] = [];
   const rtts = roundTrips(conversations, packets);
-  for (const { label, conversation } of conversations) {
+  for (const { label, role, conversation } of conversations) {
     const own = packetsOf(conversation, packets);
     const context: SignalContext = { conversation, rttMs: rtts.get(conversation.address) ?? null };
     const synAck = own.find((p) => p.tcp!.flags.includes('S'));
@@ -112,7 +121,7 @@ export function judgeResets(
       ? { hopsAway: hopsAway(synAck.ttl), ttl: synAck.ttl, source: 'syn-ack' }
       : reference;
     for (const p of own.filter((q) => q.tcp!.flags.includes('R'))) {
-      const verdict = judge(label, conversation, p, ref, synAck === undefined);
+      const verdict = judge({ label, role, conversation }, p, ref, synAck === undefined);
       verdicts.push(withSignals(verdict, p, own, context));
     }
   }
@@ -198,8 +207,7 @@ const SOURCE_WORDS: Record<ServerReference['source'], string> = {
 };
 
 function judge(
-  label: string,
-  c: Conversation,
+  { label, role, conversation: c }: LabeledConversation,
   p: CapturedPacket,
   ref: ServerReference | null,
   toSyn: boolean,
@@ -207,6 +215,8 @@ function judge(
   const tcp = p.tcp!;
   const base = {
     connection: label,
+    connectionId: c.id,
+    role,
     at: p.at,
     family: p.family,
     ttl: p.ttl,

@@ -46,6 +46,7 @@ const NEXT = seqAt(201);
 
 function conversation(events: ConversationEvent[], over: Partial<Conversation> = {}): Conversation {
   return {
+    id: 'c1',
     address: '198.18.4.2',
     port: 80,
     localPort: 40000,

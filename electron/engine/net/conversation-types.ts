@@ -20,6 +20,32 @@ export interface ConversationRequest {
   responseTimeoutMs: number;
   /** Stop reading after this many bytes of response. */
   maxResponseBytes?: number;
+  /**
+   * How long to wait for the first byte of the answer once the request is out, while the socket says the
+   * server acknowledged it (it is processing the request); responseTimeoutMs when not given. A request
+   * that is not acknowledged and has been retransmitted ends the wait early: its bytes are being dropped.
+   */
+  answerWaitMs?: number;
+  /** Aborting it ends a wait early as a timeout (the probe has learned enough), not as a cancellation. */
+  stopWaiting?: AbortSignal;
+  /** Called with each reading of the socket's TCP state while the answer is awaited (live progress). */
+  onSocketState?: (state: SocketState) => void;
+}
+
+/** The socket's own TCP state (Linux: TCP_INFO, as `ss -ti` prints it): what the kernel knows unprivileged. */
+export interface SocketState {
+  /** Run clock, in milliseconds. */
+  at: number;
+  /** Segments sent and not yet acknowledged. */
+  unacked: number;
+  /** Retransmissions so far on this connection. */
+  retransmits: number;
+  bytesSent: number;
+  /** Bytes the peer acknowledged, SYN and FIN not counted. */
+  bytesAcked: number;
+  bytesReceived: number;
+  /** Smoothed round trip, when the kernel has one. */
+  rttMs: number | null;
 }
 
 export type ConversationOutcome =
@@ -43,6 +69,8 @@ export type ConversationEventKind =
   | 'first-byte'
   | 'headers'
   | 'response-complete'
+  | 'acked'
+  | 'retransmit'
   | 'fin'
   | 'reset'
   | 'timeout'
@@ -76,6 +104,8 @@ export interface HttpResponseHead {
 }
 
 export interface Conversation {
+  /** Unique within a run ("c7"): reports join captured packets and resets to connections by it. */
+  id: string;
   address: string;
   port: number;
   localPort: number | null;
@@ -93,4 +123,6 @@ export interface Conversation {
   tls: TlsInfo | null;
   response: HttpResponseHead | null;
   events: ConversationEvent[];
+  /** The last reading of the socket's TCP state while the answer was awaited; null when none was taken. */
+  socketState?: SocketState | null;
 }

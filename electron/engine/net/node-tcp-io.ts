@@ -12,10 +12,25 @@ import type {
 import type { TcpIo } from './engine-io.js';
 import { failureFromError } from './errno-failure.js';
 import { HttpResponseReader } from './http-response-reader.js';
+import type { SocketStateReader } from './socket-state-reader.js';
 
-/** TCP, TLS and HTTP/1.1 over Node's sockets, recording when each thing happened and where it ended. */
-export function createNodeTcpIo(now: () => number): TcpIo {
-  return { converse: (request, signal) => new ConversationRun(request, signal, now).run() };
+/** How often the socket's TCP state is read while an answer is awaited. */
+const POLL_MS = 250;
+/**
+ * Retransmissions of an unacknowledged request that make it a drop: Linux sends them after about 0.2,
+ * 0.6 and 1.4 s on a short path (the RTO doubles), so a drop is called within 1.5 s instead of a wait.
+ */
+const DROP_RETRANSMITS = 3;
+
+/**
+ * TCP, TLS and HTTP/1.1 over Node's sockets, recording when each thing happened and where it ended.
+ * Connections get ids in the order they are opened (c1, c2, …), unique within the run.
+ */
+export function createNodeTcpIo(now: () => number, readState: SocketStateReader | null = null): TcpIo {
+  let count = 0;
+  return {
+    converse: (request, signal) => new ConversationRun(`c${++count}`, request, signal, now, readState).run(),
+  };
 }
 
 class ConversationRun {
@@ -28,11 +43,14 @@ class ConversationRun {
   private reader = new HttpResponseReader();
 
   constructor(
+    id: string,
     private readonly request: ConversationRequest,
     private readonly signal: AbortSignal,
     private readonly now: () => number,
+    private readonly readState: SocketStateReader | null,
   ) {
     this.c = {
+      id,
       address: request.address,
       port: request.port,
       localPort: null,
@@ -49,6 +67,7 @@ class ConversationRun {
       tls: null,
       response: null,
       events: [],
+      socketState: null,
     };
   }
 
@@ -140,7 +159,64 @@ class ConversationRun {
       this.arm(this.request.holdMs ?? 0, () => this.end('complete', null));
       return;
     }
-    this.arm(this.request.responseTimeoutMs);
+    this.awaitAnswer();
+  }
+
+  /**
+   * Waits for the first byte of the answer. A server that acknowledged the request and says nothing is
+   * processing it: wait up to answerWaitMs. A request never acknowledged and retransmitted is being
+   * dropped: stop early. The socket's TCP state (no privilege needed) tells the two apart.
+   */
+  private awaitAnswer() {
+    const { answerWaitMs, responseTimeoutMs, stopWaiting } = this.request;
+    const wait = Math.max(answerWaitMs ?? responseTimeoutMs, responseTimeoutMs);
+    this.arm(wait);
+    if (stopWaiting?.aborted) return this.stopWaiting();
+    stopWaiting?.addEventListener('abort', this.stopWaiting, { once: true });
+    if (this.readState && this.c.localPort !== null && wait > responseTimeoutMs) void this.poll();
+  }
+
+  private readonly stopWaiting = () => {
+    this.event('timeout', undefined, 'stopped waiting');
+    this.end('timeout', {
+      code: 'generic_timeout',
+      message: `stopped waiting for the answer after ${Math.round(this.now() - this.sentAt())} ms during ${this.phase}`,
+    });
+  };
+
+  private sentAt(): number {
+    return this.c.events.findLast((e) => e.kind === 'sent')?.at ?? this.c.startedAt;
+  }
+
+  private async poll() {
+    let acked = false;
+    let retransmits = 0;
+    while (this.finish && this.c.bytesReceived === 0) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (!this.finish || this.c.bytesReceived > 0) return;
+      const state = await this.readState!(
+        { localPort: this.c.localPort!, address: this.c.address, port: this.c.port },
+        this.signal,
+      );
+      if (!state || !this.finish || this.c.bytesReceived > 0) continue;
+      this.c.socketState = state;
+      this.request.onSocketState?.(state);
+      if (state.retransmits > retransmits) {
+        retransmits = state.retransmits;
+        this.event('retransmit', undefined, `${retransmits} retransmitted`);
+      }
+      if (!acked && state.unacked === 0) {
+        acked = true;
+        this.event('acked', state.bytesAcked, 'the server acknowledged the request');
+      }
+      if (state.unacked > 0 && retransmits >= DROP_RETRANSMITS) {
+        this.event('timeout', undefined, this.phase);
+        return this.end('timeout', {
+          code: 'generic_timeout',
+          message: `the request was never acknowledged: retransmitted ${retransmits} times in ${Math.round(state.at - this.sentAt())} ms`,
+        });
+      }
+    }
   }
 
   private onData(chunk: Buffer) {
@@ -223,6 +299,7 @@ class ConversationRun {
     this.finish = null;
     if (this.timer) clearTimeout(this.timer);
     this.signal.removeEventListener('abort', this.onAbort);
+    this.request.stopWaiting?.removeEventListener('abort', this.stopWaiting);
     this.c.outcome = outcome;
     this.c.failure = failure;
     this.c.phase = this.phase;

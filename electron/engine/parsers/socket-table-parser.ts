@@ -35,6 +35,10 @@ export interface LocalSocket {
   retransmits: number | null;
   bytesSent: number | null;
   bytesReceived: number | null;
+  /** Bytes the peer acknowledged (ss only; the kernel counts the SYN, this does not). */
+  bytesAcked: number | null;
+  /** Segments sent and not yet acknowledged (ss only; 0 when ss leaves the field out). */
+  unacked: number | null;
 }
 
 export interface Endpoint {
@@ -162,6 +166,8 @@ function socket(local: Endpoint, remote: Endpoint, state: TcpState): LocalSocket
     retransmits: null,
     bytesSent: null,
     bytesReceived: null,
+    bytesAcked: null,
+    unacked: null,
   };
 }
 
@@ -183,6 +189,9 @@ function applySsInfo(target: LocalSocket, info: string): void {
   target.retransmits = retrans?.[2] !== undefined ? Number(retrans[2]) : 0;
   target.bytesSent = numberField(info, 'bytes_sent');
   target.bytesReceived = numberField(info, 'bytes_received');
+  const acked = numberField(info, 'bytes_acked');
+  target.bytesAcked = acked === null ? null : Math.max(0, acked - 1);
+  target.unacked = numberField(info, 'unacked') ?? 0;
 }
 
 /** `users:(("curl",pid=123,fd=5),("curl",pid=124,fd=5))`: the first process that holds the socket. */

@@ -1,6 +1,7 @@
 import type { Conversation, ConversationOutcome } from '../net/conversation-types.js';
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
-import { connectionRateProbe, loadTestBlocker, ordinal } from './connection-rate-probe.js';
+import { ordinal } from '../../shared/common-words.js';
+import { connectionRateProbe, loadTestBlocker } from './connection-rate-probe.js';
 import { heldConnections, LIMIT_OUTCOMES, outcomeCounts } from './conversation-helpers.js';
 import { doublingRamp, NO_ADDRESS, sleep, targetAddress } from './probe-helpers.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';

@@ -6,7 +6,8 @@ import {
   type FakeServer,
 } from '../../../test/unit/fake-server.js';
 import { completed } from '../../../test/unit/probe-context.js';
-import { connectionRateProbe, ordinal, rateSteps, type ConnectionRateData } from './connection-rate-probe.js';
+import { ordinal } from '../../shared/common-words.js';
+import { connectionRateProbe, rateSteps, type ConnectionRateData } from './connection-rate-probe.js';
 
 const complete = completed<ConnectionRateData>;
 const context = (admit: Admit, rateMax?: number) =>

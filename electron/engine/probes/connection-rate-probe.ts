@@ -5,6 +5,7 @@ import { doublingRamp, NO_ADDRESS, sleep, targetAddress } from './probe-helpers.
 import { pingProbe } from './ping-probe.js';
 import { recoveryProbe } from './recovery-probe.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
+import { ordinal } from '../../shared/common-words.js';
 
 /** Default bound on new connections per second (--rate-max), and the most the CLI accepts. */
 export const DEFAULT_RATE_MAX = 40;
@@ -92,15 +93,6 @@ export const connectionRateProbe: ProbeDefinition<ConnectionRateData> = {
     return { status: 'complete', summary: summarize(data), assessment, data };
   },
 };
-
-const SUFFIX: Record<number, string> = { 1: 'st', 2: 'nd', 3: 'rd' };
-
-/** 1st, 2nd, 3rd, 4th, 11th, 21st. */
-export function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : (SUFFIX[n % 10] ?? 'th');
-  return `${n}${suffix}`;
-}
 
 /** Why a load test would tell nothing (or only repeat a known failure); null when it can run. */
 const LOSSY_PERCENT = 10;

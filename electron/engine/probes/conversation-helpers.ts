@@ -4,12 +4,12 @@ import type { ResolvedAddress } from '../net/engine-io.js';
 import type { ProbeContext } from '../runner/probe-types.js';
 
 /** The request the person's application would make, as bytes we control (no HTTP library in between). */
-export function httpRequest(target: TargetInfo, keepAlive: boolean): string {
+export function httpRequest(target: TargetInfo, keepAlive: boolean, method = 'GET'): string {
   const defaultPort = target.scheme === 'https' ? 443 : 80;
   const host = target.ipVersion === 6 ? `[${target.hostAscii}]` : target.hostAscii;
   const hostHeader = target.port === defaultPort ? host : `${host}:${target.port}`;
   return [
-    `GET ${target.path} HTTP/1.1`,
+    `${method} ${target.path} HTTP/1.1`,
     `Host: ${hostHeader}`,
     'User-Agent: reset-doctor',
     'Accept: */*',
@@ -17,6 +17,11 @@ export function httpRequest(target: TargetInfo, keepAlive: boolean): string {
     '',
     '',
   ].join('\r\n');
+}
+
+/** The same request's head only: a small answer from the same server and URL. */
+export function headRequest(target: TargetInfo): string {
+  return httpRequest(target, false, 'HEAD');
 }
 
 /** Base conversation settings for the target: TLS with SNI for https, timeouts from --timeout. */

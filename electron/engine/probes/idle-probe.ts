@@ -2,6 +2,8 @@ import type { Conversation } from '../net/conversation-types.js';
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
 import { conversationBase, exchangeFor } from './conversation-helpers.js';
 import { anySignal, NO_ADDRESS, targetAddress } from './probe-helpers.js';
+import { requestProbe } from './request-probe.js';
+import { requestRepeatProbe } from './request-repeat-probe.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
 
 export type IdleResult =
@@ -95,6 +97,8 @@ export const idleProbe: ProbeDefinition<IdleData> = {
     if (ctx.results.data(tcpConnectProbe)?.attempts[0]?.outcome !== 'complete') {
       return { status: 'skipped', reason: 'a fresh connection does not work, so idle ones cannot be tested' };
     }
+    const fresh = freshRequestsFail(ctx);
+    if (fresh) return { status: 'skipped', reason: fresh };
     const started = ctx.env.now();
     const elapsed = () => (ctx.env.now() - started) / 1000;
     // Each round waits at most its longest gap, so this leaves the step's own timeout room to spare.
@@ -135,6 +139,18 @@ export const idleProbe: ProbeDefinition<IdleData> = {
     };
   },
 };
+
+/**
+ * A request that fails without any idle gap fails after one too: the idle test would time the fault the
+ * fresh request already shows and call it an idle timeout.
+ */
+function freshRequestsFail(ctx: ProbeContext): string | null {
+  const first = ctx.results.data(requestProbe)?.conversation;
+  if (!first || first.outcome === 'complete') return null;
+  const repeats = ctx.results.data(requestRepeatProbe)?.pattern;
+  if (repeats && repeats.pattern !== 'always') return null;
+  return `the request fails without idling (${first.outcome}${repeats ? `, ${repeats.failed} of ${repeats.total}` : ''}), so an idle timeout cannot be told apart from it`;
+}
 
 function summary(d: IdleData): string {
   const search = `${d.trials.length} connections in ${d.rounds.length} round${d.rounds.length === 1 ? '' : 's'}, ${d.searchSeconds} s`;

@@ -57,7 +57,11 @@ export const pathEvidenceProbe: ProbeDefinition<PathEvidenceData> = {
         trace?.destinationHop ?? null,
       );
       resets = judgeResets(
-        tcp.attempts.map((c, i) => ({ label: `tcp-connect #${i + 1}`, conversation: c })),
+        tcp.attempts.map((c, i) => ({
+          label: `tcp-connect #${i + 1}`,
+          role: 'connect' as const,
+          conversation: c,
+        })),
         packets,
         reference,
       );

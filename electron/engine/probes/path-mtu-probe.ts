@@ -1,5 +1,6 @@
 import type { EchoResult, IcmpIo, ResolvedAddress } from '../net/engine-io.js';
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
+import { linkWords } from '../../shared/common-words.js';
 import { echoRound } from './echo-round.js';
 import { locateLimit, sweepHops, type MtuHopResult, type MtuLocation } from './path-mtu-locate.js';
 import { answerTimeoutMs, icmpReady } from './probe-helpers.js';
@@ -35,6 +36,13 @@ export interface PathMtuData {
   hops: MtuHopResult[];
   /** Which link holds the limit; null when there is none or it could not be placed. */
   location: MtuLocation | null;
+  /**
+   * Side effect: a router's "fragmentation needed" makes the kernel remember the smaller path MTU for
+   * ten minutes, and every later connection to the target then announces a smaller MSS, so the request
+   * would never meet a black hole for the server's full-size segments. 'forgotten': the probe flushed
+   * the route cache again (needs CAP_NET_ADMIN); 'remembered': it could not; 'untouched': nothing learned.
+   */
+  kernelMtu: 'untouched' | 'forgotten' | 'remembered';
 }
 
 const ICMP_OVERHEAD = { 4: 28, 6: 48 } as const;
@@ -83,6 +91,7 @@ export const pathMtuProbe: ProbeDefinition<PathMtuData> = {
       verdict: 'ok',
       hops: [],
       location: null,
+      kernelMtu: 'untouched',
     };
     data.verdict = verdictOf(data);
     if (data.verdict === 'blackhole' || data.verdict === 'pmtud-works') {
@@ -92,6 +101,8 @@ export const pathMtuProbe: ProbeDefinition<PathMtuData> = {
       await placeLimit(ctx, icmp, target, data, timeoutMs);
       if (ctx.signal.aborted) return CANCELLED;
     }
+    if (data.attempts.some((a) => a.kind === 'too-big' || a.mtu !== null))
+      data.kernelMtu = (await forgetLearnedMtu(ctx, target.family)) ? 'forgotten' : 'remembered';
     return {
       status: 'complete',
       summary: summarize(data),
@@ -100,6 +111,22 @@ export const pathMtuProbe: ProbeDefinition<PathMtuData> = {
     };
   },
 };
+
+/**
+ * Undoes the probe's side effect: the path MTU the kernel learned from a router's answer to our echoes
+ * (a route cache exception, ten minutes by default). Setting DF with IP_PMTUDISC_PROBE does not stop the
+ * kernel from learning it; flushing the route cache does, and needs CAP_NET_ADMIN. It also forgets what
+ * other connections taught it, which they learn again from the routers.
+ */
+async function forgetLearnedMtu(ctx: ProbeContext, family: 4 | 6): Promise<boolean> {
+  try {
+    const args = family === 6 ? ['-6', 'route', 'flush', 'cache'] : ['route', 'flush', 'cache'];
+    const result = await ctx.env.io.system.run('ip', args, { timeoutMs: 2000, signal: ctx.signal });
+    return result.code === 0;
+  } catch {
+    return false;
+  }
+}
 
 const CANCELLED = { status: 'failed', failure: { code: 'cancelled', message: 'cancelled' } } as const;
 
@@ -221,14 +248,6 @@ function verdictOf(data: PathMtuData): PathMtuData['verdict'] {
   return told ? 'pmtud-works' : 'blackhole';
 }
 
-/** "between hop 2 (198.18.2.1) and hop 3 (198.18.3.1)", or the span when silent hops widen it. */
-export function linkWords(l: MtuLocation): string {
-  const end = (hop: number, address: string | null) =>
-    hop === 0 ? 'this machine' : `hop ${hop}${address ? ` (${address})` : ''}`;
-  const span = l.exact ? 'the link' : 'the links';
-  return `${span} between ${end(l.afterHop, l.address)} and ${end(l.beforeHop, l.nextAddress)}`;
-}
-
 function summarize(data: PathMtuData): string {
   const lp = data.largestPassing;
   const size = data.exact ? `${lp}` : `between ${lp} and ${(data.smallestFailing ?? 1) - 1}`;
@@ -244,7 +263,11 @@ function summarize(data: PathMtuData): string {
       const who = data.announcedBy
         ? `${data.announcedBy} answers "fragmentation needed"`
         : 'this machine already knows it and refuses larger packets';
-      return `Path MTU ${size} bytes: ${who}, so path MTU discovery works${where}`;
+      const kept =
+        data.kernelMtu === 'remembered'
+          ? '; this machine now remembers it for ten minutes (forgetting it needs CAP_NET_ADMIN), so later connections announce a smaller MSS'
+          : '';
+      return `Path MTU ${size} bytes: ${who}, so path MTU discovery works${where}${kept}`;
     }
     case 'blackhole': {
       const l = data.location;

@@ -77,11 +77,6 @@ export function icmpReady(
   return { target, icmp };
 }
 
-/** address:port as people write it, with IPv6 in brackets. */
-export function hostPort(address: string, port: number): string {
-  return `${address.includes(':') ? `[${address}]` : address}:${port}`;
-}
-
 /** first, 2·first, 4·first, ... below the bound, then the bound itself: a ramp that always ends there. */
 export function doublingRamp(first: number, bound: number): number[] {
   const steps: number[] = [];

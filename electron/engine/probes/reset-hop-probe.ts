@@ -7,7 +7,7 @@ import { httpRequest } from './conversation-helpers.js';
 import { answerTimeoutMs, NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import type { ReplayAttempt, ResetHopData } from './reset-hop-types.js';
 import { resetOriginProbe } from './reset-origin-probe.js';
-import { requestProbe } from './request-probe.js';
+import { afterSendMs, CUTOFF_MIN_MS, requestProbe } from './request-probe.js';
 import { tracerouteProbe } from './traceroute-probe.js';
 
 export type { ResetHopData } from './reset-hop-types.js';
@@ -115,7 +115,10 @@ function notReplayable(ctx: ProbeContext): string | null {
     return `the reset came during ${c.phase}, not in answer to bytes we sent: replaying them cannot place it`;
   if (ctx.env.target.scheme === 'https' && c.phase !== 'tls')
     return 'the reset came after the TLS handshake: the request travels encrypted, so no device on the path could match it';
-  const judged = ctx.results.data(resetOriginProbe)?.resets.filter((r) => r.connection === 'request') ?? [];
+  const waited = afterSendMs(c);
+  if (waited >= CUTOFF_MIN_MS)
+    return `the reset came ${(waited / 1000).toFixed(1)} s after the request: a cut-off, not an answer to its bytes, so replaying them cannot place it (its TTL names the sender)`;
+  const judged = ctx.results.data(resetOriginProbe)?.resets.filter((r) => r.role === 'request') ?? [];
   const server = judged.find((r) => r.origin === 'server' && r.confidence >= 0.75);
   if (server && !judged.some((r) => r.origin === 'path'))
     return `the server itself sent the reset (${server.reason}): there is no path device to locate`;

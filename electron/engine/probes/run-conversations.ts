@@ -4,6 +4,7 @@ import { concurrencyProbe } from './concurrency-probe.js';
 import { connectionRateProbe, type RateAttempt } from './connection-rate-probe.js';
 import { idleProbe } from './idle-probe.js';
 import { requestProbe } from './request-probe.js';
+import { requestRepeatProbe } from './request-repeat-probe.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
 
 /** Every connection the run's probes made, named for the report, in the order they were opened. */
@@ -11,20 +12,35 @@ export function runConversations(results: RunResults): LabeledConversation[] {
   const list: LabeledConversation[] = [];
   results
     .data(tcpConnectProbe)
-    ?.attempts.forEach((c, i) => list.push({ label: `tcp-connect #${i + 1}`, conversation: c }));
-  const request = results.data(requestProbe)?.conversation;
-  if (request) list.push({ label: 'request', conversation: request });
+    ?.attempts.forEach((c, i) =>
+      list.push({ label: `tcp-connect #${i + 1}`, role: 'connect', conversation: c }),
+    );
+  const request = results.data(requestProbe);
+  if (request) list.push({ label: 'request', role: 'request', conversation: request.conversation });
+  if (request?.control)
+    list.push({ label: 'request head (control)', role: 'control', conversation: request.control });
+  results
+    .data(requestRepeatProbe)
+    ?.attempts.forEach((a) =>
+      list.push({ label: `request #${a.order}`, role: 'repeat', conversation: a.conversation }),
+    );
   results
     .data(connectionRateProbe)
-    ?.attempts.forEach((a, i) => list.push({ label: rateLabel(a, i), conversation: a.conversation }));
+    ?.attempts.forEach((a, i) =>
+      list.push({ label: rateLabel(a, i), role: 'rate', conversation: a.conversation }),
+    );
   const concurrency = results.data(concurrencyProbe);
-  concurrency?.connections.forEach((c, i) => list.push({ label: concurrencyLabel(i), conversation: c }));
+  concurrency?.connections.forEach((c, i) =>
+    list.push({ label: concurrencyLabel(i), role: 'concurrency', conversation: c }),
+  );
   concurrency?.retest?.connections.forEach((c, i) =>
-    list.push({ label: concurrencyLabel(i, true), conversation: c }),
+    list.push({ label: concurrencyLabel(i, true), role: 'concurrency', conversation: c }),
   );
   results
     .data(idleProbe)
-    ?.trials.forEach((t) => list.push({ label: `idle ${t.gapSeconds} s`, conversation: t.conversation }));
+    ?.trials.forEach((t) =>
+      list.push({ label: `idle ${t.gapSeconds} s`, role: 'idle', conversation: t.conversation }),
+    );
   return list.sort((a, b) => a.conversation.startedAt - b.conversation.startedAt);
 }
 

@@ -357,10 +357,31 @@ export function sampleReport(): Report {
           phase: 'tls',
           confidence: 0.86,
           evidence: [
-            'TCP connects in 12.1 ms in 5 of 5 attempts, then every TLS ClientHello is answered by a reset within 0.4 ms (21 of 21)',
-            'The reset arrives with TTL 61 while the server’s own packets arrive with TTL 58: it was sent by a device 3 hops closer than the server (hop 4, 198.51.100.1)',
-            'The server stays reachable right after each reset, and no local firewall rule matches the port',
+            {
+              probe: 'request',
+              kind: 'requests',
+              text: 'TCP connects in 12.1 ms in 5 of 5 attempts, then every TLS ClientHello is answered by a reset within 0.4 ms (21 of 21)',
+              figures: { total: 21, failed: 21 },
+              weight: 2,
+            },
+            {
+              probe: 'reset-origin',
+              kind: 'resets',
+              text: 'The reset arrives with TTL 61 while the server’s own packets arrive with TTL 58: it was sent by a device 3 hops closer than the server (hop 4, 198.51.100.1)',
+              figures: { ttl: 61, hop: 4 },
+              weight: 3,
+            },
           ],
+          against: [
+            {
+              probe: 'recovery',
+              kind: 'recovery',
+              text: 'The server stays reachable right after each reset, and no local firewall rule matches the port',
+              figures: { stoppedAccepting: false },
+              weight: -0.5,
+            },
+          ],
+          settle: [],
           remedies: [
             'Ask the network team that runs 198.51.100.1 (hop 4) to check firewall, IPS or TLS-inspection rules that match the server name api.example.com on port 8443',
             'Attach this report: the reset’s TTL and its timing identify the device',
@@ -373,7 +394,17 @@ export function sampleReport(): Report {
           origin: 'path',
           phase: 'route',
           confidence: 0.15,
-          evidence: ['1 of 10 pings was lost and hop 5 lost 33% of probes'],
+          evidence: [
+            {
+              probe: 'ping',
+              kind: 'ping',
+              text: '1 of 10 pings was lost and hop 5 lost 33% of probes',
+              figures: { lost: 1, sent: 10 },
+              weight: 1,
+            },
+          ],
+          against: [],
+          settle: [],
           remedies: [
             'Too little loss to explain resets; recheck if the resets persist after the firewall is fixed',
           ],

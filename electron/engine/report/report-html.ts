@@ -7,6 +7,7 @@ import { REPORT_CSS } from './report-html-style.js';
 import { resetHopNumber } from './report-resets.js';
 import {
   PHASE_WORDS,
+  findingFigures,
   formatDuration,
   originText,
   otherFindings,
@@ -29,7 +30,31 @@ export function renderHtml(report: Report): string {
   const body = [
     header(report),
     verdictCard(report, main),
-    card('Evidence', list(main?.evidence ?? [], 'No evidence recorded.')),
+    card(
+      'Evidence',
+      list(
+        (main?.evidence ?? []).map((e) => e.text),
+        'No evidence recorded.',
+      ),
+    ),
+    main?.against.length
+      ? card(
+          'Against it',
+          list(
+            main.against.map((e) => e.text),
+            '',
+          ),
+        )
+      : '',
+    main?.settle.length
+      ? card(
+          'What would settle it',
+          list(
+            main.settle.map((s) => s.text),
+            '',
+          ),
+        )
+      : '',
     card('Remedies', list(main?.remedies ?? [], 'No remedy recorded.')),
     otherFindingsCard(report),
     notesCard(report),
@@ -80,9 +105,7 @@ function verdictCard(report: Report, finding: Finding | null): string {
     ]);
     facts.push(['Origin', esc(originText(finding))]);
     if (finding.phase !== null) facts.push(['Phase', esc(PHASE_WORDS[finding.phase] ?? finding.phase)]);
-    if (finding.idleTimeoutSeconds !== undefined) {
-      facts.push(['Idle timeout', `${esc(String(finding.idleTimeoutSeconds))} s`]);
-    }
+    for (const [label, value] of findingFigures(finding)) facts.push([label, esc(value)]);
   }
   facts.push(['Cause id', `<code>${esc(verdict)}</code>`]);
   const factList = facts.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${v}</dd></div>`).join('');
@@ -100,9 +123,12 @@ function otherFindingsCard(report: Report): string {
   if (others.length === 0) return '';
   const items = others.map((f) => {
     const head = `<strong>${esc(CAUSE_TITLES[f.cause] ?? f.cause)}</strong> <code>${esc(f.cause)}</code>, ${esc(percent(f.confidence))}, origin: ${esc(originText(f))}`;
-    const evidence = f.evidence.map((e) => `<li>Evidence: ${esc(e)}</li>`);
+    const evidence = f.evidence.map((e) => `<li>Evidence: ${esc(e.text)}</li>`);
+    const opposing = f.against.map(
+      (e) => `<li>${e.rulesOut ? 'Rules it out' : 'Against'}: ${esc(e.text)}</li>`,
+    );
     const remedies = f.remedies.map((r) => `<li>Remedy: ${esc(r)}</li>`);
-    return `<li>${head}<ul class="list">${[...evidence, ...remedies].join('')}</ul></li>`;
+    return `<li>${head}<ul class="list">${[...evidence, ...opposing, ...remedies].join('')}</ul></li>`;
   });
   return `<section class="card"><h2>Other findings</h2><ul class="list">${items.join('')}</ul></section>`;
 }

@@ -11,6 +11,7 @@ import {
 } from './report-resets.js';
 import {
   PHASE_WORDS,
+  findingFigures,
   formatDuration,
   originText,
   otherFindings,
@@ -27,7 +28,15 @@ export function renderMarkdown(report: Report): string {
   const blocks = [
     `# Reset Doctor report: ${md(report.target.input)}`,
     verdictBlock(report),
-    section('Evidence', bullets(verdictFinding(report)?.evidence ?? [], 'No evidence recorded.')),
+    section(
+      'Evidence',
+      bullets(
+        (verdictFinding(report)?.evidence ?? []).map((e) => e.text),
+        'No evidence recorded.',
+      ),
+    ),
+    againstBlock(report),
+    settleBlock(report),
     section('Remedies', bullets(verdictFinding(report)?.remedies ?? [], 'No remedy recorded.')),
     otherFindingsBlock(report),
     notesBlock(report),
@@ -49,12 +58,37 @@ function verdictBlock(report: Report): string {
   if (finding) {
     const details = [`Confidence: ${percent(finding.confidence)}`, `Origin: ${md(originText(finding))}`];
     if (finding.phase !== null) details.push(`Phase: ${PHASE_WORDS[finding.phase]}`);
-    if (finding.idleTimeoutSeconds !== undefined)
-      details.push(`Idle timeout: ${finding.idleTimeoutSeconds} s`);
+    for (const [label, value] of findingFigures(finding)) details.push(`${label}: ${md(value)}`);
     lines.push('', details.join(' · '));
   }
   if (report.cancelled) lines.push('', '_The run was cancelled: some steps did not finish._');
   return lines.join('\n');
+}
+
+function againstBlock(report: Report): string | null {
+  const against = verdictFinding(report)?.against ?? [];
+  return against.length
+    ? section(
+        'Against it',
+        bullets(
+          against.map((e) => e.text),
+          '',
+        ),
+      )
+    : null;
+}
+
+function settleBlock(report: Report): string | null {
+  const settle = verdictFinding(report)?.settle ?? [];
+  return settle.length
+    ? section(
+        'What would settle it',
+        bullets(
+          settle.map((s) => s.text),
+          '',
+        ),
+      )
+    : null;
 }
 
 function otherFindingsBlock(report: Report): string | null {
@@ -66,7 +100,8 @@ function otherFindingsBlock(report: Report): string | null {
 function findingBullet(finding: Finding): string {
   const head = `- **${md(CAUSE_TITLES[finding.cause])}** (\`${finding.cause}\`), ${percent(finding.confidence)}, origin: ${md(originText(finding))}`;
   const sub = [
-    ...finding.evidence.map((e) => `  - Evidence: ${md(e)}`),
+    ...finding.evidence.map((e) => `  - Evidence: ${md(e.text)}`),
+    ...finding.against.map((e) => `  - ${e.rulesOut ? 'Rules it out' : 'Against'}: ${md(e.text)}`),
     ...finding.remedies.map((r) => `  - Remedy: ${md(r)}`),
   ];
   return [head, ...sub].join('\n');

@@ -17,7 +17,7 @@ function validator(): ValidateFunction {
   return compiled;
 }
 
-/** Checks a report against reset-doctor/report@1 and explains each mismatch in one line. */
+/** Checks a report against reset-doctor/report@2 and explains each mismatch in one line. */
 export function validateReport(report: unknown): ReportValidation {
   const validate = validator();
   if (validate(report)) return { valid: true };

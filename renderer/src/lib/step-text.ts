@@ -1,4 +1,4 @@
-import { CAUSE_TITLES, type Finding } from '../../../electron/shared/cause-info.js';
+import { CAUSE_TITLES, type EvidenceItem, type Finding } from '../../../electron/shared/cause-info.js';
 import type { Report } from '../../../electron/shared/report-info.js';
 import type { StepId } from '../../../electron/shared/step-info.js';
 import type { StepState } from './run-state.svelte.js';
@@ -55,62 +55,19 @@ const ALL_CLEAR: Record<StepId, string> = {
   handshake: 'The packets show no reset from anyone during this run.',
 };
 
-/**
- * Words that tie an evidence sentence to a probe. Evidence sentences start with the probe they rest on
- * ("Ping: …", "TCP connect: …", "Captured RST …"); a probe not listed here is matched by its title.
- */
-const PROBE_MENTIONS: Record<string, string[]> = {
-  target: ['target:'],
-  'error-text': ['error text', 'application printed'],
-  privileges: ['privilege', 'raw-socket', 'raw socket'],
-  dns: ['dns'],
-  ping: ['ping', 'echo request'],
-  traceroute: ['traceroute'],
-  'tcp-connect': ['tcp connect', 'tcp:', 'syn to'],
-  'path-mtu': ['path mtu', 'df set'],
-  'log-scan': ['server log'],
-  'local-rules': ['local firewall'],
-  'path-evidence': [
-    'firewall on the path',
-    'middlebox',
-    'device on the path',
-    'captured rst',
-    'no silent drop',
-    'drops it silently',
-  ],
-  'local-sockets': ['local connection'],
-  'tcp-counters': ['tcp counters'],
-  'security-software': ['security agent', 'proxy'],
-  request: ['request:', 'tls clienthello', 'tls handshake'],
-  recovery: ['recovery:', 'stays reachable'],
-  concurrency: ['concurrency:', 'parallel connections', 'connections opened at once'],
-  'idle-timeout': ['idle test', 'left idle'],
-  'packet-capture': ['captured', 'no rst was'],
-  'reset-origin': ['captured rst', 'who sent the reset', 'the reset arrives with ttl'],
-  'reset-hop': ['reset hop', 'replay', 'ttl-limited', 'resets here'],
-};
-
-export function mentionsProbe(sentence: string, probeId: string, probeTitle: string): boolean {
-  const text = sentence.toLowerCase();
-  const words = PROBE_MENTIONS[probeId] ?? [probeTitle.toLowerCase()];
-  return words.some((w) => w.length > 2 && text.includes(w));
-}
-
 export interface StepFinding {
   finding: Finding;
-  /** The evidence sentences that rest on this step's probes. */
-  evidence: string[];
+  /** The evidence that rests on this step's probes (linked by probe id), strongest first. */
+  evidence: EvidenceItem[];
 }
 
-/** The findings (but "healthy") whose evidence mentions one of the step's probes, most confident first. */
+/** The standing findings (but "healthy") with evidence from one of the step's probes, most confident first. */
 export function findingsForStep(step: StepState, report: Report | null): StepFinding[] {
   if (!report) return [];
+  const ids = new Set(step.probes.map((p) => p.id));
   return report.diagnosis.findings
-    .filter((f) => f.cause !== 'healthy')
-    .map((finding) => ({
-      finding,
-      evidence: finding.evidence.filter((e) => step.probes.some((p) => mentionsProbe(e, p.id, p.title))),
-    }))
+    .filter((f) => f.cause !== 'healthy' && f.confidence > 0)
+    .map((finding) => ({ finding, evidence: finding.evidence.filter((e) => ids.has(e.probe)) }))
     .filter((f) => f.evidence.length > 0)
     .sort((a, b) => b.finding.confidence - a.finding.confidence);
 }
@@ -132,7 +89,7 @@ export function stepMeaning(step: StepState, report: Report | null, active: bool
       related.length > 1
         ? ` It also bears on ${related.length - 1} other possible cause${related.length > 2 ? 's' : ''}.`
         : '';
-    return `${lead}: ${CAUSE_TITLES[f.cause]} (${formatPercent(f.confidence)} confidence${origin}). ${sentence(top.evidence[0] ?? '')}${others}`;
+    return `${lead}: ${CAUSE_TITLES[f.cause]} (${formatPercent(f.confidence)} confidence${origin}). ${sentence(top.evidence[0]?.text ?? '')}${others}`;
   }
   if (!report && active)
     return `${meaningByStatus(step)} The verdict, and how this step bears on it, follows when every step is done.`;
