@@ -6,15 +6,12 @@ import {
   type FakeServer,
 } from '../../../test/unit/fake-server.js';
 import { completed } from '../../../test/unit/probe-context.js';
+import { runOption } from '../../shared/run-options-info.js';
 import { connectionRateProbe, ordinal, rateSteps, type ConnectionRateData } from './connection-rate-probe.js';
 
 const complete = completed<ConnectionRateData>;
-const context = (admit: Admit, rateMax?: number) =>
-  loadProbeContext(admit, {
-    concurrency: 8,
-    timeoutSeconds: 0.3,
-    ...(rateMax !== undefined ? { rateMax } : {}),
-  });
+const context = (admit: Admit, rateMax: number = runOption('rateMax').default) =>
+  loadProbeContext(admit, { concurrency: 8, timeoutSeconds: 0.3, rateMax });
 
 /** The most connections opened within any one second: the rate the server saw. */
 function peakPerSecond(server: FakeServer): number {
@@ -125,7 +122,7 @@ describe('connection rate probe', () => {
   it('is skipped when ping already shows loss: lost SYNs would pass for a limit', async () => {
     const { ctx, server } = loadProbeContext(
       () => 'accept',
-      { concurrency: 8, timeoutSeconds: 0.3 },
+      { concurrency: 8, timeoutSeconds: 0.3, rateMax: 40 },
       {
         ping: { lossPercent: 25 },
       },
