@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { HELP, parseCli, UsageError } from './cli-args.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  defaultRunOptions,
+  NUMERIC_OPTIONS,
+  RUN_OPTIONS,
+  runOption,
+  type NumericOption,
+} from '../shared/run-options-info.js';
+import { STEP_IDS } from '../shared/step-info.js';
+import { HELP, helpEntry, parseCli, UsageError } from './cli-args.js';
 
 function diagnoseOptions(...args: string[]) {
   const command = parseCli(['diagnose', 'web.lab.test', ...args]);
@@ -7,22 +18,121 @@ function diagnoseOptions(...args: string[]) {
   return command.options;
 }
 
-describe('--rate-max', () => {
-  it('bounds the new-connection rate test: 40/s unless told, 0 turns it off', () => {
+/** The UsageError a flag's value gets, with the flag=value form so negative numbers stay values. */
+function refusal(flag: string, value: string): string {
+  try {
+    diagnoseOptions(`${flag}=${value}`);
+  } catch (error) {
+    if (error instanceof UsageError) return error.message;
+    throw error;
+  }
+  throw new Error(`${flag} ${value} was accepted`);
+}
+
+/** A value just outside each bound: a whole step for integers, half the distance to 0 (or 1) otherwise. */
+function outside(option: NumericOption): [string, string] {
+  const below = option.kind === 'integer' ? option.min - 1 : option.min > 0 ? option.min / 2 : -1;
+  const above = option.kind === 'integer' ? option.max + 1 : option.max + 0.5;
+  return [String(below), String(above)];
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cli-args-'));
+const logFile = join(dir, 'error.log');
+writeFileSync(logFile, 'upstream prematurely closed connection\n');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the run options of the table, on the command line', () => {
+  it('take their defaults when no flag is given', () => {
+    expect(diagnoseOptions()).toEqual({ target: 'web.lab.test', ...defaultRunOptions() });
+  });
+
+  it.each(NUMERIC_OPTIONS.map((o) => [o.flag, o] as const))(
+    '%s parses its default and its bounds, and refuses values outside them in one line',
+    (flag, option) => {
+      const given = option.default ?? option.min;
+      expect(diagnoseOptions(flag, String(given))[option.key]).toBe(given);
+      expect(diagnoseOptions(`${flag}=${option.min}`)[option.key]).toBe(option.min);
+      expect(diagnoseOptions(flag, String(option.max))[option.key]).toBe(option.max);
+      for (const value of outside(option)) {
+        const message = refusal(flag, value);
+        expect(message).toBe(`${flag} ${value}: must be between ${option.min} and ${option.max}`);
+      }
+      expect(refusal(flag, 'lots')).toBe(`${flag} lots: not a number`);
+      expect(refusal(flag, '')).toBe(`${flag} : not a number`);
+      if (option.kind === 'integer') {
+        const fraction = String(option.max - 0.5);
+        expect(refusal(flag, fraction)).toBe(`${flag} ${fraction}: must be a whole number`);
+      }
+    },
+  );
+
+  it('--error takes any text, and a target named in it', () => {
+    expect(diagnoseOptions('--error', 'read ECONNRESET').errorText).toBe('read ECONNRESET');
+    const command = parseCli(['diagnose', '--error', 'curl: (56) Recv failure: http://web.lab.test/']);
+    expect(command).toMatchObject({ kind: 'diagnose', options: { target: 'http://web.lab.test/' } });
+  });
+
+  it('--log takes a regular file, and refuses a missing one or a directory in one line', () => {
+    expect(diagnoseOptions('--log', logFile).logFile).toBe(logFile);
+    expect(refusal('--log', join(dir, 'missing.log'))).toBe(
+      `--log ${join(dir, 'missing.log')}: no such file`,
+    );
+    expect(refusal('--log', dir)).toBe(`--log ${dir}: not a regular file`);
+  });
+
+  it('--steps parses its default (every step), lists each step once, and refuses an unknown one', () => {
+    expect(diagnoseOptions('--steps', STEP_IDS.join(',')).steps).toEqual([...STEP_IDS]);
+    expect(diagnoseOptions('--steps', 'handshake, identify,handshake').steps).toEqual([
+      'handshake',
+      'identify',
+    ]);
+    expect(refusal('--steps', 'identify,dns')).toBe(
+      `--steps identify,dns: unknown step dns; use some of ${STEP_IDS.join(',')}`,
+    );
+  });
+
+  it('--rate-max bounds the new-connection rate test: 40/s unless told, 0 turns it off', () => {
     expect(diagnoseOptions().rateMax).toBe(40);
     expect(diagnoseOptions('--rate-max', '15').rateMax).toBe(15);
     expect(diagnoseOptions('--rate-max', '0').rateMax).toBe(0);
   });
 
-  it.each([
-    [['--rate-max', '101'], '--rate-max 101: must be between 0 and 100'],
-    [['--rate-max', '2.5'], '--rate-max 2.5: must be a whole number'],
-    [['--rate-max', 'fast'], '--rate-max fast: not a number'],
-  ])('refuses %j in one line', (args, message) => {
-    expect(() => diagnoseOptions(...args)).toThrow(new UsageError(message));
+  it('--wait and --repeat set the new options', () => {
+    expect(diagnoseOptions('--wait', '90', '--repeat', '0')).toMatchObject({ waitSeconds: 90, repeat: 0 });
+    expect(diagnoseOptions()).toMatchObject({ waitSeconds: 30, repeat: 10 });
+  });
+});
+
+describe('HELP', () => {
+  it('keeps every line within 80 columns', () => {
+    const wide = HELP.split('\n').filter((line) => line.length > 80);
+    expect(wide).toEqual([]);
   });
 
-  it('is in the help', () => {
-    expect(HELP).toMatch(/--rate-max N +new connections per second .*default 40, 0 disables, max 100/);
+  it.each(RUN_OPTIONS.map((o) => [o.flag, o] as const))(
+    'explains %s with its metavar and its help',
+    (flag, option) => {
+      const entry = HELP.slice(HELP.indexOf(`  ${flag} ${option.metavar} `));
+      // The help, wherever it wraps (a list may wrap at a comma, so spaces are left out of the match).
+      expect(entry.replace(/\s+/g, '')).toContain(option.help.replace(/\s+/g, ''));
+    },
+  );
+
+  it('says each numeric default and bound', () => {
+    const oneLine = HELP.replace(/\n {23}/g, ' ');
+    expect(oneLine).toMatch(
+      /--rate-max N +the most new connections per second .*\(default 40, 0 disables, max 100\)/,
+    );
+    expect(oneLine).toContain(`${runOption('timeoutSeconds').help} (default 2, 0.1 to 60)`);
+    expect(oneLine).toContain('(off unless given, 1 to 3600)');
+    expect(oneLine).toContain('(default 30, 1 to 600)');
+    expect(oneLine).toContain('(default 10, 0 disables, max 50)');
+  });
+
+  it('wraps at words, and a comma-separated list at its commas', () => {
+    expect(helpEntry('--x', 'one two')).toBe(`  --x${' '.repeat(18)}one two`);
+    const list = helpEntry('--steps IDS', `only: ${'abcdefgh,'.repeat(8)}end`).split('\n');
+    expect(list.every((line) => line.length <= 80)).toBe(true);
+    expect(list[1]).toMatch(/^ {23}abcdefgh,/);
   });
 });

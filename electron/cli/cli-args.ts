@@ -1,10 +1,17 @@
 import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import {
+  defaultRunOptions,
+  RUN_OPTIONS,
+  zeroTurnsOff,
+  type RunOptionKey,
+  type RunOptionSpec,
+  type RunOptionsInfo,
+} from '../shared/run-options-info.js';
 import { isStepId, STEP_IDS, type StepId } from '../shared/step-info.js';
 import { parseErrorText } from '../engine/parsers/error-text-parser.js';
 import type { RunOptions } from '../engine/runner/run-environment.js';
 import { formatFromPath } from '../engine/report/report-writer.js';
-import { DEFAULT_RATE_MAX, MAX_RATE } from '../engine/probes/connection-rate-probe.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -16,10 +23,12 @@ export type CliCommand =
   | { kind: 'diagnose'; options: RunOptions; json: boolean; reportFile: string | null; redact: boolean }
   | { kind: 'serve'; port: number; host: string; open: boolean };
 
-// Bounds that keep a typo from turning the tool into a load generator.
-const MAX_CONCURRENCY = 64;
-const MAX_IDLE_SECONDS = 3600;
 const DEFAULT_SERVE_PORT = 8750;
+
+// The run options' flags come from their table; each takes a value.
+const RUN_OPTION_FLAGS = Object.fromEntries(
+  RUN_OPTIONS.map((o) => [o.flag.slice(2), { type: 'string' as const }]),
+);
 
 export function parseCli(argv: string[]): CliCommand {
   let parsed;
@@ -33,13 +42,7 @@ export function parseCli(argv: string[]): CliCommand {
         version: { type: 'boolean', short: 'V' },
         json: { type: 'boolean' },
         report: { type: 'string' },
-        log: { type: 'string' },
-        error: { type: 'string' },
-        'idle-max': { type: 'string' },
-        concurrency: { type: 'string' },
-        'rate-max': { type: 'string' },
-        timeout: { type: 'string' },
-        steps: { type: 'string' },
+        ...RUN_OPTION_FLAGS,
         port: { type: 'string' },
         host: { type: 'string' },
         'no-open': { type: 'boolean' },
@@ -69,40 +72,47 @@ export function parseCli(argv: string[]): CliCommand {
   if (command !== 'diagnose')
     throw new UsageError(`unknown command "${command}": try "reset-doctor diagnose <target>"`);
   if (rest.length > 1) throw new UsageError(`one target at a time (got ${rest.length}: ${rest.join(' ')})`);
-  const errorText = values.error ?? null;
-  const target = rest[0] ?? (errorText ? parseErrorText(errorText).target : null);
+  const options = runOptions(values);
+  const target = rest[0] ?? (options.errorText ? parseErrorText(options.errorText).target : null);
   if (!target)
     throw new UsageError('give a target (host, host:port or URL), or an --error text that names one');
   const reportFile = values.report ?? null;
   if (reportFile !== null && formatFromPath(reportFile) === null) {
     throw new UsageError(`--report ${reportFile}: the file name must end in .json, .html or .md`);
   }
-  if (values.log !== undefined) checkLogFile(values.log);
   return {
     kind: 'diagnose',
     json: values.json ?? false,
     reportFile,
     redact: values.redact ?? false,
-    options: {
-      target,
-      errorText,
-      logFile: values.log ?? null,
-      idleMaxSeconds:
-        values['idle-max'] === undefined
-          ? null
-          : number('--idle-max', values['idle-max'], 1, MAX_IDLE_SECONDS),
-      concurrency:
-        values.concurrency === undefined
-          ? 8
-          : integer('--concurrency', values.concurrency, 0, MAX_CONCURRENCY),
-      rateMax:
-        values['rate-max'] === undefined
-          ? DEFAULT_RATE_MAX
-          : integer('--rate-max', values['rate-max'], 0, MAX_RATE),
-      timeoutSeconds: values.timeout === undefined ? 2 : number('--timeout', values.timeout, 0.1, 60),
-      steps: values.steps === undefined ? [...STEP_IDS] : steps(values.steps),
-    },
+    options: { target, ...options },
   };
+}
+
+/** Every run option: its flag's value, checked against the table's bounds, or the table's default. */
+function runOptions(values: Record<string, string | boolean | undefined>): RunOptionsInfo {
+  const options: Record<string, unknown> = defaultRunOptions();
+  for (const option of RUN_OPTIONS) {
+    const text = values[option.flag.slice(2)];
+    if (typeof text === 'string') options[option.key] = optionValue(option, text);
+  }
+  return options as RunOptionsInfo;
+}
+
+function optionValue(option: RunOptionSpec, text: string): RunOptionsInfo[RunOptionKey] {
+  switch (option.kind) {
+    case 'text':
+      return text;
+    case 'path':
+      checkFile(option.flag, text);
+      return text;
+    case 'number':
+      return number(option.flag, text, option.min, option.max);
+    case 'integer':
+      return integer(option.flag, text, option.min, option.max);
+    case 'steps':
+      return steps(option.flag, text);
+  }
 }
 
 function number(flag: string, text: string, min: number, max: number): number {
@@ -118,7 +128,7 @@ function integer(flag: string, text: string, min: number, max: number): number {
   return n;
 }
 
-function steps(text: string): StepId[] {
+function steps(flag: string, text: string): StepId[] {
   const ids = text
     .split(',')
     .map((s) => s.trim())
@@ -126,49 +136,87 @@ function steps(text: string): StepId[] {
   const unknown = ids.filter((id) => !isStepId(id));
   if (unknown.length > 0 || ids.length === 0) {
     throw new UsageError(
-      `--steps ${text}: unknown step ${unknown.join(', ') || '(none)'}; use some of ${STEP_IDS.join(',')}`,
+      `${flag} ${text}: unknown step ${unknown.join(', ') || '(none)'}; use some of ${STEP_IDS.join(',')}`,
     );
   }
-  return ids as StepId[];
+  // Once each: the report lists the steps requested, and the schema wants no repeats.
+  return [...new Set(ids as StepId[])];
 }
 
-function checkLogFile(file: string) {
+function checkFile(flag: string, file: string) {
   let stat;
   try {
     stat = statSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
-      `--log ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'cannot read it'}`,
+      `${flag} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'cannot read it'}`,
     );
   }
-  if (!stat.isFile()) throw new UsageError(`--log ${file}: not a regular file`);
+  if (!stat.isFile()) throw new UsageError(`${flag} ${file}: not a regular file`);
 }
 
-export const HELP = `Usage: reset-doctor diagnose <target> [options]
-       reset-doctor serve [--port N] [--host ADDR] [--no-open]
+// Help text starts in this column, and no line is wider than the terminal's traditional 80.
+const HELP_COLUMN = 23;
+const HELP_WIDTH = 80;
 
-Finds out why connections to <target> end in "connection reset by peer" and who sends the reset.
-<target> is a host, host:port, [IPv6]:port or an http(s) URL.
+/** One option of the help: its name, then the text wrapped at word (or list) boundaries. */
+export function helpEntry(name: string, text: string): string {
+  const lines: string[] = [];
+  let line = '';
+  // Break after a space or a comma, so a long step list can wrap too.
+  for (const piece of text.split(/(?<=[ ,])/)) {
+    if (line !== '' && (line + piece).trimEnd().length > HELP_WIDTH - HELP_COLUMN) {
+      lines.push(line.trimEnd());
+      line = piece.trimStart();
+    } else line += piece;
+  }
+  lines.push(line.trimEnd());
+  return lines
+    .map((l, i) => (i === 0 ? `  ${name} `.padEnd(HELP_COLUMN) : ' '.repeat(HELP_COLUMN)) + l)
+    .join('\n');
+}
 
-Options:
-  --json               print the report as JSON on stdout, and nothing else
-  --report FILE        also write the report: FILE.json, FILE.html or FILE.md
-  --redact             hide addresses, host names and the user name in --json and --report output
-  --log FILE           a server log to search for resets, timeouts and restarts
-  --error TEXT         what the application printed (fills in the target if it names one)
-  --idle-max SECONDS   hold connections idle up to SECONDS to measure an idle timeout (off by default)
-  --concurrency N      parallel connections for the connection-limit test (default 8, 0 disables, max ${MAX_CONCURRENCY})
-  --rate-max N         new connections per second for the rate-limit test (default ${DEFAULT_RATE_MAX}, 0 disables, max ${MAX_RATE})
-  --timeout SECONDS    how long to wait for any one answer (default 2)
-  --steps IDS          run only these steps: ${STEP_IDS.join(',')}
-serve: the wizard in a browser, for a server reached over SSH (ssh -L 8750:127.0.0.1:8750 host).
-  --port N             port to listen on (default ${DEFAULT_SERVE_PORT}, 0 picks a free one)
-  --host ADDR          address to bind (default 127.0.0.1; anything else is reachable from the network)
-  --no-open            do not open a browser
+/** "(default 8, 0 disables, max 64)": the default and bounds a run option's help ends with. */
+function bounds(option: RunOptionSpec): string {
+  if (option.kind !== 'number' && option.kind !== 'integer') return '';
+  if (option.default === null) return ` (off unless given, ${option.min} to ${option.max})`;
+  return zeroTurnsOff(option)
+    ? ` (default ${option.default}, 0 disables, max ${option.max})`
+    : ` (default ${option.default}, ${option.min} to ${option.max})`;
+}
 
-  -h, --help           this help
-  -V, --version        the version
+const RUN_OPTION_HELP = RUN_OPTIONS.map((o: RunOptionSpec) =>
+  helpEntry(`${o.flag} ${o.metavar}`, o.help + bounds(o)),
+);
 
-Exit status: 0 healthy, 1 a problem diagnosed, 2 bad input or usage, 3 internal error.
-Raw sockets (root or CAP_NET_RAW) add ICMP through net-ping and packet capture of the resets.`;
+export const HELP = [
+  'Usage: reset-doctor diagnose <target> [options]',
+  '       reset-doctor serve [--port N] [--host ADDR] [--no-open]',
+  '',
+  'Finds out why connections to <target> end in "connection reset by peer" and',
+  'who sends the reset. <target> is a host, host:port, [IPv6]:port or an http(s)',
+  'URL.',
+  '',
+  'Options:',
+  helpEntry('--json', 'print the report as JSON on stdout, and nothing else'),
+  helpEntry('--report FILE', 'also write the report: FILE.json, FILE.html or FILE.md'),
+  helpEntry('--redact', 'hide addresses, host names and the user name in --json and --report output'),
+  ...RUN_OPTION_HELP,
+  'serve: the wizard in a browser, for a server reached over SSH',
+  '(ssh -L 8750:127.0.0.1:8750 host).',
+  helpEntry('--port N', `port to listen on (default ${DEFAULT_SERVE_PORT}, 0 picks a free one)`),
+  helpEntry(
+    '--host ADDR',
+    'address to bind (default 127.0.0.1; anything else is reachable from the network)',
+  ),
+  helpEntry('--no-open', 'do not open a browser'),
+  '',
+  helpEntry('-h, --help', 'this help'),
+  helpEntry('-V, --version', 'the version'),
+  '',
+  'Exit status: 0 healthy, 1 a problem diagnosed, 2 bad input or usage, 3 internal',
+  'error.',
+  'Raw sockets (root or CAP_NET_RAW) add ICMP through net-ping and packet capture',
+  'of the resets.',
+].join('\n');

@@ -1,6 +1,7 @@
 import { platform } from 'node:os';
 import type { Report } from '../shared/report-info.js';
 import { REPORT_SCHEMA_ID } from '../shared/report-info.js';
+import { pickRunOptions } from '../shared/run-options-info.js';
 import type { RunEvent } from '../shared/run-event-info.js';
 import { diagnose } from './diagnosis/diagnose.js';
 import type { EngineIo } from './net/engine-io.js';
@@ -110,17 +111,7 @@ export class DiagnosisSession {
         privilegeNote: privileges.note,
         nodeVersion: process.version,
       },
-      options: {
-        errorText: options.errorText,
-        logFile: options.logFile,
-        idleMaxSeconds: options.idleMaxSeconds,
-        concurrency: options.concurrency,
-        timeoutSeconds: options.timeoutSeconds,
-        ...(options.rateMax !== undefined ? { rateMax: options.rateMax } : {}),
-        ...(options.waitSeconds !== undefined ? { waitSeconds: options.waitSeconds } : {}),
-        ...(options.repeat !== undefined ? { repeat: options.repeat } : {}),
-        steps: options.steps,
-      },
+      options: pickRunOptions(options),
       steps,
       diagnosis: diagnose(this.checklist.results, target, { cancelled, unfinished: unfinished(steps) }),
     };

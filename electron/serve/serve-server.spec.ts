@@ -114,7 +114,10 @@ describe('browser mode server', () => {
         logFile: null,
         idleMaxSeconds: null,
         concurrency: 2,
+        rateMax: 40,
         timeoutSeconds: 1,
+        waitSeconds: 30,
+        repeat: 10,
         extra: 1,
       },
     ]);
@@ -126,7 +129,10 @@ describe('browser mode server', () => {
         logFile: null,
         idleMaxSeconds: null,
         concurrency: 2,
+        rateMax: 40,
         timeoutSeconds: 1,
+        waitSeconds: 30,
+        repeat: 10,
       },
     ]);
     expect(await result(4)).toMatchObject({ ok: false, error: expect.stringMatching(/contains spaces/) });
@@ -137,7 +143,10 @@ describe('browser mode server', () => {
         logFile: null,
         idleMaxSeconds: null,
         concurrency: 2,
+        rateMax: 40,
         timeoutSeconds: 1,
+        waitSeconds: 30,
+        repeat: 10,
       },
     ]);
     const started = (await result(5)) as { ok: true; result: { runId: string } };

@@ -1,19 +1,18 @@
 import type { ProbeReport, Report } from './report-info.js';
 import type { RunEvent } from './run-event-info.js';
+import { REQUEST_OPTIONS, runOption, withinBounds, type RequestOptions } from './run-options-info.js';
 import { isStepId, type StepId } from './step-info.js';
 
+// The one contract between the wizard and the engine. Electron IPC, the browser mode's WebSocket and
+// tests all carry these calls (`domain:verb`) and the RunEvents of `run:event`, keyed by run id.
+
 /**
- * The one contract between the wizard and the engine. Electron IPC, the browser mode's WebSocket and
- * tests all carry these calls (`domain:verb`) and the RunEvents of `run:event`, keyed by run id.
+ * A run the wizard starts: the target as typed (host, host:port, [v6]:port or URL) and every option of
+ * RUN_OPTIONS but the step list. logFile is a path on the machine that runs the engine (the server, in
+ * browser mode).
  */
-export interface StartRunRequest {
+export interface StartRunRequest extends RequestOptions {
   target: string;
-  errorText: string | null;
-  /** A path on the machine that runs the engine (the server, in browser mode). */
-  logFile: string | null;
-  idleMaxSeconds: number | null;
-  concurrency: number;
-  timeoutSeconds: number;
 }
 
 export type ExportFormat = 'html' | 'json' | 'md';
@@ -83,7 +82,8 @@ export interface ResetDoctorApi {
 
 export type { ProbeReport, Report, RunEvent };
 
-const MAX_TEXT = 20_000;
+// An error text to parse may be as long as the errorText a run accepts.
+const MAX_TEXT: number = runOption('errorText').maxLength;
 const FORMATS: ExportFormat[] = ['html', 'json', 'md'];
 
 /**
@@ -126,20 +126,26 @@ export function validateCall(channel: unknown, args: unknown): string | null {
 function validateStart(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'run:start takes a request object';
   const r = value as Record<string, unknown>;
-  const allowed = ['target', 'errorText', 'logFile', 'idleMaxSeconds', 'concurrency', 'timeoutSeconds'];
+  const allowed = ['target', ...REQUEST_OPTIONS.map((o) => o.key)];
   const extra = Object.keys(r).filter((k) => !allowed.includes(k));
   if (extra.length) return `unexpected field ${extra[0]}`;
   if (typeof r.target !== 'string' || r.target.length > 2048) return 'target must be text';
-  if (r.errorText !== null && (typeof r.errorText !== 'string' || r.errorText.length > MAX_TEXT))
-    return 'errorText must be text or null';
-  if (r.logFile !== null && (typeof r.logFile !== 'string' || r.logFile.length > 4096))
-    return 'logFile must be a path or null';
-  const num = (v: unknown, min: number, max: number) =>
-    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max;
-  if (r.idleMaxSeconds !== null && !num(r.idleMaxSeconds, 1, 3600))
-    return 'idleMaxSeconds must be 1..3600 or null';
-  if (!num(r.concurrency, 0, 64) || !Number.isInteger(r.concurrency))
-    return 'concurrency must be a whole number 0..64';
-  if (!num(r.timeoutSeconds, 0.1, 60)) return 'timeoutSeconds must be 0.1..60';
+  for (const option of REQUEST_OPTIONS) {
+    const v = r[option.key];
+    // Only options that are off unless given take null; a missing field is refused like a wrong one.
+    if (v === null && option.default === null) continue;
+    if (
+      (option.kind === 'text' || option.kind === 'path') &&
+      (typeof v !== 'string' || v.length > option.maxLength)
+    )
+      return `${option.key} must be ${option.kind === 'path' ? 'a path' : 'text'} or null`;
+    if (
+      (option.kind === 'number' || option.kind === 'integer') &&
+      (typeof v !== 'number' || !withinBounds(option, v))
+    ) {
+      const what = option.kind === 'integer' ? 'a whole number ' : '';
+      return `${option.key} must be ${what}${option.min}..${option.max}${option.default === null ? ' or null' : ''}`;
+    }
+  }
   return null;
 }

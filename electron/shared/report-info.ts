@@ -2,6 +2,10 @@ import type { Diagnosis } from './cause-info.js';
 import type { FailureInfo } from './failure-info.js';
 import type { Assessment, ProbeStatus, StepId, StepStatus } from './step-info.js';
 import type { TargetScheme } from './target-info.js';
+import type { RunOptionsInfo } from './run-options-info.js';
+
+// The options' type comes from their table (run-options-info.ts); re-exported where the report lives.
+export type { RunOptionsInfo };
 
 export const REPORT_SCHEMA_ID = 'reset-doctor/report@2';
 
@@ -27,21 +31,6 @@ export interface StepReport {
   durationMs: number;
   summary: string;
   probes: ProbeReport[];
-}
-
-export interface RunOptionsInfo {
-  errorText: string | null;
-  logFile: string | null;
-  idleMaxSeconds: number | null;
-  concurrency: number;
-  /** Bound on new connections per second for the rate probe (0 turns it off); absent: the default. */
-  rateMax?: number;
-  timeoutSeconds: number;
-  /** How long the request waits for an answer the server acknowledged; absent: the default. */
-  waitSeconds?: number;
-  /** How many more times the request is sent to measure how often it fails; absent: the default. */
-  repeat?: number;
-  steps: StepId[];
 }
 
 export interface Report {

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { validateReport } from '../../electron/engine/report/report-schema.js';
 import type { Report } from '../../electron/shared/report-info.js';
@@ -34,6 +36,9 @@ describe('reset-doctor CLI', () => {
     [['diagnose', 'web.lab.test', '--timeout', 'abc'], /--timeout abc: not a number/],
     [['diagnose', 'web.lab.test', '--idle-max=-1'], /--idle-max -1: must be between/],
     [['diagnose', 'web.lab.test', '--idle-max', '0'], /--idle-max 0: must be between 1 and 3600/],
+    [['diagnose', 'web.lab.test', '--rate-max', '101'], /--rate-max 101: must be between 0 and 100/],
+    [['diagnose', 'web.lab.test', '--wait', '601'], /--wait 601: must be between 1 and 600/],
+    [['diagnose', 'web.lab.test', '--repeat', '2.5'], /--repeat 2.5: must be a whole number/],
     [['diagnose', 'web.lab.test', '--steps', 'identify,dns'], /unknown step dns/],
     [['diagnose', 'web.lab.test', '--report', 'out.pdf'], /must end in .json, .html or .md/],
     [
@@ -86,6 +91,25 @@ describe('reset-doctor CLI', () => {
     const report = JSON.parse(run.stdout) as Report;
     expect(report.target.host).toMatch(/^<ip-\d+>$/);
     expect(validateReport(report)).toEqual({ valid: true });
+  });
+
+  it('records --rate-max, --wait and --repeat in the report, and the Markdown report lists them', async () => {
+    const port = await freePort();
+    const dir = await mkdtemp(join(tmpdir(), 'cli-options-'));
+    const file = join(dir, 'report.md');
+    try {
+      const args = ['diagnose', `127.0.0.1:${port}`, '--steps', 'identify', '--rate-max', '15'];
+      const run = await cli([...args, '--wait', '12', '--repeat', '0', '--json', '--report', file]);
+      const report = JSON.parse(run.stdout) as Report;
+      expect(validateReport(report)).toEqual({ valid: true });
+      expect(report.options).toMatchObject({ rateMax: 15, waitSeconds: 12, repeat: 0, steps: ['identify'] });
+      const md = await readFile(file, 'utf8');
+      expect(md).toContain('- New-connection rate: up to 15/s');
+      expect(md).toContain('- Wait for a slow answer: 12 s');
+      expect(md).toContain('- Repeated requests: off');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('finds the target in the error text when none is given', async () => {

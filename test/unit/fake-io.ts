@@ -110,7 +110,10 @@ export function options(over: Partial<RunOptions> = {}): RunOptions {
     logFile: null,
     idleMaxSeconds: null,
     concurrency: 4,
+    rateMax: 40,
     timeoutSeconds: 1,
+    waitSeconds: 30,
+    repeat: 10,
     steps: [...STEP_IDS],
     ...over,
   };

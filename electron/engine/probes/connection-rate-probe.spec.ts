@@ -7,15 +7,12 @@ import {
 } from '../../../test/unit/fake-server.js';
 import { completed } from '../../../test/unit/probe-context.js';
 import { ordinal } from '../../shared/common-words.js';
+import { runOption } from '../../shared/run-options-info.js';
 import { connectionRateProbe, rateSteps, type ConnectionRateData } from './connection-rate-probe.js';
 
 const complete = completed<ConnectionRateData>;
-const context = (admit: Admit, rateMax?: number) =>
-  loadProbeContext(admit, {
-    concurrency: 8,
-    timeoutSeconds: 0.3,
-    ...(rateMax !== undefined ? { rateMax } : {}),
-  });
+const context = (admit: Admit, rateMax: number = runOption('rateMax').default) =>
+  loadProbeContext(admit, { concurrency: 8, timeoutSeconds: 0.3, rateMax });
 
 /** The most connections opened within any one second: the rate the server saw. */
 function peakPerSecond(server: FakeServer): number {
@@ -126,7 +123,7 @@ describe('connection rate probe', () => {
   it('is skipped when ping already shows loss: lost SYNs would pass for a limit', async () => {
     const { ctx, server } = loadProbeContext(
       () => 'accept',
-      { concurrency: 8, timeoutSeconds: 0.3 },
+      { concurrency: 8, timeoutSeconds: 0.3, rateMax: 40 },
       {
         ping: { lossPercent: 25 },
       },

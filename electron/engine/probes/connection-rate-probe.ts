@@ -7,10 +7,6 @@ import { recoveryProbe } from './recovery-probe.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
 import { ordinal } from '../../shared/common-words.js';
 
-/** Default bound on new connections per second (--rate-max), and the most the CLI accepts. */
-export const DEFAULT_RATE_MAX = 40;
-export const MAX_RATE = 100;
-
 export interface RateAttempt {
   /** New connections per second asked for when this one was opened. */
   rate: number;
@@ -78,7 +74,8 @@ export const connectionRateProbe: ProbeDefinition<ConnectionRateData> = {
   id: 'connection-rate',
   title: 'New-connection rate',
   async run(ctx) {
-    const max = ctx.env.options.rateMax ?? DEFAULT_RATE_MAX;
+    // Its default and the most accepted (--rate-max) are in the run options' table; every run sets it.
+    const max = ctx.env.options.rateMax;
     if (max === 0) return { status: 'skipped', reason: 'disabled (--rate-max 0)' };
     const blocked = loadTestBlocker(ctx);
     if (blocked) return { status: 'skipped', reason: blocked };

@@ -17,7 +17,6 @@ export interface RequestData {
   control: Conversation | null;
 }
 
-export const DEFAULT_WAIT_SECONDS = 30;
 /**
  * A reset or close that comes this long after the request, with nothing received, is a cut-off (a
  * timer ran out somewhere) rather than an answer to the request's bytes: handlers that reject a request
@@ -38,7 +37,7 @@ export const requestProbe: ProbeDefinition<RequestData> = {
     if (!address) return { status: 'skipped', reason: NO_ADDRESS };
     const { target, options } = ctx.env;
     const exchange = exchangeFor(target);
-    const waitSeconds = options.waitSeconds ?? DEFAULT_WAIT_SECONDS;
+    const waitSeconds = options.waitSeconds;
     const stop = new AbortController();
     const signal = anySignal(ctx.signal, stop.signal);
     const live = liveWait(ctx, waitSeconds);

@@ -20,7 +20,6 @@ export interface RequestRepeatData {
   bounded: string | null;
 }
 
-export const DEFAULT_REPEAT = 10;
 /** Quick requests one after another stop here: repetition must stay cheap. */
 const SEQUENTIAL_BUDGET_MS = 3000;
 const PARALLEL_MAX = 4;
@@ -40,7 +39,7 @@ export const requestRepeatProbe: ProbeDefinition<RequestRepeatData> = {
   id: 'request-repeat',
   title: 'Repeat the request',
   async run(ctx) {
-    const wanted = ctx.env.options.repeat ?? DEFAULT_REPEAT;
+    const wanted = ctx.env.options.repeat;
     if (wanted === 0) return { status: 'skipped', reason: 'off: --repeat 0' };
     const first = ctx.results.data(requestProbe)?.conversation;
     if (!first) return { status: 'skipped', reason: 'the request did not run' };

@@ -32,7 +32,10 @@ export function sampleReport(): Report {
       logFile: null,
       idleMaxSeconds: null,
       concurrency: 20,
+      rateMax: 40,
       timeoutSeconds: 10,
+      waitSeconds: 30,
+      repeat: 10,
       steps: [...STEP_IDS],
     },
     steps: [

@@ -9,6 +9,7 @@ import {
   PHASE_WORDS,
   findingFigures,
   formatDuration,
+  optionLines,
   originText,
   otherFindings,
   percent,
@@ -173,18 +174,13 @@ function environment(report: Report): string {
 }
 
 function run(report: Report): string {
-  const o = report.options;
   const elapsed = runDurationMs(report);
   return keyValues([
     ['Tool', `${report.tool.name} ${report.tool.version}`],
     ['Started', report.startedAt],
     ['Finished', `${report.finishedAt}${elapsed === null ? '' : ` (${formatDuration(elapsed)})`}`],
     ['Cancelled', report.cancelled ? 'yes' : 'no'],
-    ['Steps requested', o.steps.join(', ') || 'none'],
-    ['Log file', o.logFile ?? 'none'],
-    ['Idle test', o.idleMaxSeconds === null ? 'off' : `up to ${o.idleMaxSeconds} s`],
-    ['Concurrency', o.concurrency === 0 ? 'off' : String(o.concurrency)],
-    ['Timeout', `${o.timeoutSeconds} s`],
+    ...optionLines(report.options),
   ]);
 }
 

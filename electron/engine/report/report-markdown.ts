@@ -13,6 +13,7 @@ import {
   PHASE_WORDS,
   findingFigures,
   formatDuration,
+  optionLines,
   originText,
   otherFindings,
   percent,
@@ -235,18 +236,13 @@ function environmentBlock(report: Report): string {
 }
 
 function runBlock(report: Report): string {
-  const o = report.options;
   const elapsed = runDurationMs(report);
   return bullets([
     `Tool: ${md(report.tool.name)} ${md(report.tool.version)}`,
     `Started: ${md(report.startedAt)}`,
     `Finished: ${md(report.finishedAt)}${elapsed === null ? '' : ` (${formatDuration(elapsed)})`}`,
     `Cancelled: ${report.cancelled ? 'yes' : 'no'}`,
-    `Steps requested: ${o.steps.join(', ') || 'none'}`,
-    `Log file: ${o.logFile === null ? 'none' : md(o.logFile)}`,
-    `Idle test: ${o.idleMaxSeconds === null ? 'off' : `up to ${o.idleMaxSeconds} s`}`,
-    `Concurrency: ${o.concurrency === 0 ? 'off' : o.concurrency}`,
-    `Timeout: ${o.timeoutSeconds} s`,
+    ...optionLines(report.options).map(([label, words]) => `${label}: ${md(words)}`),
   ]);
 }
 

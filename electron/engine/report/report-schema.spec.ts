@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CAUSE_IDS, ORIGINS, PHASES } from '../../shared/cause-info.js';
 import { FAILURE_CODES } from '../../shared/failure-info.js';
 import type { Report } from '../../shared/report-info.js';
+import { RUN_OPTIONS, type RunOptionSpec } from '../../shared/run-options-info.js';
 import { STEP_IDS, type Assessment, type ProbeStatus, type StepStatus } from '../../shared/step-info.js';
 import { sampleReport } from './report-fixture.js';
 import { REPORT_SCHEMA, validateReport } from './report-schema.js';
@@ -25,6 +26,24 @@ const PROBE_STATUSES: Record<ProbeStatus, true> = {
   failed: true,
 };
 const ASSESSMENTS: Record<Assessment, true> = { ok: true, warn: true, fail: true };
+
+/** What report.schema.json must say of one run option, read from the options' table. */
+function optionSchema(option: RunOptionSpec): Record<string, unknown> {
+  switch (option.kind) {
+    case 'text':
+    case 'path':
+      return { type: ['string', 'null'] };
+    case 'steps':
+      return { type: 'array', items: { $ref: '#/$defs/stepId' }, uniqueItems: true };
+    case 'number':
+    case 'integer':
+      return {
+        type: option.default === null ? [option.kind, 'null'] : option.kind,
+        minimum: option.min,
+        maximum: option.max,
+      };
+  }
+}
 
 function errorsOf(report: unknown): string[] {
   const result = validateReport(report);
@@ -139,6 +158,16 @@ describe('report.schema.json', () => {
     expect([...defs.stepStatus.enum].sort()).toEqual(Object.keys(STEP_STATUSES).sort());
     expect([...defs.probeStatus.enum].sort()).toEqual(Object.keys(PROBE_STATUSES).sort());
     expect([...defs.assessment.enum].sort()).toEqual(Object.keys(ASSESSMENTS).sort());
+  });
+
+  it('records every run option of the table, with its bounds, and nothing else', () => {
+    const options: readonly RunOptionSpec[] = RUN_OPTIONS;
+    expect(defs.options).toEqual({
+      type: 'object',
+      additionalProperties: false,
+      required: options.map((o) => o.key),
+      properties: Object.fromEntries(options.map((o) => [o.key, optionSchema(o)])),
+    });
   });
 
   it('requires what the Report type requires', () => {

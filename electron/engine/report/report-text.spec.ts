@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleReport } from './report-fixture.js';
 import {
   formatDuration,
+  optionLines,
   originText,
   otherFindings,
   percent,
@@ -47,5 +48,40 @@ describe('wording', () => {
     expect(runDurationMs(report)).toBe(34_491);
     report.finishedAt = 'soon';
     expect(runDurationMs(report)).toBeNull();
+  });
+});
+
+describe('optionLines', () => {
+  it("lists every option but the error text, in the table's order, with its words", () => {
+    expect(optionLines(sampleReport().options)).toEqual([
+      ['Log file', 'none'],
+      ['Idle test', 'off'],
+      ['Concurrency', 'up to 20'],
+      ['New-connection rate', 'up to 40/s'],
+      ['Timeout', '10 s'],
+      ['Wait for a slow answer', '30 s'],
+      ['Repeated requests', '10'],
+      ['Steps requested', 'identify, connectivity, server-logs, firewall, application, handshake'],
+    ]);
+  });
+
+  it('says off for 0 where 0 turns an option off, and keeps a path as it is', () => {
+    const options = {
+      ...sampleReport().options,
+      logFile: '/srv/$&/app.log',
+      idleMaxSeconds: 30,
+      concurrency: 0,
+      rateMax: 0,
+      repeat: 0,
+      steps: [],
+    };
+    expect(Object.fromEntries(optionLines(options))).toMatchObject({
+      'Log file': '/srv/$&/app.log',
+      'Idle test': 'up to 30 s',
+      Concurrency: 'off',
+      'New-connection rate': 'off',
+      'Repeated requests': 'off',
+      'Steps requested': 'none',
+    });
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../shared/run-event-info.js';
+import { STEP_IDS } from '../../shared/step-info.js';
+import { validateReport } from '../report/report-schema.js';
 import { fakeIo } from '../../../test/unit/fake-io.js';
 import { RunService } from './run-service.js';
 
@@ -9,7 +11,10 @@ const request = {
   logFile: null,
   idleMaxSeconds: null,
   concurrency: 2,
+  rateMax: 40,
   timeoutSeconds: 1,
+  waitSeconds: 30,
+  repeat: 10,
 };
 
 async function until(events: RunEvent[], count: number) {
@@ -18,39 +23,64 @@ async function until(events: RunEvent[], count: number) {
   }
 }
 
+/** A service on fake I/O (every connection works) that collects its events. */
+function service(events: RunEvent[] = []): RunService {
+  const { io } = fakeIo({});
+  return new RunService((e) => events.push(e), { io, capture: null, privileges: { raw: false, note: '' } });
+}
+
 describe('RunService', () => {
   it('runs, re-runs one step against the rest of the run, and exports', async () => {
     const events: RunEvent[] = [];
-    const { io } = fakeIo({});
-    const service = new RunService((e) => events.push(e), {
-      io,
-      capture: null,
-      privileges: { raw: false, note: '' },
-    });
-    const { runId } = await service.start(request);
+    const runs = service(events);
+    const { runId } = await runs.start(request);
     await until(events, 1);
-    expect(service.report(runId)?.diagnosis.verdict).toBe('healthy');
+    expect(runs.report(runId)?.diagnosis.verdict).toBe('healthy');
     const before = events.length;
-    expect(service.rerun(runId, 'application')).toEqual({ started: true });
-    expect(service.rerun(runId, 'application')).toEqual({ started: false });
+    expect(runs.rerun(runId, 'application')).toEqual({ started: true });
+    expect(runs.rerun(runId, 'application')).toEqual({ started: false });
     await until(events, 2);
     const again = events.slice(before);
     const stepIds = new Set(again.flatMap((e) => (e.type === 'step-started' ? [e.stepId] : [])));
     expect([...stepIds]).toEqual(['application']);
     expect(again.at(-1)).toMatchObject({ type: 'run-finished', runId });
-    const html = service.exportReport(runId, 'html');
+    const html = runs.exportReport(runId, 'html');
     expect(html.fileName).toMatch(/^reset-doctor-web\.lab\.test-.*\.html$/);
     expect(html.content).toContain('data-verdict="healthy"');
-    service.dispose();
+    runs.dispose();
+  });
+
+  it('records every option of the request in the report, and the reports list them', async () => {
+    const events: RunEvent[] = [];
+    const runs = service(events);
+    const { target, ...options } = { ...request, rateMax: 15, waitSeconds: 12, repeat: 0, idleMaxSeconds: 5 };
+    const { runId } = await runs.start({ target, ...options });
+    await until(events, 1);
+    const report = runs.report(runId)!;
+    expect(report.options).toEqual({ ...options, steps: [...STEP_IDS] });
+    expect(validateReport(report)).toEqual({ valid: true });
+    const md = runs.exportReport(runId, 'md').content;
+    for (const line of [
+      '- Idle test: up to 5 s',
+      '- Concurrency: up to 2',
+      '- New-connection rate: up to 15/s',
+      '- Timeout: 1 s',
+      '- Wait for a slow answer: 12 s',
+      '- Repeated requests: off',
+      `- Steps requested: ${STEP_IDS.join(', ')}`,
+    ]) {
+      expect(md).toContain(line);
+    }
+    expect(runs.exportReport(runId, 'html').content).toContain('New-connection rate');
+    runs.dispose();
   });
 
   it('cancels a run and says a bad target in one line', async () => {
-    const { io } = fakeIo({});
-    const service = new RunService(() => {}, { io, capture: null, privileges: { raw: false, note: '' } });
-    await expect(service.start({ ...request, target: 'ftp://x' })).rejects.toThrow(/not supported/);
-    const { runId } = await service.start(request);
-    expect(service.cancel(runId)).toEqual({ cancelled: true });
-    expect(() => service.exportReport('00000000-0000-4000-8000-000000000000', 'md')).toThrow(/not ready/);
-    service.dispose();
+    const runs = service();
+    await expect(runs.start({ ...request, target: 'ftp://x' })).rejects.toThrow(/not supported/);
+    const { runId } = await runs.start(request);
+    expect(runs.cancel(runId)).toEqual({ cancelled: true });
+    expect(() => runs.exportReport('00000000-0000-4000-8000-000000000000', 'md')).toThrow(/not ready/);
+    runs.dispose();
   });
 });

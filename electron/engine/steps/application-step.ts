@@ -4,7 +4,7 @@ import { idleProbe } from '../probes/idle-probe.js';
 import { NO_ADDRESS } from '../probes/probe-helpers.js';
 import { recoveryProbe } from '../probes/recovery-probe.js';
 import { requestRepeatProbe } from '../probes/request-repeat-probe.js';
-import { DEFAULT_WAIT_SECONDS, requestProbe } from '../probes/request-probe.js';
+import { requestProbe } from '../probes/request-probe.js';
 import { tcpConnectProbe } from '../probes/tcp-connect-probe.js';
 import type { StepDefinition } from '../runner/step-types.js';
 
@@ -23,10 +23,7 @@ export const applicationStep: StepDefinition = {
   probes: PROBES,
   // The request may wait --wait for a slow answer, and its repeats half as long again.
   timeoutMs: (o) =>
-    16_000 +
-    o.timeoutSeconds * 8_000 +
-    (o.waitSeconds ?? DEFAULT_WAIT_SECONDS) * 3_000 +
-    (o.idleMaxSeconds ?? 0) * 2_500,
+    16_000 + o.timeoutSeconds * 8_000 + o.waitSeconds * 3_000 + (o.idleMaxSeconds ?? 0) * 2_500,
   async run(step) {
     const connect = step.results.get(tcpConnectProbe);
     if (connect?.status !== 'complete') {

@@ -3,6 +3,9 @@ import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { TARGET, button, field, renderApp, type } from '../../dev/spec-support.js';
 import { StubApi } from '../../dev/stub-api.js';
+import { defaultRunOptions, NUMERIC_OPTIONS } from '../../../electron/shared/run-options-info.js';
+import { STEP_IDS } from '../../../electron/shared/step-info.js';
+import { boundsMessage, fieldId, optionHint } from '../lib/start-form.svelte.js';
 
 const CURL_ERROR = `$ curl -v ${TARGET}\ncurl: (56) Recv failure: Connection reset by peer`;
 
@@ -50,7 +53,60 @@ describe('Start page', () => {
     await waitFor(() => expect(button('Start diagnosis').disabled).toBe(false));
     await fireEvent.input(field('Concurrent connections'), { target: { value: '100' } });
     expect(screen.getByText('Enter a whole number from 0 (off) to 64.')).toBeTruthy();
+    expect(field('Concurrent connections').getAttribute('aria-invalid')).toBe('true');
     expect(button('Start diagnosis').disabled).toBe(true);
+  });
+
+  it.each(NUMERIC_OPTIONS.map((o) => [o.label, o] as const))(
+    '%s: a field with the default, the bounds and the hint of the table, and a message outside them',
+    async (label, option) => {
+      renderApp();
+      await type('Target', 'api.example.com');
+      await waitFor(() => expect(button('Start diagnosis').disabled).toBe(false));
+      if (option.toggle) await fireEvent.click(field(option.toggle.label));
+      const input = field(label);
+      expect(input.value).toBe(String(option.toggle?.value ?? option.default));
+      expect([input.min, input.max]).toEqual([String(option.min), String(option.max)]);
+      expect(input.disabled).toBe(false);
+      const message = boundsMessage(option);
+      for (const value of [option.min - 1, option.max + 1]) {
+        await fireEvent.input(input, { target: { value: String(value) } });
+        expect(document.getElementById(`${fieldId(option)}-error`)?.textContent).toBe(message);
+        expect(button('Start diagnosis').disabled).toBe(true);
+      }
+      await fireEvent.input(input, { target: { value: String(option.max) } });
+      expect(document.getElementById(`${fieldId(option)}-error`)?.textContent).toBe('');
+      expect(button('Start diagnosis').disabled).toBe(false);
+      // The hint is the table's help, beside the checkbox or under the field.
+      const described = [input, option.toggle ? field(option.toggle.label) : null]
+        .map((el) => el?.getAttribute('aria-describedby') ?? '')
+        .join(' ');
+      const hints = described.split(' ').map((id) => document.getElementById(id)?.textContent ?? '');
+      expect(hints).toContain(optionHint(option));
+    },
+  );
+
+  it('starts with the defaults of the table, the idle test off, when no option is touched', async () => {
+    const { api } = renderApp();
+    await type('Target', 'api.example.com');
+    await waitFor(() => expect(button('Start diagnosis').disabled).toBe(false));
+    await fireEvent.click(button('Start diagnosis'));
+    await waitFor(() => expect(api.callsTo('run:start')).toHaveLength(1));
+    const { steps, ...defaults } = defaultRunOptions();
+    expect(steps).toEqual([...STEP_IDS]);
+    expect(api.callsTo('run:start')[0]).toEqual([{ target: 'api.example.com', ...defaults }]);
+  });
+
+  it('says each bound in words', () => {
+    const messages = Object.fromEntries(NUMERIC_OPTIONS.map((o) => [o.key, boundsMessage(o)]));
+    expect(messages).toEqual({
+      idleMaxSeconds: 'Enter a number of seconds from 1 to 3600.',
+      concurrency: 'Enter a whole number from 0 (off) to 64.',
+      rateMax: 'Enter a whole number from 0 (off) to 100.',
+      timeoutSeconds: 'Enter a number of seconds from 0.1 to 60.',
+      waitSeconds: 'Enter a number of seconds from 1 to 600.',
+      repeat: 'Enter a whole number from 0 (off) to 50.',
+    });
   });
 
   it('shows the privilege note, chooses a log file, and starts with every option', async () => {
@@ -60,12 +116,18 @@ describe('Start page', () => {
     expect(field('Maximum idle seconds').disabled).toBe(true);
     expect(field('Concurrent connections').value).toBe('8');
     expect(field('Timeout (seconds)').value).toBe('2');
+    expect(field('New connections per second').value).toBe('40');
+    expect(field('Wait for a slow answer (seconds)').value).toBe('30');
+    expect(field('Repeated requests').value).toBe('10');
 
     await fireEvent.click(button('Choose…'));
     await waitFor(() => expect(field('Server log file').value).toBe('/var/log/nginx/error.log'));
     await fireEvent.click(field('Idle test'));
     await fireEvent.input(field('Maximum idle seconds'), { target: { value: '30' } });
     await fireEvent.input(field('Timeout (seconds)'), { target: { value: '5' } });
+    await fireEvent.input(field('New connections per second'), { target: { value: '15' } });
+    await fireEvent.input(field('Wait for a slow answer (seconds)'), { target: { value: '90' } });
+    await fireEvent.input(field('Repeated requests'), { target: { value: '0' } });
     await type('Error message', CURL_ERROR);
     await waitFor(() => expect(button('Start diagnosis').disabled).toBe(false));
     await fireEvent.click(button('Start diagnosis'));
@@ -78,7 +140,10 @@ describe('Start page', () => {
         logFile: '/var/log/nginx/error.log',
         idleMaxSeconds: 30,
         concurrency: 8,
+        rateMax: 15,
         timeoutSeconds: 5,
+        waitSeconds: 90,
+        repeat: 0,
       },
     ]);
     await waitFor(() => expect(document.activeElement?.textContent).toBe('Identify the application'));

@@ -1,14 +1,73 @@
 import type { ErrorTextCheck, StartRunRequest, TargetCheck } from '../../../electron/shared/api-contract.js';
+import {
+  NUMERIC_OPTIONS,
+  withinBounds,
+  zeroTurnsOff,
+  type NumericOption,
+  type NumericOptionKey,
+  type RequestOptions,
+  type TextOption,
+} from '../../../electron/shared/run-options-info.js';
+
+type FieldOption = (typeof NUMERIC_OPTIONS)[number];
+export type ToggledOption = FieldOption & { toggle: NonNullable<NumericOption['toggle']> };
+
+/** Options that are off unless given: each gets a checkbox above the fields (the idle test). */
+export const TOGGLED_OPTIONS = NUMERIC_OPTIONS.filter((o): o is ToggledOption => o.toggle !== undefined);
+
+/** The field's id, from its CLI flag: --idle-max → idle-max. */
+export function fieldId(option: NumericOption): string {
+  return option.flag.slice(2);
+}
+
+/** The option's one-line help as a sentence, for the hint under (or beside) its field. */
+export function optionHint(option: NumericOption): string {
+  const help = option.help.charAt(0).toUpperCase() + option.help.slice(1);
+  return `${help}${zeroTurnsOff(option) ? '; 0 turns it off' : ''}.`;
+}
+
+/** A text option's help as the hint under its field: "Optional: what the application printed; …". */
+export function textHint(option: TextOption): string {
+  return `Optional: ${option.help}.`;
+}
+
+/** What to enter instead, said from the table's bounds: "Enter a whole number from 0 (off) to 64." */
+export function boundsMessage(option: NumericOption): string {
+  const what =
+    option.kind === 'integer'
+      ? 'a whole number'
+      : option.metavar === 'SECONDS'
+        ? 'a number of seconds'
+        : 'a number';
+  return `Enter ${what} from ${option.min}${zeroTurnsOff(option) ? ' (off)' : ''} to ${option.max}.`;
+}
+
+/** The spinner's step: whole numbers, or tenths where the bounds start below 1 (the timeout). */
+export function fieldStep(option: NumericOption): number {
+  return option.kind === 'integer' ? 1 : Math.min(1, option.min);
+}
 
 /** What the start page holds; it outlives a run, so "New diagnosis" starts from the same values. */
 export class StartForm {
   target = $state('');
   errorText = $state('');
   logFile = $state('');
-  idleTest = $state(false);
-  idleMaxSeconds = $state<number | null>(10);
-  concurrency = $state<number | null>(8);
-  timeoutSeconds = $state<number | null>(2);
+  /**
+   * Each numeric option's field, from the table's defaults (null while a field is empty); an option
+   * that is off unless given holds the value its checkbox proposes.
+   */
+  numbers = $state(
+    Object.fromEntries(NUMERIC_OPTIONS.map((o) => [o.key, o.toggle?.value ?? o.default])) as Record<
+      NumericOptionKey,
+      number | null
+    >,
+  );
+  /** The checkboxes of TOGGLED_OPTIONS, all unticked at first. */
+  switchedOn = $state(
+    Object.fromEntries(TOGGLED_OPTIONS.map((o) => [o.key, false])) as Partial<
+      Record<NumericOptionKey, boolean>
+    >,
+  );
 
   /** The latest target:check answer, for the text it was asked about. */
   targetCheck = $state<(TargetCheck & { input: string }) | null>(null);
@@ -20,40 +79,31 @@ export class StartForm {
     return this.target.trim() !== '' && this.targetCheck?.input === this.target && this.targetCheck.ok;
   }
 
-  get idleError(): string | null {
-    if (!this.idleTest) return null;
-    const v = this.idleMaxSeconds;
-    return typeof v === 'number' && Number.isFinite(v) && v >= 1 && v <= 3600
-      ? null
-      : 'Enter a number of seconds from 1 to 3600.';
+  /** Whether the option's field counts: always, or once its checkbox is ticked. */
+  inUse(option: FieldOption): boolean {
+    return option.toggle === undefined || this.switchedOn[option.key] === true;
   }
 
-  get concurrencyError(): string | null {
-    const v = this.concurrency;
-    return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 64
-      ? null
-      : 'Enter a whole number from 0 (off) to 64.';
-  }
-
-  get timeoutError(): string | null {
-    const v = this.timeoutSeconds;
-    return typeof v === 'number' && Number.isFinite(v) && v >= 0.1 && v <= 60
-      ? null
-      : 'Enter a number of seconds from 0.1 to 60.';
+  /** The field's message when its value is outside the table's bounds; null when it is fine or unused. */
+  error(option: FieldOption): string | null {
+    if (!this.inUse(option)) return null;
+    const v = this.numbers[option.key];
+    return typeof v === 'number' && withinBounds(option, v) ? null : boundsMessage(option);
   }
 
   get canStart(): boolean {
-    return this.targetValid && !this.idleError && !this.concurrencyError && !this.timeoutError;
+    return this.targetValid && NUMERIC_OPTIONS.every((o) => this.error(o) === null);
   }
 
   toRequest(): StartRunRequest {
+    const numbers = Object.fromEntries(
+      NUMERIC_OPTIONS.map((o) => [o.key, this.inUse(o) ? Number(this.numbers[o.key]) : null]),
+    ) as Pick<RequestOptions, NumericOptionKey>;
     return {
       target: this.target.trim(),
       errorText: this.errorText.trim() ? this.errorText : null,
       logFile: this.logFile.trim() ? this.logFile.trim() : null,
-      idleMaxSeconds: this.idleTest ? Number(this.idleMaxSeconds) : null,
-      concurrency: Number(this.concurrency),
-      timeoutSeconds: Number(this.timeoutSeconds),
+      ...numbers,
     };
   }
 }
