@@ -126,7 +126,8 @@ function unfinished(steps: Report['steps']): string[] {
     s.probes
       .filter(
         (p) =>
-          (p.status === 'failed' && (p.failure?.code === 'cancelled' || p.failure?.code === 'generic_timeout')) ||
+          (p.status === 'failed' &&
+            (p.failure?.code === 'cancelled' || p.failure?.code === 'generic_timeout')) ||
           (p.status === 'skipped' && /cancelled|ran out of time/.test(p.skipReason ?? '')),
       )
       .map((p) => p.id),

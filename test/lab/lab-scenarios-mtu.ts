@@ -76,7 +76,7 @@ export const MTU_SCENARIOS: LabScenario[] = [
         evidence: 'silence',
       });
       const top = report.diagnosis.findings[0];
-      const evidence = top?.evidence.join('\n') ?? '';
+      const evidence = top?.evidence.map((e) => e.text).join('\n') ?? '';
       if (!/1,281-byte echoes .*past hop 2 nothing, while 1,280-byte ones reach hop 3/.test(evidence))
         problems.push(`the evidence does not place the limit: ${evidence}`);
       if (!/Request: .*(stalled after|not one byte)/.test(evidence))

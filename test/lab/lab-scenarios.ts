@@ -134,7 +134,7 @@ export const LAB_SCENARIOS: LabScenario[] = [
       return { target: WEB };
     },
     check(report) {
-      const evidence = report.diagnosis.findings[0]?.evidence.join(' ') ?? '';
+      const evidence = report.diagnosis.findings[0]?.evidence.map((e) => e.text).join(' ') ?? '';
       return /Local firewall: .*reject with tcp reset/.test(evidence)
         ? []
         : [`the local rule is not named: ${evidence}`];

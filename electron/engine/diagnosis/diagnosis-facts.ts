@@ -1,3 +1,4 @@
+import type { ProbeReport } from '../../shared/report-info.js';
 import type { TargetInfo } from '../../shared/target-info.js';
 import { concurrencyProbe, type ConcurrencyData } from '../probes/concurrency-probe.js';
 import { connectionRateProbe, type ConnectionRateData } from '../probes/connection-rate-probe.js';
@@ -34,6 +35,8 @@ export interface DiagnosisFacts {
   rate: ConnectionRateData | null;
   idle: IdleData | null;
   rules: LocalRulesData | null;
+  /** Why the local rules could not be read (no privilege, no tool), when they could not. */
+  rulesUnread: string | null;
   logs: LogScanData | null;
   /** Where on the path the request's reset was placed by TTL-limited replays. */
   resetHop: ResetHopData | null;
@@ -67,10 +70,16 @@ export function gatherFacts(
     rate: results.data(connectionRateProbe),
     idle: results.data(idleProbe),
     rules: results.data(localRulesProbe),
+    rulesUnread: unread(results.get(localRulesProbe)),
     logs: results.data(logScanProbe),
     resetHop: results.data(resetHopProbe),
     resets: origin?.resets ?? path?.resets ?? [],
     captured: origin !== null || results.get(resetOriginProbe)?.status === 'complete',
     ...run,
   };
+}
+
+function unread(report: ProbeReport | undefined): string | null {
+  if (!report || report.status === 'complete') return null;
+  return report.skipReason ?? report.failure?.message ?? report.summary;
 }

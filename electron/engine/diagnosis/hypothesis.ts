@@ -7,6 +7,7 @@ import type {
   Phase,
   SettleStep,
 } from '../../shared/cause-info.js';
+import { runOption, type RunOptionKey } from '../../shared/run-options-info.js';
 import type { Observation, Observations } from './observation-types.js';
 
 /**
@@ -113,3 +114,21 @@ export const CAPTURE_STEP: SettleStep = {
   kind: 'privilege',
   text: 'Run with raw-socket privileges (as root, or with CAP_NET_RAW): the captured reset shows who sent it, by its TTL against the server’s own packets and the other signals, and a reset from the path is then located hop by hop.',
 };
+
+/**
+ * A settle step that sets a run option, worded from the option's own entry in the table (its label,
+ * its CLI flag), so the step names the same field the wizard shows and the same flag the CLI takes.
+ */
+export function optionStep(key: RunOptionKey, value: number | string | null, why: string): SettleStep {
+  const option = runOption(key);
+  const set =
+    value === null
+      ? `${option.label} (${option.flag} ${option.metavar})`
+      : `${option.label}: ${value} (${option.flag} ${value})`;
+  return {
+    kind: key === 'logFile' ? 'log' : 'option',
+    option: key,
+    ...(value !== null ? { value } : {}),
+    text: `${set}. ${why}`,
+  };
+}

@@ -56,6 +56,8 @@ export interface RequestOutcome {
   phase: Phase;
   bytesReceived: number;
   status: number | null;
+  /** For a silence: seconds from the last thing that happened (sent, a byte) to giving up. */
+  silentSeconds: number | null;
 }
 
 /** Who sent the resets of one kind of connection, from the captured packets' signals. */
@@ -114,6 +116,8 @@ export type Observation = Seen &
     | ({ kind: 'resets' } & ResetSenders)
     | { kind: 'no-capture'; reason: string }
     | { kind: 'local-rule'; effect: 'drop' | 'reset' | 'reject'; exact: boolean }
+    /** This machine's firewall rules could not be read: a local rule cannot be ruled out. */
+    | { kind: 'rules-unread'; reason: string }
     | {
         kind: 'mtu';
         verdict: PathMtuData['verdict'];
@@ -151,7 +155,15 @@ export type Observation = Seen &
         /** Two or more failed and fewer got through than asked: a rate limit, not a hiccup. */
         strong: boolean;
       }
-    | { kind: 'reset-hop'; verdict: ResetHopData['verdict']; hop: number | null; exact: boolean }
+    | {
+        kind: 'reset-hop';
+        verdict: ResetHopData['verdict'];
+        hop: number | null;
+        address: string | null;
+        exact: boolean;
+        /** What was replayed: "GET / HTTP/1.1 (Host web.lab.test)", "TLS ClientHello with SNI …". */
+        trigger: string;
+      }
     | { kind: 'server-log'; resets: number; crashes: number; timeouts: number }
     | { kind: 'cancelled'; unfinished: string[] }
   );

@@ -98,6 +98,7 @@ export function outcomeOf(
     phase: c.phase as Phase,
     bytesReceived: c.bytesReceived,
     status,
+    silentSeconds: c.outcome === 'timeout' ? Math.round(silentMs(c)) / 1000 : null,
   };
   const fail = (failure: RequestFailure | null, how: RequestOutcome['how']): RequestOutcome => ({
     ...base,
@@ -133,6 +134,15 @@ export function outcomeOf(
     default:
       return fail('other', null);
   }
+}
+
+/** How long nothing happened before the wait ended: from the last event to the timeout. */
+function silentMs(c: Conversation): number {
+  const timeout = c.events.findLast((e) => e.kind === 'timeout');
+  const end = timeout?.at ?? c.endedAt;
+  const quiet = ['timeout', 'acked', 'retransmit'];
+  const before = c.events.filter((e) => !quiet.includes(e.kind) && e.at <= end).at(-1);
+  return end - (before?.at ?? c.startedAt);
 }
 
 const FAILURE_WORDS: Record<RequestFailure, string> = {

@@ -19,7 +19,7 @@ const GROUP_WORDS: Record<ResetSenders['group'], string> = {
   connect: 'of the bare connection',
   request: "of the request's connections",
   idle: 'of the idle connections',
-  load: 'of the load tests',
+  load: 'refusing new connections',
   other: 'of other connections',
 };
 
@@ -39,7 +39,12 @@ export function observeResets(f: DiagnosisFacts): Observation[] {
       },
     ];
   const groups = new Map<ResetSenders['group'], ResetVerdict[]>();
-  for (const r of f.resets) groups.set(GROUP[r.role], [...(groups.get(GROUP[r.role]) ?? []), r]);
+  for (const r of f.resets) {
+    // A repeat whose SYN was refused is a refused new connection (a limit, a server going away), not
+    // an answer to the request: it joins the load tests' refusals.
+    const group = GROUP[r.role] === 'request' && r.phase === 'connect' ? 'load' : GROUP[r.role];
+    groups.set(group, [...(groups.get(group) ?? []), r]);
+  }
   return [...groups].map(([group, resets]) => observation(group, resets));
 }
 
@@ -52,7 +57,8 @@ function observation(group: ResetSenders['group'], resets: ResetVerdict[]): Obse
   const confidence = origin === 'unknown' ? 0 : round((origin === 'path' ? path : server) / resets.length);
   const hops = judged.flatMap((r) => (r.hop !== null ? [r.hop] : []));
   const hop = hops.length ? mostCommon(hops) : null;
-  const local = resets.some((r) => r.hopsAway === 0);
+  // Nearer than the server and no router away: this machine's own firewall answered in its name.
+  const local = origin === 'path' && judged.some((r) => r.hopsAway === 0);
   const lead = judged[0] ?? resets[0]!;
   const senderState = origin === 'server' ? (judged.find((r) => r.senderState)?.senderState ?? null) : null;
   return {

@@ -190,7 +190,17 @@ function connect(f: DiagnosisFacts): Observation[] {
 }
 
 function localRules(f: DiagnosisFacts): Observation[] {
-  return (f.rules?.matches ?? [])
+  if (!f.rules)
+    return [
+      {
+        kind: 'rules-unread',
+        probe: 'local-rules',
+        reason: f.rulesUnread ?? 'the local rules probe did not run',
+        text: `Local firewall: the rules could not be read (${f.rulesUnread ?? 'the probe did not run'}), so a rule on this machine is not ruled out.`,
+        figures: { read: false },
+      },
+    ];
+  return f.rules.matches
     .filter((m) => m.direction !== 'forwarded')
     .flatMap((m): Observation[] =>
       m.effect === 'drop' || m.effect === 'reset' || m.effect === 'reject'
@@ -350,7 +360,9 @@ function resetHop(f: DiagnosisFacts): Observation[] {
       probe: 'reset-hop',
       verdict: h.verdict,
       hop: h.hop,
+      address: h.hopAddress,
       exact: h.exact,
+      trigger: h.triggerText,
       text: h.reason,
       figures: { hop: h.hop, verdict: h.verdict, firstResetTtl: h.firstResetTtl },
     },

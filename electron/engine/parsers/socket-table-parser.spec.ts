@@ -24,7 +24,14 @@ function brief(s: LocalSocket): string {
   return `${s.state} ${s.localAddress}:${port(s.localPort)} ${s.remoteAddress}:${port(s.remotePort)} ${s.process ?? '-'}/${s.pid ?? '-'}`;
 }
 
-const BLANK = { rttMs: null, retransmits: null, bytesSent: null, bytesReceived: null };
+const BLANK = {
+  rttMs: null,
+  retransmits: null,
+  bytesSent: null,
+  bytesReceived: null,
+  bytesAcked: null,
+  unacked: null,
+};
 
 describe('parseEndpoint', () => {
   it('reads every address form the tools print', () => {
@@ -158,6 +165,8 @@ describe('parseSsOutput (recorded ss 6.1 output)', () => {
         retransmits: 2,
         bytesSent: 1200,
         bytesReceived: 5400,
+        bytesAcked: null,
+        unacked: 0,
       },
     ]);
   });

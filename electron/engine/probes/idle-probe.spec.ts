@@ -3,8 +3,9 @@ import { conversation, fakeIo, options, SERVER } from '../../../test/unit/fake-i
 import { completed, probeContext } from '../../../test/unit/probe-context.js';
 import type { Conversation, ConversationEvent, ConversationRequest } from '../net/conversation-types.js';
 import { parseTarget } from '../parsers/target-parser.js';
-import type { DiagnosisFacts } from '../diagnosis/diagnosis-facts.js';
-import { idleTimeoutRule, keepAliveSeconds } from '../diagnosis/idle-rules.js';
+import { keepAliveSeconds } from '../diagnosis/causes/idle-timeout.js';
+import { diagnoseFacts } from '../diagnosis/diagnose.js';
+import { conv, facts as baseFacts, judged, requestData, tcpData } from '../../../test/unit/facts-fixture.js';
 import type { ResetVerdict } from '../forensics/reset-origin.js';
 import {
   classify,
@@ -368,9 +369,23 @@ describe('idle diagnosis', () => {
     vi.useRealTimers();
   });
 
-  const facts = (idle: IdleData, resets: Partial<ResetVerdict>[] = []) =>
-    ({ idle, resets, captured: resets.length > 0 }) as unknown as DiagnosisFacts;
-  const rstText = (r: ResetVerdict) => `RST from ${r.origin}`;
+  /** The idle data, a fresh request that worked, and the idle connections' resets as captured. */
+  const idleTimeoutRule = (idle: IdleData, resets: Partial<ResetVerdict>[] = []) => {
+    const rsts = resets.map((r) => {
+      const trial = idle.trials.find((t) => `idle ${t.gapSeconds} s` === r.connection)!;
+      return judged(trial.conversation, r.origin!, { role: 'idle', hop: r.hop ?? null });
+    });
+    const d = diagnoseFacts(
+      baseFacts({
+        idle,
+        tcp: tcpData(conv({ outcome: 'complete', at: 300, bytes: 0 })),
+        request: requestData(conv({ outcome: 'complete', at: 5 })),
+        resets: rsts,
+        captured: rsts.length > 0,
+      }),
+    );
+    return d.findings.filter((f) => f.cause === 'idle-timeout');
+  };
 
   it('keeps alive at 2/3 of the timeout, rounded down, at least 1 s, always below it', () => {
     expect(keepAliveSeconds(4)).toBe(2);
@@ -383,17 +398,17 @@ describe('idle diagnosis', () => {
   it('a middlebox: evidence names each gap and what happened, the remedy gives TCP keep-alive and pool settings', async () => {
     const { data } = await measureIdle({ kind: 'path', seconds: 7 }, 12);
     const label = `idle ${data.trials.find((t) => t.result === 'reset-on-send')!.gapSeconds} s`;
-    const [finding] = idleTimeoutRule(facts(data, [{ connection: label, origin: 'path', hop: 2 }]), rstText);
+    const [finding] = idleTimeoutRule(data, [{ connection: label, origin: 'path', hop: 2 }]);
     expect(finding).toMatchObject({ cause: 'idle-timeout', origin: 'path', hop: 2, phase: 'idle' });
     expect(finding!.idleTimeoutSeconds).toBe(data.idleTimeoutSeconds);
-    const evidence = finding!.evidence.join('\n');
+    const evidence = finding!.evidence.map((e) => e.text).join('\n');
     for (const t of data.trials) expect(evidence).toContain(String(t.gapSeconds));
     expect(evidence).toMatch(/Survived: the request sent after .* s idle was answered/);
     expect(evidence).toMatch(/Reset when the request was sent after .* s idle/);
     expect(evidence).toMatch(/Not waited out/);
     expect(evidence).toContain(`between ${data.lowerSeconds} s`);
     expect(evidence).toContain(`would have waited ≈ ${data.naive.waitSeconds} s`);
-    expect(evidence).toContain('RST from path');
+    expect(finding!.evidence.map((e) => e.probe)).toContain('idle-timeout');
     const k = keepAliveSeconds(data.idleTimeoutSeconds!);
     const remedies = finding!.remedies!.join('\n');
     expect(remedies).toMatch(/hop 2/);
@@ -411,13 +426,10 @@ describe('idle diagnosis', () => {
   it('the server: closes are timed and attributed to it, the remedy is a pool idle timeout below it', async () => {
     const { data } = await measureIdle({ kind: 'server', seconds: 6 }, 10);
     const label = `idle ${data.trials.find((t) => t.result === 'closed-by-peer')!.gapSeconds} s`;
-    const [finding] = idleTimeoutRule(
-      facts(data, [{ connection: label, origin: 'server', hop: null }]),
-      rstText,
-    );
+    const [finding] = idleTimeoutRule(data, [{ connection: label, origin: 'server', hop: null }]);
     expect(finding).toMatchObject({ cause: 'idle-timeout', origin: 'server', idleTimeoutSeconds: 6 });
     expect(finding!.hop).toBeUndefined();
-    const evidence = finding!.evidence.join('\n');
+    const evidence = finding!.evidence.map((e) => e.text).join('\n');
     expect(evidence).toMatch(/were reset \(RST\) by the other end after 6 s idle, before their gap ended/);
     const remedies = finding!.remedies!.join('\n');
     expect(remedies).toMatch(/^The server closes connections idle for 6 s/);
@@ -430,7 +442,7 @@ describe('idle diagnosis', () => {
   it('a path device that resets idle connections by itself is blamed at its hop, not the server', async () => {
     const { data } = await measureIdle({ kind: 'server', seconds: 3 }, 8);
     const label = `idle ${data.trials.find((t) => t.result === 'closed-by-peer')!.gapSeconds} s`;
-    const [finding] = idleTimeoutRule(facts(data, [{ connection: label, origin: 'path', hop: 1 }]), rstText);
+    const [finding] = idleTimeoutRule(data, [{ connection: label, origin: 'path', hop: 1 }]);
     expect(finding).toMatchObject({ origin: 'path', hop: 1 });
     expect(finding!.remedies![0]).toMatch(
       /^A device on the path \(hop 1.*resets connections idle for 3 s on its own/,
@@ -439,6 +451,6 @@ describe('idle diagnosis', () => {
 
   it('no finding without a measured timeout', async () => {
     const { data } = await measureIdle({ kind: 'none' }, 4);
-    expect(idleTimeoutRule(facts(data), rstText)).toEqual([]);
+    expect(idleTimeoutRule(data)).toEqual([]);
   });
 });

@@ -90,6 +90,8 @@ describe('localSocketsProbe', () => {
         retransmits: 2,
         bytesSent: null,
         bytesReceived: null,
+        bytesAcked: null,
+        unacked: 1,
       },
     ]);
     expect(outcome.data.processes).toEqual([

@@ -28,12 +28,16 @@ const SLOW_MS = CUTOFF_MIN_MS;
 const SLOW_REPEATS = 3;
 /** Between sequential repeats: at most 40 new connections a second, a polite client's pace. */
 const GAP_MS = 25;
+/** After a refusal: a rate limiter's burst refills in about a second. */
+const REFILL_MS = 1000;
 
 /**
  * The request again, on fresh connections: one after another (the order the server sees, so a balancer
  * that resets every Nth request shows its period), then a few at once (a fault only under concurrency).
  * A slow request (an answer or a cut-off after a second or more) is repeated three times at once instead,
- * which is enough to see whether its delay is consistent. Side effects: up to --repeat + 4 requests.
+ * which is enough to see whether its delay is consistent. Side effects: up to --repeat + 4 requests,
+ * at most 40 new connections a second; the first refused one stops them (and waits a second), so a rate
+ * limit is left for the rate test to measure, not drained before it.
  */
 export const requestRepeatProbe: ProbeDefinition<RequestRepeatData> = {
   id: 'request-repeat',
@@ -61,6 +65,7 @@ export const requestRepeatProbe: ProbeDefinition<RequestRepeatData> = {
     const send = () => ctx.env.io.tcp.converse(request, ctx.signal);
     const attempts: RepeatAttempt[] = [];
     let bounded: string | null = null;
+    let refused = false;
     const slow = took >= SLOW_MS;
     if (!slow) {
       const started = ctx.env.now();
@@ -73,12 +78,21 @@ export const requestRepeatProbe: ProbeDefinition<RequestRepeatData> = {
         const conversation = await send();
         attempts.push({ order: attempts.length + 2, mode: 'sequential', conversation });
         report(ctx, attempts, wanted);
+        if (conversation.outcome === 'refused' && first.outcome !== 'refused') {
+          // New connections refused after one worked: a rate limit (or a server going down). Repeating
+          // would only drain the limit further and spoil the rate test that follows: stop, and let it
+          // refill for the time a limiter's burst takes.
+          bounded = `stopped after ${i + 1}: a new connection was refused, and repeating faster would trip a limit`;
+          refused = true;
+          await sleep(REFILL_MS, ctx.signal);
+          break;
+        }
       }
     } else {
       bounded = `the request took ${(took / 1000).toFixed(1)} s, so it was repeated ${Math.min(SLOW_REPEATS, wanted)} times at once`;
     }
-    const together = Math.min(slow ? SLOW_REPEATS : PARALLEL_MAX, wanted);
-    if (!ctx.signal.aborted) {
+    const together = refused ? 0 : Math.min(slow ? SLOW_REPEATS : PARALLEL_MAX, wanted);
+    if (!ctx.signal.aborted && together > 0) {
       const batch = await Promise.all(Array.from({ length: together }, send));
       const next = attempts.length + 2;
       batch.forEach((conversation, i) => attempts.push({ order: next + i, mode: 'parallel', conversation }));

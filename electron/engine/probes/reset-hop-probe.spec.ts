@@ -33,10 +33,26 @@ function context(target: string, replay: unknown, over: { phase?: string; origin
     },
     {
       dns: { addresses: [{ address: SERVER, family: 4 }] },
-      request: { conversation: { outcome: 'reset', phase: over.phase ?? 'request' } },
+      request: {
+        conversation: {
+          outcome: 'reset',
+          phase: over.phase ?? 'request',
+          startedAt: 0,
+          endedAt: 5,
+          events: [],
+        },
+      },
       'reset-origin': {
         reference: { hopsAway: 3, ttl: 61, source: 'syn-ack' },
-        resets: [{ connection: 'request', origin: over.origin ?? 'path', confidence: 0.8, reason: 'TTL' }],
+        resets: [
+          {
+            connection: 'request',
+            role: 'request',
+            origin: over.origin ?? 'path',
+            confidence: 0.8,
+            reason: 'TTL',
+          },
+        ],
       },
       traceroute: {
         destinationHop: 4,

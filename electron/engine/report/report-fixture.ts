@@ -363,9 +363,16 @@ export function sampleReport(): Report {
             {
               probe: 'request',
               kind: 'requests',
-              text: 'TCP connects in 12.1 ms in 5 of 5 attempts, then every TLS ClientHello is answered by a reset within 0.4 ms (21 of 21)',
+              text: 'Every TLS ClientHello is answered by a reset within 0.4 ms (21 of 21)',
               figures: { total: 21, failed: 21 },
               weight: 2,
+            },
+            {
+              probe: 'tcp-connect',
+              kind: 'connect',
+              text: 'TCP connects in 12.1 ms in 5 of 5 attempts, with no reset before the ClientHello',
+              figures: { attempts: 5 },
+              weight: 0.5,
             },
             {
               probe: 'reset-origin',

@@ -102,12 +102,12 @@ describe('validateReport', () => {
 
   it('rejects a wrong schema id, an unparseable date and an unknown property', () => {
     const report = mutable();
-    report.schema = 'reset-doctor/report@2';
+    report.schema = 'reset-doctor/report@1';
     report.finishedAt = '14 May 2025';
     report.comment = 'hello';
     const errors = errorsOf(report);
     expect(errors).toContain('report has an unknown property "comment"');
-    expect(errors).toContain('report/schema must be "reset-doctor/report@1", not "reset-doctor/report@2"');
+    expect(errors).toContain('report/schema must be "reset-doctor/report@2", not "reset-doctor/report@1"');
     expect(errors.find((e) => e.startsWith('report/finishedAt'))).toMatch(/ISO 8601 date-time/);
   });
 

@@ -25,7 +25,7 @@ describe('formatFromPath', () => {
 describe('renderReport', () => {
   it('writes JSON with two-space indent and a trailing newline that parses back to the report', () => {
     const text = renderReport(sampleReport(), 'json');
-    expect(text.startsWith('{\n  "schema": "reset-doctor/report@1",\n')).toBe(true);
+    expect(text.startsWith('{\n  "schema": "reset-doctor/report@2",\n')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
     expect(JSON.parse(text)).toEqual(sampleReport());
   });
@@ -48,7 +48,7 @@ describe('writeReport', () => {
   });
 
   it.each([
-    ['report.json', '{\n  "schema": "reset-doctor/report@1"'],
+    ['report.json', '{\n  "schema": "reset-doctor/report@2"'],
     ['report.html', '<!doctype html>'],
     ['report.htm', '<!doctype html>'],
     ['report.md', '# Reset Doctor report: '],

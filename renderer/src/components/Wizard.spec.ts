@@ -219,7 +219,9 @@ describe('Summary', () => {
     ]);
 
     const evidence = within(screen.getByRole('region', { name: 'Evidence' })).getAllByRole('listitem');
-    expect(evidence.map((li) => li.textContent)).toEqual(demoReport().diagnosis.findings[0]!.evidence);
+    expect(evidence.map((li) => li.textContent)).toEqual(
+      demoReport().diagnosis.findings[0]!.evidence.map((e) => e.text),
+    );
     const remedies = within(screen.getByRole('region', { name: 'Remedies' })).getAllByRole('listitem');
     expect(remedies[0]!.textContent).toContain('Ask the network team that runs 198.51.100.1 (hop 4)');
     expect(remedies).toHaveLength(3);

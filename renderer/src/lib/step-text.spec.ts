@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SAMPLE_RUN_ID, demoReport, sampleRunEvents } from '../../dev/sample-run.js';
 import { RunState, type StepState } from './run-state.svelte.js';
-import { findingsForStep, mentionsProbe, stepMeaning } from './step-text.js';
+import { findingsForStep, stepMeaning } from './step-text.js';
 
 function finishedRun(): RunState {
   const run = new RunState();
@@ -13,26 +13,21 @@ function finishedRun(): RunState {
 
 const step = (run: RunState, id: string): StepState => run.steps.find((s) => s.id === id)!;
 
-describe('mentionsProbe', () => {
-  it('ties evidence sentences to the probe they start with', () => {
-    expect(
-      mentionsProbe(
-        'TCP connect: the SYN to 10.0.0.1:80 was answered with a reset.',
-        'tcp-connect',
-        'TCP connect',
-      ),
-    ).toBe(true);
-    expect(mentionsProbe('Ping: 3 of 20 echo requests lost (15%).', 'ping', 'ICMP ping')).toBe(true);
-    expect(
-      mentionsProbe(
-        'Captured RST (TTL 63, window 0, 0 option bytes): sent by hop 2.',
-        'reset-origin',
-        'Who sent the reset',
-      ),
-    ).toBe(true);
-    expect(mentionsProbe('Ping: 3 of 20 echo requests lost (15%).', 'traceroute', 'Traceroute')).toBe(false);
-    // A probe this version does not know is matched by its title.
-    expect(mentionsProbe('Quic probe: handshake failed.', 'quic', 'QUIC probe')).toBe(true);
+describe('findingsForStep', () => {
+  it('ties evidence to the step by the probe id it names, not by its words', () => {
+    const run = finishedRun();
+    const report = demoReport();
+    const finding = report.diagnosis.findings[0]!;
+    // Words that name another probe do not move the item: its probe id does.
+    finding.evidence = [
+      { ...finding.evidence[0]!, text: 'Ping: 3 of 20 echo requests lost.', probe: 'reset-origin' },
+    ];
+    expect(findingsForStep(step(run, 'connectivity'), report).map((r) => r.finding.cause)).toEqual([
+      'packet-loss',
+    ]);
+    expect(findingsForStep(step(run, 'handshake'), report).map((r) => r.finding.cause)).toEqual([
+      'firewall-reset',
+    ]);
   });
 });
 
@@ -43,8 +38,8 @@ describe('stepMeaning', () => {
     expect(related.map((r) => r.finding.cause)).toEqual(['firewall-reset', 'packet-loss']);
     expect(stepMeaning(step(run, 'connectivity'), run.report, false)).toBe(
       'This step is evidence for the verdict: A firewall or middlebox sends the reset (86% confidence, coming from a device ' +
-        'on the path (hop 4)). TCP connects in 12.1 ms in 5 of 5 attempts, then every TLS ClientHello is answered by a ' +
-        'reset within 0.4 ms (21 of 21). It also bears on 1 other possible cause.',
+        'on the path (hop 4)). TCP connects in 12.1 ms in 5 of 5 attempts, with no reset before the ClientHello. ' +
+        'It also bears on 1 other possible cause.',
     );
   });
 
@@ -90,8 +85,12 @@ describe('stepMeaning', () => {
           origin: 'unknown',
           phase: null,
           confidence: 0.7,
-          evidence: ['Ping: 10/10 replies.'],
+          evidence: [
+            { probe: 'ping', kind: 'ping', text: 'Ping: 10/10 replies.', figures: {}, weight: 0.05 },
+          ],
+          against: [],
           remedies: [],
+          settle: [],
         },
       ],
       notes: [],

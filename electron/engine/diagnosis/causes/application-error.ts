@@ -1,12 +1,20 @@
 import type { SettleStep } from '../../../shared/cause-info.js';
-import { against, CAPTURE_STEP, supports, veto, WEIGHT, type CauseHypothesis } from '../hypothesis.js';
+import {
+  against,
+  CAPTURE_STEP,
+  optionStep,
+  supports,
+  veto,
+  WEIGHT,
+  type CauseHypothesis,
+} from '../hypothesis.js';
 import { failedAs, firstFailed, intermittency, requestPhase, seenOrigin } from './cause-helpers.js';
 
-const LOG_STEP: SettleStep = {
-  kind: 'log',
-  option: 'logFile',
-  text: "Give the server's log (--log FILE, or the Server log field): a reset, an exception or a killed worker at the time of the run names the handler.",
-};
+const LOG_STEP = optionStep(
+  'logFile',
+  null,
+  "The server's log: a reset, an exception or a killed worker at the time of the run names the handler.",
+);
 
 /** The server application aborts the connection in answer to the request (or half-way through its answer). */
 export const applicationError: CauseHypothesis = {

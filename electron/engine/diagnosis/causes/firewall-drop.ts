@@ -2,6 +2,11 @@ import type { Origin } from '../../../shared/cause-info.js';
 import { against, supports, WEIGHT, type CauseHypothesis } from '../hypothesis.js';
 import { failedAs } from './cause-helpers.js';
 
+const RULES_STEP = {
+  kind: 'privilege' as const,
+  text: "Run with the privilege to read this machine's firewall rules (as root, or with CAP_NET_ADMIN): a rule here that drops the traffic is then named, or ruled out.",
+};
+
 /**
  * A firewall silently drops the traffic: the SYN goes unanswered while the host answers ICMP, or the
  * request is never acknowledged and is retransmitted (the socket's own TCP state shows it). A request
@@ -37,15 +42,18 @@ export const firewallDrop: CauseHypothesis = {
     const connect = all.one('connect');
     const rule = all.all('local-rule').find((r) => r.effect === 'drop');
     const onConnect = connect?.outcome === 'timeout' || connect?.outcome === 'not-permitted';
+    // The path is named only once this machine's own rules were read and none drops the traffic.
+    const rulesRead = all.one('rules-unread') === null;
     const origin: Origin =
       connect?.outcome === 'not-permitted' || (rule?.exact && onConnect)
         ? 'local'
-        : onConnect && !connect.hostAnswers
+        : (onConnect && !connect.hostAnswers) || !rulesRead
           ? 'unknown'
           : 'path';
     return {
       origin,
       phase: onConnect ? 'connect' : 'request',
+      settle: rulesRead ? [] : [RULES_STEP],
       remedies: [
         origin === 'local'
           ? 'A rule on this machine drops the traffic (named in the evidence): change it or add an exception for the application.'

@@ -62,7 +62,7 @@ export const firewallReset: CauseHypothesis = {
     const remedies: string[] = [];
     if (located && hopProbe.hop !== null)
       remedies.push(
-        `The device ${resetHopPlace(hopProbe.hop, null, hopProbe.exact)} resets ${hopProbe.verdict === 'any-data' ? 'any data on this port' : 'this request'}: ask its owner to allow it (an IDS/IPS, DPI or web filter rule matching the request or the SNI), or route around it (another path, a VPN).`,
+        `The device ${resetHopPlace(hopProbe.hop, hopProbe.address, hopProbe.exact)} resets ${hopProbe.verdict === 'any-data' ? 'any data on this port' : `the ${hopProbe.trigger}`}: ask its owner to allow it (an IDS/IPS, DPI or web filter rule matching ${/ClientHello/.test(hopProbe.trigger) ? 'the SNI' : 'the request'}), or route around it (another path, a VPN).`,
       );
     remedies.push(
       local

@@ -1,5 +1,5 @@
 import type { EvidenceItem, SettleStep } from '../../../shared/cause-info.js';
-import { CAPTURE_STEP } from '../hypothesis.js';
+import { CAPTURE_STEP, optionStep } from '../hypothesis.js';
 import type { Observation, Observations } from '../observation-types.js';
 
 /** Why no fault can be called healthy: an observation that shows one, whatever explains it. */
@@ -60,32 +60,32 @@ export function coverage(all: Observations): {
     part(0.45 + 0.2 * Math.min(1, repeats / 10), requests && requests.failed === 0 ? requests : null, null),
     ...(repeats < 10 && requests && requests.failed === 0
       ? [
-          part(0, null, {
-            kind: 'option',
-            option: 'repeat',
-            value: 10,
-            text: 'Repeat the request (--repeat 10): a reset that comes one time in a few shows up in the count.',
-          }),
+          part(
+            0,
+            null,
+            optionStep('repeat', 10, 'A reset that comes one time in a few shows up in the count.'),
+          ),
         ]
       : []),
-    part(0.05, concurrency && concurrency.limit === null ? concurrency : null, {
-      kind: 'option',
-      option: 'concurrency',
-      value: 8,
-      text: 'Turn on the concurrency ramp (--concurrency 8): limits on connections held at once show there.',
-    }),
-    part(0.05, rate && !rate.limited ? rate : null, {
-      kind: 'option',
-      option: 'rateMax',
-      value: 40,
-      text: 'Turn on the rate ramp (--rate-max 40): limits on new connections a second show there.',
-    }),
-    part(0.1, idle && idle.timeoutSeconds === null ? idle : null, {
-      kind: 'option',
-      option: 'idleMaxSeconds',
-      value: 120,
-      text: 'Turn on the idle test (--idle-max 120, or the idle-test box): connections that sit idle, in a pool or between messages, are what most intermittent resets hit.',
-    }),
+    part(
+      0.05,
+      concurrency && concurrency.limit === null ? concurrency : null,
+      optionStep('concurrency', 8, 'Limits on connections held at once show there.'),
+    ),
+    part(
+      0.05,
+      rate && !rate.limited ? rate : null,
+      optionStep('rateMax', 40, 'Limits on new connections a second show there.'),
+    ),
+    part(
+      0.1,
+      idle && idle.timeoutSeconds === null ? idle : null,
+      optionStep(
+        'idleMaxSeconds',
+        120,
+        'Connections that sit idle, in a pool or between messages, are what most intermittent resets hit.',
+      ),
+    ),
     part(0.05, mtu && mtu.verdict !== 'blackhole' && !mtu.remembered ? mtu : null, null),
     part(0.05, ping && ping.lossPercent < 5 ? ping : null, null),
     {

@@ -87,7 +87,3 @@ function idleRemedies(idle: IdleSeen, origin: Origin, hop: number | null): strin
     `Python requests/urllib3 have no pool idle timeout: pass \`socket_options=HTTPConnection.default_socket_options + [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1), (socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, ${k}), (socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, ${k})]\` to the PoolManager (for requests, from an HTTPAdapter subclass's init_poolmanager) and \`max_retries=Retry(total=3, backoff_factor=0.2)\`.`,
   ];
 }
-
-function list(values: number[]): string {
-  return [...values].sort((a, b) => a - b).join(', ');
-}

@@ -1,8 +1,7 @@
 import type { MtuDirection, Phase } from '../../../shared/cause-info.js';
-import { linkWords, type LinkPlace } from '../../../shared/common-words.js';
+import { count, linkWords, type LinkPlace } from '../../../shared/common-words.js';
 import { against, supports, WEIGHT, type CauseHypothesis } from '../hypothesis.js';
-import type { ObservationOf } from '../observation-types.js';
-import { failedAs } from './cause-helpers.js';
+import type { ObservationOf, RequestOutcome } from '../observation-types.js';
 
 type Mtu = ObservationOf<'mtu'>;
 
@@ -31,9 +30,13 @@ export const mtuBlackhole: CauseHypothesis = {
           );
         return null;
       case 'requests': {
-        const stalled = failedAs(o, 'stalled');
-        if (stalled === 0) return null;
-        return supports(narrow(all.one('mtu')) ? WEIGHT.moderate : WEIGHT.weak);
+        const mtu = all.one('mtu');
+        const stalled = stalledOne(o, mtu);
+        if (!stalled) return null;
+        return supports(
+          narrow(mtu) ? WEIGHT.moderate : WEIGHT.weak,
+          stallWords(stalled, mtu?.largestPassing ?? null),
+        );
       }
       case 'size-control':
         return o.answered ? supports(WEIGHT.strong) : against(WEIGHT.weak);
@@ -44,12 +47,13 @@ export const mtuBlackhole: CauseHypothesis = {
   shape(all) {
     const mtu = all.one('mtu');
     const requests = all.one('requests');
-    const stalled = failedAs(requests, 'stalled') > 0 || all.one('size-control')?.answered === true;
+    const stalledRequest = requests ? stalledOne(requests, mtu) : null;
+    const stalled = stalledRequest !== null || all.one('size-control')?.answered === true;
     const echoes = mtu?.verdict === 'blackhole';
     const direction: MtuDirection =
       echoes && stalled ? 'both' : echoes ? 'client-to-server' : 'server-to-client';
     const lp = mtu?.largestPassing ?? null;
-    const phase: Phase = requests?.outcomes.find((r) => r.failure === 'stalled')?.phase ?? 'transfer';
+    const phase: Phase = stalledRequest?.phase ?? 'transfer';
     const untested = !echoes && !stalled;
     return {
       origin: 'path',
@@ -61,6 +65,31 @@ export const mtuBlackhole: CauseHypothesis = {
     };
   },
 };
+
+/**
+ * The request whose answer stalled: part of it came and the rest did not, or, on a path narrower than
+ * the local link, none of it came while the server had the request.
+ */
+function stalledOne(r: ObservationOf<'requests'>, mtu: Mtu | null): RequestOutcome | null {
+  return (
+    r.outcomes.find((o) => o.failure === 'stalled') ??
+    // Not when the kernel kept the smaller MTU: the request then announced an MSS the path carries.
+    (narrow(mtu) && !mtu!.remembered ? (r.outcomes.find((o) => o.failure === 'unanswered') ?? null) : null)
+  );
+}
+
+/** The request's stall in the words of the size limit: what passed, and how long nothing came. */
+function stallWords(r: RequestOutcome, lp: number | null): string {
+  const waited = `${count(Math.round((r.silentSeconds ?? 0) * 1000))} ms`;
+  const big = lp
+    ? `full-size segments, larger than the ${count(lp)}-byte path MTU, do not arrive`
+    : 'full-size segments do not arrive';
+  if (r.bytesReceived === 0)
+    return `Request: the connection opened and the request went out (small packets pass), then not one byte of the response came back in ${waited}: the ${big}.`;
+  const passed =
+    r.status !== null ? 'the headers and the first small segments passed' : 'the first small segments passed';
+  return `Request: the response stalled after ${count(r.bytesReceived)} bytes (${passed}), then nothing in ${waited}: the ${big}.`;
+}
 
 const FORGET_STEP = {
   kind: 'privilege' as const,

@@ -1,5 +1,13 @@
 import type { Origin, SettleStep } from '../../../shared/cause-info.js';
-import { against, CAPTURE_STEP, supports, veto, WEIGHT, type CauseHypothesis } from '../hypothesis.js';
+import {
+  against,
+  CAPTURE_STEP,
+  optionStep,
+  supports,
+  veto,
+  WEIGHT,
+  type CauseHypothesis,
+} from '../hypothesis.js';
 import { median } from '../observe-requests.js';
 import { failedAs, intermittency, seenHop, seenOrigin } from './cause-helpers.js';
 
@@ -39,12 +47,13 @@ export const requestTimeout: CauseHypothesis = {
     const cutoff = requests.cutoffs.length ? Math.round(median(requests.cutoffs) * 10) / 10 : null;
     const settle: SettleStep[] = [];
     if (cutoff === null)
-      settle.push({
-        kind: 'option',
-        option: 'waitSeconds',
-        value: WAIT_FOR_SLOW,
-        text: `Wait longer for the answer (--wait ${WAIT_FOR_SLOW}, or the "Wait for a slow answer" field): common cut-offs are 30 s, 60 s and 100 s, and the one here lies beyond what was waited.`,
-      });
+      settle.push(
+        optionStep(
+          'waitSeconds',
+          WAIT_FOR_SLOW,
+          'Common cut-offs are 30 s, 60 s and 100 s, and the one here lies beyond what was waited.',
+        ),
+      );
     if (!all.captured) settle.push(CAPTURE_STEP);
     const pattern = intermittency(requests);
     return {
