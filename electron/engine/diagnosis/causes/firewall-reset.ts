@@ -23,8 +23,13 @@ export const firewallReset: CauseHypothesis = {
       case 'requests': {
         const resets = failedAs(o, ...RESET_CLASSES);
         if (resets > 0) {
-          // A content filter resets what matches every time; a period is a server's or a balancer's habit.
-          if (o.pattern === 'every-nth') return supports(WEIGHT.weak);
+          // A content filter resets what matches every time; a period is a balancer's habit (one bad
+          // backend in N), not a device's on the path.
+          if (o.pattern === 'every-nth')
+            return against(
+              WEIGHT.weak,
+              `${o.text} The same request fails at a fixed period: a balancer's round robin, not a filter.`,
+            );
           return supports(WEIGHT.moderate);
         }
         return failedAs(o, 'cutoff') > 0
