@@ -132,11 +132,11 @@ export const idleProbe: ProbeDefinition<IdleData> = {
       naive: naiveSearch(found, maxSeconds),
     };
     // Fresh requests that fail now and then fail after a gap too: the idle figures are then not about idling.
-    const fresh = ctx.results.data(requestRepeatProbe)?.pattern;
-    if (found.timeout !== null && fresh && fresh.failed > 0)
+    const freshPattern = ctx.results.data(requestRepeatProbe)?.pattern;
+    if (found.timeout !== null && freshPattern && freshPattern.failed > 0)
       return {
         status: 'complete',
-        summary: `${summary(data)}; but ${fresh.failed} of ${fresh.total} fresh requests failed too, so these failures need not be about idling`,
+        summary: `${summary(data)}; but ${freshPattern.failed} of ${freshPattern.total} fresh requests failed too, so these failures need not be about idling`,
         assessment: 'warn',
         data,
       };
