@@ -102,7 +102,7 @@ export const pathMtuProbe: ProbeDefinition<PathMtuData> = {
       if (ctx.signal.aborted) return CANCELLED;
     }
     if (data.attempts.some((a) => a.kind === 'too-big' || a.mtu !== null))
-      data.kernelMtu = (await forgetLearnedMtu(ctx, target.family)) ? 'forgotten' : 'remembered';
+      data.kernelMtu = (await forgetLearnedMtu(ctx, target)) ? 'forgotten' : 'remembered';
     return {
       status: 'complete',
       summary: summarize(data),
@@ -116,13 +116,19 @@ export const pathMtuProbe: ProbeDefinition<PathMtuData> = {
  * Undoes the probe's side effect: the path MTU the kernel learned from a router's answer to our echoes
  * (a route cache exception, ten minutes by default). Setting DF with IP_PMTUDISC_PROBE does not stop the
  * kernel from learning it; flushing the route cache does, and needs CAP_NET_ADMIN. It also forgets what
- * other connections taught it, which they learn again from the routers.
+ * other connections taught it, which they learn again from the routers. `ip` exits 0 even when the flush
+ * was refused, so the route is read back to see whether the MTU is still remembered.
  */
-async function forgetLearnedMtu(ctx: ProbeContext, family: 4 | 6): Promise<boolean> {
+async function forgetLearnedMtu(ctx: ProbeContext, target: ResolvedAddress): Promise<boolean> {
+  const run = (args: string[]) =>
+    ctx.env.io.system.run('ip', target.family === 6 ? ['-6', ...args] : args, {
+      timeoutMs: 2000,
+      signal: ctx.signal,
+    });
   try {
-    const args = family === 6 ? ['-6', 'route', 'flush', 'cache'] : ['route', 'flush', 'cache'];
-    const result = await ctx.env.io.system.run('ip', args, { timeoutMs: 2000, signal: ctx.signal });
-    return result.code === 0;
+    await run(['route', 'flush', 'cache']);
+    const route = await run(['route', 'get', target.address]);
+    return route.code === 0 && !/\bmtu \d+/.test(route.stdout);
   } catch {
     return false;
   }
