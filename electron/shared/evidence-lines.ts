@@ -1,3 +1,5 @@
+import { isRecord, numberOrNull } from './data-guards.js';
+
 /**
  * One line of evidence a probe found: a log line, a firewall rule, a process, an agent. Shared by the
  * wizard and the exported reports, so both highlight the same lines.
@@ -12,12 +14,7 @@ export interface EvidenceLine {
 
 const MAX_LINES = 8;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const list = (v: unknown): Record<string, unknown>[] => (Array.isArray(v) ? v.filter(isRecord) : []);
 
 /**
@@ -38,7 +35,7 @@ const READERS: Record<string, (data: Record<string, unknown>) => EvidenceLine[]>
       const text = str(m.text);
       if (!text) return [];
       const where = [
-        num(m.lineNumber) !== null ? `line ${num(m.lineNumber)}` : null,
+        numberOrNull(m.lineNumber) !== null ? `line ${numberOrNull(m.lineNumber)}` : null,
         str(m.timestamp),
       ].filter(Boolean);
       return [
@@ -67,7 +64,7 @@ const READERS: Record<string, (data: Record<string, unknown>) => EvidenceLine[]>
             .map(([state, count]) => `${count} ${state}`)
             .join(', ')
         : '';
-      const pid = num(p.pid);
+      const pid = numberOrNull(p.pid);
       return [
         {
           tag: 'process',

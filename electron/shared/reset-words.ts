@@ -1,3 +1,6 @@
+import type { ConnectionEndHow } from './probe-data-info.js';
+import type { SignalVote } from './reset-data-info.js';
+
 // The words for reset signals, replay outcomes and connection ends, shared by the exported reports and
 // the wizard so both say the same. Reports may come from another version of the tool: a name this
 // version does not know is shown as it is.
@@ -16,13 +19,6 @@ const SIGNAL_WORDS: Record<string, string> = {
 /** A reset signal's name in words: "TTL (how many routers away)". */
 export function signalName(name: string): string {
   return SIGNAL_WORDS[name] ?? name;
-}
-
-export const SIGNAL_VOTES = ['server', 'path', 'neutral'] as const;
-export type SignalVote = (typeof SIGNAL_VOTES)[number];
-
-export function isSignalVote(value: unknown): value is SignalVote {
-  return (SIGNAL_VOTES as readonly unknown[]).includes(value);
 }
 
 const VOTE_WORDS: Record<SignalVote, string> = {
@@ -57,8 +53,6 @@ export function payloadWords(payload: string): string {
       ? 'control (harmless bytes)'
       : payload;
 }
-
-export type ConnectionEndHow = 'reset' | 'fin' | 'complete' | 'timeout' | 'unreachable' | 'failed';
 
 const END_WORDS: Record<string, string> = {
   reset: 'reset',

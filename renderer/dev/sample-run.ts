@@ -2,10 +2,16 @@
  * Dev and test only: a realistic run replayed as RunEvents, built from the engine's sampleReport() (an
  * HTTPS API whose TLS handshakes are reset by a middlebox at hop 4). The fixture leaves the packet capture
  * empty; here it gets the connection timelines, reset verdicts and reset-hop replay a real run of that
- * story would hold, in the shapes of PacketCaptureData, ResetOriginData and ResetHopData.
+ * story would hold, typed as PacketCaptureData and ResetOriginData (and ResetHopData's shape).
  */
 import { sampleReport } from '../../electron/engine/report/report-fixture.js';
 import { resetHopProbe } from '../../electron/engine/report/report-resets-fixture.js';
+import type {
+  CapturedConnection,
+  PacketCaptureData,
+  TimelineEntry,
+} from '../../electron/shared/probe-data-info.js';
+import type { ResetOriginData, ResetVerdict } from '../../electron/shared/reset-data-info.js';
 import type { ProbeReport, Report, StepReport } from '../../electron/shared/report-info.js';
 import type { RunEvent, RunPlan } from '../../electron/shared/run-event-info.js';
 import type { StepId } from '../../electron/shared/step-info.js';
@@ -23,7 +29,7 @@ const RESET_REASON =
 const SERVER = '203.0.113.10';
 
 /** The SYN, the server's SYN-ACK (TTL 58: 6 routers away) and the connected event, at these run-clock times. */
-function handshakeTimeline(syn: number, synAck: number, connected: number) {
+function handshakeTimeline(syn: number, synAck: number, connected: number): TimelineEntry[] {
   return [
     { at: syn, direction: 'sent', kind: 'syn', what: 'SYN' },
     {
@@ -40,11 +46,14 @@ function handshakeTimeline(syn: number, synAck: number, connected: number) {
   ];
 }
 
+/** A run connection: its id (the verdicts join on it), what it was for, and its label. */
+type Named = Pick<CapturedConnection, 'id' | 'role' | 'connection'>;
+
 /** One connection whose TLS ClientHello is reset by the middlebox, `t` ms into the run. */
-function resetHandshake(connection: string, t: number, localPort: number) {
+function resetHandshake(named: Named, t: number, localPort: number): CapturedConnection {
   const at = (ms: number) => Math.round((t + ms) * 1000) / 1000;
   return {
-    connection,
+    ...named,
     address: SERVER,
     port: 8443,
     localPort,
@@ -76,10 +85,13 @@ function resetHandshake(connection: string, t: number, localPort: number) {
 }
 
 /** What the reset-origin probe says about one of those resets: TTL, timing and sequence number vote. */
-function pathVerdict(connection: string, at: number) {
+function pathVerdict({ id, role, connection }: Named, at: number): ResetVerdict {
   return {
     connection,
+    connectionId: id,
+    role,
     at,
+    family: 4,
     ttl: 61,
     ipId: 0,
     window: 0,
@@ -113,6 +125,7 @@ function pathVerdict(connection: string, at: number) {
       },
     ],
     confidence: 0.89,
+    senderState: null,
   };
 }
 
@@ -125,8 +138,9 @@ export function demoReport(): Report {
   const capture = probeIn(report, 'handshake', 'packet-capture');
   const t0 = 2_431.207;
   const at = (ms: number) => Math.round((t0 + ms) * 1000) / 1000;
+  const request: Named = { id: 'c3', role: 'request', connection: 'request' };
   const concurrency = [1, 2, 3, 4, 5].map((n) => ({
-    connection: `concurrency #${n}`,
+    named: { id: `c${8 + n}`, role: 'concurrency', connection: `concurrency #${n}` } satisfies Named,
     t: t0 + 410 + n * 0.6,
   }));
   capture.summary =
@@ -137,6 +151,8 @@ export function demoReport(): Report {
     packetCount: 52,
     connections: [
       {
+        id: 'c1',
+        role: 'connect',
         connection: 'tcp-connect #1',
         address: SERVER,
         port: 8443,
@@ -151,18 +167,18 @@ export function demoReport(): Report {
         afterWhat: 'complete: connected, nothing sent',
         timeline: handshakeTimeline(at(-1_210.4), at(-1_198.3), at(-1_198.1)),
       },
-      resetHandshake('request', t0, 51140),
-      ...concurrency.map((c, i) => resetHandshake(c.connection, c.t, 51150 + i)),
+      resetHandshake(request, t0, 51140),
+      ...concurrency.map((c, i) => resetHandshake(c.named, c.t, 51150 + i)),
     ],
-  };
+  } satisfies PacketCaptureData;
   const origin = probeIn(report, 'handshake', 'reset-origin');
   origin.data = {
     reference: { hopsAway: 6, ttl: 58, source: 'syn-ack' },
     resets: [
-      pathVerdict('request', at(12.7)),
-      ...concurrency.map((c) => pathVerdict(c.connection, Math.round((c.t + 12.7) * 1000) / 1000)),
+      pathVerdict(request, at(12.7)),
+      ...concurrency.map((c) => pathVerdict(c.named, Math.round((c.t + 12.7) * 1000) / 1000)),
     ],
-  };
+  } satisfies ResetOriginData;
   origin.summary = `6 resets captured, sent by: hop 4. ${RESET_REASON}`;
   const handshake = report.steps.find((s) => s.id === 'handshake')!;
   handshake.probes.splice(

@@ -1,5 +1,5 @@
 import type { ResetOriginData } from '../../electron/engine/probes/reset-origin-probe.js';
-import type { ResetHopData } from '../../electron/engine/probes/reset-hop-types.js';
+import type { ResetHopData } from '../../electron/engine/probes/reset-hop-probe.js';
 import type { Report } from '../../electron/shared/report-info.js';
 import { probe, web, type LabScenario } from './lab-scenario-kit.js';
 import { REPO_ROOT, type Lab } from './lab-topology.js';
@@ -49,7 +49,7 @@ async function onPathInjector(lab: Lab, ttl: number): Promise<void> {
 function votedPath(names: string[]) {
   return (report: Report): string[] => {
     const resets = probe<ResetOriginData>(report, 'reset-origin')?.data?.resets ?? [];
-    const request = resets.find((r) => r.connection === 'request');
+    const request = resets.find((r) => r.role === 'request');
     if (!request) return ['no reset of the request was judged'];
     const votes = new Map(request.signals.map((x) => [x.name, x.vote]));
     const problems = names
@@ -97,7 +97,7 @@ function httpInjector(router: number): LabScenario {
 export function serverState(state: 'aborted' | 'no-socket', words: RegExp) {
   return (report: Report): string[] => {
     const resets = probe<ResetOriginData>(report, 'reset-origin')?.data?.resets ?? [];
-    const request = resets.find((r) => r.connection === 'request');
+    const request = resets.find((r) => r.role === 'request');
     const problems: string[] = [];
     if (request?.senderState !== state)
       problems.push(`request reset sender state ${request?.senderState}, expected ${state}`);

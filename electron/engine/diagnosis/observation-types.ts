@@ -3,7 +3,7 @@ import type { LinkPlace } from '../../shared/common-words.js';
 import type { ConnectionRole } from '../forensics/reset-origin.js';
 import type { SenderState } from '../forensics/reset-signals.js';
 import type { PathMtuData } from '../probes/path-mtu-probe.js';
-import type { ResetHopData } from '../probes/reset-hop-types.js';
+import type { ResetHopData } from '../probes/reset-hop-probe.js';
 
 /** What every observation carries: where it comes from, its figures, and a sentence an engineer can check. */
 interface Seen {

@@ -1,4 +1,5 @@
-import type { Origin } from '../../shared/cause-info.js';
+import type { ConnectionRole } from '../../shared/probe-data-info.js';
+import type { ResetSignal, ResetVerdict, ServerReference } from '../../shared/reset-data-info.js';
 import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation } from '../net/conversation-types.js';
 import {
@@ -7,60 +8,19 @@ import {
   senderShape,
   serverBefore,
   tally,
-  type ResetSignal,
-  type SenderState,
   type SignalContext,
 } from './reset-signals.js';
 
-/** What a connection was for: the diagnosis weighs a reset by what the connection was doing. */
-export type ConnectionRole =
-  'connect' | 'request' | 'repeat' | 'control' | 'rate' | 'concurrency' | 'idle' | 'recovery';
+// The verdicts are declared with the report's data (the faces read them too); the diagnosis and the
+// probes read them from here.
+export type { ConnectionRole } from '../../shared/probe-data-info.js';
+export type { ResetVerdict, ServerReference } from '../../shared/reset-data-info.js';
 
 /** A connection some probe made, named for the report ("request", "concurrency #3"). */
 export interface LabeledConversation {
   label: string;
   role: ConnectionRole;
   conversation: Conversation;
-}
-
-/** Where the server's own packets come from: how many routers decrement their TTL on the way. */
-export interface ServerReference {
-  hopsAway: number;
-  ttl: number | null;
-  source: 'syn-ack' | 'echo-reply' | 'traceroute';
-}
-
-export interface ResetVerdict {
-  /** The connection's label for people ("request", "repeat #3"). */
-  connection: string;
-  /** The connection's id (Conversation.id): what reports and the diagnosis join on. */
-  connectionId: string;
-  role: ConnectionRole;
-  at: number;
-  family: 4 | 6;
-  /** Null for IPv6: the capture gets no hop limit there. */
-  ttl: number | null;
-  ipId: number | null;
-  window: number;
-  flags: string;
-  optionsLength: number;
-  /** Where the connection was when the reset came (connect for a reset answering the SYN). */
-  phase: string;
-  hopsAway: number | null;
-  origin: Origin;
-  /** Path device's hop number (1 = first router) when origin is path. */
-  hop: number | null;
-  reason: string;
-  /** Every signal's vote, for the report; TTL counts most. */
-  signals: ResetSignal[];
-  /** Share of the signals' weight behind the origin, 0..1. */
-  confidence: number;
-  /**
-   * When the server sent it: 'no-socket' when its kernel answered for a connection no socket held (RST
-   * without ACK at our acknowledgement number, or RST+ACK seq 0 to a SYN), 'aborted' when the application
-   * aborted an open socket (RST+ACK). Null when the reset is not the server's or its shape says neither.
-   */
-  senderState: SenderState | null;
 }
 
 /** Senders start from 64 (Linux, macOS), 128 (Windows) or 255 (many routers). */

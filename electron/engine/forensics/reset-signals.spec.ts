@@ -2,14 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CapturedPacket, TcpHeaderInfo } from '../net/capture-types.js';
 import type { Conversation, ConversationEvent } from '../net/conversation-types.js';
 import { seqDistance, serverNextSeq } from './reset-sequence.js';
-import {
-  corroboratingSignals,
-  handshakeRttMs,
-  senderShape,
-  tally,
-  type ResetSignal,
-  type SignalName,
-} from './reset-signals.js';
+import { corroboratingSignals, handshakeRttMs, senderShape, tally } from './reset-signals.js';
+import type { ResetSignal, SignalName } from '../../shared/reset-data-info.js';
 
 /** The server's initial sequence number: close to the wrap, so every expectation crosses 2^32. */
 const ISN = 2 ** 32 - 100;

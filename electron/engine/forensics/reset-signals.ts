@@ -1,26 +1,10 @@
 import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation, ConversationEvent } from '../net/conversation-types.js';
+import type { ResetSignal, SenderState, SignalVote } from '../../shared/reset-data-info.js';
 import { isKernelAnswer, seqDistance, serverNextSeq } from './reset-sequence.js';
 
-export type SignalVote = 'server' | 'path' | 'neutral';
-
-export type SignalName = 'ttl' | 'ip-id' | 'options' | 'seq' | 'flags' | 'burst' | 'race' | 'after';
-
-/** One independent reason to believe who sent a reset, as a network engineer would check it. */
-export interface ResetSignal {
-  name: SignalName;
-  vote: SignalVote;
-  /** How much this signal counts: arrival time most, then TTL, a burst and talk after the RST; the others corroborate. */
-  weight: number;
-  detail: string;
-}
-
-/**
- * The sender's TCP state, read from the RST's flags and sequence number (RFC 9293 §3.10.7.1): a kernel
- * answering a segment for which it holds no socket sends RST without ACK at the segment's acknowledgement
- * number (RST+ACK at sequence 0 for a SYN); a socket its application aborts sends RST+ACK.
- */
-export type SenderState = 'no-socket' | 'aborted';
+// Declared with the report's data (the faces read it too); the diagnosis reads it from here.
+export type { SenderState } from '../../shared/reset-data-info.js';
 
 /** What the signals read besides the captured packets. */
 export interface SignalContext {

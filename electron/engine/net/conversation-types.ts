@@ -1,7 +1,8 @@
 import type { FailureInfo } from '../../shared/failure-info.js';
+import type { ConnectionPhase } from '../../shared/probe-data-info.js';
 
-/** Where a connection was when it ended; the report's vocabulary for "when did the reset happen". */
-export type ConnectionPhase = 'connect' | 'tls' | 'request' | 'response' | 'transfer' | 'idle';
+// Declared with the probe data, where the report shows it; the socket code reads it from here.
+export type { ConnectionPhase } from '../../shared/probe-data-info.js';
 
 export interface ConversationRequest {
   address: string;

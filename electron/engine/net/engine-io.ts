@@ -1,4 +1,5 @@
 import type { FailureInfo } from '../../shared/failure-info.js';
+import type { ResolvedAddress } from '../../shared/probe-data-info.js';
 import type { Conversation, ConversationRequest } from './conversation-types.js';
 
 /**
@@ -23,10 +24,8 @@ export class NetError extends Error {
   }
 }
 
-export interface ResolvedAddress {
-  address: string;
-  family: 4 | 6;
-}
+// Declared with the DNS probe's data, which the wizard reads.
+export type { ResolvedAddress } from '../../shared/probe-data-info.js';
 
 export interface DnsIo {
   /** The system resolver (getaddrinfo), every address. */

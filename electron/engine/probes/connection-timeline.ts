@@ -1,59 +1,13 @@
-import { endWords, type ConnectionEndHow } from '../../shared/reset-words.js';
+import type {
+  ConnectionEnd,
+  ConnectionPhase,
+  ConnectionStory,
+  TimelineEntry,
+  TimelineKind,
+} from '../../shared/probe-data-info.js';
+import { endWords } from '../../shared/reset-words.js';
 import type { CapturedPacket } from '../net/capture-types.js';
-import type { ConnectionPhase, Conversation } from '../net/conversation-types.js';
-
-export type TimelineKind =
-  'syn' | 'syn-ack' | 'ack' | 'data' | 'fin' | 'rst' | 'client-hello' | 'request' | 'event' | 'idle';
-
-/** One thing that happened on a connection: a packet we sent or received, an event, or a silence. */
-export interface TimelineEntry {
-  /** Run clock, in milliseconds. */
-  at: number;
-  direction: 'sent' | 'received' | 'event' | 'idle';
-  kind: TimelineKind;
-  /** Readable: "SYN", "SYN-ACK", "ACK", "1448 bytes", "RST", "FIN", "request 78 bytes", "idle 7.0 s". */
-  what: string;
-  /** Payload bytes of a data packet or of the request. */
-  bytes?: number;
-  /** For an idle entry: how long nothing happened. */
-  ms?: number;
-  /** TCP flags of a captured packet as tcpdump letters, for whoever wants to check. */
-  flags?: string;
-  ttl?: number | null;
-  ipId?: number | null;
-  window?: number;
-}
-
-/** How a connection ended, and for a RST or FIN, when and as what it arrived. */
-export interface ConnectionEnd {
-  how: ConnectionEndHow;
-  /** Run clock, in milliseconds: the captured RST or FIN when there is one, else what the application saw. */
-  at: number;
-  /** Milliseconds after the connection started. */
-  afterMs: number;
-  /**
-   * The source address the captured RST or FIN carries (a device that forges a reset uses the server's
-   * address too: who really sent it is the reset-origin probe's verdict) and its TTL.
-   */
-  from: string | null;
-  ttl: number | null;
-  /** The RST or FIN itself was captured; false when only the application saw it. */
-  captured: boolean;
-}
-
-export interface ConnectionStory {
-  timeline: TimelineEntry[];
-  end: ConnectionEnd;
-  /** Where the connection was when it ended, read from the timeline (the engine's ConnectionPhase). */
-  endPhase: ConnectionPhase;
-  bytesSent: number;
-  /** Response bytes the application read before the end. */
-  bytesReceived: number;
-  /** Payload bytes of the captured packets before the end (TLS records included); null without capture. */
-  bytesCaptured: number | null;
-  /** The end in one sentence: "reset after 8,192 bytes of the response (transfer), 0.4 ms after the last data". */
-  afterWhat: string;
-}
+import type { Conversation } from '../net/conversation-types.js';
 
 /** Silences at least this long are idle, whatever the connection's length. */
 export const IDLE_MS = 1_000;

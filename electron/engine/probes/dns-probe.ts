@@ -1,16 +1,10 @@
 import { isIP } from 'node:net';
-import type { FailureInfo } from '../../shared/failure-info.js';
-import { NetError, type ResolvedAddress } from '../net/engine-io.js';
+import type { DnsData } from '../../shared/probe-data-info.js';
+import { NetError } from '../net/engine-io.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
 
-export interface DnsData {
-  host: string;
-  addresses: ResolvedAddress[];
-  durationMs: number;
-  /** True when the target is an IP literal and nothing was looked up. */
-  literal: boolean;
-  failure: FailureInfo | null;
-}
+// Declared where the faces read it too (the wizard takes the target's addresses from it).
+export type { DnsData } from '../../shared/probe-data-info.js';
 
 export const dnsProbe: ProbeDefinition<DnsData> = {
   id: 'dns',

@@ -150,6 +150,12 @@ describe('packet-capture probe: timelines and after what each connection ended',
       only(out.data.connections, 'request'),
       only(out.data.connections, 'concurrency #1'),
     ];
+    // Each timeline carries its connection's id and role: verdicts and the faces join on those.
+    expect([a, b, t].map((c) => [c.id, c.role])).toEqual([
+      [refused.id, 'connect'],
+      [onRequest.id, 'request'],
+      [tls.id, 'concurrency'],
+    ]);
     expect(a.endPhase).toBe('connect');
     expect(a.afterWhat).toBe('reset on connect: the SYN was answered with a RST');
     expect(a.timeline.map((e) => e.what)).toEqual(['SYN', 'RST', 'error']);

@@ -1,29 +1,12 @@
+import type { CapturedConnection, PacketCaptureData } from '../../shared/probe-data-info.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
 import { packetsOf } from '../forensics/reset-origin.js';
-import { connectionStory, type ConnectionStory } from './connection-timeline.js';
+import { connectionStory } from './connection-timeline.js';
 import { NO_CAPTURE } from './reset-origin-probe.js';
 import { runConversations } from './run-conversations.js';
 
-export type { ConnectionEnd, TimelineEntry, TimelineKind } from './connection-timeline.js';
-
-export interface CapturedConnection extends ConnectionStory {
-  connection: string;
-  /** The server end of this connection: the address the probe really talked to. */
-  address: string;
-  port: number;
-  localPort: number | null;
-  outcome: string;
-  /** The phase the probe's socket was in when it ended; endPhase is what the timeline shows. */
-  phase: string;
-}
-
-export interface PacketCaptureData {
-  note: string;
-  /** False when packets could not be captured: the timelines then hold only the probes' own events. */
-  captured: boolean;
-  packetCount: number;
-  connections: CapturedConnection[];
-}
+// Declared where the faces read them too (they draw the timelines).
+export type { CapturedConnection, PacketCaptureData } from '../../shared/probe-data-info.js';
 
 /**
  * Every connection of the run as a timeline: what we sent and our sockets saw, merged with the TCP
@@ -38,7 +21,9 @@ export const packetCaptureProbe: ProbeDefinition<PacketCaptureData> = {
     const conversations = runConversations(ctx.results);
     if (!capture && conversations.length === 0) return { status: 'skipped', reason: NO_CAPTURE };
     const packets = capture?.packets() ?? [];
-    const connections: CapturedConnection[] = conversations.map(({ label, conversation: c }) => ({
+    const connections: CapturedConnection[] = conversations.map(({ label, role, conversation: c }) => ({
+      id: c.id,
+      role,
       connection: label,
       address: c.address,
       port: c.port,
@@ -64,7 +49,7 @@ export const packetCaptureProbe: ProbeDefinition<PacketCaptureData> = {
       ? `${count(seen, 'packet')} from the target matched ${count(connections.length, 'connection')}`
       : `Packets were not captured; ${count(connections.length, 'connection')} from the probes' own clocks`;
     const bad = connections.filter((c) => c.end.how !== 'complete');
-    const shown = bad.find((c) => c.connection === 'request') ?? bad[0];
+    const shown = bad.find((c) => c.role === 'request') ?? bad[0];
     const tail = shown
       ? `. ${shown.connection}: ${shown.afterWhat}${bad.length > 1 ? ` (and ${count(bad.length - 1, 'other')})` : ''}`
       : '';

@@ -1,21 +1,10 @@
+import type { PingData, PingProgress } from '../../shared/probe-data-info.js';
 import type { EchoResult } from '../net/engine-io.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import { answerTimeoutMs, icmpReady, ms, rttStats, sleep, type RttStats } from './probe-helpers.js';
+import { answerTimeoutMs, icmpReady, ms, rttStats, sleep } from './probe-helpers.js';
 
-export interface PingData {
-  address: string;
-  method: string;
-  sent: number;
-  received: number;
-  lossPercent: number;
-  /** Per echo in order; null for a lost one. Sub-millisecond, from the high-resolution clock. */
-  rttsMs: (number | null)[];
-  stats: RttStats | null;
-  /** TTL of the replies, when the method sees it (the server's own packets, for the TTL comparison). */
-  replyTtl: number | null;
-  /** Routers that answered with ICMP unreachable instead. */
-  unreachableFrom: string[];
-}
+// Declared where the faces read it too (the ping picture).
+export type { PingData } from '../../shared/probe-data-info.js';
 
 const COUNT = 20;
 // Close enough together to finish within a second, far enough apart not to be a flood.
@@ -40,7 +29,7 @@ export const pingProbe: ProbeDefinition<PingData> = {
           ctx.progress(`echo ${seq + 1}/${COUNT}`, (seq + 1) / COUNT, {
             seq,
             rttMs: r.kind === 'reply' ? r.rttMs : null,
-          });
+          } satisfies PingProgress);
         },
         () => undefined,
       );

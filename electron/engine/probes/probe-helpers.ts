@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import type { IcmpIo, ResolvedAddress } from '../net/engine-io.js';
+import type { ResolvedAddress, RttStats } from '../../shared/probe-data-info.js';
+import type { IcmpIo } from '../net/engine-io.js';
 import type { ProbeContext, ProbeOutcome } from '../runner/probe-types.js';
 import { dnsProbe } from './dns-probe.js';
 
@@ -13,13 +14,6 @@ export function targetAddress(ctx: Pick<ProbeContext, 'results'>): ResolvedAddre
 }
 
 export const NO_ADDRESS = 'the target has no address to probe (DNS gave none)';
-
-export interface RttStats {
-  minMs: number;
-  avgMs: number;
-  maxMs: number;
-  stddevMs: number;
-}
 
 export function rttStats(values: number[]): RttStats | null {
   if (values.length === 0) return null;

@@ -1,3 +1,4 @@
+import type { ReplayAttempt, ResetHopData } from '../../shared/reset-data-info.js';
 import { resetHopPlace } from '../../shared/reset-words.js';
 import { hopsAway, routers } from '../forensics/reset-origin.js';
 import { clientHelloBytes } from '../net/client-hello.js';
@@ -5,12 +6,12 @@ import type { ReplayResult, ResolvedAddress, TtlReplayIo } from '../net/engine-i
 import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';
 import { httpRequest } from './conversation-helpers.js';
 import { answerTimeoutMs, NO_ADDRESS, targetAddress } from './probe-helpers.js';
-import type { ReplayAttempt, ResetHopData } from './reset-hop-types.js';
 import { resetOriginProbe } from './reset-origin-probe.js';
 import { afterSendMs, CUTOFF_MIN_MS, requestProbe } from './request-probe.js';
 import { tracerouteProbe } from './traceroute-probe.js';
 
-export type { ResetHopData } from './reset-hop-types.js';
+// Declared where the faces read it too (the replays by TTL, the hop on the traceroute).
+export type { ResetHopData } from '../../shared/reset-data-info.js';
 
 const MAX_TTL = 30;
 const NEEDS_RAW =

@@ -1,19 +1,13 @@
+import type { ResetOriginData } from '../../shared/reset-data-info.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import {
-  judgeResets,
-  serverReference,
-  type ResetVerdict,
-  type ServerReference,
-} from '../forensics/reset-origin.js';
+import { judgeResets, serverReference } from '../forensics/reset-origin.js';
 import { pingProbe } from './ping-probe.js';
 import { NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { runConversations } from './run-conversations.js';
 import { tracerouteProbe } from './traceroute-probe.js';
 
-export interface ResetOriginData {
-  reference: ServerReference | null;
-  resets: ResetVerdict[];
-}
+// Declared where the faces read it too (the wizard and the reports show every verdict).
+export type { ResetOriginData } from '../../shared/reset-data-info.js';
 
 export const NO_CAPTURE =
   'capturing packets needs raw sockets: run as root (sudo) or grant the capability with `sudo setcap cap_net_raw+ep "$(command -v node)"`';

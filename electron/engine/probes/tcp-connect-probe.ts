@@ -1,7 +1,8 @@
 import type { Conversation } from '../net/conversation-types.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
 import { hostPort } from '../../shared/common-words.js';
-import { ms, NO_ADDRESS, rttStats, targetAddress, type RttStats } from './probe-helpers.js';
+import type { RttStats } from '../../shared/probe-data-info.js';
+import { ms, NO_ADDRESS, rttStats, targetAddress } from './probe-helpers.js';
 
 export interface TcpConnectData {
   address: string;

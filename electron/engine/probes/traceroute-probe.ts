@@ -1,26 +1,10 @@
+import type { Hop, TracerouteData, TracerouteProgress } from '../../shared/probe-data-info.js';
 import type { EchoResult } from '../net/engine-io.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
 import { answerTimeoutMs, anySignal, icmpReady, rttStats, sleep } from './probe-helpers.js';
 
-export interface Hop {
-  ttl: number;
-  /** Who answered at this TTL (the most frequent responder); null for a silent hop. */
-  address: string | null;
-  rttMs: number | null;
-  rttsMs: (number | null)[];
-  lossPercent: number;
-  kind: 'router' | 'destination' | 'unreachable' | 'silent';
-}
-
-export interface TracerouteData {
-  address: string;
-  method: string;
-  hops: Hop[];
-  reached: boolean;
-  /** TTL at which the destination answered: the path length in hops. */
-  destinationHop: number | null;
-  unreachableAt: number | null;
-}
+// Declared where the faces read it too (the traceroute picture).
+export type { TracerouteData } from '../../shared/probe-data-info.js';
 
 const MAX_HOPS = 30;
 const QUERIES = 3;
@@ -96,7 +80,7 @@ export const tracerouteProbe: ProbeDefinition<TracerouteData> = {
                 ttl,
                 from: result.from,
                 rttMs: result.rttMs,
-              });
+              } satisfies TracerouteProgress);
             return { ttl, query, result };
           }),
         );

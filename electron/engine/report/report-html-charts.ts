@@ -1,45 +1,7 @@
+import { decodeHops, decodeRtts, type HopRead } from '../../shared/probe-data-decode.js';
 import type { ProbeReport } from '../../shared/report-info.js';
 import { esc } from './report-html-parts.js';
 import { formatNumber } from './report-text.js';
-
-export interface Hop {
-  ttl: number;
-  address: string | null;
-  rttMs: number | null;
-  lossPercent: number;
-}
-
-// Probe data is free-form JSON in the report format, and a report may come from another version of the
-// tool: read only what has exactly the expected shape, and draw nothing otherwise.
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}
-
-function isHop(value: unknown): value is Hop {
-  return (
-    isRecord(value) &&
-    isFiniteNumber(value.ttl) &&
-    (value.address === null || typeof value.address === 'string') &&
-    (value.rttMs === null || isFiniteNumber(value.rttMs)) &&
-    isFiniteNumber(value.lossPercent)
-  );
-}
-
-export function readHops(data: unknown): Hop[] | null {
-  if (!isRecord(data) || !Array.isArray(data.hops) || data.hops.length === 0) return null;
-  return data.hops.every(isHop) ? data.hops : null;
-}
-
-export function readRtts(data: unknown): (number | null)[] | null {
-  if (!isRecord(data) || !Array.isArray(data.rttsMs) || data.rttsMs.length === 0) return null;
-  const rtts: unknown[] = data.rttsMs;
-  return rtts.every((v) => v === null || isFiniteNumber(v)) ? (rtts as (number | null)[]) : null;
-}
 
 const px = (n: number): string => formatNumber(n, 1);
 
@@ -47,7 +9,7 @@ const px = (n: number): string => formatNumber(n, 1);
  * Bars of each hop's RTT; a hop that never answered gets a '*' where its bar would be. The hop the
  * reset-hop replay located is marked "resets here" in words, not only in colour.
  */
-export function hopChart(hops: Hop[], blamedHop: number | null, resetHop: number | null = null): string {
+export function hopChart(hops: HopRead[], blamedHop: number | null, resetHop: number | null = null): string {
   const slot = 48;
   const top = resetHop !== null ? 36 : 22;
   const plot = 110;
@@ -139,7 +101,10 @@ export function pingSparkline(rtts: (number | null)[]): string {
   return `<svg viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(aria)}">${lines}${marks.join('')}${scale}${legend}</svg>`;
 }
 
-/** Pictures for the probes whose data has a known shape; empty for all others. */
+/**
+ * Pictures for the probes whose data has the shape the decoders check (a report may come from another
+ * version of the tool); empty for all others.
+ */
 export function probeCharts(
   probes: ProbeReport[],
   blamedHop: number | null,
@@ -148,7 +113,7 @@ export function probeCharts(
   return probes
     .map((p) => {
       if (p.id === 'traceroute') {
-        const hops = readHops(p.data);
+        const hops = decodeHops(p.data);
         if (!hops) return '';
         const legend = `Bars: round-trip time in ms for each hop (TTL). * = no reply. Amber: the hop lost probes.${
           blamedHop === null ? '' : ' Red: the hop the diagnosis blames.'
@@ -159,7 +124,7 @@ export function probeCharts(
         );
       }
       if (p.id === 'ping') {
-        const rtts = readRtts(p.data);
+        const rtts = decodeRtts(p.data);
         if (!rtts) return '';
         return figure(`${p.title}: round-trip time of each ping`, pingSparkline(rtts));
       }
@@ -172,7 +137,7 @@ function figure(caption: string, body: string): string {
   return `<figure class="chart"><figcaption>${esc(caption)}</figcaption>${body}</figure>`;
 }
 
-function hopTable(hops: Hop[], blamedHop: number | null, resetHop: number | null): string {
+function hopTable(hops: HopRead[], blamedHop: number | null, resetHop: number | null): string {
   const rows = hops.map((h) => {
     const note =
       (h.ttl === blamedHop ? ' <span class="badge s-fail">✕ blamed</span>' : '') +

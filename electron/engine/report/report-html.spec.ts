@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hopChart, pingSparkline, readHops, readRtts } from './report-html-charts.js';
+import { hopChart, pingSparkline } from './report-html-charts.js';
 import { badge, esc } from './report-html-parts.js';
 import { renderHtml } from './report-html.js';
 import { sampleReport } from './report-fixture.js';
@@ -110,16 +110,6 @@ describe('renderHtml', () => {
 });
 
 describe('chart helpers', () => {
-  it('read only well-formed hop and RTT data', () => {
-    expect(readHops({ hops: [{ ttl: 1, address: null, rttMs: null, lossPercent: 100 }] })).toHaveLength(1);
-    expect(readHops({ hops: [] })).toBeNull();
-    expect(readHops({ hops: [{ ttl: '1', address: null, rttMs: null, lossPercent: 100 }] })).toBeNull();
-    expect(readHops(null)).toBeNull();
-    expect(readRtts({ rttsMs: [1, null, 2.5] })).toEqual([1, null, 2.5]);
-    expect(readRtts({ rttsMs: [1, Number.NaN] })).toBeNull();
-    expect(readRtts([1, 2])).toBeNull();
-  });
-
   it('escape addresses in hop tooltips', () => {
     const svg = hopChart([{ ttl: 1, address: '<b>', rttMs: 1, lossPercent: 0 }], null);
     expect(svg).toContain('<title>hop 1: &lt;b&gt;, 1 ms, 0% loss</title>');

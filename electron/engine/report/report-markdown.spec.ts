@@ -176,9 +176,10 @@ describe('renderMarkdown: resets', () => {
   it('folds connections that ended alike into one line, naming the first three', () => {
     const report = resetReport();
     const capture = report.steps.flatMap((st) => st.probes).find((p) => p.id === 'packet-capture')!;
-    const data = capture.data as { connections: { connection: string; afterWhat: string }[] };
-    const template = data.connections.find((c) => c.connection === 'concurrency #1')!;
-    for (let n = 3; n <= 6; n++) data.connections.push({ ...template, connection: `concurrency #${n}` });
+    const data = capture.data as { connections: { id: string; connection: string; afterWhat: string }[] };
+    const template = data.connections.find((c) => c.id === 'c4')!;
+    for (let n = 3; n <= 6; n++)
+      data.connections.push({ ...template, id: `c${n + 10}`, connection: `concurrency #${n}` });
     const first = renderMarkdown(report)
       .split('\n')
       .find((l) => l.startsWith('- request'));

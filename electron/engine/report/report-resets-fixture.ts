@@ -4,13 +4,16 @@ import { sampleReport } from './report-fixture.js';
 /**
  * Test only: sampleReport() with what the handshake step finds when a device at hop 4 resets the
  * ClientHello: the connections' after-what sentences, the verdicts with their signals (one of a kind this
- * version does not know), and the reset-hop replay.
+ * version does not know, and one of an older report that names no connection id), and the reset-hop
+ * replay.
  */
 export function resetReport(): Report {
   const report = sampleReport();
   const handshake = report.steps.find((s) => s.id === 'handshake')!;
   const probe = (id: string) => handshake.probes.find((p) => p.id === id)!;
-  const connection = (name: string, afterWhat: string, how: string) => ({
+  const connection = (id: string, role: string, name: string, afterWhat: string, how: string) => ({
+    id,
+    role,
     connection: name,
     address: '203.0.113.10',
     port: 8443,
@@ -28,10 +31,12 @@ export function resetReport(): Report {
     captured: true,
     packetCount: 9,
     connections: [
-      connection('tcp-connect #1', 'complete: connected, nothing sent', 'complete'),
-      connection('concurrency #1', tlsReset, 'reset'),
-      connection('request', tlsReset, 'reset'),
+      connection('c1', 'connect', 'tcp-connect #1', 'complete: connected, nothing sent', 'complete'),
+      connection('c4', 'concurrency', 'concurrency #1', tlsReset, 'reset'),
+      connection('c3', 'request', 'request', tlsReset, 'reset'),
       connection(
+        'c5',
+        'concurrency',
         'concurrency #2',
         'closed by the peer (FIN) on the request: 78 bytes sent, nothing received',
         'fin',
@@ -43,8 +48,9 @@ export function resetReport(): Report {
     { name: 'ip-id', vote: 'neutral', weight: 0, detail: 'IP ID 0 (DF set): says nothing about the sender' },
     { name: 'hop-echo', vote: 'server', weight: 0.5, detail: 'a <signal> from a later version' },
   ];
-  const verdict = (name: string) => ({
+  const verdict = (id: string, name: string) => ({
     connection: name,
+    connectionId: id,
     ttl: 61,
     origin: 'path',
     hop: 4,
@@ -55,8 +61,8 @@ export function resetReport(): Report {
   probe('reset-origin').data = {
     reference: { hopsAway: 6, ttl: 58, source: 'syn-ack' },
     resets: [
-      verdict('request'),
-      verdict('concurrency #1'),
+      verdict('c3', 'request'),
+      verdict('c4', 'concurrency #1'),
       { origin: 'server', ttl: 58, connection: 'rate #3' },
     ],
   };

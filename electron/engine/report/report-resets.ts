@@ -1,7 +1,14 @@
-import { ORIGINS, type Origin } from '../../shared/cause-info.js';
+import { decodeConnections, endedBadly, requestFirst } from '../../shared/probe-data-decode.js';
 import type { Report } from '../../shared/report-info.js';
 import {
-  isSignalVote,
+  decodeResetHop,
+  decodeResets,
+  isResetOf,
+  type ResetHopRead,
+  type ResetRead,
+  type SignalRead,
+} from '../../shared/reset-data-decode.js';
+import {
   outcomeWords,
   payloadWords,
   resetHopPlace,
@@ -11,8 +18,8 @@ import {
 import { ORIGIN_WORDS, percent } from './report-text.js';
 
 // What the HTML and Markdown reports say about each reset: after what it came, who sent it and the
-// signals that say so, and which hop the replay found. Probe data is free-form JSON in the report format
-// and may come from another version of the tool: only what has the expected shape is read.
+// signals that say so, and which hop the replay found. The probe data is read through the decoders the
+// wizard uses (a report may come from another version of the tool): only what has its shape is told.
 
 /** A connection that ended badly, in words. */
 export interface EndingLine {
@@ -32,13 +39,7 @@ export interface SignalLine {
   detail: string;
 }
 
-export interface ResetLine {
-  connection: string | null;
-  ttl: number | null;
-  origin: Origin;
-  hop: number | null;
-  reason: string | null;
-  confidence: number | null;
+export interface ResetLine extends Omit<ResetRead, 'signals'> {
   signals: SignalLine[];
 }
 
@@ -52,17 +53,9 @@ export interface AttemptLine {
   rstTtl: number | null;
 }
 
-export interface ResetHopLine {
-  connection: string;
-  triggerText: string;
-  firstResetTtl: number | null;
-  lastPassingTtl: number | null;
-  hop: number | null;
-  hopAddress: string | null;
-  exact: boolean;
+export interface ResetHopLine extends Omit<ResetHopRead, 'attempts' | 'controlOutcome'> {
   /** In words, null when no control exchange was made. */
   controlOutcome: string | null;
-  reason: string;
   attempts: AttemptLine[];
 }
 
@@ -85,120 +78,68 @@ function replayOutcome(outcome: string): string {
     : outcomeWords(outcome);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
-
-function probeData(report: Report, id: string): Record<string, unknown> | null {
+/** The data of a probe that completed, as it is in the report (null otherwise). */
+function probeData(report: Report, id: string): unknown {
   for (const step of report.steps)
-    for (const probe of step.probes)
-      if (probe.id === id && probe.status === 'complete' && isRecord(probe.data)) return probe.data;
+    for (const probe of step.probes) if (probe.id === id && probe.status === 'complete') return probe.data;
   return null;
 }
 
-function readSignal(value: unknown): SignalLine | null {
-  if (!isRecord(value)) return null;
-  const name = str(value.name);
-  const detail = str(value.detail);
-  const vote = value.vote;
-  if (!name || !detail || !isSignalVote(vote)) return null;
+function signalLine(s: SignalRead): SignalLine {
   return {
-    name: signalName(name),
-    vote: voteWords(vote),
-    path: vote === 'path',
-    weight: num(value.weight),
-    detail,
+    name: signalName(s.name),
+    vote: voteWords(s.vote),
+    path: s.vote === 'path',
+    weight: s.weight,
+    detail: s.detail,
   };
 }
 
-function readReset(value: unknown): ResetLine | null {
-  if (!isRecord(value) || !(ORIGINS as readonly unknown[]).includes(value.origin)) return null;
-  const confidence = num(value.confidence);
+function hopLine(hop: ResetHopRead | null): ResetHopLine | null {
+  if (!hop) return null;
+  const { attempts, controlOutcome, ...facts } = hop;
   return {
-    connection: str(value.connection),
-    ttl: num(value.ttl),
-    origin: value.origin as Origin,
-    hop: num(value.hop),
-    reason: str(value.reason),
-    confidence: confidence !== null && confidence >= 0 && confidence <= 1 ? confidence : null,
-    signals: (Array.isArray(value.signals) ? value.signals : [])
-      .map(readSignal)
-      .filter((s): s is SignalLine => s !== null),
-  };
-}
-
-function readEnding(value: unknown): { connection: string; afterWhat: string } | null {
-  if (!isRecord(value)) return null;
-  const connection = str(value.connection);
-  const afterWhat = str(value.afterWhat);
-  const how = isRecord(value.end) ? str(value.end.how) : str(value.outcome);
-  if (!connection || !afterWhat || how === 'complete') return null;
-  return { connection, afterWhat };
-}
-
-function readHop(data: Record<string, unknown> | null): ResetHopLine | null {
-  if (!data) return null;
-  const connection = str(data.connection);
-  const triggerText = str(data.triggerText);
-  const reason = str(data.reason);
-  if (!connection || !triggerText || !reason || !Array.isArray(data.attempts)) return null;
-  const attempts = data.attempts.flatMap((a): AttemptLine[] => {
-    if (!isRecord(a)) return [];
-    const ttl = num(a.ttl);
-    const outcome = str(a.outcome);
-    if (ttl === null || !outcome) return [];
-    const payload = str(a.payload);
-    return [
-      {
-        ttl,
-        payload: payloadWords(payload === 'control' ? 'control' : 'trigger'),
-        outcome: replayOutcome(outcome),
-        reset: outcome === 'reset',
-        from: str(a.from),
-        rstTtl: num(a.rstTtl),
-      },
-    ];
-  });
-  const control = str(data.controlOutcome);
-  return {
-    connection,
-    triggerText,
-    firstResetTtl: num(data.firstResetTtl),
-    lastPassingTtl: num(data.lastPassingTtl),
-    hop: num(data.hop),
-    hopAddress: str(data.hopAddress),
-    exact: data.exact !== false,
-    controlOutcome: control ? replayOutcome(control) : null,
-    reason,
-    attempts: attempts.sort((a, b) => a.ttl - b.ttl),
+    ...facts,
+    controlOutcome: controlOutcome ? replayOutcome(controlOutcome) : null,
+    attempts: attempts.map((a) => ({
+      ttl: a.ttl,
+      payload: payloadWords(a.payload),
+      outcome: replayOutcome(a.outcome),
+      reset: a.outcome === 'reset',
+      from: a.from,
+      rstTtl: a.rstTtl,
+    })),
   };
 }
 
 /** After what each connection ended, who sent each reset, and the hop that resets; null when none of it is known. */
 export function resetStory(report: Report): ResetStory | null {
-  const capture = probeData(report, 'packet-capture');
-  const origin = probeData(report, 'reset-origin');
-  const resets = (Array.isArray(origin?.resets) ? origin.resets : [])
-    .map(readReset)
-    .filter((r): r is ResetLine => r !== null);
-  const endings = (Array.isArray(capture?.connections) ? capture.connections : [])
-    .map(readEnding)
-    .filter((e): e is { connection: string; afterWhat: string } => e !== null)
-    .sort((a, b) => Number(b.connection === 'request') - Number(a.connection === 'request'))
-    .map((e) => ({ ...e, reset: resets.find((r) => r.connection === e.connection) ?? null }));
+  const resets: ResetLine[] = (decodeResets(probeData(report, 'reset-origin')) ?? []).map((r) => ({
+    ...r,
+    signals: r.signals.map(signalLine),
+  }));
+  const endings = (decodeConnections(probeData(report, 'packet-capture')) ?? [])
+    .sort(requestFirst)
+    .flatMap((c): EndingLine[] =>
+      c.afterWhat && endedBadly(c)
+        ? [
+            {
+              connection: c.connection,
+              afterWhat: c.afterWhat,
+              reset: resets.find((r) => isResetOf(r, c)) ?? null,
+            },
+          ]
+        : [],
+    );
   const otherResets = resets.filter((r) => !endings.some((e) => e.reset === r));
-  const hop = readHop(probeData(report, 'reset-hop'));
+  const hop = hopLine(decodeResetHop(probeData(report, 'reset-hop')));
   if (endings.length === 0 && otherResets.length === 0 && !hop) return null;
   return { endings, otherResets, hop };
 }
 
 /** The hop the reset-hop replay located, for the traceroute picture. */
 export function resetHopNumber(report: Report): number | null {
-  const hop = readHop(probeData(report, 'reset-hop'))?.hop ?? null;
-  return hop !== null && hop >= 1 ? hop : null;
+  return decodeResetHop(probeData(report, 'reset-hop'))?.hop ?? null;
 }
 
 /** "sent by a device on the network path (hop 4), TTL 61, confidence 89%" (or "Sent by…"). */

@@ -1,13 +1,16 @@
 import '@testing-library/svelte/vitest';
 import { render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import { readConnections, readResetHop, readResets, type HopView } from '../lib/probe-data.js';
+import { decodeConnections, type HopRead } from '../../../electron/shared/probe-data-decode.js';
+import { decodeResetHop, decodeResets } from '../../../electron/shared/reset-data-decode.js';
 import ConnectionTimeline from './ConnectionTimeline.svelte';
 import ResetHopResult from './ResetHopResult.svelte';
 import TracerouteChart from './TracerouteChart.svelte';
 
 /** An idle-timeout trial as the packet-capture probe reports it: 7 s of silence, then the request is reset. */
 const IDLE_RESET = {
+  id: 'c4',
+  role: 'idle',
   connection: 'idle 7 s',
   address: '198.18.4.2',
   port: 80,
@@ -33,6 +36,7 @@ const IDLE_RESET = {
 
 const VERDICT = {
   connection: 'idle 7 s',
+  connectionId: 'c4',
   origin: 'path',
   hop: 2,
   ttl: 62,
@@ -46,9 +50,9 @@ const VERDICT = {
 };
 
 function draw(connection: unknown, resets: unknown[] = []) {
-  const [view] = readConnections({ connections: [connection] })!;
+  const [view] = decodeConnections({ connections: [connection] })!;
   return render(ConnectionTimeline, {
-    props: { connection: view!, resets: readResets({ resets }) ?? [], peer: '198.18.4.2:80' },
+    props: { connection: view!, resets: decodeResets({ resets }) ?? [], peer: '198.18.4.2:80' },
   });
 }
 
@@ -79,8 +83,8 @@ describe('ConnectionTimeline', () => {
     ]);
   });
 
-  it('puts the signals table under the reset, with names it does not know shown as they are', () => {
-    draw(IDLE_RESET, [VERDICT, { ...VERDICT, connection: 'another', ttl: 99 }]);
+  it('puts the signals table under the reset it is joined to by id, with names it does not know shown as they are', () => {
+    draw(IDLE_RESET, [VERDICT, { ...VERDICT, connection: 'idle 7 s', connectionId: 'c9', ttl: 99 }]);
     const tables = screen.getAllByRole('table', { name: /^Signals/ });
     expect(tables).toHaveLength(1);
     expect(tables[0]!.querySelector('caption')?.textContent).toBe(
@@ -123,7 +127,7 @@ describe('ConnectionTimeline', () => {
   });
 });
 
-const HOPS: HopView[] = [1, 2, 3, 4].map((ttl) => ({
+const HOPS: HopRead[] = [1, 2, 3, 4].map((ttl) => ({
   ttl,
   address: ttl === 3 ? null : `198.18.${ttl}.1`,
   rttMs: ttl === 3 ? null : ttl * 0.2,
@@ -162,7 +166,7 @@ describe('Reset hop', () => {
   });
 
   it('lists each replay by TTL under the finding, the first reset marked', () => {
-    render(ResetHopResult, { props: { result: readResetHop(REPLAY)!, hops: HOPS } });
+    render(ResetHopResult, { props: { result: decodeResetHop(REPLAY)!, hops: HOPS } });
     expect(screen.getByText('The request is reset from TTL 3 on: hop 3 resets it')).toBeTruthy();
     const table = screen.getByRole('table', { name: 'Replays of the triggering bytes, TTL by TTL' });
     const rows = within(table).getAllByRole('row').slice(1);
@@ -193,7 +197,7 @@ describe('Reset hop', () => {
   it('draws no traceroute when no hop was located, and still lists what the replays met', () => {
     render(ResetHopResult, {
       props: {
-        result: readResetHop({
+        result: decodeResetHop({
           ...REPLAY,
           hop: null,
           firstResetTtl: null,

@@ -1,7 +1,7 @@
 import type { ApiCalls, ApiChannel, ResetDoctorApi } from '../../../electron/shared/api-contract.js';
+import { isRecord } from '../../../electron/shared/data-guards.js';
 import type { RunEvent } from '../../../electron/shared/run-event-info.js';
 import { TOKEN_PARAM, WS_PATH, type WsClientMessage } from '../../../electron/shared/ws-protocol.js';
-import { isRecord } from './probe-data.js';
 
 declare global {
   interface Window {

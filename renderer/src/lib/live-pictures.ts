@@ -1,5 +1,11 @@
 import type { ProbeState } from './run-state.svelte.js';
-import { readHopPartial, readHops, readPingPartial, readRtts, type HopView } from './probe-data.js';
+import {
+  decodeHops,
+  decodePingProgress,
+  decodeRtts,
+  decodeTracerouteProgress,
+  type HopRead,
+} from '../../../electron/shared/probe-data-decode.js';
 
 export interface PingSeries {
   /** One slot per echo: a round trip in ms, null when lost, undefined while not answered yet. */
@@ -9,11 +15,11 @@ export interface PingSeries {
 
 /** The ping picture's data: the finished probe's rttsMs, or the replies so far while it runs. */
 export function pingSeries(probe: ProbeState): PingSeries | null {
-  const final = readRtts(probe.data);
+  const final = decodeRtts(probe.data);
   if (final) return { rtts: final, live: false };
   if (probe.status !== 'running') return null;
   const replies = probe.partials.flatMap((p) => {
-    const reply = readPingPartial(p);
+    const reply = decodePingProgress(p);
     return reply ? [reply] : [];
   });
   if (replies.length === 0) return null;
@@ -31,7 +37,7 @@ export function pingSeries(probe: ProbeState): PingSeries | null {
 }
 
 export interface HopSeries {
-  hops: HopView[];
+  hops: HopRead[];
   live: boolean;
 }
 
@@ -41,15 +47,15 @@ export interface HopSeries {
  * hops stop at the first one the target itself answered.
  */
 export function hopSeries(probe: ProbeState, targetAddresses: string[]): HopSeries | null {
-  const final = readHops(probe.data);
+  const final = decodeHops(probe.data);
   if (final) return { hops: final, live: false };
   if (probe.status !== 'running') return null;
   const byTtl = new Map<number, { from: string | null; rtts: number[] }>();
   for (const p of probe.partials) {
-    const answer = readHopPartial(p);
+    const answer = decodeTracerouteProgress(p);
     if (!answer || answer.ttl > 64) continue;
     const hop = byTtl.get(answer.ttl) ?? { from: answer.from, rtts: [] };
-    if (answer.rttMs !== null) hop.rtts.push(answer.rttMs);
+    hop.rtts.push(answer.rttMs);
     hop.from ??= answer.from;
     byTtl.set(answer.ttl, hop);
   }
@@ -57,7 +63,7 @@ export function hopSeries(probe: ProbeState, targetAddresses: string[]): HopSeri
   const ttls = [...byTtl.keys()].sort((a, b) => a - b);
   const end =
     ttls.find((ttl) => targetAddresses.includes(byTtl.get(ttl)?.from ?? '')) ?? ttls[ttls.length - 1]!;
-  const hops: HopView[] = [];
+  const hops: HopRead[] = [];
   for (let ttl = 1; ttl <= end; ttl++) {
     const hop = byTtl.get(ttl);
     const rttMs = hop && hop.rtts.length ? hop.rtts.reduce((a, b) => a + b, 0) / hop.rtts.length : null;

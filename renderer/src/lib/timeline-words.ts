@@ -1,5 +1,6 @@
+import type { ConnectionRead, TimelineEntryRead } from '../../../electron/shared/probe-data-decode.js';
+import type { ResetRead, SignalRead } from '../../../electron/shared/reset-data-decode.js';
 import { endWords, voteWords as sharedVoteWords } from '../../../electron/shared/reset-words.js';
-import type { ConnectionView, ResetView, SignalView, TimelineEntryView } from './probe-data.js';
 import { PHASE_WORDS, formatDuration, formatMs, formatNumber, formatPercent, originWords } from './words.js';
 
 // The reset words are shared with the exported reports; the wizard's components read them from here.
@@ -11,7 +12,7 @@ export type EntryKind =
 export interface TimelineRow {
   /** Milliseconds since the first entry of the connection. */
   offsetMs: number;
-  direction: TimelineEntryView['direction'];
+  direction: TimelineEntryRead['direction'];
   kind: EntryKind;
   label: string;
   ttl: number | null;
@@ -38,7 +39,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** Newer reports name each entry's kind; the words follow from it and the byte count. */
-function describeKind(entry: TimelineEntryView): { kind: EntryKind; label: string } | null {
+function describeKind(entry: TimelineEntryRead): { kind: EntryKind; label: string } | null {
   const bytes = entry.bytes;
   switch (entry.kind) {
     case 'syn':
@@ -65,7 +66,7 @@ function describeKind(entry: TimelineEntryView): { kind: EntryKind; label: strin
 }
 
 /** A timeline entry in words: "SYN-ACK", "RST (reset)", "Request sent (100 bytes)", "Idle for 7 s". */
-export function describeEntry(entry: TimelineEntryView): { kind: EntryKind; label: string } {
+export function describeEntry(entry: TimelineEntryRead): { kind: EntryKind; label: string } {
   const known = describeKind(entry);
   if (known) return known;
   if (entry.direction === 'idle') return { kind: 'idle', label: `Idle for ${formatDuration(entry.ms ?? 0)}` };
@@ -92,7 +93,7 @@ export function describeEntry(entry: TimelineEntryView): { kind: EntryKind; labe
   return { kind: 'event', label: `${EVENT_WORDS[m[1]!] ?? m[1]}${bytesText(m[2])}` };
 }
 
-export function timelineRows(connection: ConnectionView): TimelineRow[] {
+export function timelineRows(connection: ConnectionRead): TimelineRow[] {
   const start = connection.timeline[0]?.at ?? 0;
   return connection.timeline.map((entry) => ({
     offsetMs: entry.at - start,
@@ -102,16 +103,7 @@ export function timelineRows(connection: ConnectionView): TimelineRow[] {
   }));
 }
 
-/**
- * The reset verdicts for this connection. Verdicts that name no connection (older reports) belong to
- * the first connection drawn.
- */
-export function resetsFor(connection: ConnectionView | null, resets: ResetView[], first = true): ResetView[] {
-  if (!connection) return [];
-  return resets.filter((r) => r.connection === connection.connection || (first && r.connection === null));
-}
-
-export function resetOriginSentence(reset: ResetView): string {
+export function resetOriginSentence(reset: ResetRead): string {
   const who = originWords(reset.origin, reset.hop);
   const ttl = reset.ttl !== null ? ` (TTL ${reset.ttl})` : '';
   if (reset.origin === 'unknown') return `Who sent the reset${ttl} could not be told.`;
@@ -126,7 +118,7 @@ export function rowSentence(row: TimelineRow): string {
 }
 
 /** "request: 78 bytes sent · response: 8,192 bytes received · ended: reset (RST captured, TTL 61) at +19.9 ms". */
-export function connectionFacts(connection: ConnectionView): string[] {
+export function connectionFacts(connection: ConnectionRead): string[] {
   const facts: string[] = [];
   // The application's bytes: TLS records are counted in neither.
   if (connection.bytesSent !== null) facts.push(`request: ${formatBytes(connection.bytesSent)} sent`);
@@ -149,12 +141,12 @@ export function connectionFacts(connection: ConnectionView): string[] {
 }
 
 /** Whom a signal points to, at the start of a table cell: "A device on the path". */
-export function voteWords(vote: SignalView['vote']): string {
+export function voteWords(vote: SignalRead['vote']): string {
   const words = sharedVoteWords(vote);
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function confidenceSentence(reset: ResetView): string | null {
+export function confidenceSentence(reset: ResetRead): string | null {
   if (reset.confidence === null) return null;
   if (reset.confidence === 0 || reset.origin === 'unknown')
     return 'Confidence: none — the signals do not point to either side.';

@@ -1,0 +1,164 @@
+import type { FailureInfo } from './failure-info.js';
+
+// The data of the probes the faces read, path and connections (resets and replays: reset-data-info.ts).
+// The engine's probes declare their data with these types; the wizard and the exported reports read the
+// same shapes back from a report's `unknown` data through probe-data-decode.ts. Types only: the renderer
+// imports this file.
+
+// ── The path: DNS, traceroute, ping ─────────────────────────────────────────────────────────────────
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+export interface DnsData {
+  host: string;
+  addresses: ResolvedAddress[];
+  durationMs: number;
+  /** True when the target is an IP literal and nothing was looked up. */
+  literal: boolean;
+  failure: FailureInfo | null;
+}
+
+export interface Hop {
+  ttl: number;
+  /** Who answered at this TTL (the most frequent responder); null for a silent hop. */
+  address: string | null;
+  rttMs: number | null;
+  rttsMs: (number | null)[];
+  lossPercent: number;
+  kind: 'router' | 'destination' | 'unreachable' | 'silent';
+}
+
+export interface TracerouteData {
+  address: string;
+  method: string;
+  hops: Hop[];
+  reached: boolean;
+  /** TTL at which the destination answered: the path length in hops. */
+  destinationHop: number | null;
+  unreachableAt: number | null;
+}
+
+/** A traceroute answer as it arrives: the `partial` of the traceroute probe's progress, for the live picture. */
+export interface TracerouteProgress {
+  ttl: number;
+  from: string | null;
+  rttMs: number;
+}
+
+export interface RttStats {
+  minMs: number;
+  avgMs: number;
+  maxMs: number;
+  stddevMs: number;
+}
+
+export interface PingData {
+  address: string;
+  method: string;
+  sent: number;
+  received: number;
+  lossPercent: number;
+  /** Per echo in order; null for a lost one. Sub-millisecond, from the high-resolution clock. */
+  rttsMs: (number | null)[];
+  stats: RttStats | null;
+  /** TTL of the replies, when the method sees it (the server's own packets, for the TTL comparison). */
+  replyTtl: number | null;
+  /** Routers that answered with ICMP unreachable instead. */
+  unreachableFrom: string[];
+}
+
+/** A ping answer as it arrives: the `partial` of the ping probe's progress (rttMs null: lost). */
+export interface PingProgress {
+  seq: number;
+  rttMs: number | null;
+}
+
+// ── Connections: every connection of the run as a timeline (the packet-capture probe) ────────────────
+
+/** Where a connection was when it ended; the report's vocabulary for "when did the reset happen". */
+export type ConnectionPhase = 'connect' | 'tls' | 'request' | 'response' | 'transfer' | 'idle';
+
+/** What a connection was for: the diagnosis weighs a reset by what the connection was doing. */
+export type ConnectionRole =
+  'connect' | 'request' | 'repeat' | 'control' | 'rate' | 'concurrency' | 'idle' | 'recovery';
+
+export type ConnectionEndHow = 'reset' | 'fin' | 'complete' | 'timeout' | 'unreachable' | 'failed';
+
+export type TimelineKind =
+  'syn' | 'syn-ack' | 'ack' | 'data' | 'fin' | 'rst' | 'client-hello' | 'request' | 'event' | 'idle';
+
+/** One thing that happened on a connection: a packet we sent or received, an event, or a silence. */
+export interface TimelineEntry {
+  /** Run clock, in milliseconds. */
+  at: number;
+  direction: 'sent' | 'received' | 'event' | 'idle';
+  kind: TimelineKind;
+  /** Readable: "SYN", "SYN-ACK", "ACK", "1448 bytes", "RST", "FIN", "request 78 bytes", "idle 7.0 s". */
+  what: string;
+  /** Payload bytes of a data packet or of the request. */
+  bytes?: number;
+  /** For an idle entry: how long nothing happened. */
+  ms?: number;
+  /** TCP flags of a captured packet as tcpdump letters, for whoever wants to check. */
+  flags?: string;
+  ttl?: number | null;
+  ipId?: number | null;
+  window?: number;
+}
+
+/** How a connection ended, and for a RST or FIN, when and as what it arrived. */
+export interface ConnectionEnd {
+  how: ConnectionEndHow;
+  /** Run clock, in milliseconds: the captured RST or FIN when there is one, else what the application saw. */
+  at: number;
+  /** Milliseconds after the connection started. */
+  afterMs: number;
+  /**
+   * The source address the captured RST or FIN carries (a device that forges a reset uses the server's
+   * address too: who really sent it is the reset-origin probe's verdict) and its TTL.
+   */
+  from: string | null;
+  ttl: number | null;
+  /** The RST or FIN itself was captured; false when only the application saw it. */
+  captured: boolean;
+}
+
+export interface ConnectionStory {
+  timeline: TimelineEntry[];
+  end: ConnectionEnd;
+  /** Where the connection was when it ended, read from the timeline. */
+  endPhase: ConnectionPhase;
+  bytesSent: number;
+  /** Response bytes the application read before the end. */
+  bytesReceived: number;
+  /** Payload bytes of the captured packets before the end (TLS records included); null without capture. */
+  bytesCaptured: number | null;
+  /** The end in one sentence: "reset after 8,192 bytes of the response (transfer), 0.4 ms after the last data". */
+  afterWhat: string;
+}
+
+export interface CapturedConnection extends ConnectionStory {
+  /** The connection's id ("c7", unique within a run): reset verdicts name it in `connectionId`. */
+  id: string;
+  role: ConnectionRole;
+  /** The connection's label for people ("request", "concurrency #3"); for display, not for joining. */
+  connection: string;
+  /** The server end of this connection: the address the probe really talked to. */
+  address: string;
+  port: number;
+  localPort: number | null;
+  outcome: string;
+  /** The phase the probe's socket was in when it ended; endPhase is what the timeline shows. */
+  phase: string;
+}
+
+export interface PacketCaptureData {
+  note: string;
+  /** False when packets could not be captured: the timelines then hold only the probes' own events. */
+  captured: boolean;
+  packetCount: number;
+  connections: CapturedConnection[];
+}
