@@ -1,6 +1,7 @@
 /** The diagnosis vocabulary. Ids are part of the report format and are shown by the UI. */
 export const CAUSE_IDS = [
   'healthy',
+  'inconclusive',
   'dns-failure',
   'host-unreachable',
   'port-closed',
@@ -8,6 +9,7 @@ export const CAUSE_IDS = [
   'firewall-reset',
   'server-reset',
   'application-error',
+  'request-timeout',
   'idle-timeout',
   'server-crash',
   'packet-loss',
@@ -25,6 +27,7 @@ export type Phase = (typeof PHASES)[number];
 
 export const CAUSE_TITLES: Record<CauseId, string> = {
   healthy: 'No fault found',
+  inconclusive: 'Inconclusive: the evidence cannot tell the leading causes apart',
   'dns-failure': 'The name does not resolve',
   'host-unreachable': 'The host cannot be reached',
   'port-closed': 'Nothing listens on the port',
@@ -32,6 +35,7 @@ export const CAUSE_TITLES: Record<CauseId, string> = {
   'firewall-reset': 'A firewall or middlebox sends the reset',
   'server-reset': 'The server resets the connection without reading the request',
   'application-error': 'The server resets in response to the request',
+  'request-timeout': 'The request is cut off after a fixed time without an answer',
   'idle-timeout': 'Idle connections are forgotten and then reset',
   'server-crash': 'The server crashed or restarted',
   'packet-loss': 'Packet loss on the path',
@@ -39,17 +43,82 @@ export const CAUSE_TITLES: Record<CauseId, string> = {
   'connection-limit': 'A connection limit is hit',
 };
 
+/** A figure an evidence item rests on: a count, a time, an address, a flag. */
+export type EvidenceFigure = number | string | boolean | null;
+
+/**
+ * One observation as it bears on one finding: the probe it comes from (by id, so a UI links it to the
+ * probe without reading the words), the figures it rests on, the sentence for people, and its weight.
+ */
+export interface EvidenceItem {
+  /** The id of the probe whose data this rests on ("request", "reset-origin", "idle-timeout", …). */
+  probe: string;
+  /** What was observed, a stable id ("connect-refused", "requests-reset", "rst-from-path", …). */
+  kind: string;
+  text: string;
+  figures: Record<string, EvidenceFigure>;
+  /** Natural-log odds this observation adds to the finding: above 0 supports it, below 0 speaks against it. */
+  weight: number;
+  /** Ids of the connections it is about (Conversation.id), when it is about some. */
+  connections?: string[];
+}
+
+/** What would settle a question the run left open: an option to turn on, a privilege, a test to repeat. */
+export interface SettleStep {
+  kind: 'option' | 'privilege' | 'repeat' | 'log';
+  /** kind option: the run option's key (RunOptionsInfo) and the value that would settle it. */
+  option?: string;
+  value?: number | string;
+  text: string;
+}
+
+export const INTERMITTENCY_PATTERNS = [
+  'always',
+  'every-nth',
+  'random',
+  'after-idle',
+  'under-concurrency',
+] as const;
+export type IntermittencyPattern = (typeof INTERMITTENCY_PATTERNS)[number];
+
+/** How often the request failed when it was repeated: "3 of 12 requests reset, every 4th". */
+export interface Intermittency {
+  failed: number;
+  total: number;
+  pattern: IntermittencyPattern;
+  /** every-nth: N. */
+  period?: number;
+}
+
+export const MTU_DIRECTIONS = ['client-to-server', 'server-to-client', 'both'] as const;
+export type MtuDirection = (typeof MTU_DIRECTIONS)[number];
+
 export interface Finding {
   cause: CauseId;
   origin: Origin;
   phase: Phase | null;
-  /** 0..1: how sure the evidence makes us. */
+  /**
+   * 0..1, from the evidence: the finding's share of the odds among the causes still standing (its
+   * margin over the runner-up), or for healthy how much of the conversation was exercised.
+   */
   confidence: number;
-  /** Sentences that each point at probe data a person can check in the report. */
-  evidence: string[];
+  /** Observations that support the finding, strongest first. */
+  evidence: EvidenceItem[];
+  /** Observations that speak against it (negative weight): why it is not more certain, or why it lost. */
+  against: EvidenceItem[];
   remedies: string[];
+  /** What would make it certain, or tell it from the runner-up; for inconclusive, what would settle it. */
+  settle: SettleStep[];
+  /** Only for inconclusive: the causes it could not tell apart, most likely first. */
+  candidates?: CauseId[];
   /** Only for idle-timeout: the measured timeout. */
   idleTimeoutSeconds?: number;
+  /** Only for request-timeout: seconds from the request going out to the cut-off. */
+  cutoffSeconds?: number;
+  /** When the request was repeated: how often it failed, and the pattern. */
+  intermittency?: Intermittency;
+  /** Only for mtu-blackhole: which direction loses the large packets. */
+  direction?: MtuDirection;
   /** Only when a path device is blamed and its hop is known (1 = first router). */
   hop?: number;
 }

@@ -99,7 +99,7 @@ function rateChecks(report: Report, sender: RegExp): string[] {
 }
 
 function words(report: Report, patterns: RegExp[]): string[] {
-  const evidence = report.diagnosis.findings[0]?.evidence ?? [];
+  const evidence = report.diagnosis.findings[0]?.evidence.map((e) => e.text) ?? [];
   return patterns
     .filter((p) => !evidence.some((e) => p.test(e)))
     .map((p) => `no evidence matches ${p}: ${evidence.join(' | ')}`);
