@@ -1,6 +1,6 @@
 import type { CauseId, Origin, Phase } from '../../electron/shared/cause-info.js';
 import type { ProbeReport, Report } from '../../electron/shared/report-info.js';
-import type { Lab } from './lab-topology.js';
+import { REPO_ROOT, type Lab } from './lab-topology.js';
 
 export interface ScenarioSetup {
   target: string;
@@ -49,4 +49,49 @@ export async function localRule(lab: Lab, rule: string): Promise<void> {
     lab.names.client,
     `table inet rd_local {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ${rule}\n  }\n}\n`,
   );
+}
+
+/**
+ * A DPI box in a router's forward path: any packet carrying the string is answered with a forged RST
+ * (iptables' REJECT sends it to the client with the router's own TTL, like an IDS or a censor), or
+ * dropped silently.
+ */
+export async function stringRule(
+  lab: Lab,
+  router: number,
+  port: number,
+  text: string,
+  action: 'reset' | 'drop',
+  family: 4 | 6 = 4,
+): Promise<void> {
+  const ns = lab.names.routers[router - 1]!;
+  const tool = family === 4 ? 'iptables' : 'ip6tables';
+  const args = ['-A', 'FORWARD', '-p', 'tcp', '--dport', String(port), '-m', 'string'];
+  args.push('--string', text, '--algo', 'bm');
+  args.push(...(action === 'reset' ? ['-j', 'REJECT', '--reject-with', 'tcp-reset'] : ['-j', 'DROP']));
+  const result = await lab.exec(ns, tool, args, { timeoutMs: 10_000 });
+  if (result.code !== 0) throw new Error(`${tool} in ${ns}: ${result.stderr.trim()}`);
+}
+
+/**
+ * test/lab/lab-injector.py on router 2's link from router 1, started and waited for: it sees only the
+ * client's packets (IPv4) and forges resets to the client as if from the server. Returns what it printed.
+ */
+export async function onPathInjector(lab: Lab, keyword: string, options: string[]): Promise<() => string> {
+  const link = lab.links[1]!;
+  const script = `${REPO_ROOT}/test/lab/lab-injector.py`;
+  const child = lab.spawn(link.right.ns, 'python3', [script, link.right.ifname, keyword, ...options]);
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the lab injector did not start')), 10_000);
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      output += d;
+      if (output.includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the lab injector exited (${code})`)));
+  });
+  return () => output;
 }
