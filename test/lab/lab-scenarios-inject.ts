@@ -1,7 +1,14 @@
 import type { ResetOriginData } from '../../electron/engine/probes/reset-origin-probe.js';
 import type { ResetHopData } from '../../electron/engine/probes/reset-hop-types.js';
 import type { Report } from '../../electron/shared/report-info.js';
-import { onPathInjector, probe, stringRule, web, type LabScenario } from './lab-scenario-kit.js';
+import {
+  evidenceTexts,
+  onPathInjector,
+  probe,
+  stringRule,
+  web,
+  type LabScenario,
+} from './lab-scenario-kit.js';
 
 const KEYWORD = 'forbidden-word';
 
@@ -30,7 +37,7 @@ function located(hop: number, trigger: ResetHopData['trigger']) {
     if (data.verdict !== 'located') problems.push(`reset-hop verdict ${data.verdict}: ${data.reason}`);
     if (data.hop !== hop) problems.push(`reset-hop placed it at hop ${data.hop}: ${data.reason}`);
     if (data.controlOutcome === 'reset') problems.push('the harmless control was reset too');
-    const evidence = report.diagnosis.findings[0]?.evidence.join(' ') ?? '';
+    const evidence = evidenceTexts(report).join(' ');
     if (!evidence.includes('Replayed the')) problems.push(`the replay is not in the evidence: ${evidence}`);
     return problems;
   };
@@ -61,7 +68,7 @@ export function serverState(state: 'aborted' | 'no-socket', words: RegExp) {
     const problems: string[] = [];
     if (request?.senderState !== state)
       problems.push(`request reset sender state ${request?.senderState}, expected ${state}`);
-    const evidence = report.diagnosis.findings[0]?.evidence.join(' ') ?? '';
+    const evidence = evidenceTexts(report).join(' ');
     if (!words.test(evidence)) problems.push(`evidence does not say ${words}: ${evidence}`);
     return problems;
   };
