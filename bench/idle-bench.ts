@@ -12,6 +12,7 @@ import type { ProbeReport } from '../electron/shared/report-info.js';
 import { diagnoseJson } from '../test/lab/lab-cli.js';
 import { IDLE_SCENARIOS } from '../test/lab/lab-scenarios-idle.js';
 import { createLab, labUnavailableReason, type Lab } from '../test/lab/lab-topology.js';
+import { table } from './bench-tables.js';
 
 const NAIVE_ALL = !process.argv.includes('--naive-one');
 
@@ -83,13 +84,6 @@ async function naiveSearch(lab: Lab, maxSeconds: number): Promise<{ tries: Naive
   } catch {
     throw new Error(`the naive search failed (exit ${r.code}): ${r.stderr.trim().slice(0, 500)}`);
   }
-}
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 const rows: string[][] = [];

@@ -15,6 +15,12 @@ export function cliCommand(): string[] {
     : [process.execPath, CLI];
 }
 
+/**
+ * An ordinary user: nobody, no capabilities of its own (setpriv, inside the client namespace), but free to
+ * run the setcap'd system ping: how Reset Doctor runs for most people.
+ */
+export const AS_NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all'];
+
 export interface CliRun {
   code: number | null;
   stdout: string;
@@ -22,11 +28,20 @@ export interface CliRun {
   ms: number;
 }
 
+export interface CliOptions {
+  /** Kill the CLI after this long (default 60 s). */
+  timeoutMs?: number;
+  /** Run as user nobody without capabilities (AS_NOBODY): no raw sockets, no capture. */
+  unprivileged?: boolean;
+}
+
 /** Runs the built CLI inside the lab's client namespace: its routes lead only into the lab. */
-export async function runCli(lab: Lab, args: string[], timeoutMs = 60_000): Promise<CliRun> {
+export async function runCli(lab: Lab, args: string[], options: CliOptions = {}): Promise<CliRun> {
   const started = performance.now();
-  const [file, ...cli] = cliCommand();
-  const result = await lab.exec(lab.names.client, file!, [...cli, ...args], { timeoutMs });
+  const command = [...(options.unprivileged ? ['setpriv', ...AS_NOBODY] : []), ...cliCommand(), ...args];
+  const result = await lab.exec(lab.names.client, command[0]!, command.slice(1), {
+    timeoutMs: options.timeoutMs ?? 60_000,
+  });
   return { code: result.code, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - started };
 }
 
@@ -34,8 +49,9 @@ export async function diagnoseJson(
   lab: Lab,
   target: string,
   args: string[] = [],
+  options: CliOptions = {},
 ): Promise<{ run: CliRun; report: Report }> {
-  const run = await runCli(lab, ['diagnose', target, '--json', ...args]);
+  const run = await runCli(lab, ['diagnose', target, '--json', ...args], options);
   let report: Report;
   try {
     report = JSON.parse(run.stdout) as Report;

@@ -166,6 +166,49 @@ export async function httpGet(lab: Lab, url: string, opts: HttpGetOptions = {}):
   }
 }
 
+const NODE_HTTP_SEQUENCE = `
+const http = require('node:http');
+const [keepAlive, ...urls] = process.argv.slice(1);
+// One socket at a time: with keep-alive every request after the first reuses it.
+const agent = keepAlive === 'keep-alive' ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : false;
+const once = (url) => new Promise((resolve) => {
+  const req = http.get(url, { agent, timeout: 5000 }, (res) => {
+    res.resume();
+    res.on('end', () => resolve(res.complete ? res.statusCode : 'ECONNRESET'));
+    res.on('error', (e) => resolve(e.code || e.message));
+  });
+  req.on('timeout', () => { req.destroy(); resolve('ETIMEDOUT'); });
+  req.on('error', (e) => resolve(e.code || e.message));
+});
+(async () => {
+  const outcomes = [];
+  for (const url of urls) outcomes.push(await once(url));
+  process.stdout.write(JSON.stringify(outcomes));
+  process.exit(0);
+})();
+`;
+
+/**
+ * GETs of `urls` one after another from the client namespace, each on a connection of its own or, with
+ * keepAlive, all on one: the HTTP status of each, or the error code (ECONNRESET, …). One process, so it
+ * takes milliseconds a request.
+ */
+export async function httpSequence(
+  lab: Lab,
+  urls: string[],
+  options: { keepAlive?: boolean } = {},
+): Promise<(number | string)[]> {
+  const mode = options.keepAlive ? 'keep-alive' : 'close';
+  const r = await lab.exec(lab.names.client, process.execPath, ['-e', NODE_HTTP_SEQUENCE, mode, ...urls], {
+    timeoutMs: urls.length * 5000 + 5000,
+  });
+  try {
+    return JSON.parse(r.stdout) as (number | string)[];
+  } catch {
+    throw new Error(`http sequence client failed (exit ${r.code}): ${r.stderr.trim()}`);
+  }
+}
+
 export interface TcpEvent {
   /** ms since the connect() call */
   t: number;

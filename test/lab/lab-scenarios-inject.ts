@@ -1,49 +1,16 @@
 import type { ResetOriginData } from '../../electron/engine/probes/reset-origin-probe.js';
 import type { ResetHopData } from '../../electron/engine/probes/reset-hop-probe.js';
 import type { Report } from '../../electron/shared/report-info.js';
-import { probe, web, type LabScenario } from './lab-scenario-kit.js';
-import { REPO_ROOT, type Lab } from './lab-topology.js';
+import {
+  evidenceTexts,
+  onPathInjector,
+  probe,
+  stringRule,
+  web,
+  type LabScenario,
+} from './lab-scenario-kit.js';
 
 const KEYWORD = 'forbidden-word';
-
-/**
- * A DPI box in a router's forward path: any packet carrying the string is answered with a forged RST
- * (iptables' REJECT sends it to the client with the router's own TTL), like an IDS or a censor.
- */
-async function keywordReset(lab: Lab, router: number, port: number, text: string, family: 4 | 6 = 4) {
-  const ns = lab.names.routers[router - 1]!;
-  const tool = family === 4 ? 'iptables' : 'ip6tables';
-  const args = ['-A', 'FORWARD', '-p', 'tcp', '--dport', String(port)];
-  args.push('-m', 'string', '--string', text, '--algo', 'bm', '-j', 'REJECT', '--reject-with', 'tcp-reset');
-  const result = await lab.exec(ns, tool, args, { timeoutMs: 10_000 });
-  if (result.code !== 0) throw new Error(`${tool} in ${ns}: ${result.stderr.trim()}`);
-}
-
-/**
- * A watcher on router 2's link from router 1 (test/lab/lab-injector.py): it forges a burst of resets as
- * if from the server and lets the request through, so the server's real answer races them.
- */
-async function onPathInjector(lab: Lab, ttl: number): Promise<void> {
-  const link = lab.links[1]!;
-  const script = `${REPO_ROOT}/test/lab/lab-injector.py`;
-  const child = lab.spawn(link.right.ns, 'python3', [
-    script,
-    link.right.ifname,
-    KEYWORD,
-    '--ttl',
-    String(ttl),
-  ]);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the lab injector did not start')), 10_000);
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      if (d.includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the lab injector exited (${code})`)));
-  });
-}
 
 /** The request's reset, judged on more than its TTL: these signals must have voted path. */
 function votedPath(names: string[]) {
@@ -70,7 +37,7 @@ function located(hop: number, trigger: ResetHopData['trigger']) {
     if (data.verdict !== 'located') problems.push(`reset-hop verdict ${data.verdict}: ${data.reason}`);
     if (data.hop !== hop) problems.push(`reset-hop placed it at hop ${data.hop}: ${data.reason}`);
     if (data.controlOutcome === 'reset') problems.push('the harmless control was reset too');
-    const evidence = report.diagnosis.findings[0]?.evidence.map((e) => e.text).join(' ') ?? '';
+    const evidence = evidenceTexts(report).join(' ');
     if (!evidence.includes('Replayed the')) problems.push(`the replay is not in the evidence: ${evidence}`);
     return problems;
   };
@@ -86,7 +53,7 @@ function httpInjector(router: number): LabScenario {
     what: `router ${router} resets HTTP requests that contain "${KEYWORD}" (DPI in its forward path)`,
     async setup(lab) {
       await web(lab);
-      await keywordReset(lab, router, 80, KEYWORD);
+      await stringRule(lab, router, 80, KEYWORD, 'reset');
       return { target: `http://web.lab.test/${KEYWORD}` };
     },
     check: located(router, 'http-request'),
@@ -101,7 +68,7 @@ export function serverState(state: 'aborted' | 'no-socket', words: RegExp) {
     const problems: string[] = [];
     if (request?.senderState !== state)
       problems.push(`request reset sender state ${request?.senderState}, expected ${state}`);
-    const evidence = report.diagnosis.findings[0]?.evidence.map((e) => e.text).join(' ') ?? '';
+    const evidence = evidenceTexts(report).join(' ');
     if (!words.test(evidence)) problems.push(`evidence does not say ${words}: ${evidence}`);
     return problems;
   };
@@ -121,7 +88,7 @@ export const INJECT_SCENARIOS: LabScenario[] = [
     what: 'router 2 resets TLS connections whose ClientHello names blocked.lab.test (SNI filtering)',
     async setup(lab) {
       await lab.startServer('http', { port: 443, tls: true });
-      await keywordReset(lab, 2, 443, 'blocked.lab.test');
+      await stringRule(lab, 2, 443, 'blocked.lab.test', 'reset');
       return { target: 'https://blocked.lab.test/' };
     },
     check: located(2, 'tls-client-hello'),
@@ -135,7 +102,7 @@ export const INJECT_SCENARIOS: LabScenario[] = [
     what: `router 2 resets IPv6 HTTP requests containing "${KEYWORD}" (no hop limit is captured: the replay places it)`,
     async setup(lab) {
       await web(lab);
-      await keywordReset(lab, 2, 80, KEYWORD, 6);
+      await stringRule(lab, 2, 80, KEYWORD, 'reset', 6);
       return { target: `http://[${lab.addresses.server6}]/${KEYWORD}` };
     },
     check: located(2, 'http-request'),
@@ -181,7 +148,7 @@ export const INJECT_SCENARIOS: LabScenario[] = [
     what: 'a watcher at router 2 forges a burst of three resets on a keyword and lets the request through: the server answers 50 ms later',
     async setup(lab) {
       await web(lab);
-      await onPathInjector(lab, 64);
+      await onPathInjector(lab, KEYWORD, ['--ttl', '64']);
       return { target: `http://web.lab.test/slow?ms=50&${KEYWORD}` };
     },
     check: (report) => [
@@ -198,7 +165,7 @@ export const INJECT_SCENARIOS: LabScenario[] = [
     async setup(lab) {
       await web(lab);
       // 62 leaves router 2 and arrives as 61, the TTL of the server's own packets.
-      await onPathInjector(lab, 62);
+      await onPathInjector(lab, KEYWORD, ['--ttl', '62']);
       return { target: `http://web.lab.test/slow?ms=50&${KEYWORD}` };
     },
     check(report) {

@@ -1,49 +1,60 @@
 import type { Report } from '../../electron/shared/report-info.js';
 import type { ConcurrencyData } from '../../electron/engine/probes/concurrency-probe.js';
 import type { ConnectionRateData } from '../../electron/engine/probes/connection-rate-probe.js';
-import { WEB, probe, routerRule, web, type LabScenario } from './lab-scenario-kit.js';
+import { WEB, evidenceTexts, ordinal, probe, routerRule, web, type LabScenario } from './lab-scenario-kit.js';
 
 const RATE_RULE = 'tcp dport 80 ct state new limit rate over 10/second burst 5 packets reject with tcp reset';
 
-/** Limits on concurrent connections and on the rate of new ones. */
-export const LOAD_SCENARIOS: LabScenario[] = [
-  {
-    id: 'connection-limit',
+/** The server rejects (with a reset) more than `limit` concurrent connections to port 80. */
+function concurrencyLimit(limit: number, id: string): LabScenario {
+  // The ramp doubles (1, 2, 4, 8): it must stop at the first step past the limit.
+  const firstStepPast = 2 ** Math.ceil(Math.log2(limit + 1));
+  return {
+    id,
     cause: 'connection-limit',
     origin: 'server',
-    what: 'the server rejects (with a reset) more than 3 concurrent connections to port 80',
+    what: `the server rejects (with a reset) more than ${limit} concurrent connections to port 80`,
     async setup(lab) {
       await web(lab);
       await lab.nft(
         lab.names.server,
-        'table inet rd_limit {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    tcp dport 80 ct count over 3 reject with tcp reset\n  }\n}\n',
+        `table inet rd_limit {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    tcp dport 80 ct count over ${limit} reject with tcp reset\n  }\n}\n`,
       );
       return { target: WEB };
     },
     check(report) {
       const problems: string[] = [];
       const c = probe<ConcurrencyData>(report, 'concurrency')?.data;
-      if (c?.limit !== 3 || c.firstFailure !== 4 || !c.confirmed)
+      if (c?.limit !== limit || c.firstFailure !== limit + 1 || !c.confirmed)
         problems.push(
           `concurrency: limit ${c?.limit}, first failure ${c?.firstFailure}, confirmed ${c?.confirmed}`,
         );
-      if (c && c.connections.length > 4)
-        problems.push(`the ramp went on past the 4th: ${c.connections.length}`);
+      if (c && c.connections.length > firstStepPast)
+        problems.push(`the ramp went on past ${firstStepPast}: ${c.connections.length}`);
       const rate = probe<ConnectionRateData>(report, 'connection-rate')?.data;
       if (rate?.verdict !== 'clean')
         problems.push(`short connections were not all accepted: ${rate?.verdict}`);
+      const next = ordinal(limit + 1);
       problems.push(
         ...words(report, [
-          /^Concurrency: resets began at the 4th concurrent connection: 3 were held at once .* the 4th was refused: its SYN was answered with a reset by the server/,
+          new RegExp(
+            `^Concurrency: resets began at the ${next} concurrent connection: ${limit} were held at once .* the ${next} was refused: its SYN was answered with a reset by the server`,
+          ),
           /Captured RST \(TTL 61.*matches the server's SYN-ACK/,
         ]),
       );
       const remedies = report.diagnosis.findings[0]?.remedies.join('\n') ?? '';
-      if (!/pool at 3 connections per client instance/.test(remedies))
+      if (!new RegExp(`pool at ${limit} connections per client instance`).test(remedies))
         problems.push(`no pool size in the remedies: ${remedies}`);
       return problems;
     },
-  },
+  };
+}
+
+/** Limits on concurrent connections and on the rate of new ones. */
+export const LOAD_SCENARIOS: LabScenario[] = [
+  concurrencyLimit(3, 'connection-limit'),
+  concurrencyLimit(5, 'connection-limit-5'),
   {
     id: 'connection-rate-limit',
     cause: 'connection-limit',
@@ -99,7 +110,7 @@ function rateChecks(report: Report, sender: RegExp): string[] {
 }
 
 function words(report: Report, patterns: RegExp[]): string[] {
-  const evidence = (report.diagnosis.findings[0]?.evidence ?? []).map((e) => e.text);
+  const evidence = evidenceTexts(report);
   return patterns
     .filter((p) => !evidence.some((e) => p.test(e)))
     .map((p) => `no evidence matches ${p}: ${evidence.join(' | ')}`);

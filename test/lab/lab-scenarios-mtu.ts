@@ -1,7 +1,7 @@
 import type { PathMtuData } from '../../electron/engine/probes/path-mtu-probe.js';
 import type { Report } from '../../electron/shared/report-info.js';
 import type { Lab } from './lab-topology.js';
-import { probe, web, type LabScenario } from './lab-scenario-kit.js';
+import { evidenceTexts, probe, web, type LabScenario } from './lab-scenario-kit.js';
 
 /** Link k joins node k-1 and node k (client, r1, r2, r3, server): traceroute calls r1 hop 1. */
 async function narrowLink(lab: Lab, link: number, mtu: number): Promise<void> {
@@ -48,44 +48,112 @@ function expectLimit(
   return problems;
 }
 
-/** Path MTU: where large packets stop while small ones pass. */
-export const MTU_SCENARIOS: LabScenario[] = [
-  {
-    id: 'mtu-blackhole',
+/**
+ * The routers at both ends of link k drop ICMP "fragmentation needed" (and ICMPv6 packet too big): towards
+ * everyone, or only towards the server.
+ */
+async function dropFragNeeded(lab: Lab, link: number, towards: 'everyone' | 'server'): Promise<void> {
+  const { left, right } = lab.links[link - 1]!;
+  const v4 = towards === 'server' ? `ip daddr ${lab.addresses.server4} ` : '';
+  const v6 = towards === 'server' ? `ip6 daddr ${lab.addresses.server6} ` : '';
+  for (const router of [left.ns, right.ns]) {
+    await lab.nft(
+      router,
+      `table inet rd_pmtu {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    ${v4}icmp type destination-unreachable icmp code frag-needed drop\n    ${v6}icmpv6 type packet-too-big drop\n  }\n}\n`,
+    );
+  }
+}
+
+/**
+ * Once Linux has learned a path MTU it advertises the matching MSS in its SYNs, so the server would send
+ * segments that fit and a server-to-client black hole would heal itself for every connection after the
+ * diagnosis's own DF probes. Pinning the client's advertised MSS to its link's keeps the server sending
+ * full-size segments, as it does to clients that have not (yet) learned the path MTU.
+ */
+async function pinAdvertisedMss(lab: Lab): Promise<void> {
+  const r1 = lab.links[0]!.right;
+  for (const [family, via, mss] of [
+    ['-4', r1.ipv4, 1460],
+    ['-6', r1.ipv6, 1440],
+  ] as const) {
+    const r = await lab.exec(lab.names.client, 'ip', [
+      family,
+      'route',
+      'change',
+      'default',
+      'via',
+      via,
+      'advmss',
+      String(mss),
+    ]);
+    if (r.code !== 0) throw new Error(`ip ${family} route change: ${r.stderr.trim()}`);
+  }
+}
+
+/** Link k has a narrower MTU and its routers drop "fragmentation needed" both ways: the client learns nothing. */
+function blackhole(link: number, mtu: number, id = `mtu-blackhole-link${link}-${mtu}`): LabScenario {
+  return {
+    id,
     cause: 'mtu-blackhole',
     origin: 'path',
-    // The first hop the large packets do not reach: r3, past the narrow link 3.
-    hop: 3,
-    what: 'link 3 has an MTU of 1280 and its routers drop ICMP "fragmentation needed"',
+    // The first hop the large packets do not reach: router k, past the narrow link k.
+    hop: link,
+    direction: 'both',
+    what: `link ${link} has an MTU of ${mtu} and its routers drop ICMP "fragmentation needed"`,
     async setup(lab) {
       await web(lab);
-      await narrowLink(lab, 3, 1280);
-      for (const router of [lab.names.routers[1]!, lab.names.routers[2]!]) {
-        await lab.nft(
-          router,
-          'table inet rd_pmtu {\n  chain output {\n    type filter hook output priority 0; policy accept;\n    icmp type destination-unreachable icmp code frag-needed drop\n  }\n}\n',
-        );
-      }
+      await narrowLink(lab, link, mtu);
+      await dropFragNeeded(lab, link, 'everyone');
       return { target: 'http://web.lab.test/big' };
     },
     check(report, lab) {
-      const problems = expectLimit(report, lab, {
-        verdict: 'blackhole',
-        mtu: 1280,
-        link: 3,
-        evidence: 'silence',
-      });
+      const problems = expectLimit(report, lab, { verdict: 'blackhole', mtu, link, evidence: 'silence' });
       const top = report.diagnosis.findings[0];
-      const evidence = top?.evidence.map((e) => e.text).join('\n') ?? '';
-      if (!/1,281-byte echoes .*past hop 2 nothing, while 1,280-byte ones reach hop 3/.test(evidence))
-        problems.push(`the evidence does not place the limit: ${evidence}`);
+      const evidence = evidenceTexts(report).join('\n');
+      const passing = `${mtu.toLocaleString('en-US')}-byte ones reach hop ${link}`;
+      const limit = new RegExp(
+        `${(mtu + 1).toLocaleString('en-US')}-byte echoes .*past hop ${link - 1} nothing, while ${passing}`,
+      );
+      if (!limit.test(evidence)) problems.push(`the evidence does not place the limit: ${evidence}`);
       if (!/Request: .*(stalled after|not one byte)/.test(evidence))
         problems.push(`the evidence does not tie the stalled request to it: ${evidence}`);
-      if (!top?.remedies.some((r) => r.includes('--set-mss 1240')))
-        problems.push(`no MSS clamp to 1240 in the remedies: ${top?.remedies.join(' | ')}`);
+      if (!top?.remedies.some((r) => r.includes(`--set-mss ${mtu - 40}`)))
+        problems.push(`no MSS clamp to ${mtu - 40} in the remedies: ${top?.remedies.join(' | ')}`);
       return problems;
     },
-  },
+  };
+}
+
+/**
+ * Link k is narrower and its routers drop "fragmentation needed" only towards the server: this machine's
+ * DF probes learn the path MTU, the server never does, and its full-size segments vanish.
+ */
+function serverToClientBlackhole(link: number, mtu: number): LabScenario {
+  return {
+    id: `mtu-blackhole-to-client-link${link}-${mtu}`,
+    cause: 'mtu-blackhole',
+    origin: 'path',
+    direction: 'server-to-client',
+    what: `link ${link} has an MTU of ${mtu}; its routers tell the client but not the server ("fragmentation needed" towards the server dropped)`,
+    async setup(lab) {
+      await web(lab);
+      await narrowLink(lab, link, mtu);
+      await dropFragNeeded(lab, link, 'server');
+      await pinAdvertisedMss(lab);
+      return { target: 'http://web.lab.test/big' };
+    },
+    // The client-to-server direction works: a router announced the MTU to this machine's DF probes.
+    check: (report, lab) =>
+      expectLimit(report, lab, { verdict: 'pmtud-works', mtu, link, evidence: 'frag-needed' }),
+  };
+}
+
+/** Path MTU: where large packets stop while small ones pass, in which direction. */
+export const MTU_SCENARIOS: LabScenario[] = [
+  blackhole(3, 1280, 'mtu-blackhole'),
+  blackhole(2, 1400),
+  serverToClientBlackhole(3, 1280),
+  serverToClientBlackhole(2, 1400),
   {
     id: 'mtu-fragmentation-needed',
     cause: 'healthy',

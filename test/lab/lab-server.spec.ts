@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { curlAvailable, httpGet, tcpSession } from './lab-client.js';
-import { createLab, labUnavailableReason, type Lab } from './lab-topology.js';
+import { curlAvailable, httpGet, httpSequence, tcpSession } from './lab-client.js';
+import { onPathInjector } from './lab-scenario-kit.js';
+import { createLab, labUnavailableReason, type Lab, type LabServer } from './lab-topology.js';
 
 const reason = labUnavailableReason();
 
@@ -143,6 +144,78 @@ describe.skipIf(reason)(`lab server modes${reason ? ` — skipped: ${reason}` : 
     }
   });
 
+  it('http --delay-seconds: every answer comes that much later', async () => {
+    const server = await lab.startServer('http', { delaySeconds: 1 });
+    try {
+      const r = await httpGet(lab, `http://${web}:${server.port}/`);
+      expect(r.status, r.raw).toBe(200);
+      expect(r.elapsedMs).toBeGreaterThanOrEqual(950);
+      expect(r.elapsedMs).toBeLessThan(1500);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('cutoff-reset: the request is read, nothing answered, RST after the cut-off', async () => {
+    const server = await lab.startServer('cutoff-reset', { cutoffSeconds: 1 });
+    try {
+      const events = await tcpSession(lab, web, server.port, {
+        send: 'GET / HTTP/1.1\\r\\nHost: web\\r\\n\\r\\n',
+      });
+      expect(events.map((e) => e.type)).not.toContain('data');
+      const error = events.find((e) => e.type === 'error');
+      expect(error?.code).toBe('ECONNRESET');
+      expect(error?.t ?? 0).toBeGreaterThanOrEqual(950);
+      expect(error?.t ?? 0).toBeLessThan(1500);
+      await server.waitForOutput(/unanswered after 1 s: cut off \(cutoff-reset\)/, 1000);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('cutoff-close: the request is read, nothing answered, FIN after the cut-off', async () => {
+    const server = await lab.startServer('cutoff-close', { cutoffSeconds: 1 });
+    try {
+      const events = await tcpSession(lab, web, server.port, {
+        send: 'GET / HTTP/1.1\\r\\nHost: web\\r\\n\\r\\n',
+      });
+      expect(events.map((e) => e.type)).not.toContain('data');
+      expect(events.map((e) => e.type)).not.toContain('error');
+      const end = events.find((e) => e.type === 'end');
+      expect(end?.t ?? 0).toBeGreaterThanOrEqual(950);
+      expect(end?.t ?? 0).toBeLessThan(1500);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('reset-every-nth: every 3rd request on the server is reset, whichever connection carries it', async () => {
+    const server = await lab.startServer('reset-every-nth', { every: 3 });
+    try {
+      const outcomes = await httpSequence(lab, Array<string>(9).fill(`http://${web}:${server.port}/`));
+      expect(outcomes).toEqual([200, 200, 'ECONNRESET', 200, 200, 'ECONNRESET', 200, 200, 'ECONNRESET']);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('reset-random: the seeded share of requests is reset, the same ones on every start', async () => {
+    const runs: (number | string)[][] = [];
+    for (let start = 0; start < 2; start++) {
+      const server = await lab.startServer('reset-random', { percent: 30, seed: 20 });
+      try {
+        runs.push(await httpSequence(lab, Array<string>(20).fill(`http://${web}:${server.port}/`)));
+      } finally {
+        await server.stop();
+      }
+    }
+    const resets = runs[0]!.filter((o) => o === 'ECONNRESET').length;
+    expect(resets).toBeGreaterThanOrEqual(3);
+    expect(resets).toBeLessThanOrEqual(10);
+    expect(runs[0]!.filter((o) => o !== 'ECONNRESET').every((o) => o === 200)).toBe(true);
+    expect(runs[1]).toEqual(runs[0]);
+  });
+
   it('silent: accepts and never answers', async () => {
     const server = await lab.startServer('silent');
     try {
@@ -163,5 +236,42 @@ describe.skipIf(reason)(`lab server modes${reason ? ` — skipped: ${reason}` : 
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe.skipIf(reason)(`lab injector --cutoff${reason ? ` — skipped: ${reason}` : ''}`, () => {
+  let lab: Lab;
+  let server: LabServer;
+  let injector: () => string;
+
+  beforeAll(async () => {
+    lab = await createLab();
+    // The server answers / at once and /slow after the ms asked for; router 2 cuts off after 1 s.
+    server = await lab.startServer('http', { port: 80 });
+    injector = await onPathInjector(lab, 'HTTP/1.', ['--cutoff', '1']);
+  });
+
+  afterAll(async () => {
+    await lab?.destroy();
+  });
+
+  it('resets a request without an answer after the cut-off, as if from the server', async () => {
+    const r = await httpGet(lab, `http://${lab.addresses.server4}/slow?ms=3000`, { tool: 'node' });
+    expect(r.error, r.raw).toBe('ECONNRESET');
+    expect(r.elapsedMs).toBeGreaterThanOrEqual(950);
+    expect(r.elapsedMs).toBeLessThan(1500);
+    expect(injector()).toMatch(/cut off 198\.18\.1\.2:\d+ after 1\.0 s/);
+  });
+
+  it('leaves answered requests alone; on a kept-alive connection each request has its own clock', async () => {
+    const base = `http://${lab.addresses.server4}`;
+    const cutBefore = injector().match(/cut off/g)?.length ?? 0;
+    const acceptedBefore = server.output().match(/accepted connection/g)?.length ?? 0;
+    const outcomes = await httpSequence(lab, [`${base}/big`, `${base}/`, `${base}/slow?ms=3000`], {
+      keepAlive: true,
+    });
+    expect(outcomes).toEqual([200, 200, 'ECONNRESET']);
+    expect((server.output().match(/accepted connection/g)?.length ?? 0) - acceptedBefore).toBe(1);
+    expect((injector().match(/cut off/g)?.length ?? 0) - cutBefore).toBe(1);
   });
 });

@@ -2,7 +2,8 @@
  * The lab's server program: one Node process that plays a healthy or a misbehaving server.
  *
  *   node --import tsx test/lab/lab-server.ts --mode M --port P [--tls] [--host ADDR]
- *        [--idle-seconds N] [--supervise SECONDS] [--log FILE] [--cert-out FILE]
+ *        [--idle-seconds N] [--delay-seconds N] [--cutoff-seconds N] [--every N]
+ *        [--percent P] [--seed S] [--supervise SECONDS] [--log FILE] [--cert-out FILE]
  *        [--tls-cert FILE --tls-key FILE]
  *
  * Prints `READY <port>` on stdout once listening (every time, when supervised: after each restart too),
@@ -28,6 +29,10 @@ export const LAB_SERVER_MODES = [
   'reset-mid-response',
   'crash-on-request',
   'idle-close',
+  'cutoff-reset',
+  'cutoff-close',
+  'reset-every-nth',
+  'reset-random',
   'silent',
   'banner',
 ] as const;
@@ -39,6 +44,11 @@ interface ServerArgs {
   host: string | null;
   tls: boolean;
   idleSeconds: number;
+  delaySeconds: number;
+  cutoffSeconds: number;
+  every: number;
+  percent: number;
+  seed: number;
   superviseSeconds: number | null;
   logFile: string | null;
   certOut: string | null;
@@ -68,7 +78,8 @@ function log(message: string): void {
 function usage(problem: string): never {
   process.stderr.write(
     `lab-server: ${problem}\nusage: lab-server --mode <${LAB_SERVER_MODES.join('|')}> --port <port> ` +
-      `[--tls] [--host ADDR] [--idle-seconds N] [--supervise SECONDS] [--log FILE] [--cert-out FILE]\n`,
+      `[--tls] [--host ADDR] [--idle-seconds N] [--delay-seconds N] [--cutoff-seconds N] [--every N] ` +
+      `[--percent P] [--seed S] [--supervise SECONDS] [--log FILE] [--cert-out FILE]\n`,
   );
   process.exit(2);
 }
@@ -80,6 +91,11 @@ function parseArgs(argv: string[]): ServerArgs {
     host: null,
     tls: false,
     idleSeconds: 5,
+    delaySeconds: 0,
+    cutoffSeconds: 1.5,
+    every: 2,
+    percent: 30,
+    seed: 1,
     superviseSeconds: null,
     logFile: null,
     certOut: null,
@@ -118,6 +134,24 @@ function parseArgs(argv: string[]): ServerArgs {
         break;
       case '--idle-seconds':
         args.idleSeconds = number();
+        break;
+      case '--delay-seconds':
+        args.delaySeconds = number();
+        break;
+      case '--cutoff-seconds':
+        args.cutoffSeconds = number();
+        break;
+      case '--every':
+        args.every = number();
+        if (!Number.isInteger(args.every) || args.every < 1)
+          usage('--every needs a whole number of 1 or more');
+        break;
+      case '--percent':
+        args.percent = number();
+        if (args.percent > 100) usage('--percent needs 0..100');
+        break;
+      case '--seed':
+        args.seed = number();
         break;
       case '--supervise':
         args.superviseSeconds = number();
@@ -244,6 +278,18 @@ function listen(server: net.Server, args: ServerArgs): Promise<number> {
   });
 }
 
+/** mulberry32: the same seed gives the same run of draws, so a "random" fault repeats from run to run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 function sendBody(
   res: http.ServerResponse,
   status: number,
@@ -305,9 +351,28 @@ async function runServer(args: ServerArgs): Promise<void> {
     });
     trackConnections(server, mode, open);
   } else {
+    // One count over every connection: a balancer's bad backend fails every Nth request, whoever sends it.
+    let requests = 0;
+    const draw = seededRandom(args.seed);
+    const answer = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      const url = new URL(req.url ?? '/', 'http://lab');
+      if (url.pathname === '/') {
+        sendBody(res, 200, `hello from the reset-doctor lab (${mode})\n`);
+      } else if (url.pathname === '/big') {
+        sendBody(res, 200, Buffer.alloc(BIG_BODY_BYTES, 0x62), 'application/octet-stream');
+      } else if (url.pathname === '/slow') {
+        const ms = Math.max(0, Math.min(600_000, Number(url.searchParams.get('ms') ?? '1000') || 0));
+        setTimeout(() => {
+          if (!res.destroyed) sendBody(res, 200, `slept ${ms} ms\n`);
+        }, ms);
+      } else {
+        sendBody(res, 404, 'not found\n');
+      }
+    };
     const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
       const socket = req.socket;
       const peer = peerOf(tcpOf(socket));
+      const n = ++requests;
       log(`request ${req.method ?? '?'} ${req.url ?? '?'} from ${peer} (${mode})`);
       if (mode === 'reset-on-request') {
         reset(socket, mode, peer);
@@ -331,18 +396,30 @@ async function runServer(args: ServerArgs): Promise<void> {
         });
         return;
       }
-      const url = new URL(req.url ?? '/', 'http://lab');
-      if (url.pathname === '/') {
-        sendBody(res, 200, `hello from the reset-doctor lab (${mode})\n`);
-      } else if (url.pathname === '/big') {
-        sendBody(res, 200, Buffer.alloc(BIG_BODY_BYTES, 0x62), 'application/octet-stream');
-      } else if (url.pathname === '/slow') {
-        const ms = Math.max(0, Math.min(600_000, Number(url.searchParams.get('ms') ?? '1000') || 0));
+      if (mode === 'cutoff-reset' || mode === 'cutoff-close') {
+        // A worker supervisor (gunicorn --timeout, uWSGI harakiri) kills the worker: RST; a server's own
+        // request timeout closes politely: FIN. Either way nothing of an answer is sent.
+        const timer = setTimeout(() => {
+          log(`request from ${peer} unanswered after ${args.cutoffSeconds} s: cut off (${mode})`);
+          if (mode === 'cutoff-reset') reset(socket, mode, peer);
+          else socket.end();
+        }, args.cutoffSeconds * 1000);
+        socket.once('close', () => clearTimeout(timer));
+        return;
+      }
+      const unlucky =
+        (mode === 'reset-every-nth' && n % args.every === 0) ||
+        (mode === 'reset-random' && draw() * 100 < args.percent);
+      if (unlucky) {
+        reset(socket, `${mode}, request ${n}`, peer);
+        return;
+      }
+      if (args.delaySeconds > 0) {
         setTimeout(() => {
-          if (!res.destroyed) sendBody(res, 200, `slept ${ms} ms\n`);
-        }, ms);
+          if (!res.destroyed) answer(req, res);
+        }, args.delaySeconds * 1000);
       } else {
-        sendBody(res, 404, 'not found\n');
+        answer(req, res);
       }
     };
     const httpServer = tls

@@ -124,6 +124,15 @@ export interface StartServerOptions {
   host?: string;
   /** For 'idle-close' (default 5). */
   idleSeconds?: number;
+  /** Answering modes: every answer waits this long (a slow server). */
+  delaySeconds?: number;
+  /** For 'cutoff-reset' and 'cutoff-close': how long a request waits before it is cut off (default 1.5). */
+  cutoffSeconds?: number;
+  /** For 'reset-every-nth': reset every Nth request (default 2). */
+  every?: number;
+  /** For 'reset-random': the share of requests reset, in percent (default 30), and the seed of the draws. */
+  percent?: number;
+  seed?: number;
   /** Restart the server this many seconds after it dies (`--supervise`). */
   superviseSeconds?: number;
   /** Also append the event lines to this file; `true` = a file in the lab's temp dir. */
@@ -767,7 +776,15 @@ export class Lab {
     const args = ['--mode', mode, '--port', String(options.port ?? 0)];
     if (options.tls) args.push('--tls');
     if (options.host) args.push('--host', options.host);
-    if (options.idleSeconds !== undefined) args.push('--idle-seconds', String(options.idleSeconds));
+    const numbers: [string, number | undefined][] = [
+      ['--idle-seconds', options.idleSeconds],
+      ['--delay-seconds', options.delaySeconds],
+      ['--cutoff-seconds', options.cutoffSeconds],
+      ['--every', options.every],
+      ['--percent', options.percent],
+      ['--seed', options.seed],
+    ];
+    for (const [flag, value] of numbers) if (value !== undefined) args.push(flag, String(value));
     if (options.superviseSeconds !== undefined) args.push('--supervise', String(options.superviseSeconds));
     let logFile: string | null = null;
     if (options.log) {
