@@ -64,32 +64,6 @@ async function dropFragNeeded(lab: Lab, link: number, towards: 'everyone' | 'ser
   }
 }
 
-/**
- * Once Linux has learned a path MTU it advertises the matching MSS in its SYNs, so the server would send
- * segments that fit and a server-to-client black hole would heal itself for every connection after the
- * diagnosis's own DF probes. Pinning the client's advertised MSS to its link's keeps the server sending
- * full-size segments, as it does to clients that have not (yet) learned the path MTU.
- */
-async function pinAdvertisedMss(lab: Lab): Promise<void> {
-  const r1 = lab.links[0]!.right;
-  for (const [family, via, mss] of [
-    ['-4', r1.ipv4, 1460],
-    ['-6', r1.ipv6, 1440],
-  ] as const) {
-    const r = await lab.exec(lab.names.client, 'ip', [
-      family,
-      'route',
-      'change',
-      'default',
-      'via',
-      via,
-      'advmss',
-      String(mss),
-    ]);
-    if (r.code !== 0) throw new Error(`ip ${family} route change: ${r.stderr.trim()}`);
-  }
-}
-
 /** Link k has a narrower MTU and its routers drop "fragmentation needed" both ways: the client learns nothing. */
 function blackhole(link: number, mtu: number, id = `mtu-blackhole-link${link}-${mtu}`): LabScenario {
   return {
@@ -139,7 +113,6 @@ function serverToClientBlackhole(link: number, mtu: number): LabScenario {
       await web(lab);
       await narrowLink(lab, link, mtu);
       await dropFragNeeded(lab, link, 'server');
-      await pinAdvertisedMss(lab);
       return { target: 'http://web.lab.test/big' };
     },
     // The client-to-server direction works: a router announced the MTU to this machine's DF probes.
