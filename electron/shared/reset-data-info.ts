@@ -67,9 +67,27 @@ export interface ServerReference {
   source: 'syn-ack' | 'echo-reply' | 'traceroute';
 }
 
+/**
+ * Who sent the FIN that closed a connection early (a cut-off by FIN rather than RST), by its TTL alone:
+ * a FIN carries none of the reset's other signals.
+ */
+export interface CloseVerdict {
+  connection: string;
+  connectionId: string;
+  role: ResetVerdict['role'];
+  at: number;
+  ttl: number | null;
+  hopsAway: number | null;
+  origin: ResetVerdict['origin'];
+  hop: number | null;
+  reason: string;
+}
+
 export interface ResetOriginData {
   reference: ServerReference | null;
   resets: ResetVerdict[];
+  /** FINs of connections the other end closed before the exchange was complete (newer reports only). */
+  closes?: CloseVerdict[];
 }
 
 // ── Which hop resets (the reset-hop probe) ───────────────────────────────────────────────────────────

@@ -29,6 +29,7 @@ export function facts(over: Partial<DiagnosisFacts> = {}): DiagnosisFacts {
     logs: null,
     resetHop: null,
     resets: [],
+    closes: [],
     captured: true,
     cancelled: false,
     unfinished: [],

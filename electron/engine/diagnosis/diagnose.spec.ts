@@ -138,6 +138,24 @@ describe('the verdict weighs every observation', () => {
     expect(f.remedies.join(' ')).toMatch(/gunicorn `--timeout`.*harakiri.*request_terminate_timeout/);
   });
 
+  it("a cut-off by FIN names its sender by the FIN's TTL", () => {
+    const list = [3010, 3000, 3005, 3020].map((at) => conv({ outcome: 'closed', at }));
+    const closes = list.map((c) => ({
+      connection: 'request',
+      connectionId: c.id,
+      role: 'request' as const,
+      at: c.endedAt,
+      ttl: 61,
+      hopsAway: 3,
+      origin: 'server' as const,
+      hop: null,
+      reason: 'TTL 61 matches the SYN-ACK',
+    }));
+    const f = top({ ...requests(list.slice(0, 1), list.slice(1)), closes });
+    expect(f).toMatchObject({ cause: 'request-timeout', origin: 'server', cutoffSeconds: 3 });
+    expect(f.evidence.map((e) => e.kind)).toContain('requests');
+  });
+
   it('a cut-off from the path names the hop, and a content filter does not explain it', () => {
     const list = [4010, 4020, 4005, 4000].map((at) => conv({ outcome: 'reset', at }));
     const d = diagnoseFacts(

@@ -18,6 +18,7 @@ import { tcpConnectProbe, type TcpConnectData } from '../probes/tcp-connect-prob
 import { tracerouteProbe, type TracerouteData } from '../probes/traceroute-probe.js';
 import type { RunResults } from '../runner/probe-types.js';
 import type { ResetVerdict } from '../forensics/reset-origin.js';
+import type { CloseVerdict } from '../../shared/reset-data-info.js';
 
 /** What the probes found, gathered once so each rule reads plain fields. */
 export interface DiagnosisFacts {
@@ -42,6 +43,8 @@ export interface DiagnosisFacts {
   resetHop: ResetHopData | null;
   /** Every captured reset with its judged origin; empty without capture. */
   resets: ResetVerdict[];
+  /** FINs that closed connections early, with their sender by TTL; empty without capture. */
+  closes: CloseVerdict[];
   captured: boolean;
   /** The run was cancelled before every probe finished. */
   cancelled: boolean;
@@ -74,6 +77,7 @@ export function gatherFacts(
     logs: results.data(logScanProbe),
     resetHop: results.data(resetHopProbe),
     resets: origin?.resets ?? path?.resets ?? [],
+    closes: origin?.closes ?? [],
     captured: origin !== null || results.get(resetOriginProbe)?.status === 'complete',
     ...run,
   };

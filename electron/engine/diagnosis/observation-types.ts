@@ -114,6 +114,14 @@ export type Observation = Seen &
         outcomes: RequestOutcome[];
       }
     | ({ kind: 'resets' } & ResetSenders)
+    /** Who sent the FINs that closed connections early, by TTL (a close carries no other signal). */
+    | {
+        kind: 'closes';
+        group: ResetSenders['group'];
+        count: number;
+        origin: Origin;
+        hop: number | null;
+      }
     | { kind: 'no-capture'; reason: string }
     | { kind: 'local-rule'; effect: 'drop' | 'reset' | 'reject'; exact: boolean }
     /** This machine's firewall rules could not be read: a local rule cannot be ruled out. */
@@ -185,6 +193,10 @@ export class Observations {
 
   resets(group: ResetSenders['group']): ObservationOf<'resets'> | null {
     return this.all('resets').find((r) => r.group === group) ?? null;
+  }
+
+  closes(group: ResetSenders['group']): ObservationOf<'closes'> | null {
+    return this.all('closes').find((r) => r.group === group) ?? null;
   }
 
   /** Packet capture ran: a reset not in the list was not sent. */

@@ -1,5 +1,6 @@
 import type { Origin } from '../../shared/cause-info.js';
 import { signalName } from '../../shared/reset-words.js';
+import type { CloseVerdict } from '../../shared/reset-data-info.js';
 import type { ConnectionRole, ResetVerdict } from '../forensics/reset-origin.js';
 import type { DiagnosisFacts } from './diagnosis-facts.js';
 import type { Observation, ResetSenders } from './observation-types.js';
@@ -45,7 +46,31 @@ export function observeResets(f: DiagnosisFacts): Observation[] {
     const group = GROUP[r.role] === 'request' && r.phase === 'connect' ? 'load' : GROUP[r.role];
     groups.set(group, [...(groups.get(group) ?? []), r]);
   }
-  return [...groups].map(([group, resets]) => observation(group, resets));
+  return [...[...groups].map(([group, resets]) => observation(group, resets)), ...closes(f)];
+}
+
+/** The early FINs per kind of connection, by the side their TTL names. */
+function closes(f: DiagnosisFacts): Observation[] {
+  const groups = new Map<ResetSenders['group'], CloseVerdict[]>();
+  for (const c of f.closes) groups.set(GROUP[c.role], [...(groups.get(GROUP[c.role]) ?? []), c]);
+  return [...groups].map(([group, list]): Observation => {
+    const path = list.filter((c) => c.origin === 'path').length;
+    const server = list.filter((c) => c.origin === 'server').length;
+    const origin: Origin = path === 0 && server === 0 ? 'unknown' : path >= server ? 'path' : 'server';
+    const hop = list.find((c) => c.origin === 'path' && c.hop !== null)?.hop ?? null;
+    const lead = list.find((c) => c.origin === origin) ?? list[0]!;
+    return {
+      kind: 'closes',
+      probe: 'reset-origin',
+      group,
+      count: list.length,
+      origin,
+      hop: origin === 'path' ? hop : null,
+      text: `Captured FIN${list.length > 1 ? `s (${list.length})` : ''} ${GROUP_WORDS[group]}: ${senderWords(origin, hop, false)}. ${lead.connection} (TTL ${lead.ttl ?? '?'}): ${lead.reason}.`,
+      figures: { count: list.length, origin, hop, ttl: lead.ttl },
+      connections: [...new Set(list.map((c) => c.connectionId))],
+    };
+  });
 }
 
 function observation(group: ResetSenders['group'], resets: ResetVerdict[]): Observation {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation } from '../net/conversation-types.js';
-import { hopsAway, judgeResets, serverReference } from './reset-origin.js';
+import { hopsAway, judgeCloses, judgeResets, serverReference } from './reset-origin.js';
 
 const server = '198.18.4.2';
 
@@ -250,5 +250,23 @@ describe('reset origin by TTL', () => {
       null,
     );
     expect(v?.origin).toBe('unknown');
+  });
+});
+
+describe('who closed a connection early', () => {
+  it('judges the FIN by its TTL against the connection’s own SYN-ACK, and only for early closes', () => {
+    const closed = { ...conversation(40100), outcome: 'closed' as const };
+    const fine = { ...conversation(40101), outcome: 'complete' as const };
+    const verdicts = judgeCloses(
+      [
+        { label: 'request', role: 'request', conversation: closed },
+        { label: 'request #2', role: 'repeat', conversation: fine },
+      ],
+      [synAck(40100, 1), packet(40100, 'FA', 63, 3000), synAck(40101, 1), packet(40101, 'FA', 61, 20)],
+      null,
+    );
+    expect(verdicts).toEqual([
+      expect.objectContaining({ connectionId: 'c40100', role: 'request', origin: 'path', hop: 2, ttl: 63 }),
+    ]);
   });
 });

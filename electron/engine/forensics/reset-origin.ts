@@ -1,5 +1,10 @@
 import type { ConnectionRole } from '../../shared/probe-data-info.js';
-import type { ResetSignal, ResetVerdict, ServerReference } from '../../shared/reset-data-info.js';
+import type {
+  CloseVerdict,
+  ResetSignal,
+  ResetVerdict,
+  ServerReference,
+} from '../../shared/reset-data-info.js';
 import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation } from '../net/conversation-types.js';
 import {
@@ -84,6 +89,42 @@ export function judgeResets(
       const verdict = judge({ label, role, conversation }, p, ref, synAck === undefined);
       verdicts.push(withSignals(verdict, p, own, context));
     }
+  }
+  return verdicts.sort((a, b) => a.at - b.at);
+}
+
+/**
+ * The FINs that ended connections early (the peer closed before the exchange was complete), judged by
+ * their TTL against the connection's own SYN-ACK, as a reset's TTL is.
+ */
+export function judgeCloses(
+  conversations: LabeledConversation[],
+  packets: CapturedPacket[],
+  reference: ServerReference | null,
+): CloseVerdict[] {
+  const verdicts: CloseVerdict[] = [];
+  for (const { label, role, conversation } of conversations.filter(
+    (c) => c.conversation.outcome === 'closed',
+  )) {
+    const own = packetsOf(conversation, packets);
+    const synAck = own.find((p) => p.tcp!.flags.includes('S'));
+    const ref: ServerReference | null = synAck?.ttl
+      ? { hopsAway: hopsAway(synAck.ttl), ttl: synAck.ttl, source: 'syn-ack' }
+      : reference;
+    const fin = own.find((p) => p.tcp!.flags.includes('F'));
+    if (!fin) continue;
+    const v = judge({ label, role, conversation }, fin, ref, false);
+    verdicts.push({
+      connection: v.connection,
+      connectionId: v.connectionId,
+      role: v.role,
+      at: v.at,
+      ttl: v.ttl,
+      hopsAway: v.hopsAway,
+      origin: v.origin,
+      hop: v.hop,
+      reason: v.reason,
+    });
   }
   return verdicts.sort((a, b) => a.at - b.at);
 }

@@ -1,6 +1,6 @@
 import type { ResetOriginData } from '../../shared/reset-data-info.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import { judgeResets, serverReference } from '../forensics/reset-origin.js';
+import { judgeCloses, judgeResets, serverReference } from '../forensics/reset-origin.js';
 import { pingProbe } from './ping-probe.js';
 import { NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { runConversations } from './run-conversations.js';
@@ -28,8 +28,13 @@ export const resetOriginProbe: ProbeDefinition<ResetOriginData> = {
       ctx.results.data(pingProbe)?.replyTtl ?? null,
       ctx.results.data(tracerouteProbe)?.destinationHop ?? null,
     );
-    const resets = judgeResets(runConversations(ctx.results), packets, reference);
-    const data: ResetOriginData = { reference, resets };
+    const conversations = runConversations(ctx.results);
+    const resets = judgeResets(conversations, packets, reference);
+    const data: ResetOriginData = {
+      reference,
+      resets,
+      closes: judgeCloses(conversations, packets, reference),
+    };
     if (resets.length === 0)
       return { status: 'complete', summary: 'No reset was captured', assessment: 'ok', data };
     const origins = [

@@ -41,9 +41,11 @@ export const requestTimeout: CauseHypothesis = {
   },
   shape(all) {
     const requests = all.one('requests')!;
-    const seen = seenOrigin(all, 'request');
-    const origin: Origin = seen === 'local' ? 'local' : seen;
-    const hop = origin === 'path' ? seenHop(all, 'request') : null;
+    // A cut-off by RST shows its sender in the reset's signals; one by FIN in the FIN's TTL.
+    const fin = all.closes('request');
+    const byFin = all.resets('request') === null && fin !== null && fin.origin !== 'unknown';
+    const origin: Origin = byFin ? fin.origin : seenOrigin(all, 'request');
+    const hop = origin === 'path' ? (byFin ? fin.hop : seenHop(all, 'request')) : null;
     const cutoff = requests.cutoffs.length ? Math.round(median(requests.cutoffs) * 10) / 10 : null;
     const settle: SettleStep[] = [];
     if (cutoff === null)
