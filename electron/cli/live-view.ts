@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import { findingFigures } from '../shared/finding-words.js';
 import { CAUSE_TITLES } from '../shared/cause-info.js';
 import type { ProbeReport, Report, StepReport } from '../shared/report-info.js';
 import type { RunEvent } from '../shared/run-event-info.js';
@@ -107,18 +108,31 @@ export class LiveView {
     this.line(
       `${this.paint('bold', 'Verdict:')} ${this.paint(healthy ? 'green' : 'red', `${top.cause}`)} — ${CAUSE_TITLES[top.cause]} (confidence ${Math.round(top.confidence * 100)}%${healthy ? '' : `, ${where}`})`,
     );
-    if (top.idleTimeoutSeconds !== undefined) this.line(`Idle timeout: ${top.idleTimeoutSeconds} s`);
+    for (const [label, value] of findingFigures(top)) this.line(`${label}: ${value}`);
     this.line(this.paint('bold', 'Evidence:'));
-    for (const e of top.evidence) this.line(`  • ${e}`);
+    for (const e of top.evidence) this.line(`  • ${e.text}`);
+    if (top.against.length) {
+      this.line(this.paint('bold', 'Against it:'));
+      for (const e of top.against) this.line(`  • ${e.text}`);
+    }
+    if (top.settle.length) {
+      this.line(this.paint('bold', 'What would settle it:'));
+      for (const s of top.settle) this.line(`  • ${s.text}`);
+    }
     this.line(this.paint('bold', 'Remedies:'));
     for (const r of top.remedies) this.line(`  • ${r}`);
+    // The candidates of an inconclusive verdict with their odds; a cause ruled out says what ruled it out.
     const others = report.diagnosis.findings.slice(1);
     if (others.length) {
       this.line(this.paint('bold', 'Other findings:'));
-      for (const f of others)
+      for (const f of others) {
+        const out = f.against.find((a) => a.rulesOut);
         this.line(
-          `  • ${f.cause} (${Math.round(f.confidence * 100)}%, origin ${f.origin}): ${f.evidence[0] ?? ''}`,
+          out
+            ? `  • ${f.cause}: ruled out: ${out.text}`
+            : `  • ${f.cause} (${Math.round(f.confidence * 100)}%, origin ${f.origin}): ${f.evidence[0]?.text ?? ''}`,
         );
+      }
     }
     for (const n of report.diagnosis.notes) this.line(this.paint('gray', `Note: ${n.text}`));
   }

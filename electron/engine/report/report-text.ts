@@ -1,11 +1,4 @@
-import {
-  CAUSE_TITLES,
-  type Finding,
-  type MtuDirection,
-  type Origin,
-  type Phase,
-} from '../../shared/cause-info.js';
-import { ordinal } from '../../shared/common-words.js';
+import type { Finding, Origin, Phase } from '../../shared/cause-info.js';
 import type { Report } from '../../shared/report-info.js';
 import {
   isOff,
@@ -49,6 +42,8 @@ export function otherFindings(report: Report): Finding[] {
   return report.diagnosis.findings.filter((f) => f !== main).sort((a, b) => b.confidence - a.confidence);
 }
 
+export { findingFigures } from '../../shared/finding-words.js';
+
 export function percent(confidence: number): string {
   return `${Math.round(confidence * 100)}%`;
 }
@@ -75,38 +70,6 @@ export function runDurationMs(report: Report): number | null {
 
 export function formatNumber(value: number, digits = 1): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(digits);
-}
-
-const DIRECTION_WORDS: Record<MtuDirection, string> = {
-  'client-to-server': 'from this machine to the server',
-  'server-to-client': 'from the server to this machine',
-  both: 'both ways',
-};
-
-/**
- * A finding's measured figures beyond confidence, origin and phase, as label and plain text: the idle
- * timeout, the cut-off, how often repeated requests failed, the black hole's direction, the candidates.
- */
-export function findingFigures(f: Finding): [string, string][] {
-  const out: [string, string][] = [];
-  if (f.idleTimeoutSeconds !== undefined) out.push(['Idle timeout', `${f.idleTimeoutSeconds} s`]);
-  if (f.cutoffSeconds !== undefined) out.push(['Cut off after', `${f.cutoffSeconds} s`]);
-  const i = f.intermittency;
-  if (i) {
-    const how =
-      i.pattern === 'every-nth' && i.period
-        ? `, every ${ordinal(i.period)}`
-        : i.pattern === 'under-concurrency'
-          ? ', only those sent together'
-          : i.pattern === 'random'
-            ? ', no regular pattern'
-            : '';
-    out.push(['Failed', `${i.failed} of ${i.total} requests${how}`]);
-  }
-  if (f.direction) out.push(['Large packets lost', DIRECTION_WORDS[f.direction] ?? f.direction]);
-  if (f.candidates?.length)
-    out.push(['Candidates', f.candidates.map((c) => `${CAUSE_TITLES[c] ?? c} (${c})`).join('; ')]);
-  return out;
 }
 
 /**

@@ -28,10 +28,13 @@ export const STEP_DESCRIPTIONS: Record<StepId, string> = {
     'device in between that interferes.',
   application:
     'The request is sent again to find when the reset happens: before anything is sent, during the TLS ' +
-    'handshake, right after the request, or in the middle of the answer. The server is then checked to still ' +
-    'accept connections (a crash would not), new connections are opened at a rising rate and then more and ' +
-    'more at once to find a limit, and, ' +
-    'if the idle test is on, connections are left idle to measure an idle timeout.',
+    'handshake, right after the request, a fixed time after it (a timeout cutting slow requests off), or in ' +
+    'the middle of the answer. A server that acknowledged the request is given time to answer; one that ' +
+    'never acknowledged it is losing its packets. The request is then repeated, one after another and a few ' +
+    'at once, to count how often it fails and spot a pattern (every third request: one bad backend behind a ' +
+    'balancer). The server is checked to still accept connections (a crash would not), new connections are ' +
+    'opened at a rising rate and then more and more at once to find a limit, and, if the idle test is on, ' +
+    'connections are left idle to measure an idle timeout.',
   handshake:
     'The packets have the last word: the SYN, SYN-ACK and ACK that open a connection, the data, and the RST ' +
     'that tears it down. The time-to-live (TTL) of the reset says how far away its sender is, so it shows ' +
