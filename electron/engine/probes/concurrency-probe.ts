@@ -66,6 +66,8 @@ export function rampTargets(bound: number): number[] {
  * Ramps the number of connections held at once (1, 2, 4, ... up to --concurrency) and stops at the
  * first step where one is refused or reset; the threshold is then tried once more from nothing. Every
  * connection stays open until the ramp ends, so the count at each step is really concurrent.
+ * Side effects: up to --concurrency connections held at once, and a refusal may leave a limiter's count
+ * or bucket drained for a moment; it runs after the request and its repeats, so they met the server first.
  */
 export const concurrencyProbe: ProbeDefinition<ConcurrencyData> = {
   id: 'concurrency',

@@ -69,6 +69,8 @@ export function rateSteps(max: number): number[] {
  * Opens short connections at a rising rate (10, 20, 40/s ... up to --rate-max, STEP_MS each) and stops
  * rising at the first refusal or reset; that rate is kept a little longer to measure what still gets
  * through, which is the limit's own rate whatever its burst.
+ * Side effects: up to --rate-max new connections a second for about a second; it drains a rate limiter's
+ * burst, so it runs after the request and its repeats, and before the concurrency ramp.
  */
 export const connectionRateProbe: ProbeDefinition<ConnectionRateData> = {
   id: 'connection-rate',

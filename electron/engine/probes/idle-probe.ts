@@ -82,6 +82,8 @@ const CLOSE_RACE_SECONDS = 0.25;
  * wait instead of one wait per guess; further rounds narrow the bracket until it is within ±10 % (or
  * ±1 s). A server that closes idle connections by itself is timed directly, on the connections it
  * closes; a middlebox that forgets them only shows when the next packet is reset.
+ * Side effects: up to ten connections held idle at once, each with one request after its gap; it runs last
+ * of the application step, and only when a fresh request does not fail every time.
  */
 export const idleProbe: ProbeDefinition<IdleData> = {
   id: 'idle-timeout',

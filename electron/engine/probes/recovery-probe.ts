@@ -33,6 +33,8 @@ const DOWN_LONG_ENOUGH_MS = 750;
 /**
  * After a reset of an established connection: does the server still accept new ones? A crash or
  * restart shows as refusals (or silence) for a while; an application error does not.
+ * Side effects: a few bare connections, no request (the server's request count, which a balancer's
+ * every-Nth pattern reads, is left alone).
  */
 export const recoveryProbe: ProbeDefinition<RecoveryData> = {
   id: 'recovery',

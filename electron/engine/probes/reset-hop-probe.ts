@@ -29,6 +29,8 @@ interface Trigger {
  * Which hop resets: the bytes that met the reset (the ClientHello with its SNI, or the HTTP request)
  * are replayed inside fresh connections with TTL 1, 2, 3...; the first TTL whose bytes are reset
  * instead of expiring places the device. A harmless exchange at that TTL tells content from any data.
+ * Side effects: one fresh connection per TTL carrying the request's bytes (which may trigger the device
+ * again); it runs after every other network probe.
  */
 export const resetHopProbe: ProbeDefinition<ResetHopData> = {
   id: 'reset-hop',

@@ -15,6 +15,10 @@ export interface TcpConnectData {
 const HOLD_MS = 300;
 const TIMING_ATTEMPTS = 2;
 
+/**
+ * The bare connection: held a moment to catch a reset before any request, then timed twice more.
+ * Side effects: three connections, no request.
+ */
 export const tcpConnectProbe: ProbeDefinition<TcpConnectData> = {
   id: 'tcp-connect',
   title: 'TCP connect',
