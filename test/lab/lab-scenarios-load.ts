@@ -40,7 +40,7 @@ function concurrencyLimit(limit: number, id: string): LabScenario {
           new RegExp(
             `^Concurrency: resets began at the ${next} concurrent connection: ${limit} were held at once .* the ${next} was refused: its SYN was answered with a reset by the server`,
           ),
-          /Captured RST \(TTL 61.*matches the server's SYN-ACK/,
+          /Captured RSTs? .*\(TTL 61.*matches the server's SYN-ACK/,
         ]),
       );
       const remedies = report.diagnosis.findings[0]?.remedies.join('\n') ?? '';

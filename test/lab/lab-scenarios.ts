@@ -93,7 +93,8 @@ export const LAB_SCENARIOS: LabScenario[] = [
   {
     id: 'dns-refused',
     cause: 'dns-failure',
-    origin: 'server',
+    // getaddrinfo says "SERVFAIL or timeout" for REFUSED too: the resolver, or a server behind it, failed.
+    origin: 'unknown',
     what: 'a name outside the zone of the only DNS server this machine has: it answers REFUSED',
     async setup() {
       return { target: 'http://web.nowhere.test/' };
@@ -152,7 +153,7 @@ export const LAB_SCENARIOS: LabScenario[] = [
     id: 'firewall-drop-hop3',
     cause: 'firewall-drop',
     origin: 'path',
-    hop: 3,
+    // No hop: a dropped SYN gives nothing to place (TTL-limited SYNs would; not built yet).
     what: 'router 3, the last before the server, silently drops SYNs to port 80',
   }),
   {

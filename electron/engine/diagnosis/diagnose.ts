@@ -23,8 +23,8 @@ import { observe } from './observe.js';
  */
 const CONCLUSIVE = 0.6;
 const MIN_SCORE = WEIGHT.moderate;
-/** Candidates of an inconclusive verdict: those within this factor of the leader's odds. */
-const CANDIDATE_RATIO = 1 / 3;
+/** Candidates of an inconclusive verdict: those within this factor of the leader's odds (e^1.6). */
+const CANDIDATE_RATIO = 1 / 5;
 
 export interface RunState {
   cancelled: boolean;

@@ -49,15 +49,20 @@ function route(f: DiagnosisFacts): Observation[] {
   const hop = f.trace?.unreachableAt ?? null;
   const routers = f.ping?.unreachableFrom ?? [];
   const out: Observation[] = [];
-  if (hop !== null)
+  if (hop !== null) {
+    // The probe with TTL n is answered "unreachable" by whichever router gives up on it: a router that
+    // rejects what it forwards answers the probe one TTL past its own hop. Its address names its hop.
+    const address = f.trace!.hops[hop - 1]?.address ?? null;
+    const sender = f.trace!.hops.find((h) => h.address !== null && h.address === address)?.ttl ?? hop;
     out.push({
       kind: 'unreachable',
       probe: 'traceroute',
-      hop,
+      hop: sender,
       local: false,
-      text: `Traceroute: hop ${hop} (${f.trace!.hops[hop - 1]?.address}) answers "destination unreachable".`,
-      figures: { hop, address: f.trace!.hops[hop - 1]?.address ?? null },
+      text: `Traceroute: ${address ?? 'a router'} (hop ${sender}) answers "destination unreachable"${sender !== hop ? ` to the probe with TTL ${hop}` : ''}.`,
+      figures: { hop: sender, ttl: hop, address },
     });
+  }
   if (routers.length)
     out.push({
       kind: 'unreachable',

@@ -76,6 +76,8 @@ const MIN_RATIO = 1.25;
 const PRECISION_MARGIN = 0.9;
 /** A send that raced the server's own close (sent just before its reset arrived) is still the server's close. */
 const CLOSE_RACE_SECONDS = 0.25;
+/** How long longer gaps go on after a shorter one failed on its next packet: twice the close race. */
+const STOP_GRACE_MS = 500;
 
 /**
  * Several connections idle in parallel, each for a different gap, so the timeout is bracketed in one
@@ -199,7 +201,10 @@ async function runRound(ctx: ProbeContext, gaps: number[], round: number): Promi
       );
       const trial = classify(round, gapSeconds, conversation);
       if (trial.result === 'reset-on-send' || trial.result === 'no-answer') {
-        gaps.forEach((g, j) => g > gapSeconds && stops[j]!.abort());
+        // Not at once: a send that raced the server's own close looks like this too, and the server is
+        // closing the longer ones at that moment; their closes must be let in to be told apart.
+        const stopLonger = () => gaps.forEach((g, j) => g > gapSeconds && stops[j]!.abort());
+        setTimeout(stopLonger, STOP_GRACE_MS).unref?.();
       }
       ctx.progress(`idle round ${round}, ${gapSeconds} s: ${trial.result}`, null, {
         round,

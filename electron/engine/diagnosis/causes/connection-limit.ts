@@ -19,6 +19,9 @@ export const connectionLimit: CauseHypothesis = {
       case 'rate':
         if (!o.limited) return null;
         return supports(o.strong ? WEIGHT.strong : WEIGHT.weak);
+      case 'resets':
+        // Who refused the connections over the limit: the finding's origin, and a check for the reader.
+        return o.group === 'load' ? supports(WEIGHT.hint) : null;
       case 'requests':
         if (o.pattern === 'under-concurrency') return supports(WEIGHT.moderate);
         if (failedAs(o, 'refused') > 0 && o.pattern !== 'always') return supports(WEIGHT.weak);
