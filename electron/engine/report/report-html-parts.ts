@@ -1,3 +1,4 @@
+import type { EvidenceItem } from '../../shared/cause-info.js';
 import { evidenceLines } from '../../shared/evidence-lines.js';
 import type { ProbeReport } from '../../shared/report-info.js';
 import { formatDuration } from './report-text.js';
@@ -40,6 +41,14 @@ export function list(items: string[], empty: string): string {
   return `<ul class="list">${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
 }
 
+/** Evidence items, each linked by its probe id to the probe's row in the steps below. */
+export function evidenceList(items: EvidenceItem[], empty: string): string {
+  if (items.length === 0) return `<p class="sub">${esc(empty)}</p>`;
+  const li = (e: EvidenceItem) =>
+    `<li>${esc(e.text)} <a class="sub" href="#probe-${esc(e.probe)}">${esc(e.probe)}</a></li>`;
+  return `<ul class="list">${items.map(li).join('')}</ul>`;
+}
+
 /** Label/value pairs; values are escaped here, labels are the renderer's own words. */
 export function keyValues(pairs: [string, string][]): string {
   const rows = pairs.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('');
@@ -67,7 +76,7 @@ export function probeTable(probes: ProbeReport[]): string {
       why.push(`<ul class="evidence-lines">${items.join('')}</ul>`);
     }
     return (
-      `<tr><td><strong>${esc(p.title)}</strong><br><code class="sub">${esc(p.id)}</code></td>` +
+      `<tr id="probe-${esc(p.id)}"><td><strong>${esc(p.title)}</strong><br><code class="sub">${esc(p.id)}</code></td>` +
       `<td class="status">${status}</td><td class="num">${esc(formatDuration(p.durationMs))}</td>` +
       `<td>${esc(p.summary)}${why.join('')}</td></tr>`
     );

@@ -26,6 +26,13 @@ describe('renderHtml', () => {
     expect(html.indexOf('<h2>Evidence</h2>')).toBeLessThan(html.indexOf('<h2>Remedies</h2>'));
   });
 
+  it('links each evidence item to the row of the probe it rests on, by id', () => {
+    for (const e of sampleReport().diagnosis.findings[0]!.evidence) {
+      expect(html).toContain(`href="#probe-${e.probe}"`);
+      expect(html).toContain(`<tr id="probe-${e.probe}">`);
+    }
+  });
+
   it('escapes <script> in the target input and the error text', () => {
     const report = sampleReport();
     report.target.input = 'https://x.test/<script>alert("t")</script>';

@@ -1,7 +1,7 @@
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import type { Report, StepReport } from '../../shared/report-info.js';
 import { probeCharts } from './report-html-charts.js';
-import { badge, esc, keyValues, list, probeTable } from './report-html-parts.js';
+import { badge, esc, evidenceList, keyValues, list, probeTable } from './report-html-parts.js';
 import { resetsCard } from './report-html-resets.js';
 import { REPORT_CSS } from './report-html-style.js';
 import { resetHopNumber } from './report-resets.js';
@@ -31,22 +31,8 @@ export function renderHtml(report: Report): string {
   const body = [
     header(report),
     verdictCard(report, main),
-    card(
-      'Evidence',
-      list(
-        (main?.evidence ?? []).map((e) => e.text),
-        'No evidence recorded.',
-      ),
-    ),
-    main?.against.length
-      ? card(
-          'Against it',
-          list(
-            main.against.map((e) => e.text),
-            '',
-          ),
-        )
-      : '',
+    card('Evidence', evidenceList(main?.evidence ?? [], 'No evidence recorded.')),
+    main?.against.length ? card('Against it', evidenceList(main.against, '')) : '',
     main?.settle.length
       ? card(
           'What would settle it',
