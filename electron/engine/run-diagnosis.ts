@@ -34,11 +34,13 @@ export interface DiagnosisRun {
 }
 
 /**
- * One diagnosis of one target: the environment (I/O, capture) lives as long as the session, so a step
- * can be run again and read what the rest of the run found. Throws TargetError for a bad target.
+ * One diagnosis of one target: what the run found lives as long as the session, so a step can be run
+ * again and read it. The raw sockets and the capture are closed between runs (close()) and opened
+ * again for a re-run. Throws TargetError for a bad target.
  */
 export class DiagnosisSession {
   private report: Report | null = null;
+  private open = true;
   private readonly checklist: ChecklistRun;
   private readonly startedAt = new Date().toISOString();
 
@@ -59,8 +61,7 @@ export class DiagnosisSession {
     const clockStart = process.hrtime.bigint();
     const now = () => Number(process.hrtime.bigint() - clockStart) / 1e6;
     const privileges = run.privileges ?? (await detectPrivileges());
-    const io = run.io ?? (await realIo(privileges, now));
-    const capture = run.capture !== undefined ? run.capture : privileges.raw ? await startCapture(now) : null;
+    const { io, capture } = await openIo(run, privileges, now);
     return new DiagnosisSession(run, { options: run.options, target, privileges, io, capture, now });
   }
 
@@ -78,14 +79,28 @@ export class DiagnosisSession {
   }
 
   async rerun(stepId: StepId, signal: AbortSignal): Promise<Report> {
+    if (!this.open) await this.reopen();
     await this.checklist.rerun(stepId, signal);
     return this.finish(signal.aborted);
   }
 
+  /** Closes the raw sockets and the capture; a re-run opens them again. */
   close(): void {
+    if (!this.open) return;
+    this.open = false;
     this.env.capture?.close();
     this.env.io.icmp?.close();
     this.env.io.replay?.close();
+  }
+
+  /** The probes read the environment when they run: fresh sockets, and a capture that goes on. */
+  private async reopen() {
+    const before = this.env.capture;
+    const { io, capture } = await openIo(this.run, this.env.privileges, this.env.now);
+    const addresses = this.checklist.results.data(dnsProbe)?.addresses.map((a) => a.address) ?? [];
+    this.env.io = io;
+    this.env.capture = capture && capture !== before ? continuedCapture(before, capture, addresses) : capture;
+    this.open = true;
   }
 
   private finish(cancelled: boolean): Report {
@@ -163,6 +178,36 @@ export async function detectPrivileges(): Promise<Privileges> {
       ? 'Run Reset Doctor as Administrator for ICMP through raw sockets and packet capture.'
       : 'Run with sudo, or grant the capability once: sudo setcap cap_net_raw+ep "$(command -v node)".';
   return { raw: false, note: how };
+}
+
+/** The I/O and capture a run was given, or the real ones its privileges allow. */
+async function openIo(
+  run: DiagnosisRun,
+  privileges: Privileges,
+  now: () => number,
+): Promise<Pick<RunEnvironment, 'io' | 'capture'>> {
+  const io = run.io ?? (await realIo(privileges, now));
+  const capture = run.capture !== undefined ? run.capture : privileges.raw ? await startCapture(now) : null;
+  return { io, capture };
+}
+
+/**
+ * A capture opened for a re-run that goes on from the closed one: it watches the addresses the run
+ * resolved, and its packets follow the earlier ones (the reset forensics read every connection's).
+ */
+export function continuedCapture(
+  before: PacketCapture | null,
+  after: PacketCapture,
+  addresses: string[],
+): PacketCapture {
+  const earlier = before?.packets() ?? [];
+  after.watch(addresses);
+  return {
+    note: after.note,
+    watch: (more) => after.watch(more),
+    packets: () => [...earlier, ...after.packets()],
+    close: () => after.close(),
+  };
 }
 
 async function startCapture(now: () => number) {

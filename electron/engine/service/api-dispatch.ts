@@ -13,13 +13,18 @@ export interface DispatchHooks {
   chooseLog?: () => Promise<string | null>;
   /** Electron: a save dialog that writes the file; returns the path or null when cancelled. */
   saveExport?: (file: { fileName: string; mime: string; content: string }) => Promise<string | null>;
+  /** Browser mode: ends when the caller's WebSocket closes; the runs it started end with it. */
+  owner?: AbortSignal;
 }
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: string };
 
+/** An answer is one line a person reads: a call name made of a megabyte of text is not echoed whole. */
+const MAX_ERROR = 300;
+
 /**
  * Every call from a renderer, whatever the transport, comes through here: arguments are validated
- * first, and errors leave as one line a person can read.
+ * first, and errors leave as one line a person can read. It never throws.
  */
 export async function dispatch(
   service: RunService,
@@ -27,15 +32,19 @@ export async function dispatch(
   args: unknown,
   hooks: DispatchHooks,
 ): Promise<DispatchResult> {
-  const problem = validateCall(channel, args);
-  if (problem) return { ok: false, error: `refused: ${problem}` };
   try {
+    const problem = validateCall(channel, args);
+    if (problem) return { ok: false, error: clip(`refused: ${problem}`) };
     return { ok: true, result: await call(service, channel as ApiChannel, args as unknown[], hooks) };
   } catch (error) {
     const message =
       error instanceof ApiError ? error.message : `internal error: ${firstLine((error as Error)?.message)}`;
-    return { ok: false, error: message };
+    return { ok: false, error: clip(message) };
   }
+}
+
+function clip(line: string): string {
+  return line.length > MAX_ERROR ? `${line.slice(0, MAX_ERROR - 1)}…` : line;
 }
 
 async function call(
@@ -53,7 +62,7 @@ async function call(
     case 'error:parse':
       return service.parseError(a[0]!);
     case 'run:start':
-      return service.start(a[0]!);
+      return service.start(a[0]!, hooks.owner);
     case 'run:cancel':
       return service.cancel(a[0]!);
     case 'step:rerun':

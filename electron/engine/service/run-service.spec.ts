@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../shared/run-event-info.js';
 import { STEP_IDS } from '../../shared/step-info.js';
 import { validateReport } from '../report/report-schema.js';
+import { NetError, type EngineIo } from '../net/engine-io.js';
 import { fakeIo } from '../../../test/unit/fake-io.js';
-import { RunService } from './run-service.js';
+import { MAX_RUNNING, RunService } from './run-service.js';
 
 const request = {
   target: 'http://web.lab.test/',
@@ -28,6 +29,29 @@ function service(events: RunEvent[] = []): RunService {
   const { io } = fakeIo({});
   return new RunService((e) => events.push(e), { io, capture: null, privileges: { raw: false, note: '' } });
 }
+
+/** Fake I/O whose DNS lookup waits until the run is cancelled, and that counts its ICMP closes. */
+function hanging(): { io: EngineIo; closes: () => number } {
+  const { io } = fakeIo({});
+  let closes = 0;
+  return {
+    io: {
+      ...io,
+      icmp: { ...io.icmp!, close: () => void closes++ },
+      dns: {
+        lookup: (_host, signal) =>
+          new Promise((_resolve, reject) => {
+            const stop = () => reject(new NetError({ code: 'cancelled', message: 'cancelled' }));
+            if (signal.aborted) stop();
+            signal.addEventListener('abort', stop, { once: true });
+          }),
+      },
+    },
+    closes: () => closes,
+  };
+}
+
+const BUSY = `busy: ${MAX_RUNNING} runs already in progress; wait for one to finish or cancel it`;
 
 describe('RunService', () => {
   it('runs, re-runs one step against the rest of the run, and exports', async () => {
@@ -82,5 +106,75 @@ describe('RunService', () => {
     expect(runs.cancel(runId)).toEqual({ cancelled: true });
     expect(() => runs.exportReport('00000000-0000-4000-8000-000000000000', 'md')).toThrow(/not ready/);
     runs.dispose();
+  });
+
+  it(`runs ${MAX_RUNNING} at once, answers "busy" past it, and a cancel frees a place`, async () => {
+    const events: RunEvent[] = [];
+    const runs = new RunService((e) => events.push(e), {
+      io: hanging().io,
+      capture: null,
+      privileges: { raw: false, note: '' },
+    });
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => runs.start(request)));
+    const started = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.runId] : []));
+    expect(started).toHaveLength(MAX_RUNNING);
+    for (const o of outcomes.filter((x) => x.status === 'rejected')) {
+      expect((o as PromiseRejectedResult).reason).toMatchObject({ name: 'ApiError', message: BUSY });
+    }
+    expect(runs.cancel(started[0]!)).toEqual({ cancelled: true });
+    await until(events, 1);
+    await expect(runs.start(request)).resolves.toMatchObject({ runId: expect.any(String) });
+    // A re-run takes a place too.
+    await expect(runs.start(request)).rejects.toThrow(BUSY);
+    expect(() => runs.rerun(started[0]!, 'application')).toThrow(BUSY);
+    runs.dispose();
+  });
+
+  it("cancels an owner's runs and drops their sessions when the owner goes away", async () => {
+    const events: RunEvent[] = [];
+    const { io, closes } = hanging();
+    const runs = new RunService((e) => events.push(e), {
+      io,
+      capture: null,
+      privileges: { raw: false, note: '' },
+    });
+    const owner = new AbortController();
+    const { runId } = await runs.start(request, owner.signal);
+    const other = await runs.start(request);
+    owner.abort();
+    await until(events, 1);
+    expect(events.find((e) => e.type === 'run-finished')).toMatchObject({
+      runId,
+      report: { cancelled: true },
+    });
+    expect(closes()).toBe(1);
+    expect(() => runs.rerun(runId, 'application')).toThrow(/no longer available/);
+    expect(runs.cancel(other.runId)).toEqual({ cancelled: true });
+    // An owner already gone starts nothing.
+    await expect(runs.start(request, owner.signal)).rejects.toThrow(/closed/);
+    runs.dispose();
+  });
+
+  it('closes the raw sockets when a run ends, and opens them again for a re-run', async () => {
+    const events: RunEvent[] = [];
+    const { io } = fakeIo({});
+    let closes = 0;
+    const counted: EngineIo = { ...io, icmp: { ...io.icmp!, close: () => void closes++ } };
+    const runs = new RunService((e) => events.push(e), {
+      io: counted,
+      capture: null,
+      privileges: { raw: false, note: '' },
+    });
+    const { runId } = await runs.start(request);
+    await until(events, 1);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(closes).toBe(1);
+    expect(runs.rerun(runId, 'connectivity')).toEqual({ started: true });
+    await until(events, 2);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(closes).toBe(2);
+    expect(runs.report(runId)?.diagnosis.verdict).toBe('healthy');
+    runs.dispose();
+    expect(closes).toBe(2);
   });
 });

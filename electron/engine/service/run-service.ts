@@ -15,6 +15,7 @@ import { redactReport } from '../report/report-redact.js';
 import { renderReport } from '../report/report-writer.js';
 import { detectPrivileges, DiagnosisSession, type DiagnosisRun } from '../run-diagnosis.js';
 import type { Privileges } from '../runner/run-environment.js';
+import { firstLine } from '../net/errno-failure.js';
 import { TOOL_VERSION } from '../tool-version.js';
 
 /** A message for the person at the other end: shown as it is, never with a stack. */
@@ -26,8 +27,16 @@ interface Entry {
   session: DiagnosisSession;
   controller: AbortController;
   busy: boolean;
+  /** Stops listening to the owner's end (a closed WebSocket) once the session is dropped. */
+  unlisten: () => void;
 }
 
+/**
+ * Runs in progress at once, per service (one Electron window, one browser-mode server): each holds
+ * sockets, maybe a packet capture, and the memory of every conversation it records.
+ */
+export const MAX_RUNNING = 3;
+/** Finished sessions kept for a re-run or an export; their sockets are released when their run ends. */
 const KEEP_SESSIONS = 5;
 const MIME: Record<ExportFormat, string> = {
   html: 'text/html',
@@ -42,6 +51,9 @@ const MIME: Record<ExportFormat, string> = {
 export class RunService {
   private readonly sessions = new Map<string, Entry>();
   private readonly privileges: Promise<Privileges>;
+  /** Runs being set up or in progress (a dropped session's run counts until it has stopped). */
+  private running = 0;
+  private disposed = false;
 
   constructor(
     private readonly emit: (event: RunEvent) => void,
@@ -80,7 +92,12 @@ export class RunService {
     return { target: info.target, client: info.client, isReset: info.isReset, explanation: info.explanation };
   }
 
-  async start(request: StartRunRequest): Promise<{ runId: string }> {
+  /**
+   * Starts a run; its events follow. `owner` ends when whoever started it goes away (the browser
+   * mode's WebSocket closes): the run is cancelled and its session dropped.
+   */
+  async start(request: StartRunRequest, owner?: AbortSignal): Promise<{ runId: string }> {
+    this.claimSlot();
     let session: DiagnosisSession;
     try {
       session = await DiagnosisSession.create({
@@ -91,17 +108,29 @@ export class RunService {
         signal: new AbortController().signal,
       });
     } catch (error) {
+      this.running--;
       if (error instanceof TargetError) throw new ApiError(error.message);
       throw error;
     }
-    const entry: Entry = { session, controller: new AbortController(), busy: true };
-    this.sessions.set(session.runId, entry);
+    if (this.disposed || owner?.aborted) {
+      this.running--;
+      session.close();
+      throw new ApiError('the connection closed before the run started');
+    }
+    const runId = session.runId;
+    const drop = () => this.drop(runId);
+    owner?.addEventListener('abort', drop, { once: true });
+    const entry: Entry = {
+      session,
+      controller: new AbortController(),
+      busy: false,
+      unlisten: () => owner?.removeEventListener('abort', drop),
+    };
+    this.sessions.set(runId, entry);
+    this.launch(entry, (signal) => session.runAll(signal));
     this.forgetOld();
     // The answer is the run id; results follow as events.
-    void session.runAll(entry.controller.signal).finally(() => {
-      entry.busy = false;
-    });
-    return { runId: session.runId };
+    return { runId };
   }
 
   cancel(runId: string): { cancelled: boolean } {
@@ -115,11 +144,8 @@ export class RunService {
     const entry = this.sessions.get(runId);
     if (!entry) throw new ApiError('that run is no longer available: start a new diagnosis');
     if (entry.busy) return { started: false };
-    entry.busy = true;
-    entry.controller = new AbortController();
-    void entry.session.rerun(stepId, entry.controller.signal).finally(() => {
-      entry.busy = false;
-    });
+    this.claimSlot();
+    this.launch(entry, (signal) => entry.session.rerun(stepId, signal));
     return { started: true };
   }
 
@@ -145,19 +171,50 @@ export class RunService {
   }
 
   dispose(): void {
-    for (const entry of this.sessions.values()) {
-      entry.controller.abort();
-      entry.session.close();
+    this.disposed = true;
+    for (const runId of [...this.sessions.keys()]) this.drop(runId);
+  }
+
+  /** Takes one of the MAX_RUNNING places, or says why not; the run gives it back when it ends. */
+  private claimSlot() {
+    if (this.running >= MAX_RUNNING) {
+      throw new ApiError(
+        `busy: ${this.running} runs already in progress; wait for one to finish or cancel it`,
+      );
     }
-    this.sessions.clear();
+    this.running++;
+  }
+
+  /** Runs `work` in a claimed place; when it ends the place is free and the session's sockets closed. */
+  private launch(entry: Entry, work: (signal: AbortSignal) => Promise<unknown>) {
+    const controller = new AbortController();
+    entry.controller = controller;
+    entry.busy = true;
+    void work(controller.signal)
+      .catch((error: unknown) => {
+        // A bug in the engine: say so once instead of taking the server down.
+        process.stderr.write(
+          `reset-doctor: run ${entry.session.runId} stopped: ${firstLine((error as Error)?.message)}\n`,
+        );
+      })
+      .finally(() => {
+        this.running--;
+        entry.busy = false;
+        entry.session.close();
+      });
+  }
+
+  private drop(runId: string) {
+    const entry = this.sessions.get(runId);
+    if (!entry) return;
+    this.sessions.delete(runId);
+    entry.unlisten();
+    entry.controller.abort();
+    entry.session.close();
   }
 
   private forgetOld() {
-    const idle = [...this.sessions.entries()].filter(([, e]) => !e.busy);
-    while (this.sessions.size > KEEP_SESSIONS && idle.length > 0) {
-      const [runId, entry] = idle.shift()!;
-      entry.session.close();
-      this.sessions.delete(runId);
-    }
+    const idle = [...this.sessions.entries()].filter(([, e]) => !e.busy).map(([runId]) => runId);
+    while (this.sessions.size > KEEP_SESSIONS && idle.length > 0) this.drop(idle.shift()!);
   }
 }
