@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { platform } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { isLoopback, startServe } from '../serve/serve-server.js';
+import { isLoopback } from '../serve/serve-hosts.js';
+import { startServe } from '../serve/serve-server.js';
 import { UsageError } from './cli-args.js';
 
 const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));

@@ -78,6 +78,8 @@ describe('browser mode server', () => {
 
   it('refuses another Host (DNS rebinding) and paths outside the renderer', async () => {
     expect((await get(`/?token=${token}`, { host: `evil.test:${handle.port}` })).status).toBe(403);
+    // Host names are not case-sensitive: a client that writes one in capitals names the same server.
+    expect((await get(`/?token=${token}`, { host: `LocalHost:${handle.port}` })).status).toBe(200);
     const escape = await get(`/..%2f..%2fetc%2fpasswd?token=${token}`);
     expect(escape.status).toBe(404);
     expect(escape.body).not.toContain('root:');

@@ -1,13 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { RunEvent } from '../shared/run-event-info.js';
 import { TOKEN_PARAM, WS_PATH, type WsServerMessage } from '../shared/ws-protocol.js';
-import { dispatch } from '../engine/service/api-dispatch.js';
 import { RunService } from '../engine/service/run-service.js';
+import { allowedHosts, bracket } from './serve-hosts.js';
+import { answerMessage, CLOSE_UNACCEPTABLE } from './serve-messages.js';
 
 export interface ServeOptions {
   port: number;
@@ -43,14 +44,14 @@ const HEADERS = {
   'Cache-Control': 'no-store',
 };
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
-}
+/** Browser mode's one definition of the largest message a client may send (a call is far smaller). */
+const MAX_PAYLOAD = 1024 * 1024;
 
 /**
  * Browser mode: the renderer over HTTP and the engine API over a WebSocket, for a server reached over
  * SSH. A random token, carried by the printed URL (then a same-site cookie), guards every request;
- * requests from another Origin or for another Host are refused.
+ * requests from another Origin or for another Host are refused. Whatever a client sends, the answer
+ * is an HTTP error or a closed WebSocket, never a crash: the server goes on serving the others.
  */
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const token = randomBytes(24).toString('base64url');
@@ -61,52 +62,57 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   };
   const service = options.service ? options.service(broadcast) : new RunService(broadcast);
   let port = options.port;
-  const allowedHosts = () =>
-    new Set([`${bracket(options.host)}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
 
   const authorized = (req: IncomingMessage, url: URL): boolean => {
-    if (!allowedHosts().has(req.headers.host ?? '')) return false;
+    const host = req.headers.host?.toLowerCase() ?? '';
+    if (!allowedHosts(options.host, port).has(host)) return false;
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${req.headers.host}`) return false;
+    if (origin !== undefined && origin.toLowerCase() !== `http://${host}`) return false;
     const given = url.searchParams.get(TOKEN_PARAM) || cookie(req.headers.cookie, COOKIE);
     return given !== null && same(given, token);
   };
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = requestUrl(req.url);
+    if (!url) return refuse(res, 400, 'bad request: the request target is not a URL');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
     if (!authorized(req, url))
       return refuse(res, 403, 'forbidden: open the URL Reset Doctor printed (it carries the token)');
-    void serveFile(options.rendererDir, url.pathname, res, url.searchParams.has(TOKEN_PARAM) ? token : null);
+    const file = rendererFile(options.rendererDir, url.pathname);
+    if (file === null) return refuse(res, 400, 'bad request: the path is not valid percent-encoded text');
+    if (file === undefined) return refuse(res, 403, 'forbidden');
+    serveFile(file, res, url.searchParams.has(TOKEN_PARAM) ? token : null).catch(() => res.destroy());
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== WS_PATH || !authorized(req, url) || req.headers.origin === undefined) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data) => void onMessage(ws, data.toString()));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD });
+  // With noServer nothing should reach these, but an unhandled 'error' would end the process.
+  wss.on('error', () => undefined);
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    socket.on('error', () => socket.destroy());
+    const url = requestUrl(req.url);
+    if (!url) return abortUpgrade(socket, 400, 'Bad Request');
+    if (url.pathname !== WS_PATH || !authorized(req, url) || req.headers.origin === undefined)
+      return abortUpgrade(socket, 403, 'Forbidden');
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws));
+  });
+
+  const accept = (ws: WebSocket) => {
+    // Ends when the socket closes: the runs it started are cancelled and their sessions released.
+    const owner = new AbortController();
+    sockets.add(ws);
+    // A protocol error (oversize, invalid UTF-8, reserved opcode): ws closes this socket with the code.
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      sockets.delete(ws);
+      owner.abort();
     });
-  });
-
-  const onMessage = async (ws: WebSocket, text: string) => {
-    let message: { type?: unknown; id?: unknown; channel?: unknown; args?: unknown };
-    try {
-      message = JSON.parse(text) as typeof message;
-    } catch {
-      return ws.close(1003, 'not JSON');
-    }
-    if (message.type !== 'call' || typeof message.id !== 'number') return ws.close(1003, 'not a call');
-    const outcome = await dispatch(service, message.channel, message.args, { mode: 'browser' });
-    const reply: WsServerMessage = outcome.ok
-      ? { type: 'result', id: message.id, ok: true, result: outcome.result }
-      : { type: 'result', id: message.id, ok: false, error: outcome.error };
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.close(CLOSE_UNACCEPTABLE, 'text messages only');
+      void answerMessage(service, text(data), owner.signal).then((answer) => {
+        if ('close' in answer) ws.close(answer.close, answer.reason);
+        else if (ws.readyState === ws.OPEN) ws.send(answer.send);
+      });
+    });
   };
 
   await new Promise<void>((resolve, reject) => {
@@ -126,26 +132,56 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   };
 }
 
-async function serveFile(root: string, pathname: string, res: ServerResponse, setToken: string | null) {
-  const relative = normalize(decodeURIComponent(pathname === '/' ? '/index.html' : pathname)).replace(
-    /^([/\\])+/,
-    '',
-  );
-  const file = join(root, relative);
-  if (!file.startsWith(root.endsWith(sep) ? root : root + sep)) return refuse(res, 403, 'forbidden');
+/** The request target as a URL, or null when it is none (`//[x/`, `//a:99999/`). */
+function requestUrl(target: string | undefined): URL | null {
   try {
-    const body = await readFile(file);
-    const headers: Record<string, string> = {
-      ...HEADERS,
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    };
-    // Assets the page loads carry no token in their URL: a same-site, script-proof cookie carries it.
-    if (setToken) headers['Set-Cookie'] = `${COOKIE}=${setToken}; HttpOnly; SameSite=Strict; Path=/`;
-    res.writeHead(200, headers);
-    res.end(body);
+    return new URL(target ?? '/', 'http://localhost');
   } catch {
-    refuse(res, 404, 'not found');
+    return null;
   }
+}
+
+/**
+ * The file a path names inside the renderer: null when the path is not valid percent-encoded UTF-8 or
+ * holds control characters (NUL), undefined when it leads outside.
+ */
+function rendererFile(root: string, pathname: string): string | null | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+  } catch {
+    return null;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x1f\x7f]/.test(decoded)) return null;
+  const file = join(root, normalize(decoded).replace(/^([/\\])+/, ''));
+  return file.startsWith(root.endsWith(sep) ? root : root + sep) ? file : undefined;
+}
+
+function abortUpgrade(socket: Duplex, status: number, text: string) {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function text(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
+}
+
+async function serveFile(file: string, res: ServerResponse, setToken: string | null) {
+  let body: Buffer;
+  try {
+    body = await readFile(file);
+  } catch {
+    return refuse(res, 404, 'not found');
+  }
+  const headers: Record<string, string> = {
+    ...HEADERS,
+    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+  };
+  // Assets the page loads carry no token in their URL: a same-site, script-proof cookie carries it.
+  if (setToken) headers['Set-Cookie'] = `${COOKIE}=${setToken}; HttpOnly; SameSite=Strict; Path=/`;
+  res.writeHead(200, headers);
+  res.end(body);
 }
 
 function refuse(res: ServerResponse, status: number, text: string) {
@@ -165,8 +201,4 @@ function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-function bracket(host: string): string {
-  return isIP(host) === 6 ? `[${host}]` : host;
 }
