@@ -46,7 +46,8 @@ const MIME: Record<ExportFormat, string> = {
 
 /**
  * The runs a wizard started, for both faces of the UI (Electron IPC and the browser mode's WebSocket).
- * Sessions stay open after their run, so a step can be run again and the report exported.
+ * Sessions are kept after their run (the last KEEP_SESSIONS), so a step can be run again and the report
+ * exported; their raw sockets and capture are closed as each run ends, not held while idle.
  */
 export class RunService {
   private readonly sessions = new Map<string, Entry>();
