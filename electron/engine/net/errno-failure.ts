@@ -48,3 +48,26 @@ export function failureFromError(error: unknown): FailureInfo {
 export function firstLine(text: string | undefined): string {
   return (text ?? 'unknown error').split('\n', 1)[0]!.trim();
 }
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'a directory, not a regular file',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EROFS: 'a read-only file system',
+  ENOSPC: 'no space left on the device',
+  EIO: 'input/output error',
+};
+
+/** A file system error in a few words ("no such file"), for a one-line message that names the file. */
+export function fileErrorWords(error: unknown): string {
+  const err = error as NodeJS.ErrnoException | undefined;
+  const code = typeof err?.code === 'string' ? err.code : null;
+  if (code !== null) return FILE_ERRORS[code] ?? code;
+  return firstLine(err?.message);
+}
