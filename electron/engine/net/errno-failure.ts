@@ -33,6 +33,8 @@ const MESSAGES: Partial<Record<FailureCode, string>> = {
   cancelled: 'cancelled',
 };
 
+const LOCAL_CODES: FailureCode[] = ['operation_not_permitted', 'address_not_available'];
+
 /** Maps a Node.js system error to the failure taxonomy, with a one-line message. */
 export function failureFromError(error: unknown): FailureInfo {
   const err = error as NodeJS.ErrnoException | undefined;
@@ -42,7 +44,11 @@ export function failureFromError(error: unknown): FailureInfo {
     return { code: 'tls_handshake_failure', message: `TLS handshake failed: ${firstLine(err?.message)}` };
   }
   const code = BY_ERRNO[errno] ?? 'unknown_failure';
-  return { code, message: MESSAGES[code] ?? firstLine(err?.message) ?? code };
+  const words = MESSAGES[code];
+  // What this machine refused is named by its errno too, so it can be looked up: EPERM, EADDRNOTAVAIL.
+  if (words) return { code, message: LOCAL_CODES.includes(code) && errno ? `${words} (${errno})` : words };
+  const message = firstLine(err?.message);
+  return { code, message: errno && !message.includes(errno) ? `${errno}: ${message}` : message };
 }
 
 export function firstLine(text: string | undefined): string {
