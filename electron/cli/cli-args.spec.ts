@@ -10,7 +10,7 @@ import {
   type NumericOption,
 } from '../shared/run-options-info.js';
 import { STEP_IDS } from '../shared/step-info.js';
-import { HELP, helpEntry, parseCli, UsageError } from './cli-args.js';
+import { checkFiles, HELP, helpEntry, parseCli, UsageError } from './cli-args.js';
 
 function diagnoseOptions(...args: string[]) {
   const command = parseCli(['diagnose', 'web.lab.test', ...args]);
@@ -57,8 +57,9 @@ describe('the run options of the table, on the command line', () => {
         const message = refusal(flag, value);
         expect(message).toBe(`${flag} ${value}: must be between ${option.min} and ${option.max}`);
       }
-      expect(refusal(flag, 'lots')).toBe(`${flag} lots: not a number`);
-      expect(refusal(flag, '')).toBe(`${flag} : not a number`);
+      for (const text of ['lots', '', ' 2', '0x10', '1e1', '0b11', 'Infinity', '+2', '2.5.1']) {
+        expect(refusal(flag, text)).toBe(`${flag} ${text}: not a decimal number`);
+      }
       if (option.kind === 'integer') {
         const fraction = String(option.max - 0.5);
         expect(refusal(flag, fraction)).toBe(`${flag} ${fraction}: must be a whole number`);
@@ -72,12 +73,20 @@ describe('the run options of the table, on the command line', () => {
     expect(command).toMatchObject({ kind: 'diagnose', options: { target: 'http://web.lab.test/' } });
   });
 
-  it('--log takes a regular file, and refuses a missing one or a directory in one line', () => {
+  it('--log takes a regular file, and refuses a missing one or a directory in one line', async () => {
     expect(diagnoseOptions('--log', logFile).logFile).toBe(logFile);
-    expect(refusal('--log', join(dir, 'missing.log'))).toBe(
-      `--log ${join(dir, 'missing.log')}: no such file`,
-    );
-    expect(refusal('--log', dir)).toBe(`--log ${dir}: not a regular file`);
+    expect(refusal('--log', '')).toBe('--log : not a file path');
+    const check = async (file: string) => {
+      const command = parseCli(['diagnose', 'web.lab.test', '--log', file]);
+      if (command.kind !== 'diagnose') throw new Error(`expected diagnose, got ${command.kind}`);
+      return checkFiles(command).then(
+        () => null,
+        (error: unknown) => (error instanceof UsageError ? error.message : error),
+      );
+    };
+    expect(await check(logFile)).toBeNull();
+    expect(await check(join(dir, 'missing.log'))).toBe(`--log ${join(dir, 'missing.log')}: no such file`);
+    expect(await check(dir)).toBe(`--log ${dir}: a directory, not a regular file`);
   });
 
   it('--steps parses its default (every step), lists each step once, and refuses an unknown one', () => {

@@ -1,8 +1,9 @@
-import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   defaultRunOptions,
+  isPathText,
   RUN_OPTIONS,
+  runOption,
   zeroTurnsOff,
   type RunOptionKey,
   type RunOptionSpec,
@@ -10,8 +11,10 @@ import {
 } from '../shared/run-options-info.js';
 import { isStepId, STEP_IDS, type StepId } from '../shared/step-info.js';
 import { parseErrorText } from '../engine/parsers/error-text-parser.js';
+import { parseHost, TargetError } from '../engine/parsers/target-parser.js';
 import type { RunOptions } from '../engine/runner/run-environment.js';
-import { formatFromPath } from '../engine/report/report-writer.js';
+import { logFileProblem } from '../engine/probes/log-file-check.js';
+import { formatFromPath, reportFileProblem } from '../engine/report/report-writer.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -24,6 +27,7 @@ export type CliCommand =
   | { kind: 'serve'; port: number; host: string; open: boolean };
 
 const DEFAULT_SERVE_PORT = 8750;
+const DEFAULT_SERVE_HOST = '127.0.0.1';
 
 // The run options' flags come from their table; each takes a value.
 const RUN_OPTION_FLAGS = Object.fromEntries(
@@ -65,7 +69,7 @@ export function parseCli(argv: string[]): CliCommand {
     return {
       kind: 'serve',
       port: values.port === undefined ? DEFAULT_SERVE_PORT : integer('--port', values.port, 0, 65535),
-      host: values.host ?? '127.0.0.1',
+      host: values.host === undefined ? DEFAULT_SERVE_HOST : serveHost(values.host),
       open: !values['no-open'],
     };
   }
@@ -89,6 +93,16 @@ export function parseCli(argv: string[]): CliCommand {
   };
 }
 
+/** An address or a host name to listen on, checked before listening like a target's host. */
+function serveHost(text: string): string {
+  try {
+    return parseHost(text);
+  } catch (error) {
+    if (error instanceof TargetError) throw new UsageError(`--host: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Every run option: its flag's value, checked against the table's bounds, or the table's default. */
 function runOptions(values: Record<string, string | boolean | undefined>): RunOptionsInfo {
   const options: Record<string, unknown> = defaultRunOptions();
@@ -104,7 +118,8 @@ function optionValue(option: RunOptionSpec, text: string): RunOptionsInfo[RunOpt
     case 'text':
       return text;
     case 'path':
-      checkFile(option.flag, text);
+      // Its shape only: the file itself is checked by checkFiles(), with the engine's check.
+      if (!isPathText(option, text)) throw new UsageError(`${option.flag} ${text}: not a file path`);
       return text;
     case 'number':
       return number(option.flag, text, option.min, option.max);
@@ -115,9 +130,15 @@ function optionValue(option: RunOptionSpec, text: string): RunOptionsInfo[RunOpt
   }
 }
 
+/**
+ * Plain decimal only ("2", "0.5", "-1" to be told it is out of range): Number() would also take "0x10",
+ * "1e1", "0b11" and spaces, so a typo could quietly become another value.
+ */
+const DECIMAL = /^-?(\d+(\.\d*)?|\.\d+)$/;
+
 function number(flag: string, text: string, min: number, max: number): number {
+  if (!DECIMAL.test(text)) throw new UsageError(`${flag} ${text}: not a decimal number`);
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag} ${text}: not a number`);
   if (n < min || n > max) throw new UsageError(`${flag} ${text}: must be between ${min} and ${max}`);
   return n;
 }
@@ -143,17 +164,20 @@ function steps(flag: string, text: string): StepId[] {
   return [...new Set(ids as StepId[])];
 }
 
-function checkFile(flag: string, file: string) {
-  let stat;
-  try {
-    stat = statSync(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${flag} ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : 'cannot read it'}`,
-    );
+/**
+ * The files the command names, checked before anything runs (a bad path costs a moment, not a whole
+ * diagnosis): the log with the engine's own check, the report's place by creating a file there.
+ */
+export async function checkFiles(command: Extract<CliCommand, { kind: 'diagnose' }>): Promise<void> {
+  const log = command.options.logFile;
+  if (log !== null) {
+    const problem = await logFileProblem(log);
+    if (problem !== null) throw new UsageError(`${runOption('logFile').flag} ${log}: ${problem}`);
   }
-  if (!stat.isFile()) throw new UsageError(`${flag} ${file}: not a regular file`);
+  if (command.reportFile !== null) {
+    const problem = await reportFileProblem(command.reportFile);
+    if (problem !== null) throw new UsageError(`--report ${command.reportFile}: ${problem}`);
+  }
 }
 
 // Help text starts in this column, and no line is wider than the terminal's traditional 80.
@@ -208,7 +232,7 @@ export const HELP = [
   helpEntry('--port N', `port to listen on (default ${DEFAULT_SERVE_PORT}, 0 picks a free one)`),
   helpEntry(
     '--host ADDR',
-    'address to bind (default 127.0.0.1; anything else is reachable from the network)',
+    `address to bind (default ${DEFAULT_SERVE_HOST}; anything else is reachable from the network)`,
   ),
   helpEntry('--no-open', 'do not open a browser'),
   '',

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import type { RunEvent } from '../shared/run-event-info.js';
-import { TargetError } from '../engine/parsers/target-parser.js';
+import { printable } from '../shared/printable-text.js';
+import { InputError } from '../engine/input-error.js';
 import { redactReport } from '../engine/report/report-redact.js';
 import { writeReport } from '../engine/report/report-writer.js';
 import { runDiagnosis } from '../engine/run-diagnosis.js';
 import { TOOL_VERSION } from '../engine/tool-version.js';
-import { HELP, parseCli, UsageError } from './cli-args.js';
+import { checkFiles, HELP, parseCli, UsageError } from './cli-args.js';
 import { LiveView } from './live-view.js';
 import { serve } from './serve-command.js';
 
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.healthy;
   }
   if (command.kind === 'serve') return serve(command);
+  await checkFiles(command);
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const view = command.json ? null : new LiveView(process.stdout, color);
   const controller = new AbortController();
@@ -44,11 +46,9 @@ async function main(argv: string[]): Promise<number> {
   if (command.reportFile) {
     try {
       await writeReport(shared, command.reportFile);
-      if (view) view.line(`Report written to ${command.reportFile}`);
+      if (view) view.line(`Report written to ${printable(command.reportFile)}`);
     } catch (error) {
-      process.stderr.write(
-        `reset-doctor: could not write ${command.reportFile}: ${(error as Error).message}\n`,
-      );
+      fail(`could not write ${command.reportFile}: ${(error as Error).message}`);
       return EXIT.internal;
     }
   }
@@ -56,19 +56,24 @@ async function main(argv: string[]): Promise<number> {
   return report.diagnosis.verdict === 'healthy' ? EXIT.healthy : EXIT.problem;
 }
 
+/** Every error is one line on stderr; what it echoes of the input cannot steer the terminal. */
+function fail(message: string) {
+  process.stderr.write(`reset-doctor: ${printable(message)}\n`);
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UsageError || error instanceof TargetError) {
-      process.stderr.write(`reset-doctor: ${error.message}\n`);
+    if (error instanceof UsageError || error instanceof InputError) {
+      fail(error.message);
       process.exitCode = EXIT.usage;
       return;
     }
     // Never a stack trace for a person; RESET_DOCTOR_DEBUG=1 shows it for a developer.
     const message = (error as Error)?.message?.split('\n', 1)[0] ?? String(error);
-    process.stderr.write(`reset-doctor: internal error: ${message}\n`);
+    fail(`internal error: ${message}`);
     if (process.env.RESET_DOCTOR_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
     process.exitCode = EXIT.internal;
   },

@@ -21,6 +21,9 @@ export async function serve(command: { port: number; host: string; open: boolean
     if (code === 'EADDRINUSE')
       throw new UsageError(`port ${command.port} is in use: pick another with --port`);
     if (code === 'EADDRNOTAVAIL') throw new UsageError(`${command.host} is not an address of this machine`);
+    // A well-formed name may still not resolve; only the resolver can tell.
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL')
+      throw new UsageError(`--host ${command.host}: the name does not resolve to an address of this machine`);
     throw error;
   }
   process.stdout.write(`Reset Doctor is running at ${handle.url}\n`);

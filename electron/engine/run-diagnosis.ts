@@ -12,7 +12,9 @@ import { nodeSystemIo } from './net/node-system-io.js';
 import { createNodeTcpIo } from './net/node-tcp-io.js';
 import { ssSocketStateReader } from './net/socket-state-reader.js';
 import { createSystemPingIo } from './net/system-ping-io.js';
+import { InputError } from './input-error.js';
 import { parseTarget } from './parsers/target-parser.js';
+import { logFileProblem } from './probes/log-file-check.js';
 import { ChecklistRun } from './runner/run-checklist.js';
 import type { Privileges, RunEnvironment, RunOptions } from './runner/run-environment.js';
 import type { StepId } from '../shared/step-info.js';
@@ -36,7 +38,8 @@ export interface DiagnosisRun {
 /**
  * One diagnosis of one target: what the run found lives as long as the session, so a step can be run
  * again and read it. The raw sockets and the capture are closed between runs (close()) and opened
- * again for a re-run. Throws TargetError for a bad target.
+ * again for a re-run. Throws InputError (TargetError for the target) for input it cannot use, before
+ * anything is sent.
  */
 export class DiagnosisSession {
   private report: Report | null = null;
@@ -58,6 +61,7 @@ export class DiagnosisSession {
 
   static async create(run: DiagnosisRun): Promise<DiagnosisSession> {
     const target = parseTarget(run.options.target);
+    await checkLogFile(run.options.logFile);
     const clockStart = process.hrtime.bigint();
     const now = () => Number(process.hrtime.bigint() - clockStart) / 1e6;
     const privileges = run.privileges ?? (await detectPrivileges());
@@ -135,6 +139,13 @@ export class DiagnosisSession {
   }
 }
 
+/** A log the scan could not read would fail only at the end of a run: say so before it starts. */
+async function checkLogFile(path: string | null): Promise<void> {
+  if (path === null) return;
+  const problem = await logFileProblem(path);
+  if (problem !== null) throw new InputError(`log file ${path}: ${problem}`);
+}
+
 /** Probes that were cut short, by a cancel or by their step's time running out: what they would have shown is not known. */
 function unfinished(steps: Report['steps']): string[] {
   return steps.flatMap((s) =>
@@ -149,7 +160,7 @@ function unfinished(steps: Report['steps']): string[] {
   );
 }
 
-/** Runs the whole checklist for one target and returns the report. Throws TargetError for a bad target. */
+/** Runs the whole checklist for one target and returns the report. Throws InputError for bad input. */
 export async function runDiagnosis(run: DiagnosisRun): Promise<Report> {
   const session = await DiagnosisSession.create(run);
   try {

@@ -81,13 +81,23 @@ describe('run:start and the run options of the table', () => {
   it('takes texts up to their length, and null', () => {
     for (const option of REQUEST_OPTIONS) {
       if (option.kind !== 'text' && option.kind !== 'path') continue;
-      const what = option.kind === 'path' ? 'a path' : 'text';
+      const what = option.kind === 'path' ? 'a path (not empty, no NUL)' : 'text';
       expect(startWith({ [option.key]: 'x'.repeat(option.maxLength) })).toBeNull();
       expect(startWith({ [option.key]: null })).toBeNull();
       expect(startWith({ [option.key]: 'x'.repeat(option.maxLength + 1) })).toBe(
         `${option.key} must be ${what} or null`,
       );
       expect(startWith({ [option.key]: 42 })).toBe(`${option.key} must be ${what} or null`);
+    }
+  });
+
+  it('refuses a path that cannot name a file: empty, or with a NUL in it', () => {
+    for (const option of REQUEST_OPTIONS) {
+      if (option.kind !== 'path') continue;
+      const message = `${option.key} must be a path (not empty, no NUL) or null`;
+      expect(startWith({ [option.key]: '' })).toBe(message);
+      expect(startWith({ [option.key]: '/var/log/nginx/error.log\u0000.txt' })).toBe(message);
+      expect(startWith({ [option.key]: '/var/log/nginx/error.log' })).toBeNull();
     }
   });
 

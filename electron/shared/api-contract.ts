@@ -1,6 +1,12 @@
 import type { ProbeReport, Report } from './report-info.js';
 import type { RunEvent } from './run-event-info.js';
-import { REQUEST_OPTIONS, runOption, withinBounds, type RequestOptions } from './run-options-info.js';
+import {
+  isPathText,
+  REQUEST_OPTIONS,
+  runOption,
+  withinBounds,
+  type RequestOptions,
+} from './run-options-info.js';
 import { isStepId, type StepId } from './step-info.js';
 
 // The one contract between the wizard and the engine. Electron IPC, the browser mode's WebSocket and
@@ -134,11 +140,11 @@ function validateStart(value: unknown): string | null {
     const v = r[option.key];
     // Only options that are off unless given take null; a missing field is refused like a wrong one.
     if (v === null && option.default === null) continue;
-    if (
-      (option.kind === 'text' || option.kind === 'path') &&
-      (typeof v !== 'string' || v.length > option.maxLength)
-    )
-      return `${option.key} must be ${option.kind === 'path' ? 'a path' : 'text'} or null`;
+    if (option.kind === 'text' && (typeof v !== 'string' || v.length > option.maxLength))
+      return `${option.key} must be text or null`;
+    // Only the path's shape: whether it names a readable regular file is checked where the file is.
+    if (option.kind === 'path' && (typeof v !== 'string' || !isPathText(option, v)))
+      return `${option.key} must be a path (not empty, no NUL) or null`;
     if (
       (option.kind === 'number' || option.kind === 'integer') &&
       (typeof v !== 'number' || !withinBounds(option, v))

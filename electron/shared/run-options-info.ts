@@ -6,7 +6,11 @@ import { STEP_IDS, type StepId } from './step-info.js';
  * derive from this table, so an option added here reaches all of them or fails to compile.
  * No Node imports: the renderer imports this file.
  */
-/** A path is text the CLI checks names a regular file; steps is a comma-separated list of step ids. */
+/**
+ * A path names a regular file on the machine that runs the engine: its shape is checked here (every face
+ * shares it), the file itself by the engine (`engine/probes/log-file-check.ts`), whichever face started
+ * the run. Steps is a comma-separated list of step ids.
+ */
 type RunOptionKind = 'number' | 'integer' | 'text' | 'path' | 'steps';
 
 interface RunOptionBase {
@@ -219,6 +223,15 @@ export function withinBounds(option: NumericOption, value: number): boolean {
     value <= option.max &&
     (option.kind === 'number' || Number.isInteger(value))
   );
+}
+
+/**
+ * Whether a text can name a file at all: not empty, within the option's length, and without NUL, which
+ * no file system allows (Node refuses it with an exception of its own). Whether the file is there and
+ * readable is the engine's question.
+ */
+export function isPathText(option: TextOption, value: string): boolean {
+  return value.length > 0 && value.length <= option.maxLength && !value.includes('\u0000');
 }
 
 /** Whether 0 turns the option off ("0 disables"): for every option whose bounds start at 0. */

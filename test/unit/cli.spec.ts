@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,7 +33,8 @@ describe('reset-doctor CLI', () => {
     [['diagnose', 'web.lab.test:99999'], /out of range/],
     [['diagnose', 'web.lab.test', '--bogus'], /Unknown option '--bogus'/],
     [['diagnose', 'web.lab.test', '--concurrency', '1000'], /--concurrency 1000: must be between 0 and 64/],
-    [['diagnose', 'web.lab.test', '--timeout', 'abc'], /--timeout abc: not a number/],
+    [['diagnose', 'web.lab.test', '--timeout', 'abc'], /--timeout abc: not a decimal number/],
+    [['diagnose', 'web.lab.test', '--timeout', '0x10'], /--timeout 0x10: not a decimal number/],
     [['diagnose', 'web.lab.test', '--idle-max=-1'], /--idle-max -1: must be between/],
     [['diagnose', 'web.lab.test', '--idle-max', '0'], /--idle-max 0: must be between 1 and 3600/],
     [['diagnose', 'web.lab.test', '--rate-max', '101'], /--rate-max 101: must be between 0 and 100/],
@@ -45,7 +46,14 @@ describe('reset-doctor CLI', () => {
       ['diagnose', 'web.lab.test', '--log', '/nonexistent/access.log'],
       /--log \/nonexistent\/access.log: no such file/,
     ],
-    [['diagnose', 'web.lab.test', '--log', '/'], /not a regular file/],
+    [['diagnose', 'web.lab.test', '--log', '/'], /--log \/: a directory, not a regular file/],
+    [
+      ['diagnose', 'web.lab.test', '--log', '/dev/zero'],
+      /--log \/dev\/zero: a character device, not a regular file/,
+    ],
+    [['diagnose', 'web.lab.test', '--log', ''], /--log : not a file path/],
+    [['serve', '--host', '256.1.1.1'], /--host: "256.1.1.1" is not a valid IPv4 address/],
+    [['serve', '--host', 'bad_host!'], /--host: "bad_host!" is not a valid host name/],
     [['diagnose', 'a.lab.test', 'b.lab.test'], /one target at a time/],
     [['frobnicate'], /unknown command "frobnicate"/],
     [['serve', 'web.lab.test'], /serve takes no target/],
@@ -57,6 +65,43 @@ describe('reset-doctor CLI', () => {
     expect(run.stderr).toMatch(message);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/^reset-doctor: /);
+  });
+
+  it('echoes no control character of the input: each is escaped, and the error stays one line', async () => {
+    for (const target of [
+      'web\u001b[2J.lab.test',
+      'web.lab.test\nreset-doctor: all good',
+      'web\u009b31m.lab.test',
+    ]) {
+      const run = await cli(['diagnose', target]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^reset-doctor: .*contains control characters/);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      // eslint-disable-next-line no-control-regex -- the point is that none gets through
+      expect(run.stderr.trimEnd()).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    }
+    const run = await cli(['diagnose', 'web.lab.test', '--log', '/nonexistent/\u001b[31mred.log']);
+    expect(run.stderr).toBe('reset-doctor: --log /nonexistent/\\x1b[31mred.log: no such file\n');
+  });
+
+  it('checks the --report path before the run: a missing directory, a directory, a place that takes no file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cli-report-'));
+    try {
+      await mkdir(join(dir, 'out.html'));
+      const cases: [string, string][] = [
+        [join(dir, 'missing', 'report.json'), `the directory ${join(dir, 'missing')} does not exist`],
+        [join(dir, 'out.html'), 'a directory: give a file name in it'],
+      ];
+      if (process.platform === 'linux')
+        cases.push(['/sys/report.md', 'cannot create a file in /sys: permission denied']);
+      for (const [file, why] of cases) {
+        const run = await cli(['diagnose', '127.0.0.1:9', '--steps', 'identify', '--report', file]);
+        expect(run).toEqual({ code: 2, stdout: '', stderr: `reset-doctor: --report ${file}: ${why}\n` });
+      }
+      expect(await readdir(dir)).toEqual(['out.html']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('diagnoses a closed loopback port as JSON that matches the schema, and nothing else on stdout', async () => {

@@ -3,7 +3,8 @@ import { runDiagnosis } from '../../electron/engine/run-diagnosis.js';
 import { NetError } from '../../electron/engine/net/engine-io.js';
 import type { RunEvent } from '../../electron/shared/run-event-info.js';
 import { validateReport } from '../../electron/engine/report/report-schema.js';
-import { fakeIo, options, rst, synAck, type Scenario } from './fake-io.js';
+import { failureFromError } from '../../electron/engine/net/errno-failure.js';
+import { fakeIo, options, rst, SERVER, synAck, type Scenario } from './fake-io.js';
 
 async function replay(scenario: Scenario, over = {}) {
   const { io, capture } = fakeIo(scenario);
@@ -161,6 +162,51 @@ describe('replayed scenarios reach the right verdict', () => {
       }),
     });
     expect(top).toMatchObject({ cause: 'host-unreachable', origin: 'path', hop: 2 });
+  });
+});
+
+describe('a connect error this machine gives is a finding, never healthy', () => {
+  /** What Node's net.connect gives for an IPv6 zone that names no interface, mapped as the TCP I/O maps it. */
+  function einval(address: string) {
+    const error = Object.assign(new Error(`connect EINVAL ${address}:80 - Local (:::0)`), {
+      code: 'EINVAL',
+      errno: -22,
+      syscall: 'connect',
+    });
+    return {
+      outcome: 'failed' as const,
+      connectMs: null,
+      phase: 'connect' as const,
+      failure: failureFromError(error),
+      events: [],
+    };
+  }
+
+  it('every connection fails with EINVAL (fe80::1%eth0 where eth0 does not exist)', async () => {
+    const { report, top } = await replay(
+      { addresses: ['fe80::1'], converse: () => einval('fe80::1%eth0') },
+      { target: 'http://[fe80::1]/' },
+    );
+    expect(report.diagnosis.verdict).toBe('inconclusive');
+    expect(top.evidence.map((e) => e.text).join(' ')).toContain('connect EINVAL fe80::1%eth0:80');
+  });
+
+  it('the first connect works, the load and idle tests fail with EINVAL', async () => {
+    const { report, top } = await replay(
+      { converse: (r, i) => (r.readUntil === 'hold' && i > 0 ? einval(SERVER) : {}) },
+      { idleMaxSeconds: 2 },
+    );
+    expect(report.diagnosis.verdict).toBe('inconclusive');
+    const evidence = top.evidence.map((e) => e.text);
+    expect(evidence).toContainEqual(
+      expect.stringMatching(
+        /^Concurrency: \d+ of \d+ connections failed on this machine before reaching the network: connect EINVAL /,
+      ),
+    );
+    expect(top.evidence.find((e) => e.kind === 'local-error')?.figures).toMatchObject({
+      code: 'unknown_failure',
+    });
+    expect(top.settle[0]?.text).toMatch(/^Fix the error this machine gave/);
   });
 });
 

@@ -71,7 +71,8 @@ export function diagnoseFacts(facts: DiagnosisFacts): Diagnosis {
       return inconclusive([{ f: healthy, p: c.confidence }], [], ruledOut, notes);
     }
     // Something failed and no cause explains it: say what failed and how to look again.
-    return inconclusive([], healthyVetoes, ruledOut, notes, [REPEAT_STEP]);
+    const again = all.one('local-error') ? [LOCAL_STEP, REPEAT_STEP] : [REPEAT_STEP];
+    return inconclusive([], healthyVetoes, ruledOut, notes, again);
   }
   const [lead] = ranked;
   if (lead!.p >= CONCLUSIVE && lead!.w.score >= MIN_SCORE) {
@@ -156,6 +157,11 @@ function finding(w: Weighed, confidence: number, all: Observations): Finding {
 const REPEAT_STEP: SettleStep = {
   kind: 'repeat',
   text: 'Run the diagnosis again to the end (and again when the failure happens): the observations above do not fit any cause on their own.',
+};
+
+const LOCAL_STEP: SettleStep = {
+  kind: 'repeat',
+  text: 'Fix the error this machine gave (quoted above with its errno: an IPv6 zone that names no interface, local ports or open files run out, a local rule), then run the diagnosis again: the connections it stopped measured nothing.',
 };
 
 const HEALTHY_REMEDIES = [

@@ -174,6 +174,8 @@ export type Observation = Seen &
       }
     | { kind: 'server-log'; resets: number; crashes: number; timeouts: number }
     | { kind: 'cancelled'; unfinished: string[] }
+    /** Connections of one probe that failed on this machine (see observe-local-errors.ts). */
+    | { kind: 'local-error'; code: string }
   );
 
 export type ObservationKind = Observation['kind'];

@@ -3,6 +3,7 @@ import type { DiagnosisFacts } from './diagnosis-facts.js';
 import type { Observation } from './observation-types.js';
 import { idleEvidence } from './observe-idle.js';
 import { observeLoad } from './observe-load.js';
+import { observeLocalErrors } from './observe-local-errors.js';
 import { observeRequests } from './observe-requests.js';
 import { observeResets } from './observe-resets.js';
 
@@ -25,6 +26,7 @@ export function observe(f: DiagnosisFacts): Observation[] {
     ...observeLoad(f),
     ...resetHop(f),
     ...logs(f),
+    ...observeLocalErrors(f),
     ...cancelled(f),
   ];
 }

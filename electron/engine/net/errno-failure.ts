@@ -33,6 +33,8 @@ const MESSAGES: Partial<Record<FailureCode, string>> = {
   cancelled: 'cancelled',
 };
 
+const LOCAL_CODES: FailureCode[] = ['operation_not_permitted', 'address_not_available'];
+
 /** Maps a Node.js system error to the failure taxonomy, with a one-line message. */
 export function failureFromError(error: unknown): FailureInfo {
   const err = error as NodeJS.ErrnoException | undefined;
@@ -42,9 +44,36 @@ export function failureFromError(error: unknown): FailureInfo {
     return { code: 'tls_handshake_failure', message: `TLS handshake failed: ${firstLine(err?.message)}` };
   }
   const code = BY_ERRNO[errno] ?? 'unknown_failure';
-  return { code, message: MESSAGES[code] ?? firstLine(err?.message) ?? code };
+  const words = MESSAGES[code];
+  // What this machine refused is named by its errno too, so it can be looked up: EPERM, EADDRNOTAVAIL.
+  if (words) return { code, message: LOCAL_CODES.includes(code) && errno ? `${words} (${errno})` : words };
+  const message = firstLine(err?.message);
+  return { code, message: errno && !message.includes(errno) ? `${errno}: ${message}` : message };
 }
 
 export function firstLine(text: string | undefined): string {
   return (text ?? 'unknown error').split('\n', 1)[0]!.trim();
+}
+
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'a directory, not a regular file',
+  ENOTDIR: 'a part of the path is not a directory',
+  ELOOP: 'too many symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files',
+  EROFS: 'a read-only file system',
+  ENOSPC: 'no space left on the device',
+  EIO: 'input/output error',
+};
+
+/** A file system error in a few words ("no such file"), for a one-line message that names the file. */
+export function fileErrorWords(error: unknown): string {
+  const err = error as NodeJS.ErrnoException | undefined;
+  const code = typeof err?.code === 'string' ? err.code : null;
+  if (code !== null) return FILE_ERRORS[code] ?? code;
+  return firstLine(err?.message);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseTarget } from './target-parser.js';
+import { networkInterfaces, platform } from 'node:os';
+import { parseHost, parseTarget } from './target-parser.js';
 
 describe('parseTarget', () => {
   it.each([
@@ -43,6 +44,11 @@ describe('parseTarget', () => {
     ['a..b', /not a valid host name/],
     ['https://user:pw@host/', /passwords/],
     [`${'a'.repeat(64)}.example`, /not a valid host name/],
+    ['web\u001b[2J.example', /contains control characters/],
+    ['web.example\u0000', /contains control characters/],
+    ['http://web.example/\u0007', /contains control characters/],
+    ['fe80::1%nonexistent0', /no network interface "nonexistent0" with an IPv6 address/],
+    ['[fe80::1%nonexistent0]:443', /no network interface "nonexistent0"/],
   ])('rejects %j with a one-line message', (input, message) => {
     expect(() => parseTarget(input)).toThrow(message);
     try {
@@ -50,5 +56,44 @@ describe('parseTarget', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('\n');
     }
+  });
+});
+
+// The first interface of this machine with an IPv6 address, as a zone names it (Windows: its number).
+const zone = Object.entries(networkInterfaces()).flatMap(([name, addresses]) =>
+  (addresses ?? [])
+    .filter((a) => a.family === 'IPv6')
+    .map((a) => (platform() === 'win32' ? String(a.scopeid) : name)),
+)[0];
+
+describe('IPv6 zones', () => {
+  it.skipIf(zone === undefined)('takes a zone that names an interface of this machine', () => {
+    expect(parseTarget(`fe80::1%${zone}`)).toMatchObject({ host: `fe80::1%${zone}`, ipVersion: 6 });
+    expect(parseTarget(`[fe80::1%${zone}]:80`)).toMatchObject({ port: 80, ipVersion: 6 });
+  });
+});
+
+describe('parseHost', () => {
+  it.each([
+    ['127.0.0.1', '127.0.0.1'],
+    ['::1', '::1'],
+    ['[::1]', '::1'],
+    ['0.0.0.0', '0.0.0.0'],
+    ['LocalHost', 'localhost'],
+    ['bücher.example', 'xn--bcher-kva.example'],
+  ])('takes %j as %j', (input, host) => {
+    expect(parseHost(input)).toBe(host);
+  });
+
+  it.each([
+    ['256.1.1.1', /"256.1.1.1" is not a valid IPv4 address/],
+    ['', /the host is empty/],
+    ['[]', /the host is empty/],
+    ['bad_host!', /not a valid host name/],
+    ['a b', /not an address or a host name/],
+    ['host\u001b', /not an address or a host name/],
+    ['fe80::1%nonexistent0', /no network interface/],
+  ])('refuses %j in one line', (input, message) => {
+    expect(() => parseHost(input)).toThrow(message);
   });
 });

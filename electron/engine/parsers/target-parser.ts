@@ -1,10 +1,15 @@
 import { isIP } from 'node:net';
+import { networkInterfaces, platform } from 'node:os';
 import { domainToASCII } from 'node:url';
 import type { TargetInfo, TargetScheme } from '../../shared/target-info.js';
+import { InputError } from '../input-error.js';
 
-export class TargetError extends Error {
+export class TargetError extends InputError {
   override name = 'TargetError';
 }
+
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 const DEFAULT_PORTS: Record<'http' | 'https', number> = { http: 80, https: 443 };
 
@@ -15,6 +20,9 @@ const DEFAULT_PORTS: Record<'http' | 'https', number> = { http: 80, https: 443 }
 export function parseTarget(raw: string): TargetInfo {
   const input = raw.trim();
   if (input === '') throw new TargetError('the target is empty: give a host, host:port or URL');
+  // No host, port or URL holds one; echoed, they would steer the terminal the message is shown on.
+  if (CONTROL.test(input))
+    throw new TargetError(`"${input}" contains control characters: give a host, host:port or URL`);
   if (/\s/.test(input)) throw new TargetError(`"${input}" contains spaces: give a host, host:port or URL`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return parseUrl(input);
   return parseHostPort(input);
@@ -98,13 +106,8 @@ function finish(
   path: string,
 ): TargetInfo {
   const ipVersion = isIP(hostAscii);
-  if (ipVersion === 0) {
-    if (hostAscii.length > 253) throw new TargetError(`"${host}" is too long for a host name`);
-    const labels = hostAscii.toLowerCase().split('.');
-    if (!labels.every((label) => LABEL.test(label))) {
-      throw new TargetError(`"${host}" is not a valid host name`);
-    }
-  }
+  if (ipVersion === 0) checkName(host, hostAscii);
+  else checkZone(hostAscii);
   return {
     input,
     scheme,
@@ -114,4 +117,55 @@ function finish(
     port,
     path,
   };
+}
+
+function checkName(host: string, hostAscii: string): void {
+  if (hostAscii.length > 253) throw new TargetError(`"${host}" is too long for a host name`);
+  const labels = hostAscii.toLowerCase().split('.');
+  if (!labels.every((label) => LABEL.test(label))) {
+    throw new TargetError(`"${host}" is not a valid host name`);
+  }
+}
+
+/**
+ * An IPv6 zone (fe80::1%eth0) must name an interface of this machine that has an IPv6 address: any
+ * other zone makes every connection fail with EINVAL before a packet is sent. Names everywhere but
+ * Windows, whose zones are interface numbers.
+ */
+function checkZone(address: string): void {
+  const at = address.indexOf('%');
+  if (at === -1) return;
+  const zone = address.slice(at + 1);
+  const ipv6 = Object.entries(networkInterfaces()).filter(([, addresses]) =>
+    addresses?.some((a) => a.family === 'IPv6'),
+  );
+  const known =
+    platform() === 'win32'
+      ? ipv6.some(([, addresses]) =>
+          addresses?.some((a) => a.family === 'IPv6' && String(a.scopeid) === zone),
+        )
+      : ipv6.some(([name]) => name === zone);
+  if (!known) {
+    throw new TargetError(
+      `"${address}": this machine has no network interface "${zone}" with an IPv6 address (the part after % names the interface)`,
+    );
+  }
+}
+
+/**
+ * A host alone, as `serve --host` takes it: an IPv4 or IPv6 address (brackets optional) or a host name,
+ * checked as a target's host is. Returns it as it can be passed to listen().
+ */
+export function parseHost(raw: string): string {
+  const host = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
+  if (host === '') throw new TargetError('the host is empty: give an address or a host name');
+  if (CONTROL.test(host) || /\s/.test(host))
+    throw new TargetError(`"${raw}" is not an address or a host name`);
+  if (isIP(host)) {
+    checkZone(host);
+    return host;
+  }
+  const ascii = toAscii(host);
+  checkName(host, ascii);
+  return ascii.toLowerCase();
 }

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,8 +110,57 @@ describe('logScanProbe', () => {
     const outcome = await logScanProbe.run(context(dir));
     expect(outcome).toEqual({
       status: 'failed',
-      failure: { code: 'bad_input', message: `Cannot read the log file ${dir}: it is a directory` },
+      failure: {
+        code: 'bad_input',
+        message: `Cannot read the log file ${dir}: a directory, not a regular file`,
+      },
     });
+  });
+
+  it.skipIf(process.platform === 'win32')(
+    'refuses a FIFO without waiting for a writer, and a device that never ends',
+    async () => {
+      const fifo = join(dir, 'log.fifo');
+      execFileSync('mkfifo', [fifo]);
+      expect(await logScanProbe.run(context(fifo))).toEqual({
+        status: 'failed',
+        failure: {
+          code: 'bad_input',
+          message: `Cannot read the log file ${fifo}: a FIFO (named pipe), not a regular file`,
+        },
+      });
+      expect(await logScanProbe.run(context('/dev/zero'))).toEqual({
+        status: 'failed',
+        failure: {
+          code: 'bad_input',
+          message: 'Cannot read the log file /dev/zero: a character device, not a regular file',
+        },
+      });
+    },
+    5_000,
+  );
+
+  it('reads no further than the size the log had when it was opened', async () => {
+    const file = logFile(`${RESET_LINE(1)}\n`.repeat(40_000));
+    const size = statSync(file).size;
+    let clock = 0;
+    let appended = false;
+    const outcome = completed(
+      await logScanProbe.run(
+        context(file, {
+          now: () => (clock += 300),
+          // The server keeps writing while the scan runs.
+          onProgress: () => {
+            if (appended) return;
+            appended = true;
+            appendFileSync(file, `${RESET_LINE(2)}\n`.repeat(40_000));
+          },
+        }),
+      ),
+    );
+    expect(appended).toBe(true);
+    expect(outcome.data.bytesRead).toBe(size);
+    expect(outcome.data.linesRead).toBe(40_000);
   });
 
   it('counts categories, keeps timestamps and judges the log', async () => {

@@ -1,6 +1,7 @@
 import { createReadStream, type ReadStream } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { FailureInfo } from '../../shared/failure-info.js';
+import { fileErrorWords } from '../net/errno-failure.js';
 import { extractClientEndpoint } from '../parsers/log-format-fields.js';
 import { isRecordDateLine } from '../parsers/log-format-shapes.js';
 import {
@@ -18,6 +19,7 @@ import {
   type CorrelatedLine,
   type RunWindow,
 } from './log-correlation.js';
+import { openLogFile } from './log-file-check.js';
 import { runConversations } from './run-conversations.js';
 
 export interface LogMatch {
@@ -97,8 +99,9 @@ export const logScanProbe: ProbeDefinition<LogScanData> = {
     const file = ctx.env.options.logFile;
     if (file === null) return { status: 'skipped', reason: SKIP_REASON };
     if (ctx.signal.aborted) return { status: 'failed', failure: cancelledFailure(0, 0, null) };
-    const opened = await openLog(file);
-    if ('failure' in opened) return { status: 'failed', failure: opened.failure };
+    // The run was checked before it started; the file may have changed since (or a step is re-run).
+    const opened = await openLogFile(file);
+    if ('problem' in opened) return { status: 'failed', failure: cannotRead(file, opened.problem) };
     return scanLog(ctx, file, opened.handle, opened.size);
   },
 };
@@ -106,46 +109,8 @@ export const logScanProbe: ProbeDefinition<LogScanData> = {
 // ---------------------------------------------------------------------------------------------------------
 // Opening
 
-type Opened = { handle: FileHandle; size: number } | { failure: FailureInfo };
-
-async function openLog(file: string): Promise<Opened> {
-  let handle: FileHandle | null = null;
-  try {
-    handle = await open(file, 'r');
-    const stat = await handle.stat();
-    if (stat.isDirectory()) {
-      await handle.close();
-      return { failure: cannotRead(file, 'it is a directory') };
-    }
-    // Pipes and /proc files report size 0: progress then has no fraction.
-    return { handle, size: stat.isFile() ? stat.size : 0 };
-  } catch (error) {
-    await handle?.close().catch(() => undefined);
-    return { failure: cannotRead(file, shortReason(error)) };
-  }
-}
-
 function cannotRead(file: string, reason: string): FailureInfo {
   return { code: 'bad_input', message: `Cannot read the log file ${file}: ${reason}` };
-}
-
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a directory',
-  ENOTDIR: 'a part of the path is not a directory',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the name is too long',
-  EMFILE: 'too many open files',
-  EIO: 'input/output error',
-};
-
-function shortReason(error: unknown): string {
-  const code = errorCode(error);
-  if (code !== null) return REASONS[code] ?? code;
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? 'unknown error';
 }
 
 function errorCode(error: unknown): string | null {
@@ -165,15 +130,22 @@ async function scanLog(
   const scanner = new LogScanner(Date.now() - ctx.env.now());
   const splitter = new LineSplitter((line, truncated) => scanner.line(line, truncated));
   const progress = new ProgressGate(ctx, size);
-  const stream: ReadStream = createReadStream(file, {
-    fd: handle,
-    highWaterMark: READ_CHUNK_BYTES,
-    signal: ctx.signal,
-  });
+  // No further than the size it had when opened: a log written faster than it is read would never end.
+  const stream: ReadStream | null =
+    size > 0
+      ? createReadStream(file, {
+          fd: handle,
+          start: 0,
+          end: size - 1,
+          highWaterMark: READ_CHUNK_BYTES,
+          signal: ctx.signal,
+        })
+      : null;
+  if (stream === null) await handle.close();
   let bytesRead = 0;
   let readError: unknown = null;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of (stream ?? []) as AsyncIterable<Buffer>) {
       if (ctx.signal.aborted) break;
       bytesRead += chunk.length;
       splitter.push(chunk);
@@ -186,7 +158,7 @@ async function scanLog(
     readError = error;
   } finally {
     // Breaking out of the loop already destroys the stream; this also covers a throw from the scan.
-    stream.destroy();
+    stream?.destroy();
   }
   if (ctx.signal.aborted) {
     const data = scanner.finish(file, size, bytesRead, runWindow(ctx));
@@ -194,7 +166,7 @@ async function scanLog(
   }
   if (readError !== null) {
     const data = scanner.finish(file, size, bytesRead, runWindow(ctx));
-    const failure = cannotRead(file, `${shortReason(readError)} after ${formatBytes(bytesRead)}`);
+    const failure = cannotRead(file, `${fileErrorWords(readError)} after ${formatBytes(bytesRead)}`);
     return { status: 'failed', failure, data };
   }
   splitter.end();
@@ -223,7 +195,7 @@ function runWindow(ctx: ProbeContext): RunWindow {
   };
 }
 
-/** `size` is null when the file was never opened, 0 when its size is unknown (a pipe). */
+/** `size` is null when the file was never opened. */
 function cancelledFailure(lines: number, bytesRead: number, size: number | null): FailureInfo {
   const where =
     size === null ? '' : ` (${formatBytes(bytesRead)}${size > 0 ? ` of ${formatBytes(size)}` : ''})`;

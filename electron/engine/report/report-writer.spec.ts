@@ -1,9 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleReport } from './report-fixture.js';
-import { formatFromPath, renderReport, writeReport } from './report-writer.js';
+import { formatFromPath, renderReport, reportFileProblem, writeReport } from './report-writer.js';
 
 describe('formatFromPath', () => {
   it('knows the report extensions in any case', () => {
@@ -100,4 +101,69 @@ describe('writeReport', () => {
     await expect(writeReport(sampleReport(), join(dir, 'missing', 'report.json'))).rejects.toThrow(/ENOENT/);
     expect(await readdir(dir)).toEqual([]);
   });
+
+  it('leaves no temporary file when the process exits on the spot in the middle (a second Ctrl-C)', async () => {
+    const here = import.meta.dirname;
+    // A child writes a report and exits, as the CLI's second Ctrl-C does, once the temporary file is there.
+    const script = `
+      import { readdirSync } from 'node:fs';
+      import { writeReport } from ${JSON.stringify(join(here, 'report-writer.ts'))};
+      import { sampleReport } from ${JSON.stringify(join(here, 'report-fixture.ts'))};
+      const dir = ${JSON.stringify(dir)};
+      void writeReport(sampleReport(), dir + '/report.html').then(() => process.exit(99));
+      const poll = () => {
+        if (readdirSync(dir).some((name) => name.endsWith('.tmp'))) process.exit(130);
+        setImmediate(poll);
+      };
+      poll();`;
+    const code = await new Promise<number | null>((done) => {
+      const child = execFile(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        { cwd: join(here, '../../..'), timeout: 30_000 },
+        () => done(child.exitCode),
+      );
+    });
+    // 130: it exited while the temporary file was there (99 would mean the write won the race).
+    expect(code).toBe(130);
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('reportFileProblem', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'reset-doctor-report-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('accepts a new or an existing file in a directory that takes files, and leaves nothing behind', async () => {
+    expect(await reportFileProblem(join(dir, 'report.html'))).toBeNull();
+    await writeFile(join(dir, 'old.md'), 'old');
+    expect(await reportFileProblem(join(dir, 'old.md'))).toBeNull();
+    expect(await readdir(dir)).toEqual(['old.md']);
+  });
+
+  it('refuses a missing directory, a directory, and a device, in a few words', async () => {
+    expect(await reportFileProblem(join(dir, 'missing', 'report.json'))).toBe(
+      `the directory ${join(dir, 'missing')} does not exist`,
+    );
+    expect(await reportFileProblem(dir)).toBe('a directory: give a file name in it');
+    await mkdir(join(dir, 'report.md'));
+    expect(await reportFileProblem(join(dir, 'report.md'))).toBe('a directory: give a file name in it');
+    expect(await reportFileProblem('/dev/null')).toBe('not a regular file');
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'refuses a directory that takes no new file (sysfs, even for root)',
+    async () => {
+      expect(await reportFileProblem('/sys/report.json')).toBe(
+        'cannot create a file in /sys: permission denied',
+      );
+    },
+  );
 });

@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Report } from '../../shared/report-info.js';
+import { fileErrorWords } from '../net/errno-failure.js';
 import { renderHtml } from './report-html.js';
 import { renderMarkdown } from './report-markdown.js';
 import { validateReport } from './report-schema.js';
@@ -33,6 +35,48 @@ export function renderReport(report: Report, format: ReportFormat): string {
 }
 
 /**
+ * Why a report cannot be written to this path, in a few words, or null: checked before a run, so a
+ * typo in the directory does not cost the whole diagnosis. An existing directory or device is refused
+ * (the rename would replace a device node), and the directory must take a new file: one is created
+ * there under the temporary name the writer uses, and removed.
+ */
+export async function reportFileProblem(file: string): Promise<string | null> {
+  try {
+    const existing = await stat(file);
+    if (existing.isDirectory()) return 'a directory: give a file name in it';
+    if (!existing.isFile()) return 'not a regular file';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return fileErrorWords(error);
+  }
+  const dir = dirname(file);
+  const temp = tempName(file);
+  try {
+    await (await open(temp, 'wx')).close();
+    await rm(temp, { force: true });
+    return null;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return `the directory ${dir} does not exist`;
+    return `cannot create a file in ${dir}: ${fileErrorWords(error)}`;
+  }
+}
+
+/** Same directory as the report, so the rename never crosses file systems and stays atomic. */
+function tempName(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/**
+ * Temporary files being written. A process that exits on the spot (a second Ctrl-C calls process.exit)
+ * runs no finally blocks, so they are removed in its 'exit' event, which still runs synchronous code.
+ */
+const unfinished = new Set<string>();
+
+function removeUnfinished(): void {
+  for (const temp of unfinished) rmSync(temp, { force: true });
+}
+
+/**
  * Validates, renders and writes a report. A report that breaks the schema is refused rather than
  * written, since people hand these files to others who cannot rerun the tool. The file appears
  * whole or not at all: the text goes to a temporary file in the same directory, then is renamed.
@@ -49,8 +93,9 @@ export async function writeReport(report: Report, file: string): Promise<void> {
     throw new Error(`The report is not valid, so it was not written: ${shown}${more}`);
   }
   const text = renderReport(report, format);
-  // Same directory, so the rename never crosses file systems and stays atomic.
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = tempName(file);
+  if (unfinished.size === 0) process.on('exit', removeUnfinished);
+  unfinished.add(temp);
   try {
     const handle = await open(temp, 'wx');
     try {
@@ -64,5 +109,8 @@ export async function writeReport(report: Report, file: string): Promise<void> {
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
+  } finally {
+    unfinished.delete(temp);
+    if (unfinished.size === 0) process.off('exit', removeUnfinished);
   }
 }

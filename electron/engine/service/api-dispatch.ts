@@ -4,6 +4,7 @@ import {
   type ApiChannel,
   type ExportResult,
 } from '../../shared/api-contract.js';
+import { printable } from '../../shared/printable-text.js';
 import { firstLine } from '../net/errno-failure.js';
 import { ApiError, type RunService } from './run-service.js';
 
@@ -34,12 +35,13 @@ export async function dispatch(
 ): Promise<DispatchResult> {
   try {
     const problem = validateCall(channel, args);
-    if (problem) return { ok: false, error: clip(`refused: ${problem}`) };
+    if (problem) return { ok: false, error: clip(printable(`refused: ${problem}`)) };
     return { ok: true, result: await call(service, channel as ApiChannel, args as unknown[], hooks) };
   } catch (error) {
     const message =
       error instanceof ApiError ? error.message : `internal error: ${firstLine((error as Error)?.message)}`;
-    return { ok: false, error: clip(message) };
+    // A message may echo what was sent (a target, a path): one line, with nothing that steers a terminal.
+    return { ok: false, error: clip(printable(message)) };
   }
 }
 

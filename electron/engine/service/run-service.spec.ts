@@ -1,10 +1,14 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../shared/run-event-info.js';
 import { STEP_IDS } from '../../shared/step-info.js';
 import { validateReport } from '../report/report-schema.js';
 import { NetError, type EngineIo } from '../net/engine-io.js';
 import { fakeIo } from '../../../test/unit/fake-io.js';
-import { MAX_RUNNING, RunService } from './run-service.js';
+import { ApiError, MAX_RUNNING, RunService } from './run-service.js';
 
 const request = {
   target: 'http://web.lab.test/',
@@ -98,6 +102,48 @@ describe('RunService', () => {
     expect(runs.exportReport(runId, 'html').content).toContain('New-connection rate');
     runs.dispose();
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'refuses a log that is not a regular file before the run, and stays free for the next one',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'run-service-'));
+      try {
+        const fifo = join(dir, 'log.fifo');
+        execFileSync('mkfifo', [fifo]);
+        const log = join(dir, 'error.log');
+        writeFileSync(log, '2024/03/05 09:30:00 [info] 29#29: *1 client closed keepalive connection\n');
+        const events: RunEvent[] = [];
+        const runs = service(events);
+        // More than libuv's four file threads: a FIFO opened for reading would hold one each, for good.
+        for (let i = 0; i < 5; i++) {
+          await expect(runs.start({ ...request, logFile: fifo })).rejects.toThrow(
+            new ApiError(`log file ${fifo}: a FIFO (named pipe), not a regular file`),
+          );
+        }
+        await expect(runs.start({ ...request, logFile: '/dev/zero' })).rejects.toThrow(
+          'log file /dev/zero: a character device, not a regular file',
+        );
+        await expect(runs.start({ ...request, logFile: dir })).rejects.toThrow(
+          `log file ${dir}: a directory, not a regular file`,
+        );
+        await expect(runs.start({ ...request, logFile: join(dir, 'missing.log') })).rejects.toThrow(
+          `log file ${join(dir, 'missing.log')}: no such file`,
+        );
+        expect(events).toEqual([]);
+        const { runId } = await runs.start({ ...request, logFile: log });
+        await until(events, 1);
+        const scan = runs
+          .report(runId)
+          ?.steps.flatMap((s) => s.probes)
+          .find((p) => p.id === 'log-scan');
+        expect(scan).toMatchObject({ status: 'complete' });
+        runs.dispose();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    10_000,
+  );
 
   it('cancels a run and says a bad target in one line', async () => {
     const runs = service();

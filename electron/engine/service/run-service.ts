@@ -8,9 +8,11 @@ import type {
 } from '../../shared/api-contract.js';
 import type { Report } from '../../shared/report-info.js';
 import type { RunEvent } from '../../shared/run-event-info.js';
+import { printable } from '../../shared/printable-text.js';
 import { STEP_IDS, type StepId } from '../../shared/step-info.js';
 import { parseErrorText } from '../parsers/error-text-parser.js';
-import { parseTarget, TargetError } from '../parsers/target-parser.js';
+import { InputError } from '../input-error.js';
+import { parseTarget } from '../parsers/target-parser.js';
 import { redactReport } from '../report/report-redact.js';
 import { renderReport } from '../report/report-writer.js';
 import { detectPrivileges, DiagnosisSession, type DiagnosisRun } from '../run-diagnosis.js';
@@ -84,7 +86,7 @@ export class RunService {
         message: `${t.scheme === 'tcp' ? 'TCP' : t.scheme.toUpperCase()} service at ${host}:${t.port}`,
       };
     } catch (error) {
-      return { ok: false, message: (error as Error).message };
+      return { ok: false, message: printable((error as Error).message) };
     }
   }
 
@@ -110,7 +112,7 @@ export class RunService {
       });
     } catch (error) {
       this.running--;
-      if (error instanceof TargetError) throw new ApiError(error.message);
+      if (error instanceof InputError) throw new ApiError(error.message);
       throw error;
     }
     if (this.disposed || owner?.aborted) {

@@ -10,6 +10,7 @@ export function healthyVeto(o: Observation): string | null {
     case 'host-silent':
     case 'resets':
     case 'cancelled':
+    case 'local-error':
       return o.text;
     case 'connect':
       return o.outcome === 'complete' ? null : o.text;
