@@ -376,8 +376,9 @@ class LogScanner {
   private chunkMatches: PendingMatch[] = [];
   private readonly sample: string[] = [];
   private format: string | null = null;
-  private readonly tailLines: string[] = [];
-  private readonly tailNumbers: number[] = [];
+  private readonly tailLines: string[] = new Array<string>(TAIL_LINES).fill('');
+  /** 0: the slot holds no line yet (a log shorter than TAIL_LINES, or one whose blank lines skip it). */
+  private readonly tailNumbers: number[] = new Array<number>(TAIL_LINES).fill(0);
   private first: Stamp | null = null;
   private last: Stamp | null = null;
 
@@ -419,7 +420,7 @@ class LogScanner {
       .map((lineNumber, slot) => ({ lineNumber, slot }))
       .sort((a, b) => b.lineNumber - a.lineNumber);
     for (const { lineNumber, slot } of order) {
-      if (this.last !== null && lineNumber <= this.last.lineNumber) break;
+      if (lineNumber === 0 || (this.last !== null && lineNumber <= this.last.lineNumber)) break;
       if (this.observe(lineNumber, this.tailLines[slot] ?? '')) break;
     }
     this.keepNearRun();
@@ -480,7 +481,7 @@ class LogScanner {
   private recordDateBefore(lineNumber: number): string | null {
     for (let back = 1; back < TAIL_LINES; back += 1) {
       const slot = (lineNumber - back) % TAIL_LINES;
-      if (slot < 0 || this.tailNumbers[slot] !== lineNumber - back) return null;
+      if (lineNumber - back < 1 || this.tailNumbers[slot] !== lineNumber - back) return null;
       const text = this.tailLines[slot] ?? '';
       if (isRecordDateLine(text)) return text;
     }
