@@ -195,12 +195,16 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2
 export function logTime(iso: string, offsetMinutes: number | null): LogTime | null {
   const m = ISO.exec(iso);
   if (m === null) return null;
-  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  // The shape is not enough: month 13 or 10:75 would otherwise roll over into some other, real, time.
+  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
+  if (h > 23 || mi > 59 || s > 60) return null;
   const ms = Math.round(Number(`0${m[7] ?? ''}`) * 1000);
-  const wall = Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms);
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const zone = m[8];
   if (zone !== undefined) {
     const offset = zone === 'Z' ? 0 : parseOffset(zone);
+    if (offset === null) return null;
     return { epochMs: wall - offset * MINUTE, offsetMinutes: offset, source: 'line' };
   }
   if (offsetMinutes !== null) {
@@ -210,9 +214,11 @@ export function logTime(iso: string, offsetMinutes: number | null): LogTime | nu
   return { epochMs, offsetMinutes: -new Date(epochMs).getTimezoneOffset(), source: 'machine' };
 }
 
-function parseOffset(zone: string): number {
+/** "+01:00" → 60; null for an offset no zone has ("+99:99"). */
+function parseOffset(zone: string): number | null {
   const sign = zone.startsWith('-') ? -1 : 1;
-  return sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  const [hours, minutes] = [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
+  return hours > 23 || minutes > 59 ? null : sign * (hours * 60 + minutes);
 }
 
 /** "UTC+01:00", "UTC-05:30", "UTC". */
@@ -235,8 +241,9 @@ function timeWhy(timestamp: string, time: LogTime, window: { start: number; end:
   const distance = distanceFrom(time.epochMs, window);
   // The wall-clock time as the log wrote it; the date too when it is not the run's day.
   const clock = distance > 12 * HOUR ? timestamp.slice(0, 19).replace('T', ' ') : timestamp.slice(11, 19);
-  const where =
-    distance === 0
+  const where = !Number.isFinite(distance)
+    ? "the run's own time unknown"
+    : distance === 0
       ? 'during the run'
       : time.epochMs < window.start
         ? `${span(distance)} before the run started`
