@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTarget } from './target-parser.js';
+import { parseTarget, TargetError } from './target-parser.js';
 
 describe('parseTarget', () => {
   it.each([
@@ -50,5 +50,14 @@ describe('parseTarget', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('\n');
     }
+  });
+
+  // Found by the fuzz spec: the input was echoed as it came, line breaks and all.
+  it('echoes a target with line breaks escaped, and a long one cut', () => {
+    expect(() => parseTarget('pi.internal\napi.internal')).toThrow(
+      new TargetError('"pi.internal\\napi.internal" contains spaces: give a host, host:port or URL'),
+    );
+    expect(() => parseTarget('host:1\u0000')).toThrow('"1\\u0000" is not a port number (1-65535)');
+    expect(() => parseTarget('a'.repeat(50_000))).toThrow(`"${'a'.repeat(99)}…" is too long for a host name`);
   });
 });
