@@ -430,3 +430,102 @@ export function jsonish(depth = 3): fc.Arbitrary<unknown> {
     ),
   })).value;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Mutations of real JSON
+
+/** One structural edit of a JSON document, as plain data: which node (by visiting order) and what to do. */
+export interface JsonEdit {
+  node: number;
+  op: 'replace' | 'delete' | 'duplicate' | 'stringify' | 'wrap';
+  value: unknown;
+}
+
+/** Keys and values JSON from another program may carry that trip up code reading it as a plain record. */
+const JSON_TRAPS: unknown[] = [
+  { toString: 1 },
+  { valueOf: null, toString: null },
+  JSON.parse('{"__proto__":{"polluted":1},"constructor":"x"}') as unknown,
+  [],
+  [[]],
+  {},
+  '',
+  '\u0000',
+  -1,
+  1e308,
+  4294967296,
+  1.5,
+  null,
+  true,
+  'x'.repeat(1000),
+];
+
+export const jsonEdit: fc.Arbitrary<JsonEdit> = fc.record({
+  node: fc.nat({ max: 100_000 }),
+  op: fc.constantFrom('replace', 'delete', 'duplicate', 'stringify', 'wrap'),
+  value: fc.oneof(fc.constantFrom(...JSON_TRAPS), jsonish(2)),
+});
+
+/** Every container and value of a document, parents first, with how to reach it. */
+function nodesOf(root: unknown): { parent: unknown; key: string | number }[] {
+  const out: { parent: unknown; key: string | number }[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        out.push({ parent: value, key: i });
+        visit(item);
+      });
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) {
+        out.push({ parent: value, key });
+        visit(item);
+      }
+    }
+  };
+  visit(root);
+  return out;
+}
+
+export function applyJsonEdit(root: unknown, edit: JsonEdit): unknown {
+  const nodes = nodesOf(root);
+  const target = nodes[edit.node % Math.max(1, nodes.length)];
+  if (target === undefined) return edit.op === 'replace' ? edit.value : root;
+  const parent = target.parent as Record<string | number, unknown>;
+  const current = parent[target.key];
+  switch (edit.op) {
+    case 'replace':
+      parent[target.key] = edit.value;
+      break;
+    case 'delete':
+      if (Array.isArray(parent)) parent.splice(Number(target.key), 1);
+      else delete parent[target.key];
+      break;
+    case 'duplicate':
+      if (Array.isArray(parent)) parent.splice(Number(target.key), 0, structuredClone(current));
+      else parent[target.key] = [current, current];
+      break;
+    case 'stringify':
+      parent[target.key] =
+        typeof current === 'string' ? Number(current) || current.length : JSON.stringify(current);
+      break;
+    case 'wrap':
+      parent[target.key] = Array.isArray(current) ? current[0] : [current];
+      break;
+  }
+  return root;
+}
+
+/**
+ * Real JSON documents with a few structural edits: a node replaced by a wrong type or a trap, removed,
+ * doubled, turned into a string (or a string into a number), wrapped into an array or unwrapped. The result is
+ * serialised: what a parser of another program's JSON output receives.
+ */
+export function mutatedJson(seeds: readonly string[]): fc.Arbitrary<string> {
+  const parsed = seeds.map((seed) => JSON.parse(seed.replace(/^\uFEFF/, '')) as unknown);
+  return fc
+    .tuple(fc.nat({ max: parsed.length - 1 }), fc.array(jsonEdit, { minLength: 1, maxLength: 6 }))
+    .map(([index, edits]) => {
+      const doc = edits.reduce(applyJsonEdit, structuredClone(parsed[index]));
+      return JSON.stringify(doc) ?? 'null';
+    });
+}

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import {
   addImpliedProtocol,
+  isPortNumber,
   type AddressItem,
   type PortRange,
   type RateLimit,
@@ -38,6 +39,7 @@ export function parsePorts(value: string): PortRange[] | null {
     if (!match || (match[1] === '' && match[2] === undefined)) return null;
     const from = match[1] === '' ? 0 : Number(match[1]);
     const to = match[2] === undefined ? from : match[2] === '' ? 65535 : Number(match[2]);
+    if (!isPortNumber(from) || !isPortNumber(to)) return null;
     ranges.push({ from, to });
   }
   return ranges;

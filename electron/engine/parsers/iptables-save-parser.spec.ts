@@ -218,3 +218,28 @@ describe('tokenize', () => {
     expect(rule?.backend).toBeNull();
   });
 });
+
+// Minimal counter-examples the fuzz spec found.
+describe('parseIptablesSave on what iptables-save never prints', () => {
+  it('leaves a port beyond 65535 unevaluated instead of taking it for a port', () => {
+    const [rule] = parseIptablesSave(
+      '*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -m multiport --dports 80,99999 -j DROP\nCOMMIT\n',
+      'iptables',
+    );
+    expect(rule?.matches.destinationPort).toEqual([]);
+    expect(rule?.matches.unknown).toEqual(['-m multiport --dports 80,99999']);
+  });
+
+  it('reads a stray CR as a space, so no rule text spans two lines', () => {
+    expect(tokenize('-A OUTPUT --dports \r,443 -m comment --comment "a\rb"').map((t) => t.value)).toEqual([
+      '-A',
+      'OUTPUT',
+      '--dports',
+      ',443',
+      '-m',
+      'comment',
+      '--comment',
+      'a b',
+    ]);
+  });
+});

@@ -1,3 +1,4 @@
+import { parseJsonText } from './json-text.js';
 import { emptyCriteria, type FirewallHook, type FirewallRule } from './firewall-rule-types.js';
 import { field, kindOf, statementText, type NftJson } from './nft-expression-text.js';
 import type { NftSetInfo } from './nft-match-values.js';
@@ -42,7 +43,7 @@ function key(family: string, table: string, name: string): string {
 
 /** Parses `nft -j list ruleset` (libnftables-json(5)). Throws when the text is not such a listing. */
 export function parseNftListing(jsonText: string): NftRuleset {
-  const parsed = JSON.parse(jsonText) as NftJson;
+  const parsed = parseJsonText(jsonText) as NftJson;
   const items = field(parsed, 'nftables');
   if (!Array.isArray(items)) throw new Error('not an nft JSON listing: no "nftables" array');
 

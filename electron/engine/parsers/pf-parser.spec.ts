@@ -109,3 +109,15 @@ describe('parsePfInfo and parseSocketFilterFw', () => {
     });
   });
 });
+
+// Minimal counter-example the fuzz spec found: the prefix length became NaN, the port 70000.
+describe('parsePfRules on what pfctl never prints', () => {
+  it('leaves a prefix length that is no number, and a port beyond 65535, unevaluated', () => {
+    const [rule] = parsePfRules(
+      'block drop out quick inet proto tcp from any to 203.0.113.0/:: port = 70000\n',
+    ).rules;
+    expect(rule?.matches.destination).toEqual([]);
+    expect(rule?.matches.destinationPort).toEqual([]);
+    expect(rule?.matches.unknown).toEqual(['destination address of 203.0.113.0/::', 'port = 70000']);
+  });
+});

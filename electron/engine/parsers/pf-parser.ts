@@ -1,6 +1,8 @@
 import { isIP } from 'node:net';
 import {
   emptyCriteria,
+  isPortNumber,
+  isPrefixLength,
   type AddressCriterion,
   type FirewallHook,
   type FirewallRule,
@@ -67,7 +69,7 @@ function tokenize(line: string): string[] {
 
 function portNumber(text: string | undefined): number | null {
   if (text === undefined) return null;
-  if (/^\d+$/.test(text)) return Number(text);
+  if (/^\d+$/.test(text)) return isPortNumber(Number(text)) ? Number(text) : null;
   return SERVICES[text] ?? null;
 }
 
@@ -162,8 +164,9 @@ function readAddress(
   }
   const [address = '', length] = token.split('/');
   const family = isIP(address);
-  if (family === 4 || family === 6) {
-    const prefixLength = length === undefined ? (family === 4 ? 32 : 128) : Number(length);
+  const prefixLength =
+    length === undefined ? (family === 4 ? 32 : 128) : /^\d+$/.test(length) ? Number(length) : NaN;
+  if ((family === 4 || family === 6) && isPrefixLength(prefixLength, family)) {
     return {
       criteria: [{ family, negated, items: [{ kind: 'prefix', address, prefixLength }], set: null }],
       next: i + 1,
