@@ -199,6 +199,8 @@ export const EDGE_PIECES: readonly string[] = [
   '""',
   '__proto__',
   'constructor',
+  'toString',
+  'hasOwnProperty',
   'ECONNRESET',
   'reset by peer',
   'RST',
@@ -236,6 +238,7 @@ export type Mutation =
   | { op: 'delete'; at: number; length: number }
   | { op: 'duplicate'; at: number; length: number; times: number }
   | { op: 'number'; nth: number; text: string }
+  | { op: 'word'; nth: number; text: string }
   | { op: 'insert-line'; at: number; text: string }
   | { op: 'delete-line'; at: number }
   | { op: 'duplicate-line'; at: number; times: number }
@@ -254,6 +257,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     times: fc.integer({ min: 1, max: 100 }),
   }),
   fc.record({ op: fc.constant('number' as const), nth: fc.nat({ max: 50 }), text: piece }),
+  fc.record({ op: fc.constant('word' as const), nth: fc.nat({ max: 200 }), text: piece }),
   fc.record({ op: fc.constant('insert-line' as const), at: position, text: hostileText }),
   fc.record({ op: fc.constant('delete-line' as const), at: position }),
   fc.record({
@@ -279,6 +283,11 @@ export function applyMutation(text: string, m: Mutation): string {
     case 'number': {
       let seen = 0;
       return text.replace(/\d+/g, (digits) => (seen++ === m.nth ? m.text : digits));
+    }
+    case 'word': {
+      // Words are what parsers look up (states, hooks, service names): the piece takes one's place.
+      let seen = 0;
+      return text.replace(/[\w-]+/g, (word) => (seen++ === m.nth ? m.text : word));
     }
     case 'cut':
       return text.slice(0, at(m.at));
@@ -370,6 +379,15 @@ export function longInputs(seeds: readonly string[]): { name: string; text: stri
     name: `${JSON.stringify(fragment)} × 50,000`,
     text: fragment.repeat(Math.ceil(50_000 / fragment.length)),
   }));
+  // A long gap between two words: a lazy group before an optional run and an anchor ((.+?)\s*$) tries
+  // every split of it.
+  for (const gap of [' ', '\t ', ':', '.', '0']) {
+    long.push({ name: `a gap of ${JSON.stringify(gap)} × 50,000`, text: `1 a${gap.repeat(50_000)}b` });
+    long.push({
+      name: `a word, then a gap of ${JSON.stringify(gap)} × 50,000`,
+      text: `a${gap.repeat(50_000)}b`,
+    });
+  }
   seeds.forEach((seed, index) => {
     const lines = seed.split('\n').filter((line) => line.trim() !== '');
     const line = lines[Math.floor(lines.length / 2)] ?? seed;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { countRules, type FirewallRule } from './firewall-rule-types.js';
 import { iptablesSaveInfo, parseIptablesSave } from './iptables-save-parser.js';
 import { tokenize } from './iptables-tokens.js';
+import { matchRules } from './rule-matcher.js';
 
 /** iptables-save outputs recorded in a throwaway network namespace (rules from iptables-rules.sh). */
 function fixture(name: string): string {
@@ -241,5 +242,19 @@ describe('parseIptablesSave on what iptables-save never prints', () => {
       '--comment',
       'a b',
     ]);
+  });
+});
+
+describe('parseIptablesSave on words named like object properties (found by the fuzz spec)', () => {
+  it('gives a chain called constructor no hook, and --reject-with constructor its own words', () => {
+    const rules = parseIptablesSave(
+      '*filter\n:constructor ACCEPT [0:0]\n-A constructor -p tcp -j REJECT --reject-with constructor\nCOMMIT\n',
+      'iptables',
+    );
+    expect(rules.map((r) => [r.hook, r.rejectWith, r.text])).toEqual([
+      [null, 'constructor', 'meta l4proto tcp reject with constructor'],
+    ]);
+    // The hook used to be Object itself, and matchRules threw "DIRECTIONS[hook] is not iterable".
+    expect(matchRules(rules, { addresses: ['198.18.4.2'], port: 80 })).toEqual([]);
   });
 });

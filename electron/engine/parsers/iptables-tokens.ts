@@ -1,3 +1,4 @@
+import { ownValue } from '../../shared/data-guards.js';
 import type { RuleAction } from './firewall-rule-types.js';
 
 export interface Token {
@@ -90,7 +91,7 @@ export function readTarget(
           jumpTarget: null,
           rejectWith: 'tcp reset',
         };
-      const rejectWith = ICMP_CODES[how] ?? how;
+      const rejectWith = ownValue(ICMP_CODES, how) ?? how;
       return { text: `reject with ${rejectWith}`, action: 'reject-icmp', jumpTarget: null, rejectWith };
     }
     case 'LOG':

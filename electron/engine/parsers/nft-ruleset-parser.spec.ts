@@ -296,3 +296,27 @@ describe('parseNftRuleset on values nft never prints', () => {
     ]);
   });
 });
+
+describe('parseNftRuleset on a hook named like an object property (found by the fuzz spec)', () => {
+  it('gives the chain no hook instead of Object itself', () => {
+    const rules = parseNftRuleset(
+      JSON.stringify({
+        nftables: [
+          {
+            chain: {
+              family: 'ip',
+              table: 'f',
+              name: 'c',
+              type: 'filter',
+              hook: 'constructor',
+              prio: 0,
+              policy: 'drop',
+            },
+          },
+          { rule: { family: 'ip', table: 'f', chain: 'c', expr: [{ drop: null }] } },
+        ],
+      }),
+    );
+    expect(rules.map((r) => r.hook)).toEqual([null]);
+  });
+});

@@ -1,3 +1,4 @@
+import { ownValue } from '../../shared/data-guards.js';
 import { parseJsonText } from './json-text.js';
 import { emptyCriteria, type FirewallHook, type FirewallRule } from './firewall-rule-types.js';
 import { field, kindOf, statementText, type NftJson } from './nft-expression-text.js';
@@ -61,7 +62,7 @@ export function parseNftListing(jsonText: string): NftRuleset {
     if (kind === 'chain') {
       const hook = text(field(body, 'hook'));
       chains.set(key(family, table, name), {
-        hook: hook ? (HOOKS[hook] ?? null) : null,
+        hook: hook ? (ownValue(HOOKS, hook) ?? null) : null,
         policy: text(field(body, 'policy')),
       });
     } else if (kind === 'set' || kind === 'map') {

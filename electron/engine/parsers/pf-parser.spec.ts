@@ -121,3 +121,17 @@ describe('parsePfRules on what pfctl never prints', () => {
     expect(rule?.matches.unknown).toEqual(['destination address of 203.0.113.0/::', 'port = 70000']);
   });
 });
+
+describe('parsePfRules on hostile lines (found by the fuzz spec)', () => {
+  it('takes no port from Object.prototype', () => {
+    const [rule] = parsePfRules('block drop out proto tcp from any to any port = constructor\n').rules;
+    expect(rule?.matches.destinationPort).toEqual([]);
+    expect(rule?.matches.unknown).toEqual(['port = constructor']);
+  });
+
+  it('reads a line of 50,000 spaces and tabs in linear time (/\\s*\\{$/ tried every start)', () => {
+    const started = performance.now();
+    expect(parsePfRules(`block${'\t '.repeat(25_000)}x\n`).ruleCount).toBe(1);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});

@@ -1,3 +1,4 @@
+import { ownValue } from '../../shared/data-guards.js';
 import { isIP } from 'node:net';
 import {
   emptyCriteria,
@@ -70,7 +71,7 @@ function tokenize(line: string): string[] {
 function portNumber(text: string | undefined): number | null {
   if (text === undefined) return null;
   if (/^\d+$/.test(text)) return isPortNumber(Number(text)) ? Number(text) : null;
-  return SERVICES[text] ?? null;
+  return ownValue(SERVICES, text) ?? null;
 }
 
 /** "port = 443", "port != 80", "port > 1024", "port 6000:6010", "port 1000 >< 2000", "port 1 <> 1023". */
@@ -329,7 +330,8 @@ export function parsePfRules(text: string): PfRuleset {
       anchors.push(anchor[1]);
       continue;
     }
-    const parsed = parseRuleLine(line.replace(/\s*\{$/, ''));
+    // Not line.replace(/\s*\{$/, ''): on a line of spaces that ends otherwise, it tries every start (quadratic).
+    const parsed = parseRuleLine(line.endsWith('{') ? line.slice(0, -1).trimEnd() : line);
     if (!parsed) {
       if (!/^(scrub|scrub-anchor|nat-anchor|rdr-anchor|antispoof)\b/.test(line)) skipped.push(line);
       continue;

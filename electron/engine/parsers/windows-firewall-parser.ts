@@ -1,3 +1,4 @@
+import { ownValue } from '../../shared/data-guards.js';
 import { isIP } from 'node:net';
 import {
   emptyCriteria,
@@ -91,7 +92,7 @@ function profilesOf(value: string): string[] | null {
   if (isAny(v)) return null;
   let bits = 0;
   if (/^\d+$/.test(v)) bits = Number(v);
-  else for (const part of v.split(/[,\s]+/)) bits |= PROFILE_BITS[part.toLowerCase()] ?? 0;
+  else for (const part of v.split(/[,\s]+/)) bits |= ownValue(PROFILE_BITS, part.toLowerCase()) ?? 0;
   if (bits === 0 || (bits & 7) === 7) return null;
   return Object.entries(PROFILE_BITS)
     .filter(([, bit]) => (bits & bit) !== 0)
@@ -160,7 +161,7 @@ export function windowsRuleToFirewallRules(fields: WindowsRuleFields, position: 
   const protocol = fields.protocol.trim().toLowerCase();
   if (!isAny(protocol)) {
     const name =
-      PROTOCOL_NAMES[protocol] ??
+      ownValue(PROTOCOL_NAMES, protocol) ??
       (protocol === 'icmpv4' ? 'icmp' : protocol === 'icmpv6' ? 'ipv6-icmp' : protocol);
     matches.protocol.push({ negated: false, protocols: [name] });
   }
@@ -319,7 +320,7 @@ export function parseNetshRules(text: string): NetshRules {
     if (!current) continue;
     current.lines.push(line.trimEnd());
     if (!match?.[1]) continue;
-    const key = NETSH_KEYS[match[1].toLowerCase()];
+    const key = ownValue(NETSH_KEYS, match[1].toLowerCase());
     if (key) current.fields[key] = (match[2] ?? '').trim();
   }
   const rules: FirewallRule[] = [];

@@ -3,7 +3,11 @@
  * were open?) and by endpoint (does it name this machine's address, or a client port one of the run's
  * connections used?). Pure: the caller says when the run was and what it used.
  */
-import type { LogCategory } from '../parsers/log-line-parser.js';
+import {
+  isValidDateTime,
+  offsetMinutes as parseOffset,
+  type LogCategory,
+} from '../parsers/log-line-parser.js';
 
 /** A line the scan kept; the client endpoint where the line names one. */
 export interface CorrelationMatch {
@@ -196,14 +200,12 @@ export function logTime(iso: string, offsetMinutes: number | null): LogTime | nu
   const m = ISO.exec(iso);
   if (m === null) return null;
   const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
-  // The shape is not enough: month 13 or 10:75 would otherwise roll over into some other, real, time.
-  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return null;
-  if (h > 23 || mi > 59 || s > 60) return null;
+  if (!isValidDateTime({ year: y, month: mo, day: d, hour: h, minute: mi, second: s })) return null;
   const ms = Math.round(Number(`0${m[7] ?? ''}`) * 1000);
   const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const zone = m[8];
   if (zone !== undefined) {
-    const offset = zone === 'Z' ? 0 : parseOffset(zone);
+    const offset = parseOffset(zone);
     if (offset === null) return null;
     return { epochMs: wall - offset * MINUTE, offsetMinutes: offset, source: 'line' };
   }
@@ -212,13 +214,6 @@ export function logTime(iso: string, offsetMinutes: number | null): LogTime | nu
   }
   const epochMs = new Date(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms).getTime();
   return { epochMs, offsetMinutes: -new Date(epochMs).getTimezoneOffset(), source: 'machine' };
-}
-
-/** "+01:00" → 60; null for an offset no zone has ("+99:99"). */
-function parseOffset(zone: string): number | null {
-  const sign = zone.startsWith('-') ? -1 : 1;
-  const [hours, minutes] = [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
-  return hours > 23 || minutes > 59 ? null : sign * (hours * 60 + minutes);
 }
 
 /** "UTC+01:00", "UTC-05:30", "UTC". */
