@@ -36,7 +36,7 @@ export function fuzzParams<T>(runs = DEFAULT_RUNS): fc.Parameters<T> {
  * character or 10,000 line one a few tens; the bounds leave room for a busy shared machine, and an input that
  * backtracks catastrophically (or quadratically over 50,000 characters) still blows through them.
  */
-export const SHORT_INPUT_MS = 250;
+export const SHORT_INPUT_MS = 500;
 export const LONG_INPUT_MS = 2000;
 
 /** Calls `work` and fails when it took longer than `budgetMs`. */
