@@ -51,7 +51,7 @@ describe('parseNftListing (fuzz)', () => {
         checkMatches(ruleset.rules, target);
         checkRules(mergeFirewallViews(ruleset, []).rules);
       }),
-      fuzzParams(300),
+      fuzzParams(150),
     );
   });
 

@@ -103,7 +103,8 @@ describe('socket table parsers (fuzz)', () => {
     );
   });
 
-  it.each(longInputs(SEEDS.filter((_, i) => i % 3 === 0)))('stays linear on $name', ({ text }) => {
+  // ss and Get-NetTCPConnection's CSV: the line-based and the character-by-character readers.
+  it.each(longInputs([SEEDS[0] ?? '', SEEDS[6] ?? '']))('stays linear on $name', ({ text }) => {
     for (const [name, parse] of Object.entries({ ...PARSERS, parseProcessList })) {
       timed(() => parse(text), LONG_INPUT_MS, name);
     }
