@@ -507,12 +507,14 @@ function nodesOf(root: unknown): { parent: unknown; key: string | number }[] {
 export function applyJsonEdit(root: unknown, edit: JsonEdit): unknown {
   const nodes = nodesOf(root);
   const target = nodes[edit.node % Math.max(1, nodes.length)];
-  if (target === undefined) return edit.op === 'replace' ? edit.value : root;
+  // A copy: the traps are shared between runs, and an edit inside one must not change it (or close a circle).
+  const value: unknown = structuredClone(edit.value);
+  if (target === undefined) return edit.op === 'replace' ? value : root;
   const parent = target.parent as Record<string | number, unknown>;
   const current = parent[target.key];
   switch (edit.op) {
     case 'replace':
-      parent[target.key] = edit.value;
+      parent[target.key] = value;
       break;
     case 'delete':
       if (Array.isArray(parent)) parent.splice(Number(target.key), 1);
