@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEach, fieldsOf, isAbsentOr, isFiniteNumber, oneOf } from './data-guards.js';
+import { decodeEach, fieldsOf, isAbsentOr, isFiniteNumber, oneOf, ownValue } from './data-guards.js';
+import { endWords, outcomeWords, signalName } from './reset-words.js';
 import type { CapturedConnection } from './probe-data-info.js';
 
 describe('data guards', () => {
@@ -24,5 +25,21 @@ describe('data guards', () => {
     // @ts-expect-error a field the engine's type does not have (a rename there fails to compile here)
     expect(c?.afterwhat).toBeUndefined();
     expect(fieldsOf<CapturedConnection>([1])).toBeNull();
+  });
+});
+
+describe('ownValue', () => {
+  it("reads a record's own keys only, so a word from outside never reaches Object.prototype", () => {
+    const words: Record<string, string> = { syn: 'SYN' };
+    expect(ownValue(words, 'syn')).toBe('SYN');
+    for (const key of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(ownValue(words, key)).toBeUndefined();
+    }
+  });
+
+  it("keeps a report's unknown signal, outcome or end named like a property as it is (found by the fuzz specs)", () => {
+    expect(signalName('constructor')).toBe('constructor');
+    expect(outcomeWords('toString')).toBe('toString');
+    expect(endWords('__proto__')).toBe('__proto__');
   });
 });

@@ -44,6 +44,14 @@ export function oneOf<T extends string>(words: Record<T, true>): (value: unknown
   return (value): value is T => typeof value === 'string' && Object.hasOwn(words, value);
 }
 
+/**
+ * A record's value for a key read from outside, from its own keys only: a word such as "constructor" or
+ * "toString" in a listing must not come back as Object.prototype's function.
+ */
+export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 /** The items of a list that decode, in order; null when `value` is not a list. */
 export function decodeEach<T>(value: unknown, decode: (item: unknown) => T | null): T[] | null {
   if (!Array.isArray(value)) return null;

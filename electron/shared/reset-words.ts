@@ -1,3 +1,4 @@
+import { ownValue } from './data-guards.js';
 import type { ConnectionEndHow } from './probe-data-info.js';
 import type { SignalVote } from './reset-data-info.js';
 
@@ -18,7 +19,7 @@ const SIGNAL_WORDS: Record<string, string> = {
 
 /** A reset signal's name in words: "TTL (how many routers away)". */
 export function signalName(name: string): string {
-  return SIGNAL_WORDS[name] ?? name;
+  return ownValue(SIGNAL_WORDS, name) ?? name;
 }
 
 const VOTE_WORDS: Record<SignalVote, string> = {
@@ -42,7 +43,7 @@ const OUTCOME_WORDS: Record<string, string> = {
 
 /** What a TTL-limited replay met, in words: "RST came back". */
 export function outcomeWords(outcome: string): string {
-  return OUTCOME_WORDS[outcome] ?? outcome;
+  return ownValue(OUTCOME_WORDS, outcome) ?? outcome;
 }
 
 /** What a replay sent: the bytes that met the reset, or the harmless control. */
@@ -65,7 +66,7 @@ const END_WORDS: Record<string, string> = {
 
 /** How a connection ended, in words: "closed by the peer (FIN)". */
 export function endWords(how: string): string {
-  return END_WORDS[how] ?? how;
+  return ownValue(END_WORDS, how) ?? how;
 }
 
 /**

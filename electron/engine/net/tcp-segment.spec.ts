@@ -49,4 +49,14 @@ describe('buildTcpSegment', () => {
     expect(addressBytes('::1').toString('hex')).toBe('00000000000000000000000000000001');
     expect(addressBytes('fe80::1%eth0').toString('hex')).toBe('fe800000000000000000000000000001');
   });
+
+  // Found by the fuzz spec: the IPv4 tail was read as one hex group ("198.18.1.2" → 0x198), so a replay over
+  // a dual-stack socket carried a checksum the server refused; text that is no address gave other bytes or
+  // 'Invalid array length'.
+  it('reads an embedded IPv4 tail as two groups, and refuses what is not an address in one line', () => {
+    expect(addressBytes('::ffff:198.18.1.2').toString('hex')).toBe('00000000000000000000ffffc6120102');
+    expect(addressBytes('64:ff9b::10.0.0.1').toString('hex')).toBe('0064ff9b0000000000000000' + '0a000001');
+    expect(() => addressBytes('1:2:3:4:5:6:7:8:9')).toThrow('not an IP address: "1:2:3:4:5:6:7:8:9"');
+    expect(() => addressBytes('web.lab.test')).toThrow('not an IP address: "web.lab.test"');
+  });
 });

@@ -1,4 +1,4 @@
-import { isIPv4 } from 'node:net';
+import { isIP, isIPv4 } from 'node:net';
 import type { TcpHeaderInfo } from './capture-types.js';
 
 /** The header fields a sender chooses (no options), the addresses for the checksum, and the payload. */
@@ -54,12 +54,24 @@ export function tcpChecksum(src: string, dst: string, segment: Buffer): number {
   return ~sum & 0xffff;
 }
 
+/**
+ * The 4 or 16 bytes of an address in any text form: IPv6 compressed or not, with a zone (which is no part of
+ * the address), or with an embedded IPv4 tail (::ffff:198.18.1.2, as dual-stack sockets report an IPv4 peer).
+ * Anything else is refused: a checksum over other bytes would make the server drop the segment in silence.
+ */
 export function addressBytes(address: string): Buffer {
-  if (isIPv4(address)) return Buffer.from(address.split('.').map(Number));
-  const [head = '', tail = ''] = address.replace(/%.*$/, '').split('::');
+  const plain = address.replace(/%.*$/, '');
+  const family = isIP(plain);
+  if (family === 4) return Buffer.from(plain.split('.').map(Number));
+  if (family !== 6) throw new Error(`not an IP address: ${JSON.stringify(address.slice(0, 100))}`);
+  const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(plain);
+  const text = dotted
+    ? `${dotted[1]}${((Number(dotted[2]) << 8) | Number(dotted[3])).toString(16)}:${((Number(dotted[4]) << 8) | Number(dotted[5])).toString(16)}`
+    : plain;
+  const [head = '', tail = ''] = text.split('::');
   const words = (s: string) => (s ? s.split(':').map((w) => parseInt(w, 16)) : []);
   const left = words(head);
-  const right = address.includes('::') ? words(tail) : [];
+  const right = text.includes('::') ? words(tail) : [];
   const all = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
   const out = Buffer.alloc(16);
   all.forEach((w, i) => out.writeUInt16BE(w, i * 2));

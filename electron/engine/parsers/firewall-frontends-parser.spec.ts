@@ -105,3 +105,18 @@ describe('mentionsPort and the application firewall', () => {
     });
   });
 });
+
+// Minimal counter-examples the fuzz spec found: a CR left a line break in a summary or a rich rule.
+describe('front ends on output with stray CRs', () => {
+  it('quote the first line of an unreadable ufw answer without its CR', () => {
+    expect(parseUfwStatus('!\r\nnull', { addresses: [], port: 80 }).summary).toBe(
+      'ufw did not say whether it is active: !',
+    );
+  });
+
+  it('end a firewalld line at a lone CR', () => {
+    expect(
+      parseFirewalldListAll('public (active)\n  rich rules: \n\tr\rule family="ipv4" drop\n')?.richRules,
+    ).toEqual(['r']);
+  });
+});

@@ -20,6 +20,9 @@ export interface FrontendTarget {
   port: number;
 }
 
+/** A lone CR ends a line too: a rule shown as relevant, or quoted in a summary, is one line. */
+const LINE_BREAK = /\r\n|\r|\n/;
+
 /** Service names firewalld and ufw application profiles use for the common ports. */
 const SERVICE_PORTS: Record<string, number[]> = {
   http: [80],
@@ -81,7 +84,7 @@ function mentionsService(text: string, port: number): boolean {
  *   22/tcp                     ALLOW IN    Anywhere
  */
 export function parseUfwStatus(text: string, target: FrontendTarget): FirewallFrontend {
-  const lines = text.split(/\r?\n/).map((line) => line.trimEnd());
+  const lines = text.split(LINE_BREAK).map((line) => line.trimEnd());
   const status = /^Status:\s*(\w+)/m.exec(text)?.[1]?.toLowerCase() ?? null;
   const defaults = /^Default:\s*(.+)$/m.exec(text)?.[1]?.trim() ?? null;
   const header = lines.findIndex((line) => /^--\s+------\s+----/.test(line.trim()));
@@ -95,10 +98,11 @@ export function parseUfwStatus(text: string, target: FrontendTarget): FirewallFr
         mentionsService(line, target.port),
     );
   if (status === null) {
+    const firstLine = lines.map((line) => line.trim()).find((line) => line !== '');
     return {
       name: 'ufw',
       active: null,
-      summary: `ufw did not say whether it is active${text.trim() ? `: ${text.trim().split('\n')[0]}` : ''}`,
+      summary: `ufw did not say whether it is active${firstLine ? `: ${firstLine}` : ''}`,
       relevant: [],
     };
   }
@@ -127,7 +131,7 @@ export interface FirewalldZone {
 export function parseFirewalldListAll(text: string): FirewalldZone | null {
   let zone: FirewalldZone | null = null;
   let inRich = false;
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of text.split(LINE_BREAK)) {
     if (raw.trim() === '') continue;
     if (!/^\s/.test(raw)) {
       const head = /^(\S+)(?:\s+\(([^)]*)\))?/.exec(raw);

@@ -186,6 +186,19 @@ export function addImpliedProtocol(matches: RuleMatchCriteria, protocol: string)
   if (!known) matches.protocol.push({ negated: false, protocols: [protocol] });
 }
 
+/**
+ * A port as a listing writes one: an integer 0..65535 (0 for the open end of ":1023"). Anything else in a
+ * port field (65536, 99999) is a criterion the matcher cannot evaluate, not a port.
+ */
+export function isPortNumber(value: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= 65535;
+}
+
+/** A prefix length the family allows: 0..32 for IPv4, 0..128 for IPv6. */
+export function isPrefixLength(value: number, family: 4 | 6): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= (family === 4 ? 32 : 128);
+}
+
 /** Counts the rules a person wrote, leaving out the chain policies the parsers add. */
 export function countRules(rules: readonly FirewallRule[]): number {
   return rules.filter((rule) => !rule.policy).length;

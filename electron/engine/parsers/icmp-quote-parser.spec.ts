@@ -59,4 +59,14 @@ describe('ICMP quotes', () => {
     });
     expect(parseIcmp6Quote(icmp6(128, 'fd00:5e7:4::2'))).toBeNull();
   });
+
+  // Found by the fuzz spec: a quoted header length of 0 read the TCP ports out of the IP header itself.
+  it('ignores a quoted IPv4 header shorter than 20 bytes', () => {
+    const packet = Buffer.alloc(68);
+    packet[0] = 0x45;
+    packet[20] = 11;
+    packet[28] = 0x40; // version 4, header length 0
+    packet[37] = 6;
+    expect(parseIcmp4Quote(packet)).toBeNull();
+  });
 });

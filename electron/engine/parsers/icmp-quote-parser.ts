@@ -15,12 +15,15 @@ const PROTO_TCP = 6;
 export function parseIcmp4Quote(buffer: Buffer): IcmpQuote | null {
   if (buffer.length < 20 || buffer[0]! >> 4 !== 4) return null;
   const outer = (buffer[0]! & 0x0f) * 4;
+  // A header length under 20 bytes is no IPv4 header: the fields read after it would be the header's own.
+  if (outer < 20) return null;
   const icmp = buffer.subarray(outer);
   const kind = icmp[0] === 11 ? 'time-exceeded' : icmp[0] === 3 ? 'unreachable' : null;
   if (!kind || icmp.length < 8 + 20) return null;
   const inner = icmp.subarray(8);
   const innerLength = (inner[0]! & 0x0f) * 4;
-  if (inner[0]! >> 4 !== 4 || inner[9] !== PROTO_TCP || inner.length < innerLength + 8) return null;
+  if (inner[0]! >> 4 !== 4 || innerLength < 20 || inner[9] !== PROTO_TCP || inner.length < innerLength + 8)
+    return null;
   const tcp = inner.subarray(innerLength);
   return {
     kind,

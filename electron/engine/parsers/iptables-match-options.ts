@@ -1,6 +1,8 @@
+import { ownValue } from '../../shared/data-guards.js';
 import { isIP } from 'node:net';
 import {
   addImpliedProtocol,
+  isPortNumber,
   type AddressItem,
   type PortRange,
   type RateLimit,
@@ -38,6 +40,7 @@ export function parsePorts(value: string): PortRange[] | null {
     if (!match || (match[1] === '' && match[2] === undefined)) return null;
     const from = match[1] === '' ? 0 : Number(match[1]);
     const to = match[2] === undefined ? from : match[2] === '' ? 65535 : Number(match[2]);
+    if (!isPortNumber(from) || !isPortNumber(to)) return null;
     ranges.push({ from, to });
   }
   return ranges;
@@ -86,7 +89,7 @@ function parseRate(value: string): Pick<RateLimit, 'rate' | 'unit' | 'per'> | nu
   const units: Record<string, string> = { b: 'bytes', kb: 'kbytes', mb: 'mbytes' };
   return {
     rate: Number(match[1]),
-    unit: match[2] ? (units[match[2]] ?? 'bytes') : 'packets',
+    unit: match[2] ? (ownValue(units, match[2]) ?? 'bytes') : 'packets',
     per: perUnit(match[3] ?? ''),
   };
 }
@@ -245,7 +248,9 @@ function applyRateLimit(draft: IptablesRuleDraft, module: string, name: string, 
     limit.key = value
       .split(',')
       .map((part) =>
-        part.endsWith('ip') ? `${draft.ipPrefix} ${HASH_KEYS[part]}` : `th ${HASH_KEYS[part] ?? part}`,
+        part.endsWith('ip')
+          ? `${draft.ipPrefix} ${ownValue(HASH_KEYS, part) ?? part}`
+          : `th ${ownValue(HASH_KEYS, part) ?? part}`,
       )
       .join(' . ');
   } else if (!name.startsWith('--hashlimit-')) return false;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { countRules, type FirewallRule } from './firewall-rule-types.js';
 import { iptablesSaveInfo, parseIptablesSave } from './iptables-save-parser.js';
 import { tokenize } from './iptables-tokens.js';
+import { matchRules } from './rule-matcher.js';
 
 /** iptables-save outputs recorded in a throwaway network namespace (rules from iptables-rules.sh). */
 function fixture(name: string): string {
@@ -216,5 +217,44 @@ describe('tokenize', () => {
     ]);
     expect(rule?.text).toBe('ip daddr 10.0.0.0/8 comment "-d 1.2.3.4" drop');
     expect(rule?.backend).toBeNull();
+  });
+});
+
+// Minimal counter-examples the fuzz spec found.
+describe('parseIptablesSave on what iptables-save never prints', () => {
+  it('leaves a port beyond 65535 unevaluated instead of taking it for a port', () => {
+    const [rule] = parseIptablesSave(
+      '*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -m multiport --dports 80,99999 -j DROP\nCOMMIT\n',
+      'iptables',
+    );
+    expect(rule?.matches.destinationPort).toEqual([]);
+    expect(rule?.matches.unknown).toEqual(['-m multiport --dports 80,99999']);
+  });
+
+  it('reads a stray CR as a space, so no rule text spans two lines', () => {
+    expect(tokenize('-A OUTPUT --dports \r,443 -m comment --comment "a\rb"').map((t) => t.value)).toEqual([
+      '-A',
+      'OUTPUT',
+      '--dports',
+      ',443',
+      '-m',
+      'comment',
+      '--comment',
+      'a b',
+    ]);
+  });
+});
+
+describe('parseIptablesSave on words named like object properties (found by the fuzz spec)', () => {
+  it('gives a chain called constructor no hook, and --reject-with constructor its own words', () => {
+    const rules = parseIptablesSave(
+      '*filter\n:constructor ACCEPT [0:0]\n-A constructor -p tcp -j REJECT --reject-with constructor\nCOMMIT\n',
+      'iptables',
+    );
+    expect(rules.map((r) => [r.hook, r.rejectWith, r.text])).toEqual([
+      [null, 'constructor', 'meta l4proto tcp reject with constructor'],
+    ]);
+    // The hook used to be Object itself, and matchRules threw "DIRECTIONS[hook] is not iterable".
+    expect(matchRules(rules, { addresses: ['198.18.4.2'], port: 80 })).toEqual([]);
   });
 });

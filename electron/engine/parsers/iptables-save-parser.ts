@@ -1,3 +1,4 @@
+import { ownValue } from '../../shared/data-guards.js';
 import {
   addImpliedProtocol,
   emptyCriteria,
@@ -89,7 +90,10 @@ export function parseIptablesSave(text: string, source: IptablesSource): Firewal
     } else if (line.startsWith(':')) {
       const [name = '', policy = '-'] = line.slice(1).split(/\s+/);
       const builtIn = policy !== '-';
-      chains.set(name, { hook: builtIn ? (HOOKS[name] ?? null) : null, policy: builtIn ? policy : null });
+      chains.set(name, {
+        hook: builtIn ? (ownValue(HOOKS, name) ?? null) : null,
+        policy: builtIn ? policy : null,
+      });
     } else if (line === 'COMMIT') {
       flushPolicies();
       chains = new Map();

@@ -1,3 +1,4 @@
+import { ownValue } from '../../shared/data-guards.js';
 import type { RuleAction } from './firewall-rule-types.js';
 
 export interface Token {
@@ -6,12 +7,20 @@ export interface Token {
   quoted: boolean;
 }
 
+/**
+ * Control characters (a stray CR, a NUL) separate tokens like spaces, and become spaces inside quotes: the
+ * rule's text is shown on one line, and iptables-save never writes them.
+ */
+function isSpace(c: string | undefined): boolean {
+  return c !== undefined && c <= ' ';
+}
+
 /** Splits a line as iptables-save quotes it: "..." with backslash escapes. */
 export function tokenize(line: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < line.length) {
-    if (line[i] === ' ' || line[i] === '\t') {
+    if (isSpace(line[i])) {
       i += 1;
       continue;
     }
@@ -20,7 +29,7 @@ export function tokenize(line: string): Token[] {
       i += 1;
       while (i < line.length && line[i] !== '"') {
         if (line[i] === '\\' && i + 1 < line.length) i += 1;
-        value += line[i];
+        value += isSpace(line[i]) ? ' ' : line[i];
         i += 1;
       }
       tokens.push({ value, quoted: true });
@@ -28,7 +37,7 @@ export function tokenize(line: string): Token[] {
       continue;
     }
     let end = i;
-    while (end < line.length && line[end] !== ' ' && line[end] !== '\t') end += 1;
+    while (end < line.length && !isSpace(line[end])) end += 1;
     tokens.push({ value: line.slice(i, end), quoted: false });
     i = end;
   }
@@ -82,7 +91,7 @@ export function readTarget(
           jumpTarget: null,
           rejectWith: 'tcp reset',
         };
-      const rejectWith = ICMP_CODES[how] ?? how;
+      const rejectWith = ownValue(ICMP_CODES, how) ?? how;
       return { text: `reject with ${rejectWith}`, action: 'reject-icmp', jumpTarget: null, rejectWith };
     }
     case 'LOG':

@@ -89,4 +89,12 @@ describe('normalizeAddress', () => {
     expect(normalizeAddress('10:11:12')).toBeNull();
     expect(normalizeAddress('1::2::3')).toBeNull();
   });
+
+  it('refuses what only looks like an address (found by the fuzz spec)', () => {
+    expect(normalizeAddress('0.0')).toBeNull();
+    expect(normalizeAddress(':::')).toBeNull();
+    expect(
+      extractClientEndpoint('2024/03/05 10:11:12 [error] 1#1: *1 recv() failed, client: :::, server: x'),
+    ).toBeNull();
+  });
 });

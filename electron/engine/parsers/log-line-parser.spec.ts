@@ -520,3 +520,12 @@ describe('detectLogFormat, the new formats', () => {
     expect(detectLogFormat(lines)).toBe('access-log');
   });
 });
+
+// Minimal counter-example the fuzz spec found: the correlation refused the offset extractTimestamp kept.
+describe('extractTimestamp with an offset no zone has', () => {
+  it('gives no time rather than one the correlation cannot place', () => {
+    expect(extractTimestamp('2024-07-24 23:41:07-24 x')).toBeNull();
+    expect(extractTimestamp('2024-07-24T23:41:07+0099')).toBeNull();
+    expect(extractTimestamp('2024-07-24T23:41:07+14:00')).toBe('2024-07-24T23:41:07+14:00');
+  });
+});

@@ -399,8 +399,28 @@ function normalizeOffset(raw: string): string {
 }
 
 function isValid(p: Parts): boolean {
+  return isValidDateTime(p) && (p.offset === '' || offsetMinutes(p.offset) !== null);
+}
+
+/**
+ * Whether the fields name a real time (a leap second allowed): the shape of a timestamp is not enough,
+ * month 13 or 10:75 would otherwise roll over into another time. The correlation checks the same.
+ */
+export function isValidDateTime(
+  p: Pick<Parts, 'year' | 'month' | 'day' | 'hour' | 'minute' | 'second'>,
+): boolean {
   if (p.month < 1 || p.month > 12 || p.day < 1 || p.hour > 23 || p.minute > 59 || p.second > 60) return false;
   return p.day <= new Date(Date.UTC(p.year, p.month, 0)).getUTCDate();
+}
+
+/** "Z" → 0, "+01:00" → 60, "-05:30" → -330; null for an offset no zone has ("-24:00", "+00:99"). */
+export function offsetMinutes(offset: string): number | null {
+  if (offset === 'Z') return 0;
+  const m = /^([+-])(\d{2}):(\d{2})$/.exec(offset);
+  if (!m) return null;
+  const [hours, minutes] = [Number(m[2]), Number(m[3])];
+  if (hours > 23 || minutes > 59) return null;
+  return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
 function formatIso(p: Parts): string {

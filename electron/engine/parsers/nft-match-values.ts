@@ -1,5 +1,11 @@
 import { isIP } from 'node:net';
-import type { AddressItem, PortRange, SetReference } from './firewall-rule-types.js';
+import {
+  isPortNumber,
+  isPrefixLength,
+  type AddressItem,
+  type PortRange,
+  type SetReference,
+} from './firewall-rule-types.js';
 import { field, kindOf, type NftJson } from './nft-expression-text.js';
 
 /** A named set of the listing, by name within one table. */
@@ -74,7 +80,13 @@ export function toAddressItems(value: NftJson): AddressItem[] | null {
   if (name === 'prefix') {
     const addr = field(body, 'addr');
     const len = field(body, 'len');
-    if (typeof addr === 'string' && isIP(addr) !== 0 && typeof len === 'number') {
+    const family = typeof addr === 'string' ? isIP(addr) : 0;
+    if (
+      typeof addr === 'string' &&
+      (family === 4 || family === 6) &&
+      typeof len === 'number' &&
+      isPrefixLength(len, family)
+    ) {
       return [{ kind: 'prefix', address: addr, prefixLength: len }];
     }
   }
@@ -88,9 +100,13 @@ export function toAddressItems(value: NftJson): AddressItem[] | null {
 }
 
 function toPort(value: NftJson | undefined): number | null {
-  if (typeof value === 'number' && Number.isInteger(value)) return value;
-  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
-  return null;
+  const port =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN;
+  return isPortNumber(port) ? port : null;
 }
 
 export function toPortRanges(value: NftJson): PortRange[] | null {

@@ -260,4 +260,63 @@ describe('parseNftRuleset input checks', () => {
     expect(() => parseNftRuleset('table inet filter {')).toThrow();
     expect(() => parseNftRuleset('{"tables": []}')).toThrow(/nftables/);
   });
+
+  // Found by the fuzz spec: JSON.parse quotes the bad text, line breaks and NULs included.
+  it('says why text is not JSON on one line', () => {
+    expect(() => parseNftRuleset('\u0000\u0000\n')).toThrow(
+      /^not valid JSON: Unexpected token [^\n]+ is not valid JSON$/,
+    );
+    // The NUL is spelled out, not printed.
+    expect(() => parseNftRuleset('\u0000\u0000\n')).toThrow('\\u0000');
+  });
+});
+
+// Minimal counter-example the fuzz spec found: 65536 and /33 were taken for a port and a prefix.
+describe('parseNftRuleset on values nft never prints', () => {
+  it('leaves a port beyond 65535 and a prefix longer than the address unevaluated', () => {
+    const rule = (right: unknown, protocol: string, field: string): unknown => ({
+      rule: {
+        family: 'ip',
+        table: 'filter',
+        chain: 'OUTPUT',
+        expr: [{ match: { op: '==', left: { payload: { protocol, field } }, right } }, { drop: null }],
+      },
+    });
+    const rules = parseNftRuleset(
+      JSON.stringify({
+        nftables: [
+          rule(65536, 'tcp', 'dport'),
+          rule({ prefix: { addr: '10.0.0.0', len: 33 } }, 'ip', 'daddr'),
+        ],
+      }),
+    );
+    expect(rules.map((r) => [r.matches.destinationPort, r.matches.destination, r.matches.unknown])).toEqual([
+      [[], [], ['tcp dport 65536']],
+      [[], [], ['ip daddr 10.0.0.0/33']],
+    ]);
+  });
+});
+
+describe('parseNftRuleset on a hook named like an object property (found by the fuzz spec)', () => {
+  it('gives the chain no hook instead of Object itself', () => {
+    const rules = parseNftRuleset(
+      JSON.stringify({
+        nftables: [
+          {
+            chain: {
+              family: 'ip',
+              table: 'f',
+              name: 'c',
+              type: 'filter',
+              hook: 'constructor',
+              prio: 0,
+              policy: 'drop',
+            },
+          },
+          { rule: { family: 'ip', table: 'f', chain: 'c', expr: [{ drop: null }] } },
+        ],
+      }),
+    );
+    expect(rules.map((r) => r.hook)).toEqual([null]);
+  });
 });

@@ -1,3 +1,5 @@
+import { ownValue } from '../../shared/data-guards.js';
+import { parseJsonText } from './json-text.js';
 import { emptyCriteria, type FirewallHook, type FirewallRule } from './firewall-rule-types.js';
 import { field, kindOf, statementText, type NftJson } from './nft-expression-text.js';
 import type { NftSetInfo } from './nft-match-values.js';
@@ -42,7 +44,7 @@ function key(family: string, table: string, name: string): string {
 
 /** Parses `nft -j list ruleset` (libnftables-json(5)). Throws when the text is not such a listing. */
 export function parseNftListing(jsonText: string): NftRuleset {
-  const parsed = JSON.parse(jsonText) as NftJson;
+  const parsed = parseJsonText(jsonText) as NftJson;
   const items = field(parsed, 'nftables');
   if (!Array.isArray(items)) throw new Error('not an nft JSON listing: no "nftables" array');
 
@@ -60,7 +62,7 @@ export function parseNftListing(jsonText: string): NftRuleset {
     if (kind === 'chain') {
       const hook = text(field(body, 'hook'));
       chains.set(key(family, table, name), {
-        hook: hook ? (HOOKS[hook] ?? null) : null,
+        hook: hook ? (ownValue(HOOKS, hook) ?? null) : null,
         policy: text(field(body, 'policy')),
       });
     } else if (kind === 'set' || kind === 'map') {

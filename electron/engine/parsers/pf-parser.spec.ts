@@ -109,3 +109,29 @@ describe('parsePfInfo and parseSocketFilterFw', () => {
     });
   });
 });
+
+// Minimal counter-example the fuzz spec found: the prefix length became NaN, the port 70000.
+describe('parsePfRules on what pfctl never prints', () => {
+  it('leaves a prefix length that is no number, and a port beyond 65535, unevaluated', () => {
+    const [rule] = parsePfRules(
+      'block drop out quick inet proto tcp from any to 203.0.113.0/:: port = 70000\n',
+    ).rules;
+    expect(rule?.matches.destination).toEqual([]);
+    expect(rule?.matches.destinationPort).toEqual([]);
+    expect(rule?.matches.unknown).toEqual(['destination address of 203.0.113.0/::', 'port = 70000']);
+  });
+});
+
+describe('parsePfRules on hostile lines (found by the fuzz spec)', () => {
+  it('takes no port from Object.prototype', () => {
+    const [rule] = parsePfRules('block drop out proto tcp from any to any port = constructor\n').rules;
+    expect(rule?.matches.destinationPort).toEqual([]);
+    expect(rule?.matches.unknown).toEqual(['port = constructor']);
+  });
+
+  it('reads a line of 50,000 spaces and tabs in linear time (/\\s*\\{$/ tried every start)', () => {
+    const started = performance.now();
+    expect(parsePfRules(`block${'\t '.repeat(25_000)}x\n`).ruleCount).toBe(1);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});

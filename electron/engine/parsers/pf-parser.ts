@@ -1,6 +1,9 @@
+import { ownValue } from '../../shared/data-guards.js';
 import { isIP } from 'node:net';
 import {
   emptyCriteria,
+  isPortNumber,
+  isPrefixLength,
   type AddressCriterion,
   type FirewallHook,
   type FirewallRule,
@@ -67,8 +70,8 @@ function tokenize(line: string): string[] {
 
 function portNumber(text: string | undefined): number | null {
   if (text === undefined) return null;
-  if (/^\d+$/.test(text)) return Number(text);
-  return SERVICES[text] ?? null;
+  if (/^\d+$/.test(text)) return isPortNumber(Number(text)) ? Number(text) : null;
+  return ownValue(SERVICES, text) ?? null;
 }
 
 /** "port = 443", "port != 80", "port > 1024", "port 6000:6010", "port 1000 >< 2000", "port 1 <> 1023". */
@@ -162,8 +165,9 @@ function readAddress(
   }
   const [address = '', length] = token.split('/');
   const family = isIP(address);
-  if (family === 4 || family === 6) {
-    const prefixLength = length === undefined ? (family === 4 ? 32 : 128) : Number(length);
+  const prefixLength =
+    length === undefined ? (family === 4 ? 32 : 128) : /^\d+$/.test(length) ? Number(length) : NaN;
+  if ((family === 4 || family === 6) && isPrefixLength(prefixLength, family)) {
     return {
       criteria: [{ family, negated, items: [{ kind: 'prefix', address, prefixLength }], set: null }],
       next: i + 1,
@@ -326,7 +330,8 @@ export function parsePfRules(text: string): PfRuleset {
       anchors.push(anchor[1]);
       continue;
     }
-    const parsed = parseRuleLine(line.replace(/\s*\{$/, ''));
+    // Not line.replace(/\s*\{$/, ''): on a line of spaces that ends otherwise, it tries every start (quadratic).
+    const parsed = parseRuleLine(line.endsWith('{') ? line.slice(0, -1).trimEnd() : line);
     if (!parsed) {
       if (!/^(scrub|scrub-anchor|nat-anchor|rdr-anchor|antispoof)\b/.test(line)) skipped.push(line);
       continue;

@@ -50,14 +50,23 @@ function not(value: boolean, negated: boolean): boolean {
   return negated ? !value : value;
 }
 
-function addressContains(criterion: AddressCriterion, address: string): boolean {
+/**
+ * Whether the address is in the criterion's items; null when an item is not one BlockList takes (an address
+ * of the other family, a prefix longer than the address, a range that runs backwards): the parsers keep
+ * such items out, but a rule that slips one through must not stop the whole walk.
+ */
+function addressContains(criterion: AddressCriterion, address: string): boolean | null {
   const list = new BlockList();
   const type = criterion.family === 4 ? 'ipv4' : 'ipv6';
-  for (const item of criterion.items) {
-    if (item.kind === 'prefix') list.addSubnet(item.address, item.prefixLength, type);
-    else list.addRange(item.from, item.to, type);
+  try {
+    for (const item of criterion.items) {
+      if (item.kind === 'prefix') list.addSubnet(item.address, item.prefixLength, type);
+      else list.addRange(item.from, item.to, type);
+    }
+    return list.check(address, type);
+  } catch {
+    return null;
   }
-  return list.check(address, type);
 }
 
 function itemsText(criterion: AddressCriterion): string {
@@ -87,6 +96,10 @@ function evaluateAddress(
     return 'unknown';
   }
   const contained = addressContains(criterion, view.remote);
+  if (contained === null) {
+    out.open.push(`${name} ${view.remote} is ${criterion.negated ? 'not ' : ''}in ${itemsText(criterion)}`);
+    return 'unknown';
+  }
   // A dynamic set can gain the address later, so its absence now proves nothing.
   if (!contained && criterion.set?.dynamic) {
     out.open.push(`${view.remote} is ${criterion.negated ? 'not ' : ''}added to set @${criterion.set.name}`);

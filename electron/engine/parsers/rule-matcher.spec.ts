@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { FirewallRule } from './firewall-rule-types.js';
 import { parseIptablesSave } from './iptables-save-parser.js';
 import { parseNftRuleset } from './nft-ruleset-parser.js';
 import { matchRules, type RuleMatchResult } from './rule-matcher.js';
@@ -229,5 +230,60 @@ describe('matchRules on this machine side of the connection', () => {
     expect(result?.why).toBe(
       'matches any address and port; drops the packets, if 198.18.4.2 is added to set @banned',
     );
+  });
+});
+
+// Found by the fuzz spec and its long inputs.
+describe('matchRules on rules no kernel would hold', () => {
+  it('walks a chain many rules jump to once, not once per path (10 jumps over 5 levels took seconds)', () => {
+    const depth = 12;
+    const lines = ['*filter', ':OUTPUT ACCEPT [0:0]'];
+    for (let c = 0; c < depth; c += 1) lines.push(`:C${c} - [0:0]`);
+    for (let r = 0; r < 10; r += 1) lines.push('-A OUTPUT -j C0');
+    for (let c = 0; c < depth; c += 1) {
+      for (let r = 0; r < 10; r += 1) {
+        lines.push(c + 1 < depth ? `-A C${c} -j C${c + 1}` : `-A C${c} -d 198.18.4.2/32 -j DROP`);
+      }
+    }
+    const rules = parseIptablesSave(`${lines.join('\n')}\nCOMMIT\n`, 'iptables');
+    const started = performance.now();
+    const results = matchRules(rules, { addresses: ['198.18.4.2'], port: 80 });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(results).toHaveLength(10);
+    expect(results[0]?.certainty).toBe('exact');
+    expect(results[0]?.why).toMatch(
+      /^matches destination 198\.18\.4\.2; drops the packets \(reached by jump from OUTPUT, jump from C0, /,
+    );
+  });
+
+  it('leaves an address item it cannot test (a /33, the other family) open instead of throwing', () => {
+    const base = parseIptablesSave(
+      '*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 198.18.4.2/32 -j DROP\nCOMMIT\n',
+      'iptables',
+    )[0];
+    if (!base) throw new Error('no rule');
+    const odd = (address: string, prefixLength: number): FirewallRule => ({
+      ...base,
+      matches: {
+        ...base.matches,
+        destination: [
+          { family: 4, negated: false, items: [{ kind: 'prefix', address, prefixLength }], set: null },
+        ],
+      },
+    });
+    const results = matchRules([odd('198.18.4.2', 33), odd('::0:0:0:0:0.0.0.0', 0)], {
+      addresses: ['198.18.4.2'],
+      port: 80,
+    });
+    expect(results.map((r) => [r.certainty, r.why])).toEqual([
+      [
+        'partial',
+        'matches any address and port; drops the packets, if destination 198.18.4.2 is in 198.18.4.2/33',
+      ],
+      [
+        'partial',
+        'matches any address and port; drops the packets, if destination 198.18.4.2 is in ::0:0:0:0:0.0.0.0/0',
+      ],
+    ]);
   });
 });

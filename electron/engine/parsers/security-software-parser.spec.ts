@@ -138,3 +138,36 @@ describe('proxies', () => {
     expect(parseGsettingsString('No such schema “org.gnome.system.proxy”')).toBeNull();
   });
 });
+
+// Minimal counter-examples the fuzz spec found.
+describe('security-software readers on hostile input', () => {
+  const target: ProxyTarget = { host: `${'a'.repeat(60)}`, scheme: 'https', port: 443, addresses: [] };
+
+  it('match a bypass entry of many wildcards in linear time (the regular expression backtracked for minutes)', () => {
+    const started = performance.now();
+    expect(bypassCovers([`${'*a'.repeat(30)}*b`], target)).toBe(false);
+    expect(bypassCovers([`${'*a'.repeat(30)}*`], target)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('ignore a bypass subnet with a prefix longer than the address instead of throwing', () => {
+    const t: ProxyTarget = { host: 'api.lab.test', scheme: 'http', port: 80, addresses: ['10.0.0.1'] };
+    expect(bypassCovers(['10.0.0.0/42', '10.0.0.0/8'], t)).toBe(true);
+    expect(bypassCovers(['10.0.0.0/42'], t)).toBe(false);
+  });
+
+  it('hide a password that follows a stray first line', () => {
+    expect(redactProxy('!\nhttp://user:S3cr3t@proxy.corp:3128')).toBe('!\nhttp://***@proxy.corp:3128');
+    expect(redactProxy('http=u:p@a:80;https=u:p@b:443')).toBe('http=***@a:80;https=***@b:443');
+  });
+
+  it('read ps and reg output with long runs of spaces or CRs in linear time', () => {
+    const started = performance.now();
+    expect(parsePsOutput(`1 a${'\t '.repeat(25_000)}b`, true).map((p) => p.name)).toEqual(['a', 'b']);
+    expect(parseRegQueryValue('\r'.repeat(50_000), 'ProxyServer')).toBeNull();
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(parseRegQueryValue('    ProxyServer    REG_SZ    proxy.corp:3128  \r\n', 'ProxyServer')).toBe(
+      'proxy.corp:3128',
+    );
+  });
+});

@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { isPrefixLength } from './firewall-rule-types.js';
 
 export type SecurityKind = 'edr' | 'ids' | 'vpn' | 'proxy' | 'firewall';
 
@@ -178,16 +179,18 @@ function baseName(path: string): string {
 export function parsePsOutput(text: string, withArgs: boolean): ProcessEntry[] {
   const entries: ProcessEntry[] = [];
   for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*(\d+)\s+(.+?)\s*$/.exec(line);
-    if (!match?.[2]) continue;
-    const pid = Number(match[1]);
+    // Not (.+?)\s*$: a lazy group before trailing spaces tries every split of a long run of them (quadratic).
+    const match = /^\s*(\d+)\s+(\S.*)$/.exec(line);
+    const rest = match?.[2]?.trimEnd();
+    if (!rest) continue;
+    const pid = Number(match?.[1]);
     if (withArgs) {
       // Linux: comm (no spaces; kernel threads aside) then the command line, whose first word is the program.
-      const [comm = '', program] = match[2].split(/\s+/);
+      const [comm = '', program] = rest.split(/\s+/);
       entries.push({ pid, name: comm });
       if (program && baseName(program) !== comm) entries.push({ pid, name: baseName(program) });
     } else {
-      entries.push({ pid, name: baseName(match[2]) });
+      entries.push({ pid, name: baseName(rest) });
     }
   }
   return entries;
@@ -225,9 +228,14 @@ export function detectSecuritySoftware(processes: ProcessEntry[]): SecuritySoftw
   }));
 }
 
-/** Hides the user and password of a proxy URL: http://user:secret@proxy:8080 → http://***@proxy:8080. */
+/**
+ * Hides the user and password of a proxy URL: http://user:secret@proxy:8080 → http://***@proxy:8080. The
+ * user information is what stands before an "@" since the word's start or the last "//", with no "/" in it
+ * (RFC 3986), wherever it is in the value: a value may hold several proxies ("http=u:p@a:80;https=u:p@b:443")
+ * or begin with a stray line, and a password further on must not show either.
+ */
 export function redactProxy(value: string): string {
-  return value.replace(/^(\s*(?:[a-z][\w+.-]*:\/\/)?)[^@/\s]+@/i, '$1***@');
+  return value.replace(/[^\s;,=]+/g, (word) => word.replace(/(^|\/\/)[^@/]+@/g, '$1***@'));
 }
 
 export interface ProxyTarget {
@@ -253,17 +261,47 @@ function entryMatches(entry: string, target: ProxyTarget): boolean {
     const [address = '', length = ''] = e.split('/');
     const family = isIP(address);
     if ((family !== 4 && family !== 6) || !/^\d+$/.test(length)) return false;
+    // 10.0.0.0/42 is a typo, not a subnet: BlockList would throw and lose every other finding.
+    if (!isPrefixLength(Number(length), family)) return false;
     const list = new BlockList();
     list.addSubnet(address, Number(length), family === 4 ? 'ipv4' : 'ipv6');
     return candidates.some((c) => isIP(c) === family && list.check(c, family === 4 ? 'ipv4' : 'ipv6'));
   }
   // Windows and macOS lists use wildcards (*.corp.example, 10.*); NO_PROXY uses suffixes (.corp.example).
-  if (e.includes('*')) {
-    const pattern = new RegExp(`^${e.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-    return candidates.some((c) => pattern.test(c));
-  }
+  if (e.includes('*')) return candidates.some((c) => wildcardMatch(e, c));
   const suffix = e.replace(/^\./, '');
   return candidates.some((c) => c === suffix || c.endsWith(`.${suffix}`));
+}
+
+/**
+ * Whether `text` matches `pattern`, where "*" stands for any run of characters and every other character for
+ * itself. Not a regular expression: /^.*a.*a.*a…$/ backtracks exponentially, and a bypass list from the
+ * environment or the registry with a few stars in one entry hung the probe. This walk goes back only to the
+ * last star, so it takes at most pattern × text steps.
+ */
+function wildcardMatch(pattern: string, text: string): boolean {
+  let p = 0;
+  let t = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    if (p < pattern.length && pattern[p] !== '*' && pattern[p] === text[t]) {
+      p += 1;
+      t += 1;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p;
+      p += 1;
+      resume = t;
+    } else if (star >= 0) {
+      p = star + 1;
+      resume += 1;
+      t = resume;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p += 1;
+  return p === pattern.length;
 }
 
 /** Whether a bypass list (NO_PROXY, ProxyOverride, ExceptionsList) exempts the target from the proxy. */
@@ -327,8 +365,14 @@ export function proxiesFromEnvironment(
 
 /** `reg query "HKCU\...\Internet Settings" /v Name`: "    Name    REG_SZ    value". */
 export function parseRegQueryValue(text: string, name: string): string | null {
-  const match = new RegExp(`^\\s*${name}\\s+REG_\\w+\\s+(.*?)\\s*$`, 'im').exec(text);
-  return match?.[1] ?? null;
+  // Line by line, trimmed, rather than /^\s*name…(.*?)\s*$/im over the whole text: with the m flag every CR
+  // starts a line, and on a long run of them each start's \s* ran to the end (quadratic).
+  const pattern = new RegExp(`^${name}\\s+REG_\\w+\\s+(.*)$`, 'i');
+  for (const line of text.split(/\r\n|\r|\n/)) {
+    const match = pattern.exec(line.trim());
+    if (match?.[1] !== undefined) return match[1].trim();
+  }
+  return null;
 }
 
 /** The Windows Internet Settings proxy: ProxyEnable (0x1), ProxyServer, ProxyOverride, AutoConfigURL. */

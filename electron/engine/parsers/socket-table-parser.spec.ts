@@ -302,3 +302,19 @@ describe('macOS tables', () => {
     expect(sockets[2]).toMatchObject({ bytesReceived: 5120, bytesSent: 2210 });
   });
 });
+
+// Minimal counter-examples the fuzz spec found.
+describe('socket tables with words and numbers no tool prints', () => {
+  it('reads a state named like an object property as unknown, not as Object.prototype.constructor', () => {
+    expect(normalizeState('constructor')).toBe('UNKNOWN');
+    expect(normalizeState('toString')).toBe('UNKNOWN');
+    expect(normalizeState('__proto__')).toBe('UNKNOWN');
+  });
+
+  it('leaves a pid or a byte count of 400 digits out instead of reporting Infinity', () => {
+    const [socket] = parseSsOutput(
+      `ESTAB 0 0 10.0.0.1:1 10.0.0.2:443 users:(("curl",pid=${'9'.repeat(400)},fd=5))\n\t bytes_sent:${'9'.repeat(400)} rtt:1/1\n`,
+    );
+    expect(socket).toMatchObject({ pid: null, process: 'curl', bytesSent: null, rttMs: 1 });
+  });
+});

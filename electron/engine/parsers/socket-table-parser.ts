@@ -3,6 +3,7 @@
  * `netstat -ano`, `tasklist` / `Get-Process` for process names) and macOS (`lsof -nP -iTCP`,
  * `netstat -anv -p tcp`). Every parser returns the same `LocalSocket` shape; what a tool does not show is null.
  */
+import { ownValue } from '../../shared/data-guards.js';
 
 export type TcpState =
   | 'ESTABLISHED'
@@ -95,9 +96,9 @@ const NUMBERED_STATES: Record<string, TcpState> = {
 /** ss `ESTAB`/`FIN-WAIT-1`, netstat `FIN_WAIT_1`/`LISTENING`, PowerShell `FinWait1`/`TimeWait` → one name. */
 export function normalizeState(text: string): TcpState {
   const trimmed = text.trim();
-  const numbered = NUMBERED_STATES[trimmed];
+  const numbered = ownValue(NUMBERED_STATES, trimmed);
   if (numbered) return numbered;
-  return STATES[trimmed.toUpperCase().replace(/[-_\s]/g, '')] ?? 'UNKNOWN';
+  return ownValue(STATES, trimmed.toUpperCase().replace(/[-_\s]/g, '')) ?? 'UNKNOWN';
 }
 
 function toPort(text: string): number | null {
@@ -175,18 +176,23 @@ function lines(text: string): string[] {
   return text.split(/\r?\n/);
 }
 
+/** A figure as the tool printed it; null for none, and for one too long to be a number (400 digits). */
+function figure(text: string | undefined): number | null {
+  const value = text === undefined ? NaN : Number(text);
+  return Number.isFinite(value) ? value : null;
+}
+
 function numberField(info: string, name: string): number | null {
-  const match = new RegExp(`(?:^|\\s)${name}:(\\d+(?:\\.\\d+)?)`).exec(info);
-  return match?.[1] === undefined ? null : Number(match[1]);
+  return figure(new RegExp(`(?:^|\\s)${name}:(\\d+(?:\\.\\d+)?)`).exec(info)?.[1]);
 }
 
 /** Reads ss's per-socket info line (`-i`): rtt, retransmissions and byte counts. */
 function applySsInfo(target: LocalSocket, info: string): void {
   const rtt = /(?:^|\s)rtt:(\d+(?:\.\d+)?)\//.exec(info);
-  if (rtt?.[1] !== undefined) target.rttMs = Number(rtt[1]);
+  if (rtt?.[1] !== undefined) target.rttMs = figure(rtt[1]);
   // retrans:<unacknowledged retransmissions>/<total>; ss leaves the field out while both are 0.
   const retrans = /(?:^|\s)retrans:(\d+)\/(\d+)/.exec(info);
-  target.retransmits = retrans?.[2] !== undefined ? Number(retrans[2]) : 0;
+  target.retransmits = retrans?.[2] !== undefined ? figure(retrans[2]) : 0;
   target.bytesSent = numberField(info, 'bytes_sent');
   target.bytesReceived = numberField(info, 'bytes_received');
   const acked = numberField(info, 'bytes_acked');
@@ -199,7 +205,7 @@ function applySsUsers(target: LocalSocket, line: string): void {
   const user = /users:\(\("((?:[^"\\]|\\.)*)",pid=(\d+)/.exec(line);
   if (!user?.[1] || user[2] === undefined) return;
   target.process = user[1];
-  target.pid = Number(user[2]);
+  target.pid = pidOf(user[2]);
 }
 
 /**
@@ -269,8 +275,9 @@ function csvRows(text: string): string[][] {
 function pidOf(text: string | undefined): number | null {
   if (text === undefined || !/^\d+$/.test(text.trim())) return null;
   const pid = Number(text.trim());
-  // Windows gives TIME_WAIT sockets, which belong to no process, the pid 0 of System Idle.
-  return pid === 0 ? null : pid;
+  // Windows gives TIME_WAIT sockets, which belong to no process, the pid 0 of System Idle. A number beyond
+  // 2^53 is no process id either (and would not come back the same).
+  return pid === 0 || !Number.isSafeInteger(pid) ? null : pid;
 }
 
 /**
@@ -361,7 +368,7 @@ export function parseLsofOutput(text: string): LocalSocket[] {
     const remote = remoteText ? parseEndpoint(remoteText) : { address: '*', port: null };
     if (!local || !remote) return [];
     const entry = socket(local, remote, normalizeState(stateText));
-    entry.pid = Number(pid);
+    entry.pid = pidOf(pid);
     entry.process = unescapeLsof(command);
     return [entry];
   });
@@ -393,7 +400,7 @@ export function parseMacNetstat(text: string): LocalSocket[] {
     const entry = socket(local, remote, normalizeState(stateText));
     const fields = rest.trim().split(/\s+/);
     const numberAt = (index: number): number | null =>
-      index >= 0 && /^\d+$/.test(fields[index] ?? '') ? Number(fields[index]) : null;
+      index >= 0 && /^\d+$/.test(fields[index] ?? '') ? figure(fields[index]) : null;
     entry.bytesReceived = numberAt(rxAt);
     entry.bytesSent = numberAt(txAt);
     if (processAt >= 0) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { networkInterfaces, platform } from 'node:os';
-import { parseHost, parseTarget } from './target-parser.js';
+import { parseHost, parseTarget, TargetError } from './target-parser.js';
 
 describe('parseTarget', () => {
   it.each([
@@ -56,6 +56,17 @@ describe('parseTarget', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain('\n');
     }
+  });
+
+  // Found by the fuzz spec: the input was echoed as it came, line breaks and all.
+  it('echoes a target with line breaks escaped, and a long one cut', () => {
+    expect(() => parseTarget('pi.internal\napi.internal')).toThrow(
+      new TargetError(
+        '"pi.internal\\napi.internal" contains control characters: give a host, host:port or URL',
+      ),
+    );
+    expect(() => parseTarget('host:1\u0000')).toThrow('"host:1\\u0000" contains control characters');
+    expect(() => parseTarget('a'.repeat(50_000))).toThrow(`"${'a'.repeat(99)}…" is too long for a host name`);
   });
 });
 

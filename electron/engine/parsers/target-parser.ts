@@ -10,6 +10,12 @@ export class TargetError extends InputError {
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Echoed input stays one short line: line breaks and control characters escaped, a long one cut. */
+const ECHO_CHARS = 100;
+
+function quoted(text: string): string {
+  return JSON.stringify(text.length > ECHO_CHARS ? `${text.slice(0, ECHO_CHARS - 1)}…` : text);
+}
 
 const DEFAULT_PORTS: Record<'http' | 'https', number> = { http: 80, https: 443 };
 
@@ -22,8 +28,9 @@ export function parseTarget(raw: string): TargetInfo {
   if (input === '') throw new TargetError('the target is empty: give a host, host:port or URL');
   // No host, port or URL holds one; echoed, they would steer the terminal the message is shown on.
   if (CONTROL.test(input))
-    throw new TargetError(`"${input}" contains control characters: give a host, host:port or URL`);
-  if (/\s/.test(input)) throw new TargetError(`"${input}" contains spaces: give a host, host:port or URL`);
+    throw new TargetError(`${quoted(input)} contains control characters: give a host, host:port or URL`);
+  if (/\s/.test(input))
+    throw new TargetError(`${quoted(input)} contains spaces: give a host, host:port or URL`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(input)) return parseUrl(input);
   return parseHostPort(input);
 }
@@ -31,13 +38,13 @@ export function parseTarget(raw: string): TargetInfo {
 function parseUrl(input: string): TargetInfo {
   const scheme = input.slice(0, input.indexOf(':')).toLowerCase();
   if (scheme !== 'http' && scheme !== 'https') {
-    throw new TargetError(`"${scheme}://" is not supported: use http://, https:// or host:port`);
+    throw new TargetError(`${quoted(`${scheme}://`)} is not supported: use http://, https:// or host:port`);
   }
   let url: URL;
   try {
     url = new URL(input);
   } catch {
-    throw new TargetError(`"${input}" is not a valid URL`);
+    throw new TargetError(`${quoted(input)} is not a valid URL`);
   }
   if (url.username || url.password)
     throw new TargetError('leave user names and passwords out of the target URL');
@@ -61,16 +68,18 @@ function parseHostPort(input: string): TargetInfo {
   let portText: string | null = null;
   if (input.startsWith('[')) {
     const match = /^\[([^\]]+)\](?::(.*))?$/.exec(input);
-    if (!match?.[1]) throw new TargetError(`"${input}" is not a valid [IPv6]:port`);
+    if (!match?.[1]) throw new TargetError(`${quoted(input)} is not a valid [IPv6]:port`);
     host = match[1];
-    if (isIP(host) !== 6) throw new TargetError(`"${host}" is not a valid IPv6 address`);
+    if (isIP(host) !== 6) throw new TargetError(`${quoted(host)} is not a valid IPv6 address`);
     portText = match[2] ?? null;
   } else if (isIP(input) === 6) {
     host = input;
   } else {
     const colon = input.lastIndexOf(':');
     if (colon !== -1 && input.indexOf(':') !== colon) {
-      throw new TargetError(`"${input}" looks like an IPv6 address with a port: write it as [address]:port`);
+      throw new TargetError(
+        `${quoted(input)} looks like an IPv6 address with a port: write it as [address]:port`,
+      );
     }
     host = colon === -1 ? input : input.slice(0, colon);
     portText = colon === -1 ? null : input.slice(colon + 1);
@@ -81,7 +90,7 @@ function parseHostPort(input: string): TargetInfo {
 }
 
 function parsePort(text: string): number {
-  if (!/^\d{1,5}$/.test(text)) throw new TargetError(`"${text}" is not a port number (1-65535)`);
+  if (!/^\d{1,5}$/.test(text)) throw new TargetError(`${quoted(text)} is not a port number (1-65535)`);
   const port = Number(text);
   if (port < 1 || port > 65535) throw new TargetError(`port ${port} is out of range (1-65535)`);
   return port;
@@ -89,9 +98,9 @@ function parsePort(text: string): number {
 
 function toAscii(host: string): string {
   if (isIP(host)) return host;
-  if (/^[\d.]+$/.test(host)) throw new TargetError(`"${host}" is not a valid IPv4 address`);
+  if (/^[\d.]+$/.test(host)) throw new TargetError(`${quoted(host)} is not a valid IPv4 address`);
   const ascii = domainToASCII(host.normalize('NFC'));
-  if (ascii === '') throw new TargetError(`"${host}" is not a valid host name`);
+  if (ascii === '') throw new TargetError(`${quoted(host)} is not a valid host name`);
   return ascii.replace(/\.$/, '');
 }
 
@@ -120,10 +129,10 @@ function finish(
 }
 
 function checkName(host: string, hostAscii: string): void {
-  if (hostAscii.length > 253) throw new TargetError(`"${host}" is too long for a host name`);
+  if (hostAscii.length > 253) throw new TargetError(`${quoted(host)} is too long for a host name`);
   const labels = hostAscii.toLowerCase().split('.');
   if (!labels.every((label) => LABEL.test(label))) {
-    throw new TargetError(`"${host}" is not a valid host name`);
+    throw new TargetError(`${quoted(host)} is not a valid host name`);
   }
 }
 
@@ -147,7 +156,7 @@ function checkZone(address: string): void {
       : ipv6.some(([name]) => name === zone);
   if (!known) {
     throw new TargetError(
-      `"${address}": this machine has no network interface "${zone}" with an IPv6 address (the part after % names the interface)`,
+      `${quoted(address)}: this machine has no network interface "${zone}" with an IPv6 address (the part after % names the interface)`,
     );
   }
 }
@@ -160,7 +169,7 @@ export function parseHost(raw: string): string {
   const host = raw.startsWith('[') && raw.endsWith(']') ? raw.slice(1, -1) : raw;
   if (host === '') throw new TargetError('the host is empty: give an address or a host name');
   if (CONTROL.test(host) || /\s/.test(host))
-    throw new TargetError(`"${raw}" is not an address or a host name`);
+    throw new TargetError(`${quoted(raw)} is not an address or a host name`);
   if (isIP(host)) {
     checkZone(host);
     return host;

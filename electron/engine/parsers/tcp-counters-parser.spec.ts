@@ -206,3 +206,25 @@ describe('diffCounters', () => {
     ).toEqual({ estabResets: 4 });
   });
 });
+
+// Minimal counter-examples the fuzz spec found.
+describe('parseWindowsTcpStats on what netstat never prints', () => {
+  it('takes no label from Object.prototype and no counter of 400 digits', () => {
+    expect(
+      parseWindowsTcpStats(
+        `  Constructor = 5\n  Active Opens = 3\n  Reset Connections = ${'9'.repeat(400)}\n`,
+      ),
+    ).toEqual({
+      platform: 'win32',
+      source: 'netstat -s -p tcp',
+      counters: { activeOpens: 3 },
+      currentConnections: null,
+    });
+  });
+
+  it('reads a label followed by 50,000 spaces in linear time (the lazy label regex was quadratic)', () => {
+    const started = performance.now();
+    expect(parseWindowsTcpStats(`a${' '.repeat(50_000)}b`)).toBeNull();
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});

@@ -3,6 +3,7 @@
  * `netstat -s -p tcp` of Windows and macOS. Each platform's counters are named in one vocabulary so a delta
  * reads the same everywhere; a counter the platform does not keep is absent, never 0.
  */
+import { ownValue } from '../../shared/data-guards.js';
 
 export type TcpCounterName =
   /** Connections this machine opened (SYN sent): Linux ActiveOpens, Windows Active Opens, macOS connection requests. */
@@ -136,12 +137,15 @@ export function parseWindowsTcpStats(text: string): TcpCounters | null {
   let current: number | null = null;
   let found = false;
   for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*([A-Za-z][A-Za-z ]*?)\s*=\s*(\d+)\s*$/.exec(line);
-    if (!match?.[1] || match[2] === undefined) continue;
-    const name = WINDOWS_LABELS[match[1].toLowerCase()];
-    if (!name) continue;
+    // Split at the "=" rather than /^\s*([A-Za-z][A-Za-z ]*?)\s*=/: on a label followed by a long run of
+    // spaces and no "=", the lazy label and the spaces try every split of the run (quadratic).
+    const eq = line.indexOf('=');
+    const label = line.slice(0, eq).trim();
+    const value = Number(line.slice(eq + 1).trim() || NaN);
+    if (eq < 0 || !/^[A-Za-z][A-Za-z ]*$/.test(label) || !/^\s*\d+\s*$/.test(line.slice(eq + 1))) continue;
+    const name = ownValue(WINDOWS_LABELS, label.toLowerCase());
+    if (!name || !Number.isFinite(value)) continue;
     found = true;
-    const value = Number(match[2]);
     if (name === 'current') current = (current ?? 0) + value;
     else counters[name] = (counters[name] ?? 0) + value;
   }
@@ -171,7 +175,9 @@ export function parseMacTcpStats(text: string): TcpCounters | null {
     for (const [pattern, name] of MAC_LINES) {
       const match = pattern.exec(line);
       if (match?.[1] === undefined || counters[name] !== undefined) continue;
-      counters[name] = Number(match[1]);
+      const value = Number(match[1]);
+      if (!Number.isFinite(value)) continue;
+      counters[name] = value;
       found = true;
     }
   }

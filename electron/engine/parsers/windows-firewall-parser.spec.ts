@@ -112,3 +112,23 @@ describe('parseNetshRules', () => {
     expect(parseNetshRules(fixture('netsh-no-rules.txt'))).toEqual({ rules: [], listed: 0 });
   });
 });
+
+// Minimal counter-examples the fuzz spec found.
+describe('parseNetFirewallJson on JSON PowerShell would not print', () => {
+  it('reads a field that is an object as empty instead of throwing (String() of {"toString": 1} throws)', () => {
+    const rules = parseNetFirewallJson(
+      '[{"DisplayName":{"toString":1},"Direction":"Outbound","Action":"Block","Protocol":"TCP","RemotePort":["70000"],"RemoteAddress":["198.18.4.2"]}]',
+    );
+    expect(rules.map((rule) => [rule.name, rule.text, rule.matches.unknown])).toEqual([
+      ['', 'block out protocol TCP remote 198.18.4.2', ['remote port 70000']],
+    ]);
+  });
+
+  it('says why text is not JSON on one line', () => {
+    expect(() => parseNetFirewallJson('[\n\u0000')).toThrow(
+      /^not valid JSON: Unexpected token [^\n]+ is not valid JSON$/,
+    );
+    // The NUL is spelled out, not printed.
+    expect(() => parseNetFirewallJson('[\n\u0000')).toThrow('\\u0000');
+  });
+});

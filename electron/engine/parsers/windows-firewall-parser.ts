@@ -1,6 +1,8 @@
+import { ownValue } from '../../shared/data-guards.js';
 import { isIP } from 'node:net';
 import {
   emptyCriteria,
+  isPortNumber,
   type AddressCriterion,
   type AddressItem,
   type FirewallRule,
@@ -8,6 +10,7 @@ import {
   type PortRange,
   type RuleMatchCriteria,
 } from './firewall-rule-types.js';
+import { parseJsonText } from './json-text.js';
 
 /**
  * The PowerShell script that lists the enabled Block rules of the active policy (local, group policy and
@@ -54,10 +57,19 @@ function isAny(value: string): boolean {
   return value.trim() === '' || /^any$/i.test(value.trim()) || value.trim() === '*';
 }
 
+/**
+ * A field's text. PowerShell prints strings, numbers for enums and booleans; anything else (an object, whose
+ * String() may even throw: {"toString": 1}) is not a value this reader knows, and reads as empty.
+ */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+}
+
 function listOf(value: unknown): string[] {
   const raw = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
   return raw
-    .flatMap((item) => String(item).split(','))
+    .flatMap((item) => textOf(item).split(','))
     .map((item) => item.trim())
     .filter((item) => item !== '');
 }
@@ -80,7 +92,7 @@ function profilesOf(value: string): string[] | null {
   if (isAny(v)) return null;
   let bits = 0;
   if (/^\d+$/.test(v)) bits = Number(v);
-  else for (const part of v.split(/[,\s]+/)) bits |= PROFILE_BITS[part.toLowerCase()] ?? 0;
+  else for (const part of v.split(/[,\s]+/)) bits |= ownValue(PROFILE_BITS, part.toLowerCase()) ?? 0;
   if (bits === 0 || (bits & 7) === 7) return null;
   return Object.entries(PROFILE_BITS)
     .filter(([, bit]) => (bits & bit) !== 0)
@@ -125,7 +137,12 @@ function portCriterion(values: string[], side: string, unknown: string[]): PortC
       unknown.push(`${side} port ${value}`);
       return null;
     }
-    items.push({ from: Number(match[1]), to: Number(match[2] ?? match[1]) });
+    const [from, to] = [Number(match[1]), Number(match[2] ?? match[1])];
+    if (!isPortNumber(from) || !isPortNumber(to)) {
+      unknown.push(`${side} port ${value}`);
+      return null;
+    }
+    items.push({ from, to });
   }
   return { negated: false, items, set: null };
 }
@@ -144,7 +161,7 @@ export function windowsRuleToFirewallRules(fields: WindowsRuleFields, position: 
   const protocol = fields.protocol.trim().toLowerCase();
   if (!isAny(protocol)) {
     const name =
-      PROTOCOL_NAMES[protocol] ??
+      ownValue(PROTOCOL_NAMES, protocol) ??
       (protocol === 'icmpv4' ? 'icmp' : protocol === 'icmpv6' ? 'ipv6-icmp' : protocol);
     matches.protocol.push({ negated: false, protocols: [name] });
   }
@@ -219,7 +236,7 @@ function field(object: Record<string, unknown>, key: string): unknown {
 export function parseNetFirewallJson(text: string): FirewallRule[] {
   const trimmed = text.replace(/^\uFEFF/, '').trim();
   if (trimmed === '') return [];
-  const parsed: unknown = JSON.parse(trimmed);
+  const parsed = parseJsonText(trimmed);
   const list = Array.isArray(parsed) ? parsed : [parsed];
   const rules: FirewallRule[] = [];
   list.forEach((entry, index) => {
@@ -229,15 +246,15 @@ export function parseNetFirewallJson(text: string): FirewallRule[] {
     rules.push(
       ...windowsRuleToFirewallRules(
         {
-          name: String(field(o, 'DisplayName') ?? ''),
-          direction: String(field(o, 'Direction') ?? ''),
-          action: String(field(o, 'Action') ?? ''),
-          profile: String(field(o, 'Profile') ?? 'Any'),
-          protocol: String(field(o, 'Protocol') ?? 'Any'),
+          name: textOf(field(o, 'DisplayName')),
+          direction: textOf(field(o, 'Direction')),
+          action: textOf(field(o, 'Action')),
+          profile: textOf(field(o, 'Profile') ?? 'Any'),
+          protocol: textOf(field(o, 'Protocol') ?? 'Any'),
           localPort: listOf(field(o, 'LocalPort')),
           remotePort: listOf(field(o, 'RemotePort')),
           remoteAddress: listOf(field(o, 'RemoteAddress')),
-          program: program === undefined || program === null ? null : String(program),
+          program: program === undefined || program === null ? null : textOf(program),
           service: null,
           original: JSON.stringify(entry),
         },
@@ -303,7 +320,7 @@ export function parseNetshRules(text: string): NetshRules {
     if (!current) continue;
     current.lines.push(line.trimEnd());
     if (!match?.[1]) continue;
-    const key = NETSH_KEYS[match[1].toLowerCase()];
+    const key = ownValue(NETSH_KEYS, match[1].toLowerCase());
     if (key) current.fields[key] = (match[2] ?? '').trim();
   }
   const rules: FirewallRule[] = [];

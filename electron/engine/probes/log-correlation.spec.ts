@@ -156,6 +156,17 @@ describe('correlate', () => {
   it('returns nothing for no matches', () => {
     expect(correlate([], RUN)).toEqual({ correlated: [], linesThatMatter: [] });
   });
+
+  // Found by the fuzz spec: "at 0000-00-00 00:00:00, Infinity days before the run started".
+  it('says neither Infinity nor NaN when the line or the run has no usable time', () => {
+    const noRun = { ...RUN, startedAtIso: '', finishedAtIso: '' };
+    expect(correlate([match(0, '0000-00-00T00:00:00')], noRun).correlated[0]?.why).toBe(
+      'no time on the line',
+    );
+    expect(correlate([match(1, '2024-03-05T10:11:12Z')], noRun).correlated[0]?.why).toBe(
+      "at 2024-03-05 10:11:12 UTC, the run's own time unknown",
+    );
+  });
 });
 
 describe('logTime', () => {
@@ -173,6 +184,15 @@ describe('logTime', () => {
       source: 'machine',
     });
     expect(logTime('not a time', 0)).toBeNull();
+  });
+
+  it('refuses fields out of range instead of rolling them over into another time (found by the fuzz spec)', () => {
+    expect(logTime('0000-00-00T00:00:00', 0)).toBeNull();
+    expect(logTime('2024-13-05T10:11:12', 0)).toBeNull();
+    expect(logTime('2023-02-29T10:11:12', 0)).toBeNull();
+    expect(logTime('2024-03-05T24:11:12', 0)).toBeNull();
+    expect(logTime('2024-03-05T10:11:12+99:99', 0)).toBeNull();
+    expect(logTime('2024-02-29T23:59:60Z', 0)?.epochMs).toBe(Date.parse('2024-03-01T00:00:00Z'));
   });
 
   it('formats offsets', () => {

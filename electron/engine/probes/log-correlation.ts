@@ -3,7 +3,11 @@
  * were open?) and by endpoint (does it name this machine's address, or a client port one of the run's
  * connections used?). Pure: the caller says when the run was and what it used.
  */
-import type { LogCategory } from '../parsers/log-line-parser.js';
+import {
+  isValidDateTime,
+  offsetMinutes as parseOffset,
+  type LogCategory,
+} from '../parsers/log-line-parser.js';
 
 /** A line the scan kept; the client endpoint where the line names one. */
 export interface CorrelationMatch {
@@ -195,12 +199,14 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2
 export function logTime(iso: string, offsetMinutes: number | null): LogTime | null {
   const m = ISO.exec(iso);
   if (m === null) return null;
-  const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  if (!isValidDateTime({ year: y, month: mo, day: d, hour: h, minute: mi, second: s })) return null;
   const ms = Math.round(Number(`0${m[7] ?? ''}`) * 1000);
-  const wall = Date.UTC(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms);
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   const zone = m[8];
   if (zone !== undefined) {
-    const offset = zone === 'Z' ? 0 : parseOffset(zone);
+    const offset = parseOffset(zone);
+    if (offset === null) return null;
     return { epochMs: wall - offset * MINUTE, offsetMinutes: offset, source: 'line' };
   }
   if (offsetMinutes !== null) {
@@ -208,11 +214,6 @@ export function logTime(iso: string, offsetMinutes: number | null): LogTime | nu
   }
   const epochMs = new Date(y ?? 0, (mo ?? 1) - 1, d, h, mi, s, ms).getTime();
   return { epochMs, offsetMinutes: -new Date(epochMs).getTimezoneOffset(), source: 'machine' };
-}
-
-function parseOffset(zone: string): number {
-  const sign = zone.startsWith('-') ? -1 : 1;
-  return sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
 }
 
 /** "UTC+01:00", "UTC-05:30", "UTC". */
@@ -235,8 +236,9 @@ function timeWhy(timestamp: string, time: LogTime, window: { start: number; end:
   const distance = distanceFrom(time.epochMs, window);
   // The wall-clock time as the log wrote it; the date too when it is not the run's day.
   const clock = distance > 12 * HOUR ? timestamp.slice(0, 19).replace('T', ' ') : timestamp.slice(11, 19);
-  const where =
-    distance === 0
+  const where = !Number.isFinite(distance)
+    ? "the run's own time unknown"
+    : distance === 0
       ? 'during the run'
       : time.epochMs < window.start
         ? `${span(distance)} before the run started`

@@ -519,3 +519,64 @@ function syslogTime(at: Date): string {
   const p = (n: number): string => String(n).padStart(2, '0');
   return `${months[at.getMonth()]} ${String(at.getDate()).padStart(2, ' ')} ${p(at.getHours())}:${p(at.getMinutes())}:${p(at.getSeconds())}`;
 }
+
+/**
+ * Short logs whose lines carry no time the scan can read: it used to throw ("Cannot destructure property
+ * 'lineNumber'") while looking back over tail slots that no line had filled yet, and the run lost the log.
+ * The lines are real, from public issue trackers (source beside each).
+ */
+describe('logScanProbe on short logs without times', () => {
+  // https://github.com/psycopg/psycopg2/issues/1717 (l066–l069 of shared/real-world/log-lines.jsonl), as a
+  // server with log_line_prefix = '[%p] %q%u@%d ' writes them (journald adds the time): no %m timestamp.
+  const POSTGRES_PID_PREFIX = [
+    '[9937] bbot_rt_2@SIMDB LOG:  could not receive data from client: Connection timed out',
+    '[9954] bbot_rt_2@SIMDB LOG:  could not receive data from client: Connection reset by peer',
+    '[12356] bbot_rt_2@SIMDB LOG:  could not send data to client: Connection reset by peer',
+    '[12356] bbot_rt_2@SIMDB FATAL:  connection to client lost',
+  ];
+  // https://github.com/ColinIanKing/stress-ng/issues/177 (l115–l117): dmesg counts seconds since boot.
+  const DMESG = [
+    '[44178.537398] [   1808]  1000  1808     4908        0    98304      117          1000 stress-ng',
+    '[44178.537749] oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/user.slice/user-1000.slice/session-1.scope,task=stress-ng,pid=1811,uid=1000',
+    '[44178.537897] Out of memory: Killed process 1811 (stress-ng) total-vm:43240kB, anon-rss:0kB, file-rss:64kB, shmem-rss:0kB, UID:1000 pgtables:104kB oom_score_adj:1000',
+  ];
+  // https://github.com/PowerShell/Win32-OpenSSH/issues/2171 (l127–l128): an event's description, pasted.
+  const TWO_LINES = [
+    'Description:',
+    'The OpenSSH SSH Server service terminated unexpectedly.  It has done this 1 time(s).  The following corrective action will be taken in 0 milliseconds: Restart the service.',
+  ];
+
+  it('reads a PostgreSQL log with only a [pid] prefix', async () => {
+    const file = logFile(`${POSTGRES_PID_PREFIX.join('\n')}\n`);
+    const { data, assessment } = completed(await logScanProbe.run(context(file)));
+    expect(data.counts).toEqual(fullCounts({ reset: 3, timeout: 1 }));
+    expect(data.matches.map((m) => [m.lineNumber, m.category, m.timestamp])).toEqual([
+      [1, 'timeout', null],
+      [2, 'reset', null],
+      [3, 'reset', null],
+      [4, 'reset', null],
+    ]);
+    expect(data.lastTimestamp).toBeNull();
+    expect(data.correlated).toHaveLength(4);
+    expect(assessment).toBe('fail');
+  });
+
+  it('reads dmesg output', async () => {
+    const file = logFile(`${DMESG.join('\n')}\n`);
+    const { data, assessment } = completed(await logScanProbe.run(context(file)));
+    expect(data.counts).toEqual(fullCounts({ crash: 2 }));
+    expect(data.matches.map((m) => m.lineNumber)).toEqual([2, 3]);
+    expect(assessment).toBe('fail');
+  });
+
+  it('reads a two-line file, and one with blank lines between its lines', async () => {
+    const two = completed(await logScanProbe.run(context(logFile(TWO_LINES.join('\n')))));
+    expect(two.data.linesRead).toBe(2);
+    expect(two.data.counts).toEqual(fullCounts({ crash: 1 }));
+    // Blank lines leave tail slots empty however long the log is.
+    const spaced = Array.from({ length: 20 }, (_, i) => POSTGRES_PID_PREFIX[i % 4] ?? '').join('\n\n');
+    const { data } = completed(await logScanProbe.run(context(logFile(spaced))));
+    expect(data.linesRead).toBe(39);
+    expect(data.counts).toEqual(fullCounts({ reset: 15, timeout: 5 }));
+  });
+});

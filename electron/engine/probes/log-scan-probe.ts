@@ -57,6 +57,11 @@ export interface LogScanData {
   correlated: CorrelatedLine[];
   /** The few correlated lines that plausibly concern this run, at most 8; empty when none does. */
   linesThatMatter: CorrelatedLine[];
+  /**
+   * The first failure inside the analysis itself (a bug, not the file's fault), in one line, or null.
+   * What was collected around it still stands: the lines it hit are passed over, the rest is read.
+   */
+  analysisProblem: string | null;
 }
 
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -153,26 +158,32 @@ async function scanLog(
       progress.maybeReport(bytesRead, scanner);
     }
   } catch (error) {
-    // Only I/O errors (which carry a code) are the file's fault; a bug in the scan goes to the runner.
-    if (!ctx.signal.aborted && errorCode(error) === null) throw error;
-    readError = error;
+    // Only I/O errors (which carry a code) are the file's fault. A bug in the scan stops the reading, but
+    // what was read so far still stands: it is reported with the reason, like any other analysis failure.
+    if (!ctx.signal.aborted && errorCode(error) === null) scanner.stopped(error);
+    else readError = error;
   } finally {
     // Breaking out of the loop already destroys the stream; this also covers a throw from the scan.
     stream?.destroy();
   }
+  const run = (): RunWindow => runWindow(ctx);
   if (ctx.signal.aborted) {
-    const data = scanner.finish(file, size, bytesRead, runWindow(ctx));
+    const data = scanner.finish(file, size, bytesRead, run);
     return { status: 'failed', failure: cancelledFailure(data.linesRead, bytesRead, size), data };
   }
   if (readError !== null) {
-    const data = scanner.finish(file, size, bytesRead, runWindow(ctx));
+    const data = scanner.finish(file, size, bytesRead, run);
     const failure = cannotRead(file, `${fileErrorWords(readError)} after ${formatBytes(bytesRead)}`);
     return { status: 'failed', failure, data };
   }
-  splitter.end();
+  try {
+    splitter.end();
+  } catch (error) {
+    scanner.stopped(error);
+  }
   scanner.chunkEnd();
-  const data = scanner.finish(file, size, bytesRead, runWindow(ctx));
-  return { status: 'complete', summary: summarize(data), assessment: assess(data.counts), data };
+  const data = scanner.finish(file, size, bytesRead, run);
+  return { status: 'complete', summary: summarize(data), assessment: assess(data), data };
 }
 
 /**
@@ -348,10 +359,13 @@ class LogScanner {
   private chunkMatches: PendingMatch[] = [];
   private readonly sample: string[] = [];
   private format: string | null = null;
-  private readonly tailLines: string[] = [];
-  private readonly tailNumbers: number[] = [];
+  private readonly tailLines: string[] = new Array<string>(TAIL_LINES).fill('');
+  /** 0: the slot holds no line yet (a log shorter than TAIL_LINES, or one whose blank lines skip it). */
+  private readonly tailNumbers: number[] = new Array<number>(TAIL_LINES).fill(0);
   private first: Stamp | null = null;
   private last: Stamp | null = null;
+  /** The first failure inside the analysis (a bug, never the file's fault), in one line. */
+  private problem: string | null = null;
 
   /** `runStartedAt`: epoch ms. */
   constructor(private readonly runStartedAt: number) {
@@ -370,8 +384,22 @@ class LogScanner {
     const slot = lineNumber % TAIL_LINES;
     this.tailLines[slot] = text;
     this.tailNumbers[slot] = lineNumber;
-    if (this.format === null) this.addSample(text);
-    if (this.first === null && lineNumber <= FIRST_TIMESTAMP_LINES) this.observe(lineNumber, text);
+    // A line the analysis trips over is passed over, said once, and the scan goes on with the next. Its
+    // kind and its time are separate tries, so a failure to read the one does not lose the other.
+    try {
+      this.classify(text, lineNumber);
+    } catch (error) {
+      this.noteProblem(`at line ${formatCount(lineNumber)}`, error);
+    }
+    try {
+      if (this.format === null) this.addSample(text);
+      if (this.first === null && lineNumber <= FIRST_TIMESTAMP_LINES) this.observe(lineNumber, text);
+    } catch (error) {
+      this.noteProblem(`at line ${formatCount(lineNumber)}`, error);
+    }
+  }
+
+  private classify(text: string, lineNumber: number): void {
     const category = classifyLogLine(text);
     if (category === null) return;
     this.counts[category] += 1;
@@ -387,27 +415,59 @@ class LogScanner {
 
   /** Brings the last timestamp up to the end of what has been read so far, then sorts out this chunk's matches. */
   chunkEnd(): void {
+    try {
+      this.chunkEndUnguarded();
+    } catch (error) {
+      this.chunkMatches = [];
+      this.noteProblem(`after line ${formatCount(this.linesRead)}`, error);
+    }
+  }
+
+  private chunkEndUnguarded(): void {
     const order = this.tailNumbers
       .map((lineNumber, slot) => ({ lineNumber, slot }))
       .sort((a, b) => b.lineNumber - a.lineNumber);
     for (const { lineNumber, slot } of order) {
-      if (this.last !== null && lineNumber <= this.last.lineNumber) break;
+      if (lineNumber === 0 || (this.last !== null && lineNumber <= this.last.lineNumber)) break;
       if (this.observe(lineNumber, this.tailLines[slot] ?? '')) break;
     }
     this.keepNearRun();
   }
 
-  finish(file: string, sizeBytes: number, bytesRead: number, run: RunWindow): LogScanData {
-    const matches = this.keeper.list().map((pending) => this.toMatch(pending));
+  /**
+   * What the scan collected. Each part is worked out on its own, so a failure in one (a bug) leaves the
+   * others standing: matches without their times or clients, or without the correlation with the run.
+   */
+  finish(file: string, sizeBytes: number, bytesRead: number, run: () => RunWindow): LogScanData {
+    const matches = this.guard(
+      'reading the matches',
+      () => this.keeper.list().map((pending) => this.toMatch(pending)),
+      () => this.keeper.list().map(bareMatch),
+    );
     const seen = new Set(matches.map((m) => m.lineNumber));
-    const near = this.nearRun
-      .list()
-      .filter((pending) => !seen.has(pending.lineNumber))
-      .map((pending) => this.toMatch(pending));
-    const { correlated, linesThatMatter } = correlate([...matches, ...near], run);
+    const near = this.guard(
+      'reading the matches near the run',
+      () =>
+        this.nearRun
+          .list()
+          .filter((pending) => !seen.has(pending.lineNumber))
+          .map((pending) => this.toMatch(pending)),
+      () => [],
+    );
+    const { correlated, linesThatMatter } = this.guard(
+      'correlating the matches with the run',
+      () => correlate([...matches, ...near], run()),
+      () => ({ correlated: [], linesThatMatter: [] }),
+    );
     return {
       file,
-      format: this.format ?? detectLogFormat(this.sample),
+      format:
+        this.format ??
+        this.guard(
+          'guessing the format',
+          () => detectLogFormat(this.sample),
+          () => 'plain',
+        ),
       sizeBytes,
       bytesRead,
       linesRead: this.linesRead,
@@ -419,7 +479,26 @@ class LogScanner {
       lastTimestamp: this.last?.timestamp ?? null,
       correlated: correlated.slice(0, MAX_MATCHES),
       linesThatMatter,
+      analysisProblem: this.problem,
     };
+  }
+
+  /** Something outside the analysis stopped it (the reading loop's own bug): said like the others. */
+  stopped(error: unknown): void {
+    this.noteProblem(`after line ${formatCount(this.linesRead)}`, error);
+  }
+
+  private guard<T>(what: string, work: () => T, fallback: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      this.noteProblem(what, error);
+      return fallback();
+    }
+  }
+
+  private noteProblem(where: string, error: unknown): void {
+    this.problem ??= `the analysis failed ${where}: ${oneLine(error)}`;
   }
 
   /**
@@ -452,7 +531,7 @@ class LogScanner {
   private recordDateBefore(lineNumber: number): string | null {
     for (let back = 1; back < TAIL_LINES; back += 1) {
       const slot = (lineNumber - back) % TAIL_LINES;
-      if (slot < 0 || this.tailNumbers[slot] !== lineNumber - back) return null;
+      if (lineNumber - back < 1 || this.tailNumbers[slot] !== lineNumber - back) return null;
       const text = this.tailLines[slot] ?? '';
       if (isRecordDateLine(text)) return text;
     }
@@ -531,6 +610,25 @@ function emptyCounts(): Record<LogCategory, number> {
 // eslint-disable-next-line no-control-regex -- ANSI colour codes are noise in a report
 const ANSI_ESCAPE = /\u001b\[[0-9;]*[A-Za-z]/g;
 
+/** A kept match as it stands when its time and client could not be read. */
+function bareMatch(pending: PendingMatch): LogMatch {
+  const { lineNumber, category, line } = pending;
+  return {
+    lineNumber,
+    timestamp: null,
+    category,
+    text: matchText(line),
+    clientAddress: null,
+    clientPort: null,
+  };
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const first = message.split('\n')[0]?.trim() ?? '';
+  return first === '' ? 'unknown error' : first.slice(0, 200);
+}
+
 function matchText(line: string): string {
   const text = line.replace(ANSI_ESCAPE, '').trim();
   return text.length <= MATCH_TEXT_CHARS ? text : `${text.slice(0, MATCH_TEXT_CHARS - 1)}…`;
@@ -570,9 +668,10 @@ export class MatchKeeper<M extends { category: LogCategory; lineNumber: number }
 // ---------------------------------------------------------------------------------------------------------
 // Summary
 
-function assess(counts: Record<LogCategory, number>): 'ok' | 'warn' | 'fail' {
+/** A quiet log whose analysis failed somewhere is not vouched for: it warns. */
+function assess({ counts, analysisProblem }: LogScanData): 'ok' | 'warn' | 'fail' {
   if (counts.reset > 0 || counts.crash > 0 || counts.limit > 0) return 'fail';
-  if (counts.timeout > 0 || counts.upstream > 0) return 'warn';
+  if (counts.timeout > 0 || counts.upstream > 0 || analysisProblem !== null) return 'warn';
   return 'ok';
 }
 
@@ -596,7 +695,8 @@ function summarize(data: LogScanData): string {
     data.longLines > 0 ? `${plural(data.longLines, 'line', 'lines')} cut at 64 KiB` : '',
   ].filter((part) => part !== '');
   const tail = skipped.length > 0 ? ` (${skipped.join(', ')})` : '';
-  return `Read ${plural(data.linesRead, 'line', 'lines')} (${data.format}): ${found}${tail}${topLine(data)}`;
+  const problem = data.analysisProblem === null ? '' : `; incomplete: ${data.analysisProblem}`;
+  return `Read ${plural(data.linesRead, 'line', 'lines')} (${data.format}): ${found}${tail}${topLine(data)}${problem}`;
 }
 
 /** "; most relevant to this run: line 12 (reset; at 10:11:12, during the run …): «text»", or "". */
