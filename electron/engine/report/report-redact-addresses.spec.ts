@@ -65,9 +65,10 @@ describe('AddressRedactor', () => {
       expect(redact(text)).toBe(text);
   });
 
-  it('keeps loopback and unspecified addresses, which name nobody', () => {
-    const text = '127.0.0.1:3128 ::1 [::]:443 0.0.0.0:80 ::ffff:127.0.0.1';
-    expect(redact(text)).toBe(text);
+  it('hides loopback and unspecified addresses too, like any other', () => {
+    expect(redact('127.0.0.1:3128 ::1 [::]:443 0.0.0.0:80 ::ffff:127.0.0.1')).toBe(
+      '<ip-1>:3128 <ip-2> [<ip-3>]:443 <ip-4>:80 <ip-1>',
+    );
   });
 
   it('hides MAC addresses in either notation as one placeholder', () => {
@@ -95,8 +96,7 @@ describe('AddressRedactor', () => {
     const address = fc.oneof(fc.ipV4(), fc.ipV6());
     fc.assert(
       fc.property(address, fc.constantFrom(' ', ', ', '. ', ' (', ') '), (ip, sep) => {
-        const key = canonical(ip);
-        fc.pre(key !== null && !/^(127\.|0\.0\.0\.0$|::1?$)/.test(key));
+        expect(canonical(ip)).not.toBeNull();
         const out = redact(`seen${sep}${ip}${sep}end`);
         expect(out).toMatch(/<ip-1>/);
         expect(out).not.toContain(ip);

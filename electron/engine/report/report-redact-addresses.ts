@@ -1,4 +1,4 @@
-import { BlockList, SocketAddress, isIP, isIPv4 } from 'node:net';
+import { SocketAddress, isIP, isIPv4 } from 'node:net';
 
 /**
  * Finds IP and MAC addresses in free text and replaces each with a placeholder. Regular expressions
@@ -13,8 +13,6 @@ import { BlockList, SocketAddress, isIP, isIPv4 } from 'node:net';
  *   and the prefix length. An unbracketed `2001:db8::1:80` is a valid address on its own and is read so.
  * - The same address is the same placeholder in any spelling: case, compressed or full IPv6, and a
  *   v4-mapped `::ffff:1.2.3.4` is its IPv4 address (dual-stack sockets report it that way).
- * - Loopback and unspecified addresses (127/8, ::1, 0.0.0.0, ::) stay: they name nobody's network and
- *   say something (a proxy on this machine, a server listening everywhere).
  * - MAC addresses (`00:1a:2b:3c:4d:5e`, `00-1A-2B-3C-4D-5E`) become `<mac-n>`: they name a machine.
  */
 export class AddressRedactor {
@@ -88,7 +86,7 @@ export class AddressRedactor {
       }
     }
     const key = canonical(address);
-    if (key === null || KEEP.check(key, isIPv4(key) ? 'ipv4' : 'ipv6')) return null;
+    if (key === null) return null;
     return { token: lead + this.token('ip', key), rest, zoneLength };
   }
 
@@ -127,9 +125,3 @@ const ZONE = /%[0-9a-z_-]+(?:\.[0-9a-z_-]+)*/iy;
 const SECTION_BEFORE = /(?:§|\bsection|\bsec\.)\s*$/i;
 const MAC_COLONS = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
 const MAC_DASHED = /(?<![\p{L}\p{N}_-])[0-9a-f]{2}(?:-[0-9a-f]{2}){5}(?![\p{L}\p{N}_-])/giu;
-
-const KEEP = new BlockList();
-KEEP.addSubnet('127.0.0.0', 8, 'ipv4');
-KEEP.addAddress('0.0.0.0', 'ipv4');
-KEEP.addAddress('::1', 'ipv6');
-KEEP.addAddress('::', 'ipv6');
