@@ -49,6 +49,9 @@ describe('AddressRedactor', () => {
       'from <ip-1>. Then <ip-1>: refused; ip:<ip-1> (<ip-1>)',
     );
     expect(redact('cafe:192.0.2.1 add:192.0.2.2:80')).toBe('cafe:<ip-1> add:<ip-2>:80');
+    expect(redact('Address.......192.0.2.1, ...2001:db8::1, port:443')).toBe(
+      'Address.......<ip-1>, ...<ip-2>, port:443',
+    );
     expect(redact('fe80::. and 2001:db8::1...')).toBe('<ip-1>. and <ip-2>...');
   });
 

@@ -36,13 +36,12 @@ export class AddressRedactor {
 
   /** The placeholder for one address found in `run` (at `at` in `text`), or null if there is none. */
   private read(text: string, at: number, run: string): { start: number; end: number; token: string } | null {
-    const before = text[at - 1] ?? '';
+    // No address starts with a dot, or with one colon (ip:1.2.3.4, "Address.....192.0.2.1").
     let start = 0;
-    if (WORD.test(before)) {
-      // Glued to a word (v1.2.3.4, sha256:…, std::…) unless one separator stands between (ip:1.2.3.4).
-      if (!SEPARATOR.test(run[0]!) || SEPARATOR.test(run[1] ?? '')) return null;
-      start = 1;
-    }
+    while (run[start] === '.') start++;
+    if (run[start] === ':' && run[start + 1] !== ':') start++;
+    // Glued to a word: v1.2.3.4, sha256:…, std::….
+    if (start === 0 && WORD.test(text[at - 1] ?? '')) return null;
     const after = text[at + run.length] ?? '';
     if (WORD.test(after) && !SEPARATOR.test(run.at(-1)!)) return null;
     // Sentence punctuation after an address ("… from 192.0.2.1.", "192.0.2.1: refused") is not part of it.
