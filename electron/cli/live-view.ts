@@ -1,6 +1,7 @@
 import { styleText } from 'node:util';
 import { findingFigures } from '../shared/finding-words.js';
 import { CAUSE_TITLES } from '../shared/cause-info.js';
+import { showable } from '../shared/printable-text.js';
 import type { ProbeReport, Report, StepReport } from '../shared/report-info.js';
 import type { RunEvent } from '../shared/run-event-info.js';
 import type { StepId, StepStatus } from '../shared/step-info.js';
@@ -25,7 +26,9 @@ function probeMark(p: ProbeReport): [string, Style] {
 
 /**
  * The human view of a run: steps print in checklist order as soon as they and the ones before them
- * are done (steps run in parallel), and a status line shows what is running meanwhile.
+ * are done (steps run in parallel), and a status line shows what is running meanwhile. Every text from
+ * the run goes through `printable`: a log line or a server's answer quoted in a summary must not
+ * recolour or retitle the terminal, or overwrite a line with a carriage return.
  */
 export class LiveView {
   private order: StepId[] = [];
@@ -46,14 +49,14 @@ export class LiveView {
     switch (event.type) {
       case 'run-started':
         this.order = event.plan.steps.map((s) => s.id);
-        this.line(this.paint('bold', `Diagnosing ${event.target}`));
+        this.line(this.paint('bold', `Diagnosing ${showable(event.target)}`));
         break;
       case 'probe-started':
         this.running.set(event.probeId, event.probeId);
         this.status();
         break;
       case 'probe-progress':
-        this.running.set(event.probeId, `${event.probeId}: ${event.message}`);
+        this.running.set(event.probeId, `${event.probeId}: ${showable(event.message).replace(/\n/g, ' ')}`);
         this.status();
         break;
       case 'probe-finished':
@@ -84,12 +87,13 @@ export class LiveView {
   private printStep(step: StepReport, index: number) {
     const [mark, style] = STEP_MARK[step.status];
     this.line(
-      `${this.paint(style, mark)} ${this.paint('bold', `${index}. ${step.title}`)} ${this.paint('gray', `(${(step.durationMs / 1000).toFixed(2)} s)`)}`,
+      `${this.paint(style, mark)} ${this.paint('bold', `${index}. ${showable(step.title)}`)} ${this.paint('gray', `(${(step.durationMs / 1000).toFixed(2)} s)`)}`,
     );
     for (const p of step.probes) {
       const [m, s] = probeMark(p);
+      const summary = showable(p.summary);
       this.line(
-        `    ${this.paint(s, m)} ${p.title}: ${p.status === 'skipped' ? this.paint('gray', p.summary) : p.summary}`,
+        `    ${this.paint(s, m)} ${showable(p.title)}: ${p.status === 'skipped' ? this.paint('gray', summary) : summary}`,
       );
     }
   }
@@ -108,19 +112,19 @@ export class LiveView {
     this.line(
       `${this.paint('bold', 'Verdict:')} ${this.paint(healthy ? 'green' : 'red', `${top.cause}`)} — ${CAUSE_TITLES[top.cause]} (confidence ${Math.round(top.confidence * 100)}%${healthy ? '' : `, ${where}`})`,
     );
-    for (const [label, value] of findingFigures(top)) this.line(`${label}: ${value}`);
+    for (const [label, value] of findingFigures(top)) this.line(showable(`${label}: ${value}`));
     this.line(this.paint('bold', 'Evidence:'));
-    for (const e of top.evidence) this.line(`  • ${e.text}`);
+    for (const e of top.evidence) this.line(`  • ${showable(e.text)}`);
     if (top.against.length) {
       this.line(this.paint('bold', 'Against it:'));
-      for (const e of top.against) this.line(`  • ${e.text}`);
+      for (const e of top.against) this.line(`  • ${showable(e.text)}`);
     }
     if (top.settle.length) {
       this.line(this.paint('bold', 'What would settle it:'));
-      for (const s of top.settle) this.line(`  • ${s.text}`);
+      for (const s of top.settle) this.line(`  • ${showable(s.text)}`);
     }
     this.line(this.paint('bold', 'Remedies:'));
-    for (const r of top.remedies) this.line(`  • ${r}`);
+    for (const r of top.remedies) this.line(`  • ${showable(r)}`);
     // The candidates of an inconclusive verdict with their odds; a cause ruled out says what ruled it out.
     const others = report.diagnosis.findings.slice(1);
     if (others.length) {
@@ -128,13 +132,15 @@ export class LiveView {
       for (const f of others) {
         const out = f.against.find((a) => a.rulesOut);
         this.line(
-          out
-            ? `  • ${f.cause}: ruled out: ${out.text}`
-            : `  • ${f.cause} (${Math.round(f.confidence * 100)}%, origin ${f.origin}): ${f.evidence[0]?.text ?? ''}`,
+          showable(
+            out
+              ? `  • ${f.cause}: ruled out: ${out.text}`
+              : `  • ${f.cause} (${Math.round(f.confidence * 100)}%, origin ${f.origin}): ${f.evidence[0]?.text ?? ''}`,
+          ),
         );
       }
     }
-    for (const n of report.diagnosis.notes) this.line(this.paint('gray', `Note: ${n.text}`));
+    for (const n of report.diagnosis.notes) this.line(this.paint('gray', `Note: ${showable(n.text)}`));
   }
 
   private statusShown = false;

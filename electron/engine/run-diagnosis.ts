@@ -7,7 +7,7 @@ import { diagnose } from './diagnosis/diagnose.js';
 import type { EngineIo } from './net/engine-io.js';
 import type { PacketCapture } from './net/capture-types.js';
 import { nodeDnsIo } from './net/node-dns-io.js';
-import { loadRawNetwork } from './net/raw-network.js';
+import { loadRawNetwork, RAW_SOCKET_GRANT } from './net/raw-network.js';
 import { nodeSystemIo } from './net/node-system-io.js';
 import { createNodeTcpIo } from './net/node-tcp-io.js';
 import { ssSocketStateReader } from './net/socket-state-reader.js';
@@ -187,7 +187,7 @@ export async function detectPrivileges(): Promise<Privileges> {
   const how =
     platform() === 'win32'
       ? 'Run Reset Doctor as Administrator for ICMP through raw sockets and packet capture.'
-      : 'Run with sudo, or grant the capability once: sudo setcap cap_net_raw+ep "$(command -v node)".';
+      : `${RAW_SOCKET_GRANT.charAt(0).toUpperCase()}${RAW_SOCKET_GRANT.slice(1)}.`;
   return { raw: false, note: how };
 }
 

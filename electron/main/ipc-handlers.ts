@@ -1,15 +1,83 @@
-import { dialog, ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import type { BrowserWindow, Dialog, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { API_CHANNELS } from '../shared/api-contract.js';
 import { dispatch, type DispatchHooks } from '../engine/service/api-dispatch.js';
 import type { RunService } from '../engine/service/run-service.js';
 
+/** What the handlers need from Electron, passed in so they can be tested with fakes. */
+export interface IpcDeps {
+  ipcMain: Pick<IpcMain, 'handle'>;
+  dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>;
+}
+
+export interface IpcWindows {
+  /** Serves a window's calls with its own run service until the returned function is called. */
+  addWindow(window: BrowserWindow, service: RunService): () => void;
+}
+
+interface WindowEntry {
+  service: RunService;
+  hooks: DispatchHooks;
+}
+
+export const REFUSED = 'refused: not from the Reset Doctor window';
+
 /**
- * One handler per API call. Each checks that the call comes from our own window's top frame showing
- * our own page, then hands the arguments to the shared dispatcher, which validates them.
+ * One handler per API call, registered once for the app's life: `ipcMain.handle` refuses a second
+ * handler for a channel, so a window opened later (macOS re-opens one on `activate`) joins these
+ * instead of registering its own. Each call must come from the top frame of a window the app made,
+ * showing the app's own page; it then goes to that window's run service through the shared
+ * dispatcher, which validates the arguments.
  */
-export function installIpcHandlers(service: RunService, window: BrowserWindow, rendererUrl: string): void {
-  const hooks: DispatchHooks = {
+export function installIpcHandlers(deps: IpcDeps, rendererUrl: string): IpcWindows {
+  const windows = new Map<WebContents, WindowEntry>();
+  for (const channel of API_CHANNELS) {
+    deps.ipcMain.handle(channel, (event, ...args: unknown[]) => {
+      const entry = windows.get(event.sender);
+      if (!entry || !fromOurPage(event, rendererUrl)) return { ok: false, error: REFUSED };
+      return dispatch(entry.service, channel, args, entry.hooks);
+    });
+  }
+  return {
+    addWindow(window, service) {
+      const contents = window.webContents;
+      windows.set(contents, { service, hooks: dialogHooks(deps.dialog, window) });
+      return () => {
+        windows.delete(contents);
+      };
+    },
+  };
+}
+
+/**
+ * The sender is the window's top-level frame (not an iframe it holds) and shows our page. A frame that
+ * navigated away or was destroyed has no senderFrame and is refused.
+ */
+export function fromOurPage(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  rendererUrl: string,
+): boolean {
+  const frame = event.senderFrame;
+  const main = event.sender.mainFrame;
+  if (!frame || frame.parent !== null) return false;
+  if (frame !== main && (frame.processId !== main.processId || frame.routingId !== main.routingId))
+    return false;
+  return sameDocument(frame.url, rendererUrl);
+}
+
+/** The same document, whatever its fragment: `index.html#step-2` is ours, `index.html.evil` is not. */
+function sameDocument(url: string, expected: string): boolean {
+  try {
+    const u = new URL(url);
+    u.hash = '';
+    return u.href === expected;
+  } catch {
+    return false;
+  }
+}
+
+function dialogHooks(dialog: IpcDeps['dialog'], window: BrowserWindow): DispatchHooks {
+  return {
     mode: 'electron',
     async chooseLog() {
       const r = await dialog.showOpenDialog(window, {
@@ -28,14 +96,4 @@ export function installIpcHandlers(service: RunService, window: BrowserWindow, r
       return r.filePath;
     },
   };
-  const trusted = (event: IpcMainInvokeEvent) =>
-    event.sender === window.webContents &&
-    event.senderFrame !== null &&
-    event.senderFrame.url.startsWith(rendererUrl);
-  for (const channel of API_CHANNELS) {
-    ipcMain.handle(channel, (event, ...args: unknown[]) => {
-      if (!trusted(event)) return { ok: false, error: 'refused: not from the Reset Doctor window' };
-      return dispatch(service, channel, args, hooks);
-    });
-  }
 }

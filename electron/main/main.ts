@@ -1,9 +1,9 @@
-import { app, BrowserWindow, nativeTheme, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, nativeTheme, session, shell } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL } from '../shared/api-contract.js';
 import { RunService } from '../engine/service/run-service.js';
 import { installAppMenu } from './app-menu.js';
-import { installIpcHandlers } from './ipc-handlers.js';
+import { installIpcHandlers, type IpcWindows } from './ipc-handlers.js';
 import { loadWindowState, trackWindowState } from './window-state.js';
 
 const RENDERER = fileURLToPath(new URL('../../renderer/index.html', import.meta.url));
@@ -12,7 +12,7 @@ const RENDERER_URL = pathToFileURL(RENDERER).href;
 
 app.enableSandbox();
 
-function createWindow(): void {
+function createWindow(ipc: IpcWindows): void {
   const state = loadWindowState();
   const window = new BrowserWindow({
     ...state.bounds,
@@ -36,8 +36,11 @@ function createWindow(): void {
   const service = new RunService((event) => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
   });
-  installIpcHandlers(service, window, RENDERER_URL);
-  window.on('closed', () => service.dispose());
+  const leave = ipc.addWindow(window, service);
+  window.on('closed', () => {
+    leave();
+    service.dispose();
+  });
 
   // No remote content: the app shows its own page only; links leave for the system browser.
   window.webContents.setWindowOpenHandler(({ url }) => {
@@ -55,9 +58,11 @@ void app.whenReady().then(() => {
   nativeTheme.themeSource = 'system';
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   installAppMenu();
-  createWindow();
+  // Once for the app's life: a window macOS re-opens on activate joins the same handlers.
+  const ipc = installIpcHandlers({ ipcMain, dialog }, RENDERER_URL);
+  createWindow(ipc);
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(ipc);
   });
 });
 

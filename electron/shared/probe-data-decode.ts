@@ -115,13 +115,14 @@ export interface ConnectionRead extends Pick<CapturedConnection, 'connection' | 
   afterWhat: string | null;
 }
 
-const isDirection = oneOf<TimelineEntry['direction']>({
+const DIRECTION_WORDS: Record<TimelineEntry['direction'], true> = {
   sent: true,
   received: true,
   event: true,
   idle: true,
-});
-const isTimelineKind = oneOf<TimelineKind>({
+};
+const isDirection = oneOf(DIRECTION_WORDS);
+const TIMELINE_KIND_WORDS: Record<TimelineKind, true> = {
   syn: true,
   'syn-ack': true,
   ack: true,
@@ -132,8 +133,9 @@ const isTimelineKind = oneOf<TimelineKind>({
   request: true,
   event: true,
   idle: true,
-});
-const isRole = oneOf<ConnectionRole>({
+};
+const isTimelineKind = oneOf(TIMELINE_KIND_WORDS);
+const ROLE_WORDS: Record<ConnectionRole, true> = {
   connect: true,
   request: true,
   repeat: true,
@@ -142,15 +144,25 @@ const isRole = oneOf<ConnectionRole>({
   concurrency: true,
   idle: true,
   recovery: true,
-});
-const isPhase = oneOf<ConnectionPhase>({
+};
+const isRole = oneOf(ROLE_WORDS);
+const PHASE_WORDS: Record<ConnectionPhase, true> = {
   connect: true,
   tls: true,
   request: true,
   response: true,
   transfer: true,
   idle: true,
-});
+};
+const isPhase = oneOf(PHASE_WORDS);
+
+/** Every code word the decoders above accept: data, not prose, to code that rewrites text (redaction). */
+export const PROBE_DATA_WORDS: readonly string[] = [
+  DIRECTION_WORDS,
+  TIMELINE_KIND_WORDS,
+  ROLE_WORDS,
+  PHASE_WORDS,
+].flatMap((words) => Object.keys(words));
 
 function decodeEntry(value: unknown): TimelineEntryRead | null {
   const e = fieldsOf<TimelineEntry>(value);

@@ -46,7 +46,10 @@ export interface ResetRead extends Pick<ResetVerdict, 'origin'> {
   confidence: number | null;
 }
 
-const isVote = oneOf<SignalVote>({ server: true, path: true, neutral: true });
+const VOTE_WORDS: Record<SignalVote, true> = { server: true, path: true, neutral: true };
+const isVote = oneOf(VOTE_WORDS);
+/** The code words the decoders accept besides the report schema's: data, not prose (see redaction). */
+export const RESET_DATA_WORDS: readonly string[] = [...Object.keys(VOTE_WORDS), ...ORIGINS];
 const isOrigin = (value: unknown): value is Origin => (ORIGINS as readonly unknown[]).includes(value);
 
 function decodeSignal(value: unknown): SignalRead | null {

@@ -75,7 +75,7 @@ const appInfo: AppInfo = {
   privileged: values.privileged,
   privilegeNote: values.privileged
     ? 'Running as root.'
-    : 'Run with sudo, or grant the capability once: sudo setcap cap_net_raw+ep "$(command -v node)".',
+    : 'Run with sudo, or grant the capability to a copy of node kept for Reset Doctor (sudo setcap cap_net_raw+ep on that copy, never on the system node: see the README).',
   canChooseFiles: false,
 };
 

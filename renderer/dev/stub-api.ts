@@ -28,7 +28,7 @@ export const STUB_APP_INFO: AppInfo = {
   platform: 'linux',
   privileged: false,
   privilegeNote:
-    'Run with sudo, or grant the capability once: sudo setcap cap_net_raw+ep "$(command -v node)".',
+    'Run with sudo, or grant the capability to a copy of node kept for Reset Doctor (sudo setcap cap_net_raw+ep on that copy, never on the system node: see the README).',
   canChooseFiles: true,
 };
 

@@ -11,6 +11,14 @@ export interface RawNetwork {
   createTtlReplayIo: ReplayModule['createTtlReplayIo'];
 }
 
+/**
+ * How to get raw sockets on Linux and macOS, said the same way wherever it is said: sudo for the run, or
+ * the capability on a copy of node kept for Reset Doctor, never on the system's node, which would give
+ * raw sockets to every Node.js script on the machine (README, "Raw sockets").
+ */
+export const RAW_SOCKET_GRANT =
+  'run with sudo, or grant the capability to a copy of node kept for Reset Doctor (sudo setcap cap_net_raw+ep on that copy, never on the system node: see the README)';
+
 let loaded: Promise<RawNetwork | { error: string }> | null = null;
 
 /**

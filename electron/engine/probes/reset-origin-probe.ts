@@ -1,6 +1,7 @@
 import type { ResetOriginData } from '../../shared/reset-data-info.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
 import { judgeCloses, judgeResets, serverReference } from '../forensics/reset-origin.js';
+import { RAW_SOCKET_GRANT } from '../net/raw-network.js';
 import { pingProbe } from './ping-probe.js';
 import { NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { runConversations } from './run-conversations.js';
@@ -9,8 +10,7 @@ import { tracerouteProbe } from './traceroute-probe.js';
 // Declared where the faces read it too (the wizard and the reports show every verdict).
 export type { ResetOriginData } from '../../shared/reset-data-info.js';
 
-export const NO_CAPTURE =
-  'capturing packets needs raw sockets: run as root (sudo) or grant the capability with `sudo setcap cap_net_raw+ep "$(command -v node)"`';
+export const NO_CAPTURE = `capturing packets needs raw sockets: ${RAW_SOCKET_GRANT}`;
 
 /** Who sent each reset the run met, from the TTL of the captured RST against the server's own packets. */
 export const resetOriginProbe: ProbeDefinition<ResetOriginData> = {

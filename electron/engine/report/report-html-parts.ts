@@ -1,5 +1,6 @@
 import type { EvidenceItem } from '../../shared/cause-info.js';
 import { evidenceLines } from '../../shared/evidence-lines.js';
+import { showable } from '../../shared/printable-text.js';
 import type { ProbeReport } from '../../shared/report-info.js';
 import { formatDuration } from './report-text.js';
 
@@ -11,9 +12,12 @@ const HTML_ESCAPES: Record<string, string> = {
   "'": '&#39;',
 };
 
-/** Escapes text for element content and quoted attributes alike, so no call site has to choose. */
+/**
+ * Escapes text for element content and quoted attributes alike, so no call site has to choose; control
+ * and bidirectional-override characters become U+FFFD (see printable-text.ts).
+ */
 export function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+  return showable(text).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
 }
 
 const STATUS_MARKS: Record<string, string> = {

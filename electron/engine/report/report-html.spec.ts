@@ -108,6 +108,17 @@ describe('renderHtml', () => {
     expect(html.lastIndexOf('<details>')).toBeGreaterThan(html.indexOf('<h2>Run</h2>'));
   });
 
+  it('keeps the raw JSON the same data when it holds control characters, shown as escapes', () => {
+    const report = sampleReport();
+    report.steps[0]!.summary = 'bidi \u202e override, C1 \u009b, DEL \u007f, ESC \u001b';
+    const raw = renderHtml(report).match(/<pre>(\{[\s\S]*?)<\/pre>/)?.[1] ?? '';
+    expect(raw).toContain('bidi \\u202e override, C1 \\u009b, DEL \\u007f, ESC \\u001b');
+    const entities: Record<string, string> = { lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' };
+    expect(JSON.parse(raw.replace(/&(lt|gt|quot|#39|amp);/g, (_m, e: string) => entities[e]!))).toEqual(
+      report,
+    );
+  });
+
   it('draws no chart for probe data of an unexpected shape', () => {
     const report = sampleReport();
     report.steps[1]!.probes[1]!.data = { rttsMs: ['fast'] };
@@ -136,6 +147,10 @@ describe('html parts', () => {
     expect(esc(`<a href="x" title='y'>&</a>`)).toBe(
       '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
     );
+  });
+
+  it('replace control and bidirectional-override characters, keeping line breaks', () => {
+    expect(esc('a\x1b[31mb\x07\r\nc\u202ed\te')).toBe('a\uFFFD[31mb\uFFFD\nc\uFFFDd\te');
   });
 
   it('give unknown statuses no class they could abuse', () => {

@@ -1,4 +1,5 @@
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
+import { printableJson } from '../../shared/printable-text.js';
 import type { Report, StepReport } from '../../shared/report-info.js';
 import { probeCharts } from './report-html-charts.js';
 import { badge, esc, evidenceList, keyValues, list, probeTable } from './report-html-parts.js';
@@ -173,7 +174,7 @@ function run(report: Report): string {
 function rawJson(report: Report): string {
   return (
     '<section class="card raw"><details><summary>Raw report (JSON)</summary>' +
-    `<pre>${esc(JSON.stringify(report, null, 2))}</pre></details></section>`
+    `<pre>${esc(printableJson(JSON.stringify(report, null, 2)))}</pre></details></section>`
   );
 }
 

@@ -2,6 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { sampleReport } from './report-fixture.js';
 import { resetReport } from './report-resets-fixture.js';
 import { codeBlock, md, renderMarkdown } from './report-markdown.js';
+import { redactReport } from './report-redact.js';
+
+/**
+ * The rule a CommonMark renderer would be held to, without one installed: outside code spans and
+ * fences, every `<`, `>` and `&` is backslash-escaped, so no raw HTML or entity can come out of the
+ * report's text (the report's own Markdown uses neither).
+ */
+function unescapedOutsideCode(markdown: string): string[] {
+  const prose = markdown
+    .replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, '')
+    .replace(/(`+)[^`]*?\1/g, '')
+    .replace(/\\[\\`*_[\]<>|~&$#!.)+-]/g, '');
+  return prose.split('\n').flatMap((line) => line.match(/[<>&]/g) ?? []);
+}
 
 /** Splits a GFM table row into cells the way GFM does: on pipes that are not backslash-escaped. */
 function cells(row: string): string[] {
@@ -91,6 +105,60 @@ describe('renderMarkdown', () => {
     expect(out).toContain('_The run was cancelled: some steps did not finish._');
     expect(out).toContain('## Evidence\n\n_No evidence recorded._');
     expect(out).not.toContain('Confidence:');
+  });
+});
+
+describe('renderMarkdown: data is escaped everywhere', () => {
+  it('shows the placeholders of a redacted report as text, in every section', () => {
+    const redacted = redactReport(sampleReport(), { user: 'nobody' });
+    const out = renderMarkdown(redacted);
+    const finding = redacted.diagnosis.findings[0]!;
+    expect(finding.remedies.join(' ')).toMatch(/<ip-\d+>/);
+    for (const text of [
+      ...finding.evidence.map((e) => e.text),
+      ...finding.remedies,
+      ...finding.settle.map((s) => s.text),
+      ...finding.against.map((e) => e.text),
+    ])
+      expect(out).toContain(md(text));
+    expect(out).toContain('\\<ip-');
+    expect(out).toContain('- Host: \\<host-1\\>');
+    expect(unescapedOutsideCode(out)).toEqual([]);
+  });
+
+  it('escapes markup in evidence, remedies, settle steps, notes and the run options', () => {
+    const report = sampleReport();
+    const finding = report.diagnosis.findings[0]!;
+    const hostile = '<img src=x onerror=alert(1)> *a* _b_ [c](d) | e &amp; # f';
+    finding.evidence[0]!.text = hostile;
+    finding.against.push({ ...finding.evidence[0]!, text: `- ${hostile}` });
+    finding.remedies[0] = `1. ${hostile}`;
+    finding.settle[0] = { ...finding.settle[0]!, text: `+ ${hostile}` };
+    report.diagnosis.notes.push({ topic: '<b>topic</b>', text: hostile });
+    report.options.logFile = '/var/log/<app>|x.log';
+    const out = renderMarkdown(report);
+    expect(unescapedOutsideCode(out)).toEqual([]);
+    expect(out).toContain(`- ${md(hostile)}`);
+    expect(out).toContain('- 1\\. \\<img');
+    expect(out).toContain('- \\+ \\<img');
+    expect(out).not.toMatch(/(?<!\\)<img/);
+  });
+
+  it('strips control characters and keeps code spans and fences closed', () => {
+    const report = sampleReport();
+    report.steps[0]!.summary = 'red \x1b[31mtext\x1b[0m and a bell\x07 \u202eevil';
+    report.options.errorText = 'line one\r\nline\x1b]0;title\x07 two\n```\nafter';
+    const out = renderMarkdown(report);
+    // eslint-disable-next-line no-control-regex -- none may be left
+    expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+    expect(out).toContain('red \uFFFD\\[31mtext\uFFFD\\[0m and a bell\uFFFD \uFFFDevil');
+    expect(out).toContain('````text\nline one\nline\uFFFD]0;title\uFFFD two\n```\nafter\n````');
+  });
+
+  it('does not let leading spaces from data make an indented code block', () => {
+    const report = sampleReport();
+    report.steps[0]!.summary = '        indented';
+    expect(renderMarkdown(report)).toContain('### Identify the application: PASS\n\nindented\n');
   });
 });
 

@@ -1,5 +1,6 @@
 import { evidenceLines } from '../../shared/evidence-lines.js';
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
+import { showable } from '../../shared/printable-text.js';
 import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
 import {
   hopFacts,
@@ -22,227 +23,226 @@ import {
 } from './report-text.js';
 
 /**
- * Report text for a ticket or chat. Every string from the report is escaped: targets, error text and
- * probe summaries come from people and networks, and a stray `*`, `|` or `<` must not reshape the ticket.
+ * Report text for a ticket or chat. Every string from the report is escaped: targets, error text, probe
+ * summaries, evidence and remedies come from people and networks (and a redacted report is full of
+ * `<ip-1>`), and a stray `*`, `|` or `<` must not reshape the ticket or vanish as raw HTML. Text is built
+ * with the `m` template: what the template says is Markdown, every string put into it is data and is
+ * escaped; only `Markdown` values (built the same way, or by `codeSpan`/`codeBlock`) go in as they are.
  */
 export function renderMarkdown(report: Report): string {
+  const finding = verdictFinding(report);
   const blocks = [
-    `# Reset Doctor report: ${md(report.target.input)}`,
+    m`# Reset Doctor report: ${report.target.input}`,
     verdictBlock(report),
     section(
       'Evidence',
       bullets(
-        (verdictFinding(report)?.evidence ?? []).map((e) => e.text),
+        (finding?.evidence ?? []).map((e) => e.text),
         'No evidence recorded.',
       ),
     ),
     againstBlock(report),
     settleBlock(report),
-    section('Remedies', bullets(verdictFinding(report)?.remedies ?? [], 'No remedy recorded.')),
+    section('Remedies', bullets(finding?.remedies ?? [], 'No remedy recorded.')),
     otherFindingsBlock(report),
     notesBlock(report),
     resetsBlock(report),
     section('Steps', stepsTable(report.steps)),
     ...report.steps.map(stepBlock),
     section('Target', targetBlock(report)),
-    report.options.errorText === null ? null : section('Error text', codeBlock(report.options.errorText)),
+    report.options.errorText === null
+      ? null
+      : section('Error text', new Markdown(codeBlock(report.options.errorText))),
     section('Environment', environmentBlock(report)),
     section('Run', runBlock(report)),
   ];
-  return `${blocks.filter((b): b is string => b !== null).join('\n\n')}\n`;
+  return `${join(blocks, '\n\n').text}\n`;
 }
 
-function verdictBlock(report: Report): string {
-  const title = CAUSE_TITLES[report.diagnosis.verdict];
+function verdictBlock(report: Report): Markdown {
   const finding = verdictFinding(report);
-  const lines = [`**Verdict: ${md(title)}** (\`${report.diagnosis.verdict}\`)`];
+  const lines = [
+    m`**Verdict: ${CAUSE_TITLES[report.diagnosis.verdict]}** (${codeSpan(report.diagnosis.verdict)})`,
+  ];
   if (finding) {
-    const details = [`Confidence: ${percent(finding.confidence)}`, `Origin: ${md(originText(finding))}`];
-    if (finding.phase !== null) details.push(`Phase: ${PHASE_WORDS[finding.phase]}`);
-    for (const [label, value] of findingFigures(finding)) details.push(`${label}: ${md(value)}`);
-    lines.push('', details.join(' · '));
+    const details = [m`Confidence: ${percent(finding.confidence)}`, m`Origin: ${originText(finding)}`];
+    if (finding.phase !== null) details.push(m`Phase: ${PHASE_WORDS[finding.phase]}`);
+    for (const [label, value] of findingFigures(finding)) details.push(m`${label}: ${value}`);
+    lines.push(m``, join(details, ' · '));
   }
-  if (report.cancelled) lines.push('', '_The run was cancelled: some steps did not finish._');
-  return lines.join('\n');
+  if (report.cancelled) lines.push(m``, m`_The run was cancelled: some steps did not finish._`);
+  return join(lines, '\n');
 }
 
-function againstBlock(report: Report): string | null {
+function againstBlock(report: Report): Markdown | null {
   const against = verdictFinding(report)?.against ?? [];
-  return against.length
-    ? section(
-        'Against it',
-        bullets(
-          against.map((e) => e.text),
-          '',
-        ),
-      )
-    : null;
+  return against.length ? section('Against it', bullets(against.map((e) => e.text))) : null;
 }
 
-function settleBlock(report: Report): string | null {
+function settleBlock(report: Report): Markdown | null {
   const settle = verdictFinding(report)?.settle ?? [];
-  return settle.length
-    ? section(
-        'What would settle it',
-        bullets(
-          settle.map((s) => s.text),
-          '',
-        ),
-      )
-    : null;
+  return settle.length ? section('What would settle it', bullets(settle.map((s) => s.text))) : null;
 }
 
-function otherFindingsBlock(report: Report): string | null {
+function otherFindingsBlock(report: Report): Markdown | null {
   const others = otherFindings(report);
   if (others.length === 0) return null;
-  return section('Other findings', others.map(findingBullet).join('\n'));
+  return section('Other findings', join(others.map(findingBullet), '\n'));
 }
 
-function findingBullet(finding: Finding): string {
-  const head = `- **${md(CAUSE_TITLES[finding.cause])}** (\`${finding.cause}\`), ${percent(finding.confidence)}, origin: ${md(originText(finding))}`;
+function findingBullet(finding: Finding): Markdown {
+  const head = m`- **${CAUSE_TITLES[finding.cause]}** (${codeSpan(finding.cause)}), ${percent(finding.confidence)}, origin: ${originText(finding)}`;
   const sub = [
-    ...finding.evidence.map((e) => `  - Evidence: ${md(e.text)}`),
-    ...finding.against.map((e) => `  - ${e.rulesOut ? 'Rules it out' : 'Against'}: ${md(e.text)}`),
-    ...finding.remedies.map((r) => `  - Remedy: ${md(r)}`),
+    ...finding.evidence.map((e) => m`  - Evidence: ${e.text}`),
+    ...finding.against.map((e) => m`  - ${e.rulesOut ? 'Rules it out' : 'Against'}: ${e.text}`),
+    ...finding.remedies.map((r) => m`  - Remedy: ${r}`),
   ];
-  return [head, ...sub].join('\n');
+  return join([head, ...sub], '\n');
 }
 
-function notesBlock(report: Report): string | null {
+function notesBlock(report: Report): Markdown | null {
   const notes = report.diagnosis.notes;
   if (notes.length === 0) return null;
-  return section('Notes', notes.map((n) => `- **${md(n.topic)}**: ${md(n.text)}`).join('\n'));
+  return section(
+    'Notes',
+    join(
+      notes.map((n) => m`- **${n.topic}**: ${n.text}`),
+      '\n',
+    ),
+  );
 }
 
 /** After what each connection ended, who sent each reset and the signals that say so, and the hop that resets. */
-function resetsBlock(report: Report): string | null {
+function resetsBlock(report: Report): Markdown | null {
   const story = resetStory(report);
   if (!story) return null;
   const { lines, tables, untold } = resetsShown(
     story,
-    (e) => `${md(e.names)}: ${md(e.afterWhat)}${e.sender ? `; ${md(e.sender)}` : ''}`,
-    (r) => `${r.connection ? `${md(r.connection)}: ` : ''}reset, ${md(senderWords(r))}`,
+    (e) => m`${e.names}: ${e.afterWhat}${e.sender ? m`; ${e.sender}` : ''}`.text,
+    (r) => m`${r.connection ? m`${r.connection}: ` : ''}reset, ${senderWords(r)}`.text,
   );
-  const blocks = [lines.length ? bullets(lines) : null, ...tables.map(signalsBlock)];
-  if (untold) blocks.push(`_${untold}_`);
+  // The lines are Markdown already: made by the two functions above, or resetsShown's own "and n more".
+  const blocks = [
+    lines.length
+      ? join(
+          lines.map((l) => m`- ${new Markdown(l)}`),
+          '\n',
+        )
+      : null,
+    ...tables.map(signalsBlock),
+  ];
+  if (untold) blocks.push(m`_${untold}_`);
   if (story.hop) blocks.push(hopBlock(story.hop));
-  return section(
-    'Resets: after what, and who sent them',
-    blocks.filter((b): b is string => b !== null).join('\n\n'),
-  );
+  return section('Resets: after what, and who sent them', join(blocks, '\n\n'));
 }
 
-function signalsBlock({ resets: [reset], title }: SignalGroup): string {
-  if (!reset) return '';
-  const lead = [`${md(senderWords(reset, true))}.`];
-  if (reset.reason) lead.push(md(reset.reason));
+function signalsBlock({ resets: [reset], title }: SignalGroup): Markdown | null {
+  if (!reset) return null;
+  const lead = [m`${senderWords(reset, true)}.`];
+  if (reset.reason) lead.push(m`${reset.reason}`);
   const rows = reset.signals.map((s) =>
     tableRow([
-      md(s.name),
-      s.path ? `**${md(s.vote)}**` : md(s.vote),
+      s.name,
+      s.path ? m`**${s.vote}**` : s.vote,
       s.weight === null ? '' : String(s.weight),
-      md(s.detail),
+      s.detail,
     ]),
   );
-  return [
-    `### ${md(title)}`,
-    '',
-    lead.join(' '),
-    '',
-    tableRow(['Signal', 'Points to', 'Weight', 'What was seen']),
-    '| --- | --- | --- | --- |',
-    ...rows,
-  ].join('\n');
-}
-
-function hopBlock(hop: ResetHopLine): string {
-  const facts = bullets(hopFacts(hop).map(([k, v]) => `${k}: ${md(v)}`));
-  const attempts = hop.attempts.length
-    ? [
-        '',
-        tableRow(['TTL', 'Sent', 'Outcome', 'From', 'RST TTL']),
-        '| --- | --- | --- | --- | --- |',
-        ...hop.attempts.map((a) =>
-          tableRow([
-            String(a.ttl),
-            md(a.payload),
-            a.reset ? `**${md(a.outcome)}**` : md(a.outcome),
-            a.from === null ? '' : md(a.from),
-            a.rstTtl === null ? '' : String(a.rstTtl),
-          ]),
-        ),
-      ].join('\n')
-    : '';
-  return `### Which hop resets\n\n${facts}${attempts ? `\n${attempts}` : ''}`;
-}
-
-function stepsTable(steps: StepReport[]): string {
-  if (steps.length === 0) return '_No steps ran._';
-  const rows = steps.map((s) =>
-    tableRow([md(s.title), statusWord(s.status), formatDuration(s.durationMs), md(s.summary)]),
-  );
-  return [tableRow(['Step', 'Status', 'Duration', 'Summary']), '| --- | --- | --- | --- |', ...rows].join(
+  return join(
+    [
+      m`### ${title}`,
+      m``,
+      join(lead, ' '),
+      m``,
+      tableRow(['Signal', 'Points to', 'Weight', 'What was seen']),
+      m`| --- | --- | --- | --- |`,
+      ...rows,
+    ],
     '\n',
   );
 }
 
-function stepBlock(step: StepReport): string {
-  const heading = `### ${md(step.title)}: ${statusWord(step.status)}`;
-  const body = step.probes.length === 0 ? '_No probes._' : step.probes.map(probeBullet).join('\n');
-  return `${heading}\n\n${md(step.summary)}\n\n${body}`;
+function hopBlock(hop: ResetHopLine): Markdown {
+  const facts = bullets(hopFacts(hop).map(([k, v]) => m`${k}: ${v}`));
+  const attempts = hop.attempts.length
+    ? [
+        m``,
+        tableRow(['TTL', 'Sent', 'Outcome', 'From', 'RST TTL']),
+        m`| --- | --- | --- | --- | --- |`,
+        ...hop.attempts.map((a) =>
+          tableRow([
+            String(a.ttl),
+            a.payload,
+            a.reset ? m`**${a.outcome}**` : a.outcome,
+            a.from ?? '',
+            a.rstTtl === null ? '' : String(a.rstTtl),
+          ]),
+        ),
+      ]
+    : [];
+  return join([m`### Which hop resets`, m``, facts, ...attempts], '\n');
 }
 
-function probeBullet(probe: ProbeReport): string {
+function stepsTable(steps: StepReport[]): Markdown {
+  if (steps.length === 0) return m`_No steps ran._`;
+  const rows = steps.map((s) =>
+    tableRow([s.title, statusWord(s.status), formatDuration(s.durationMs), s.summary]),
+  );
+  return join(
+    [tableRow(['Step', 'Status', 'Duration', 'Summary']), m`| --- | --- | --- | --- |`, ...rows],
+    '\n',
+  );
+}
+
+function stepBlock(step: StepReport): Markdown {
+  const heading = m`### ${step.title}: ${statusWord(step.status)}`;
+  const body = step.probes.length === 0 ? m`_No probes._` : join(step.probes.map(probeBullet), '\n');
+  return m`${heading}\n\n${step.summary}\n\n${body}`;
+}
+
+function probeBullet(probe: ProbeReport): Markdown {
   const status = probe.assessment ? `${probe.status}, ${probe.assessment}` : probe.status;
   const lines = [
-    `- **${md(probe.title)}** (${md(probe.id)}): ${status}, ${formatDuration(probe.durationMs)}. ${md(probe.summary)}`,
+    m`- **${probe.title}** (${probe.id}): ${status}, ${formatDuration(probe.durationMs)}. ${probe.summary}`,
   ];
   if (probe.skipReason !== undefined && !probe.summary.includes(probe.skipReason))
-    lines.push(`  - Skipped because: ${md(probe.skipReason)}`);
-  if (probe.failure) lines.push(`  - Failure \`${probe.failure.code}\`: ${md(probe.failure.message)}`);
+    lines.push(m`  - Skipped because: ${probe.skipReason}`);
+  if (probe.failure) lines.push(m`  - Failure ${codeSpan(probe.failure.code)}: ${probe.failure.message}`);
   for (const l of evidenceLines(probe.id, probe.data)) {
-    const text = l.quoted ? codeSpan(l.text) : md(l.text);
-    lines.push(`  - ${md(l.tag)}: ${text}${l.note ? ` (${md(l.note)})` : ''}`);
+    const text = l.quoted ? codeSpan(l.text) : l.text;
+    lines.push(m`  - ${l.tag}: ${text}${l.note ? m` (${l.note})` : ''}`);
   }
-  return lines.join('\n');
+  return join(lines, '\n');
 }
 
-/** Inline code that its own backticks cannot close. */
-function codeSpan(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  return `${fence}${longest ? ' ' : ''}${text.replace(/\r?\n/g, ' ')}${longest ? ' ' : ''}${fence}`;
-}
-
-function targetBlock(report: Report): string {
+function targetBlock(report: Report): Markdown {
   const t = report.target;
-  const addresses = t.addresses.length === 0 ? 'none resolved' : t.addresses.map(md).join(', ');
   return bullets([
-    `Input: ${md(t.input)}`,
-    `Scheme: ${t.scheme}`,
-    `Host: ${md(t.host)}`,
-    `Port: ${t.port}`,
-    `Addresses: ${addresses}`,
+    m`Input: ${t.input}`,
+    m`Scheme: ${t.scheme}`,
+    m`Host: ${t.host}`,
+    m`Port: ${String(t.port)}`,
+    m`Addresses: ${t.addresses.length === 0 ? 'none resolved' : t.addresses.join(', ')}`,
   ]);
 }
 
-function environmentBlock(report: Report): string {
+function environmentBlock(report: Report): Markdown {
   const e = report.environment;
   return bullets([
-    `Platform: ${md(e.platform)}`,
-    `Node.js: ${md(e.nodeVersion)}`,
-    `Raw-socket privileges: ${e.privileged ? 'yes' : 'no'} (${md(e.privilegeNote)})`,
+    m`Platform: ${e.platform}`,
+    m`Node.js: ${e.nodeVersion}`,
+    m`Raw-socket privileges: ${e.privileged ? 'yes' : 'no'} (${e.privilegeNote})`,
   ]);
 }
 
-function runBlock(report: Report): string {
+function runBlock(report: Report): Markdown {
   const elapsed = runDurationMs(report);
   return bullets([
-    `Tool: ${md(report.tool.name)} ${md(report.tool.version)}`,
-    `Started: ${md(report.startedAt)}`,
-    `Finished: ${md(report.finishedAt)}${elapsed === null ? '' : ` (${formatDuration(elapsed)})`}`,
-    `Cancelled: ${report.cancelled ? 'yes' : 'no'}`,
-    ...optionLines(report.options).map(([label, words]) => `${label}: ${md(words)}`),
+    m`Tool: ${report.tool.name} ${report.tool.version}`,
+    m`Started: ${report.startedAt}`,
+    m`Finished: ${report.finishedAt}${elapsed === null ? '' : m` (${formatDuration(elapsed)})`}`,
+    m`Cancelled: ${report.cancelled ? 'yes' : 'no'}`,
+    ...optionLines(report.options).map(([label, words]) => m`${label}: ${words}`),
   ]);
 }
 
@@ -250,34 +250,74 @@ function statusWord(status: string): string {
   return status.toUpperCase();
 }
 
-function section(title: string, body: string): string {
-  return `## ${title}\n\n${body}`;
+/** Markdown that is safe as it is: written here, or data that went through `md` or a code span. */
+class Markdown {
+  constructor(readonly text: string) {}
 }
 
-function bullets(items: string[], empty = ''): string {
-  return items.length === 0 ? `_${empty}_` : items.map((i) => `- ${i}`).join('\n');
+type Piece = Markdown | string;
+
+/** Markdown from a template: the template's own text is trusted, every string put into it is escaped. */
+function m(template: TemplateStringsArray, ...values: Piece[]): Markdown {
+  let text = template[0]!;
+  values.forEach((value, i) => {
+    text += (value instanceof Markdown ? value.text : md(value)) + template[i + 1]!;
+  });
+  return new Markdown(text);
 }
 
-// Callers pass cells already escaped; `md` turns pipes into `\|`, which GFM tables keep as text.
-function tableRow(cells: string[]): string {
-  return `| ${cells.join(' | ')} |`;
+function join(pieces: (Piece | null)[], separator: string): Markdown {
+  const present = pieces.filter((p): p is Piece => p !== null);
+  return new Markdown(present.map((p) => (p instanceof Markdown ? p.text : md(p))).join(separator));
+}
+
+function section(title: string, body: Markdown): Markdown {
+  return m`## ${title}\n\n${body}`;
+}
+
+function bullets(items: Piece[], empty = ''): Markdown {
+  return items.length === 0
+    ? m`_${empty}_`
+    : join(
+        items.map((i) => m`- ${i}`),
+        '\n',
+      );
+}
+
+// `md` turns pipes into `\|`, which GFM tables keep as text.
+function tableRow(cells: Piece[]): Markdown {
+  return m`| ${join(cells, ' | ')} |`;
+}
+
+/** Inline code that its own backticks cannot close; the only place data is not backslash-escaped. */
+function codeSpan(text: string): Markdown {
+  const oneLine = showable(text).replace(/\n/g, ' ');
+  const longest = Math.max(0, ...(oneLine.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  // A space on each side keeps a backtick at either end off the fence; CommonMark strips one each side.
+  const pad = longest || /^ .* $/.test(oneLine) ? ' ' : '';
+  return new Markdown(`${fence}${pad}${oneLine}${pad}${fence}`);
 }
 
 /**
- * Escapes text for inline Markdown (CommonMark and GFM). Line breaks collapse to spaces so a cell or
- * bullet stays one line; characters that start blocks only matter at the start, so only there.
+ * Escapes text for inline Markdown (CommonMark and GFM): control characters are replaced, line breaks
+ * and leading spaces (an indented code block) collapse so a cell or bullet stays one line, and the
+ * characters that start blocks only matter at the start, so only there.
  */
 export function md(text: string): string {
-  const oneLine = text.replace(/\s*[\r\n]+\s*/g, ' ');
+  const oneLine = showable(text)
+    .replace(/\s*\n+\s*/g, ' ')
+    .replace(/^\s+/, '');
   const inline = oneLine.replace(/[\\`*_[\]<>|~&$#!]/g, '\\$&');
-  return inline.replace(/^(\s*)([-+]|\d{1,9}(?=[.)](?:\s|$)))/, (_m, space: string, lead: string) =>
-    /\d/.test(lead) ? `${space}${lead}\\` : `${space}\\${lead}`,
+  return inline.replace(/^([-+]|\d{1,9}(?=[.)](?:\s|$)))/, (lead: string) =>
+    /\d/.test(lead) ? `${lead}\\` : `\\${lead}`,
   );
 }
 
 /** A fenced block longer than any backtick run inside, so the text cannot close it early. */
 export function codeBlock(text: string): string {
-  const longest = Math.max(0, ...Array.from(text.matchAll(/`+/g), (m) => m[0].length));
+  const clean = showable(text);
+  const longest = Math.max(0, ...Array.from(clean.matchAll(/`+/g), (match) => match[0].length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
-  return `${fence}text\n${text.replace(/\r\n?/g, '\n')}\n${fence}`;
+  return `${fence}text\n${clean}\n${fence}`;
 }

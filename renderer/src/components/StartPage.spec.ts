@@ -111,7 +111,7 @@ describe('Start page', () => {
 
   it('shows the privilege note, chooses a log file, and starts with every option', async () => {
     const { api } = renderApp();
-    await waitFor(() => expect(screen.getByText(/grant the capability once/)).toBeTruthy());
+    await waitFor(() => expect(screen.getByText(/copy of node kept for Reset Doctor/)).toBeTruthy());
     expect(field('Maximum idle seconds').value).toBe('10');
     expect(field('Maximum idle seconds').disabled).toBe(true);
     expect(field('Concurrent connections').value).toBe('8');
