@@ -31,7 +31,7 @@ describe('dispatch', () => {
     const started = await dispatch(service, 'run:start', [{ ...request, target }], hooks);
     expect(started).toEqual({
       ok: false,
-      error: '"web\\x1b[2J.lab.test" contains control characters: give a host, host:port or URL',
+      error: '"web\\u001b[2J.lab.test" contains control characters: give a host, host:port or URL',
     });
     const log = '/nonexistent/\u009b31mred.log';
     const refused = await dispatch(service, 'run:start', [{ ...request, logFile: log }], hooks);
@@ -39,7 +39,7 @@ describe('dispatch', () => {
     const checked = await dispatch(service, 'target:check', ['a.test\nb'], hooks);
     expect(checked).toMatchObject({ ok: true, result: { ok: false } });
     const message = (checked as { result: { message: string } }).result.message;
-    expect(message).toContain('\\x0a');
+    expect(message).toContain('\\n');
     expect(message).not.toMatch(CONTROL);
     const unknown = await dispatch(service, 'run:\u001b[31mstart', [], hooks);
     expect(unknown).toEqual({ ok: false, error: 'refused: unknown call run:\\x1b[31mstart' });
