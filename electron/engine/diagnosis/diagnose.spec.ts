@@ -112,6 +112,13 @@ describe('the verdict weighs every observation', () => {
     expect(f.remedies[0]).toMatch(/load balancer with 3 backends/);
   });
 
+  it('a server that resets every request is not called intermittent', () => {
+    const list = Array.from({ length: 11 }, quickReset);
+    const f = top({ ...requests(list), resets: list.map((c) => judged(c, 'server')) });
+    expect(f).toMatchObject({ cause: 'application-error', intermittency: { pattern: 'always' } });
+    expect(f.remedies.join(' ')).not.toMatch(/intermittent/);
+  });
+
   it('an idle test cannot turn a server that resets every request into an idle timeout', () => {
     const list = Array.from({ length: 11 }, quickReset);
     const d = diagnoseFacts(

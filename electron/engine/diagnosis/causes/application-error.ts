@@ -69,7 +69,7 @@ export const applicationError: CauseHypothesis = {
       remedies.unshift(
         `Every ${pattern.period === 2 ? 'second' : `${pattern.period}th`} request fails: behind a load balancer with ${pattern.period} backends, one of them is broken. Take it out of the pool (or fix its health check so the balancer does), and find what differs on it.`,
       );
-    else if (pattern)
+    else if (pattern && pattern.pattern !== 'always')
       remedies.push(
         'The failures are intermittent: make the client retry idempotent requests with backoff and jitter while the cause is found.',
       );
