@@ -18,6 +18,7 @@ import {
   upgradeRequest,
 } from '../../test/unit/raw-client.js';
 import { startServe, type ServeHandle } from './serve-server.js';
+import { startRequest } from '../../test/unit/start-request.js';
 
 // Everything a hostile client can send: each case ends with the server still answering a normal,
 // authorised request.
@@ -75,17 +76,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const request = {
-  target: 'http://web.lab.test/',
-  errorText: null,
-  logFile: null,
-  idleMaxSeconds: null,
-  concurrency: 2,
-  rateMax: 40,
-  timeoutSeconds: 1,
-  waitSeconds: 30,
-  repeat: 10,
-};
+const request = startRequest();
 
 function open(): Promise<WebSocket> {
   return new Promise((resolve, reject) => {

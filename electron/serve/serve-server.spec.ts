@@ -9,6 +9,7 @@ import type { RunEvent } from '../shared/run-event-info.js';
 import type { WsServerMessage } from '../shared/ws-protocol.js';
 import { fakeIo } from '../../test/unit/fake-io.js';
 import { startServe, type ServeHandle } from './serve-server.js';
+import { startRequest } from '../../test/unit/start-request.js';
 
 let handle: ServeHandle;
 let dir: string;
@@ -109,48 +110,11 @@ describe('browser mode server', () => {
     expect(await result(1)).toMatchObject({ ok: true, result: { mode: 'browser', canChooseFiles: false } });
     send(2, 'shell:exec', ['rm -rf /']);
     expect(await result(2)).toMatchObject({ ok: false, error: 'refused: unknown call shell:exec' });
-    send(3, 'run:start', [
-      {
-        target: 'http://web.lab.test/',
-        errorText: null,
-        logFile: null,
-        idleMaxSeconds: null,
-        concurrency: 2,
-        rateMax: 40,
-        timeoutSeconds: 1,
-        waitSeconds: 30,
-        repeat: 10,
-        extra: 1,
-      },
-    ]);
+    send(3, 'run:start', [{ ...startRequest(), extra: 1 }]);
     expect(await result(3)).toMatchObject({ ok: false, error: 'refused: unexpected field extra' });
-    send(4, 'run:start', [
-      {
-        target: 'bad target',
-        errorText: null,
-        logFile: null,
-        idleMaxSeconds: null,
-        concurrency: 2,
-        rateMax: 40,
-        timeoutSeconds: 1,
-        waitSeconds: 30,
-        repeat: 10,
-      },
-    ]);
+    send(4, 'run:start', [startRequest({ target: 'bad target' })]);
     expect(await result(4)).toMatchObject({ ok: false, error: expect.stringMatching(/contains spaces/) });
-    send(5, 'run:start', [
-      {
-        target: 'http://web.lab.test/',
-        errorText: null,
-        logFile: null,
-        idleMaxSeconds: null,
-        concurrency: 2,
-        rateMax: 40,
-        timeoutSeconds: 1,
-        waitSeconds: 30,
-        repeat: 10,
-      },
-    ]);
+    send(5, 'run:start', [startRequest()]);
     const started = (await result(5)) as { ok: true; result: { runId: string } };
     const runId = started.result.runId;
     for (

@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { fakeIo } from '../../../test/unit/fake-io.js';
 import { dispatch } from './api-dispatch.js';
 import { RunService } from './run-service.js';
+import { startRequest } from '../../../test/unit/start-request.js';
 
-const request = {
-  target: 'http://web.lab.test/',
-  errorText: null,
-  logFile: null,
-  idleMaxSeconds: null,
-  concurrency: 2,
-  rateMax: 40,
-  timeoutSeconds: 1,
-  waitSeconds: 30,
-  repeat: 10,
-};
+const request = startRequest();
 
 // eslint-disable-next-line no-control-regex -- the point is that none gets through
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;

@@ -9,18 +9,9 @@ import { validateReport } from '../report/report-schema.js';
 import { NetError, type EngineIo } from '../net/engine-io.js';
 import { fakeIo } from '../../../test/unit/fake-io.js';
 import { ApiError, MAX_RUNNING, RunService } from './run-service.js';
+import { startRequest } from '../../../test/unit/start-request.js';
 
-const request = {
-  target: 'http://web.lab.test/',
-  errorText: null,
-  logFile: null,
-  idleMaxSeconds: null,
-  concurrency: 2,
-  rateMax: 40,
-  timeoutSeconds: 1,
-  waitSeconds: 30,
-  repeat: 10,
-};
+const request = startRequest();
 
 async function until(events: RunEvent[], count: number) {
   for (let i = 0; i < 400 && events.filter((e) => e.type === 'run-finished').length < count; i++) {
