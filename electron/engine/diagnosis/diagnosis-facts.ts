@@ -74,7 +74,9 @@ export function gatherFacts(
     idle: results.data(idleProbe),
     rules: results.data(localRulesProbe),
     rulesUnread: unread(results.get(localRulesProbe)),
-    logs: results.data(logScanProbe),
+    // A log scan that stopped part-way (a read error, a cancel) keeps the lines it read: they still
+    // count as evidence, so a failed scan must not make the verdict lose what the log showed.
+    logs: results.get(logScanProbe)?.data ?? null,
     resetHop: results.data(resetHopProbe),
     resets: origin?.resets ?? path?.resets ?? [],
     closes: origin?.closes ?? [],
