@@ -371,7 +371,7 @@ export function longInputs(seeds: readonly string[]): { name: string; text: stri
     'connection ',
     'upstream ',
     'client: ',
-    '1.1.1.1 ',
+    '192.0.2.1 ',
     '2024-03-05 ',
     'Mar  5 ',
   ];
