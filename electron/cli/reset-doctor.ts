@@ -8,7 +8,6 @@ import { runDiagnosis } from '../engine/run-diagnosis.js';
 import { TOOL_VERSION } from '../engine/tool-version.js';
 import { checkFiles, HELP, parseCli, UsageError } from './cli-args.js';
 import { LiveView } from './live-view.js';
-import { serve } from './serve-command.js';
 
 const EXIT = { healthy: 0, problem: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 
@@ -22,7 +21,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`reset-doctor ${TOOL_VERSION}\n`);
     return EXIT.healthy;
   }
-  if (command.kind === 'serve') return serve(command);
+  // Loaded only for serve: its web server and WebSocket library would slow every diagnose start.
+  if (command.kind === 'serve') return (await import('./serve-command.js')).serve(command);
   await checkFiles(command);
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const view = command.json ? null : new LiveView(process.stdout, color);

@@ -5,6 +5,7 @@ import { afterSendMs, CUTOFF_MIN_MS } from '../probes/request-probe.js';
 import { patternWords } from '../probes/request-pattern.js';
 import type { DiagnosisFacts } from './diagnosis-facts.js';
 import type { Observation, RequestFailure, RequestOutcome } from './observation-types.js';
+import { median } from '../../shared/number-stats.js';
 
 /** Cut-offs agree when each lies within this share of their median (or CONSISTENT_S, whichever is more). */
 const CONSISTENT_SHARE = 0.1;
@@ -196,12 +197,6 @@ export function consistent(cutoffs: number[]): boolean {
   const m = median(cutoffs);
   const tolerance = Math.max(m * CONSISTENT_SHARE, CONSISTENT_S);
   return cutoffs.every((c) => Math.abs(c - m) <= tolerance);
-}
-
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function round(n: number): number {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { conversation } from '../../../test/unit/fake-io.js';
 import { HELD_REQUEST, loadProbeContext, type Admit } from '../../../test/unit/fake-server.js';
 import { completed } from '../../../test/unit/probe-context.js';
-import { concurrencyProbe, rampTargets, type ConcurrencyData } from './concurrency-probe.js';
+import {
+  concurrencyProbe,
+  HOLD_MS,
+  rampTargets,
+  TOP_HOLD_MS,
+  type ConcurrencyData,
+} from './concurrency-probe.js';
 import type { ConnectionRateData } from './connection-rate-probe.js';
 
 const complete = completed<ConcurrencyData>;
@@ -33,8 +39,8 @@ describe('concurrency probe', () => {
     expect(data.steps.map((s) => s.target)).toEqual([1, 2, 4, 8]);
     expect(data.connections).toHaveLength(8);
     expect(server.maxOpen()).toBe(8);
-    expect(data.heldMs).toBeGreaterThanOrEqual(500);
-    expect(data.topHeldMs).toBeGreaterThanOrEqual(250);
+    expect(data.heldMs).toBeGreaterThanOrEqual(HOLD_MS);
+    expect(data.topHeldMs).toBeGreaterThanOrEqual(TOP_HOLD_MS);
     expect(summary).toMatch(/^8 concurrent connections held without a reset/);
     // The whole ramp stays short on a healthy target (held together, not one step after the other).
     expect(took).toBeLessThan(1200);

@@ -5,6 +5,7 @@ import { anySignal, NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { requestProbe } from './request-probe.js';
 import { requestRepeatProbe } from './request-repeat-probe.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
+import { median } from '../../shared/number-stats.js';
 
 export type IdleResult =
   /** The request sent after the gap was answered. */
@@ -360,12 +361,6 @@ function survivedGaps(trials: IdleTrial[]): number[] {
 /** The bracket rests on the idle time each connection really had, the gap asked for when not known. */
 function idledFor(t: IdleTrial): number {
   return t.idleSeconds ?? t.gapSeconds;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function round2(n: number): number {

@@ -708,10 +708,12 @@ function topLine(data: LogScanData): string {
   return `; most relevant to this run: line ${formatCount(top.lineNumber)} (${top.category}; ${top.why}): ${text}`;
 }
 
-const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+// Made on first use: building a NumberFormat loads ICU data (about 20 ms), which every CLI start paid.
+let countFormat: Intl.NumberFormat | undefined;
 
 function formatCount(value: number): string {
-  return COUNT_FORMAT.format(value);
+  countFormat ??= new Intl.NumberFormat('en-US');
+  return countFormat.format(value);
 }
 
 function plural(count: number, one: string, many: string): string {

@@ -6,7 +6,6 @@ import type { Report } from '../../shared/report-info.js';
 import { fileErrorWords } from '../net/errno-failure.js';
 import { renderHtml } from './report-html.js';
 import { renderMarkdown } from './report-markdown.js';
-import { validateReport } from './report-schema.js';
 
 export type ReportFormat = 'json' | 'html' | 'md';
 
@@ -86,6 +85,8 @@ export async function writeReport(report: Report, file: string): Promise<void> {
   if (format === null) {
     throw new Error(`Cannot tell the report format from "${basename(file)}": use .json, .html or .md`);
   }
+  // Loaded here, not at start-up: the validator (Ajv) costs every CLI start about 50 ms otherwise.
+  const { validateReport } = await import('./report-schema.js');
   const check = validateReport(report);
   if (!check.valid) {
     const shown = check.errors.slice(0, 3).join('; ');

@@ -8,7 +8,7 @@ import {
   WEIGHT,
   type CauseHypothesis,
 } from '../hypothesis.js';
-import { median } from '../observe-requests.js';
+import { median } from '../../../shared/number-stats.js';
 import { failedAs, intermittency, seenHop, seenOrigin } from './cause-helpers.js';
 
 /**
