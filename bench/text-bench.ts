@@ -20,12 +20,16 @@ const set = readSet(values.dir);
 const { table, texts, lines, formats } = figures(set);
 
 const pct = (right: number, of: number) => (of === 0 ? '-' : `${((100 * right) / of).toFixed(0)}%`);
-console.log(`Real-world text: ${set.texts.length} error texts, ${set.lines.length} log lines (${values.dir})\n`);
+console.log(
+  `Real-world text: ${set.texts.length} error texts, ${set.lines.length} log lines (${values.dir})\n`,
+);
 console.log(`${'figure'.padEnd(26)} ${'right'.padStart(9)} ${'share'.padStart(6)}  goal`);
 console.log(`${'-'.repeat(26)} ${'-'.repeat(9)} ${'-'.repeat(6)}  ${'-'.repeat(12)}`);
 for (const f of table) {
   const goal = f.goal === null ? '' : `≥ ${(f.goal * 100).toFixed(0)}% ${met(f) ? 'met' : 'NOT MET'}`;
-  console.log(`${f.name.padEnd(26)} ${`${f.right}/${f.of}`.padStart(9)} ${pct(f.right, f.of).padStart(6)}  ${goal}`);
+  console.log(
+    `${f.name.padEnd(26)} ${`${f.right}/${f.of}`.padStart(9)} ${pct(f.right, f.of).padStart(6)}  ${goal}`,
+  );
 }
 
 if (!values.quiet) {
@@ -42,8 +46,12 @@ if (!values.quiet) {
   }
   console.log('\nLog lines read wrong (label → classifier):');
   for (const l of lines.filter((l) => !l.right)) {
-    const wanted = l.entry.should_flag ? [l.entry.category, ...(l.entry.alt_categories ?? [])].join('|') : 'quiet';
-    console.log(`  ${l.entry.id} (${l.entry.format}): ${wanted} → ${l.category ?? 'quiet'}    ${short(l.entry.line, 110)}`);
+    const wanted = l.entry.should_flag
+      ? [l.entry.category, ...(l.entry.alt_categories ?? [])].join('|')
+      : 'quiet';
+    console.log(
+      `  ${l.entry.id} (${l.entry.format}): ${wanted} → ${l.category ?? 'quiet'}    ${short(l.entry.line, 110)}`,
+    );
   }
   console.log('\nLog formats (one file per group):');
   for (const f of formats.filter((f) => !f.right))

@@ -119,6 +119,45 @@ export function mysqlCode(text: string, fallback: string): string {
   return `error ${code?.[1] ?? code?.[2] ?? fallback}: `;
 }
 
+/**
+ * Other readings of the same text, for when the text as given defeats the rules: Terraform's boxed lines
+ * ("│ " before each), newlines escaped inside a JSON string or a Docker build log (a literal \\n), and a
+ * word a terminal wrapped mid-way ("Connect" / "ion was reset"). Tried only after the text as given.
+ */
+export function otherReadings(text: string): string[] {
+  const unboxed = text.replace(/^[ \t]*[│┃║][ \t]?/gm, '');
+  const escaped = (unboxed.match(/\\n/g) ?? []).length >= 2 || /\\u00[0-7][0-9a-fA-F]/.test(unboxed);
+  const unescaped = escaped
+    ? unboxed
+        .replace(/\\r\\n|\\n/g, '\n')
+        .replace(/\\t/g, '\t')
+        .replace(/\\"/g, '"')
+        .replace(/\\u00([0-7][0-9a-fA-F])/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    : unboxed;
+  const unwrapped = unescaped.replace(/([A-Za-z])\n(?=[a-z])/g, '$1');
+  return [...new Set([unescaped, unwrapped])].filter((t) => t !== text);
+}
+
+/**
+ * What the connection was doing, from words that name the stage it was in: a read or write inside a TLS
+ * handshake is the handshake's, one inside an SSH handshake or a proxy's CONNECT is part of connecting.
+ * Stronger than the read or write a message names, so it is asked first.
+ */
+const STAGE: [RegExp, Phase][] = [
+  [
+    /\bssh: handshake failed|could not connect to server:|(?:from|to) proxy after CONNECT|Proxy CONNECT aborted|\bError dialing TCP\b/,
+    'connect',
+  ],
+  [
+    /AuthenticateAsClient|ForceAuthentication|\bstartHandshake\b|readHandshakeRecord|SSL_do_handshake|before secure TLS connection was established|\b(?:TLS|SSL) handshake (?:failed|error)|\bin SSL handshake|\bduring (?:the )?(?:TLS |SSL )?handshake|while SSL handshaking/i,
+    'tls',
+  ],
+];
+
+export function stagePhase(text: string): Phase | undefined {
+  return STAGE.find(([re]) => re.test(text))?.[1];
+}
+
 export function findErrno(text: string): string | null {
   for (const re of ERRNO) {
     const m = re.exec(text);
@@ -170,10 +209,62 @@ const FILE_TLDS = new Set([
 ]);
 const HOST = String.raw`(?:\[[0-9a-fA-F:.]{2,45}\]|\d{1,3}(?:\.\d{1,3}){3}|localhost|(?:[a-zA-Z0-9-]{1,63}\.){1,10}[a-zA-Z]{2,24})`;
 
+/**
+ * The URL the text's own request went to: Go's `Get "…"`, Spring's "Request to POST …", botocore's
+ * "endpoint URL", git's "unable to access '…'", node-fetch's "request to … failed". These win over any
+ * other URL in the text (a chart repository named in passing, a link to documentation).
+ */
+const REQUEST_URL =
+  /(?:\b(?:Get|Post|Put|Patch|Delete|Head|Options)\s{1,8}\\?"?|\bRequest to [A-Z]{3,7} |endpoint URL: "|unable to access '|\brequest to |\burl: ')((?:https?|wss?):\/\/[^\s'"<>\\]{1,500})/;
+
+/** A link to documentation: its host, its path, or the words around it ("see …", "… for documentation"). */
+function isDocLink(text: string, m: RegExpExecArray): boolean {
+  if (DOC_HOSTS.test(m[1]!)) return true;
+  if (/^[^?#]*\/(?:docs?|documentation|manual|kb|help)\//i.test(m[0].slice(m[0].indexOf('//') + 2)))
+    return true;
+  const before = text.slice(Math.max(0, m.index - 24), m.index);
+  const after = text.slice(m.index + m[0].length, m.index + m[0].length + 32);
+  return (
+    /(?:\bsee|\bvisit|\brefer to|\bdocumentation:?|\bdetails:?|\bmore info\w*:?)\s{1,3}\(?$/i.test(before) ||
+    /^\)?\s{1,3}for (?:more )?(?:documentation|details|information|help)\b/i.test(after)
+  );
+}
+
+/** Where a client names its peer in words or fields rather than in a URL, most specific first. */
+const NAMED_PEER: RegExp[] = [
+  // Go over a unix socket: "read unix @->/run/app.sock".
+  /\b(?:read|write|dial) unix [^\s]{0,60}->(\/[^\s:"]{1,300})()/,
+  // gRPC core: "ipv4:10.0.0.1:443", "target_address":"ipv6:[::1]:50051".
+  /\bipv[46]:(\[[0-9a-fA-F:.]{2,45}\]|\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})\b/,
+  // Netty: "R:gateway.svc.cluster.local/10.68.105.59:8080" or "R:/106.61.21.28:61361".
+  /\bR:([A-Za-z0-9][A-Za-z0-9.-]{0,254})\/[0-9a-fA-F:.]{2,45}:(\d{1,5})\b/,
+  /\bR:\/([0-9a-fA-F:.]{2,45}):(\d{1,5})\b/,
+  // Node.js error and socket objects.
+  /\bremoteAddress: '([^'\n]{1,255})',\s{1,20}remotePort: (\d{1,5})\b/,
+  /\bhost: '([^'\n]{1,255})',\s{1,20}port: (\d{1,5})\b/,
+  // Browsers: Chrome's "The connection to … was interrupted", Firefox's "during a connection to …".
+  new RegExp(String.raw`\bconnection to (${HOST}) was interrupted()`),
+  new RegExp(String.raw`\bduring a connection to (${HOST})\.?()`),
+  // ssh's ControlMaster: "Shared connection to 10.0.0.5 closed."
+  new RegExp(String.raw`\b[Cc]onnection to (${HOST}) closed()`),
+  // Command lines: psql --host=db --port=5433, redis-cli -h cache -p 6380.
+  new RegExp(String.raw`(?:--host[= ]|\s-h ?)(${HOST})\b[^\n]{0,60}?(?:--port[= ]|\s-[pP] ?)(\d{1,5})\b`),
+];
+
 export function findTarget(text: string): string | null {
+  const request = REQUEST_URL.exec(text);
+  if (request) return request[1]!.replace(/[.,;:]+$/, '');
   const urls = /\b(?:https?|wss?):\/\/([^\s'"<>)\]\\/:]{1,255})[^\s'"<>)\]\\]{0,500}/gi;
   for (let m = urls.exec(text); m; m = urls.exec(text))
-    if (!DOC_HOSTS.test(m[1]!)) return m[0].replace(/[.,;:]+$/, '');
+    if (!isDocLink(text, m)) return m[0].replace(/[.,;:]+$/, '');
+
+  for (const re of NAMED_PEER) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const host =
+      m[1]!.includes(':') && !m[1]!.startsWith('[') && !m[1]!.startsWith('/') ? `[${m[1]}]` : m[1]!;
+    return m[2] ? `${host}:${m[2]}` : host;
+  }
 
   // Go: "read tcp 10.0.0.2:51234->10.0.0.1:443".
   const go = new RegExp(String.raw`->(${HOST}):(\d{1,5})\b`).exec(text);

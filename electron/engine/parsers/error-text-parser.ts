@@ -1,14 +1,18 @@
 import type { Phase } from '../../shared/cause-info.js';
-import { findErrno, findTarget, HINTS, prepare } from './error-text-evidence.js';
+import { findErrno, findTarget, HINTS, otherReadings, prepare, stagePhase } from './error-text-evidence.js';
 
 export { MAX_ERROR_TEXT } from './error-text-evidence.js';
 import {
+  BROKEN_PIPE,
+  BROKEN_PIPE_NOTE,
+  CLIENT_OVERRIDES,
   CLIENTS,
   type Kind,
   kindOf,
   LIBRARIES,
   RESET_WORDS,
   RULES,
+  RUNTIME_CLIENTS,
   short,
   type Rule,
 } from './error-text-rules.js';
@@ -69,11 +73,20 @@ const HINT: Record<Phase, string> = {
 
 /** Reads what the application printed: which client, what it was doing, who it talked to. */
 export function parseErrorText(input: string): ErrorTextInfo {
-  const text = prepare(input);
-  const hits: { rule: Rule; m: RegExpExecArray }[] = [];
-  for (const rule of RULES) {
-    const m = rule.re.exec(text);
-    if (m) hits.push({ rule, m });
+  const given = prepare(input);
+  // The text as given first; a boxed, escaped or wrapped reading only when it reads better: a drop where
+  // the given text showed none, or a named client where only bare words matched.
+  let text = given;
+  let hits = hitsIn(given);
+  const score = (found: Hit[], t: string) =>
+    found[0] ? 1 + (kindOfHit(found[0], t) !== 'other' ? 2 : 0) + (found[0].rule.client ? 1 : 0) : 0;
+  let best = score(hits, given);
+  if (best < 4) {
+    for (const reading of otherReadings(given)) {
+      const found = hitsIn(reading);
+      const value = score(found, reading);
+      if (value > best) [text, hits, best] = [reading, found, value];
+    }
   }
   const target = findTarget(text);
   const errno = findErrno(text);
@@ -95,15 +108,22 @@ export function parseErrorText(input: string): ErrorTextInfo {
   const { rule, m } = primary;
   let client = rule.client;
   let core = typeof rule.core === 'function' ? rule.core(m, text) : (rule.core ?? null);
-  let kind: Kind = typeof rule.kind === 'function' ? rule.kind(m, text) : (rule.kind ?? kindOf(m[0]));
-  if (rule.kind === 'closed' && RESET_WORDS.test(text)) kind = 'reset';
+  const kind = kindOfHit(primary, text);
   if (client === 'SSH' && /fatal: Could not read from remote repository/.test(text)) {
     client = 'git';
     core = `over SSH, ${core}`;
   }
+  if (client === null || RUNTIME_CLIENTS.has(client)) {
+    const override = CLIENT_OVERRIDES.find(([, re]) => re.test(text))?.[0];
+    if (override) {
+      core = [client && (CLIENTS[client]?.label ?? client), core].filter(Boolean).join(' ') || null;
+      client = override;
+    }
+  }
 
-  let phase: Phase | null = null;
-  for (const hit of hits) {
+  // The stage the words name, then what the rules say the failed operation was, then any syscall named.
+  let phase: Phase | null = stagePhase(text) ?? null;
+  for (const hit of phase === null ? hits : []) {
     if (hit.rule.kind === 'other' && hit !== primary) continue;
     const p = typeof hit.rule.phase === 'function' ? hit.rule.phase(hit.m, text) : hit.rule.phase;
     if (p) {
@@ -112,6 +132,7 @@ export function parseErrorText(input: string): ErrorTextInfo {
     }
   }
   phase ??= HINTS.find(([re]) => re.test(text))?.[1] ?? null;
+  const note = rule.note ?? (kind === 'other' && BROKEN_PIPE.test(m[0]) ? BROKEN_PIPE_NOTE : undefined);
 
   const library = client ? LIBRARIES.find(([c, re]) => c === client && re.test(text))?.[2] : undefined;
   const label = client ? (CLIENTS[client]?.label ?? client) : '';
@@ -127,7 +148,7 @@ export function parseErrorText(input: string): ErrorTextInfo {
     errno,
     matched: short(m[0].replace(/\s+/g, ' '), MAX_MATCHED),
     known: true,
-    explanation: explain(client, phase, kind, rule.note),
+    explanation: explain(client, phase, kind, note),
   };
 }
 
@@ -179,4 +200,21 @@ function explain(client: string | null, phase: Phase | null, kind: Kind, note: s
       ? HINT[phase]
       : 'The reset may come from the server or from a device on the path speaking for it; the next steps find out which.');
   return `${who} ${doing} when ${what}. ${hint}`;
+}
+
+type Hit = { rule: Rule; m: RegExpExecArray };
+
+function hitsIn(text: string): Hit[] {
+  const hits: Hit[] = [];
+  for (const rule of RULES) {
+    const m = rule.re.exec(text);
+    if (m) hits.push({ rule, m });
+  }
+  return hits;
+}
+
+/** A fixed 'closed' turns into 'reset' when the text says reset further on (a "Caused by" reset). */
+function kindOfHit({ rule, m }: Hit, text: string): Kind {
+  const kind = typeof rule.kind === 'function' ? rule.kind(m, text) : (rule.kind ?? kindOf(m[0]));
+  return rule.kind === 'closed' && RESET_WORDS.test(text) ? 'reset' : kind;
 }

@@ -30,11 +30,21 @@ export const RESET_WORDS =
   /reset by peer|connection reset|connection was reset|ECONNRESET|WSAECONNRESET|\b10054\b|forcibly closed|ERR_CONNECTION_RESET|NS_ERROR_NET_RESET|PR_CONNECT_RESET_ERROR|\[Errno 104\]|ConnectionResetError|errno[ =:]{1,3}-?104\b|system error: 104\b/i;
 const DROP_WORDS =
   /\bEOF\b|closed|Empty reply|SSL_ERROR_SYSCALL|broken pipe|EPIPE|hung up|hang up|aborted|gone away|Lost connection|terminated|disconnected|dropped/i;
+export const BROKEN_PIPE = /broken pipe|\bEPIPE\b|BrokenPipeError/i;
+const STREAM_RESET_NOTE =
+  'One HTTP/2 stream (one request) was reset by the peer with RST_STREAM or ended by GOAWAY; the TCP connection itself was not reset. The server or a proxy refused or cancelled that request: look at its logs for the stream error.';
+const TIMEOUT_NOTE =
+  'The client gave up waiting: packets went unanswered, or the server took longer than the client allows. That is a timeout, not a reset.';
+export const BROKEN_PIPE_NOTE =
+  'Broken pipe: the program wrote to a connection that the other side (or a device on the path) had already closed, often one left idle, which by itself is not a reset.';
 const REFUSED = /ECONNREFUSED|Connection refused|actively refused/i;
 const TIMEOUT = /ETIMEDOUT|timed out|timeout/i;
 
 export function kindOf(fragment: string): Kind {
   if (RESET_WORDS.test(fragment)) return 'reset';
+  // EPIPE: this side wrote after the other had closed. The close came first, and whether a reset
+  // followed the text does not say: recognised, but not read as a reset.
+  if (BROKEN_PIPE.test(fragment)) return 'other';
   if (REFUSED.test(fragment) || TIMEOUT.test(fragment)) return 'other';
   return DROP_WORDS.test(fragment) ? 'closed' : 'other';
 }
@@ -93,6 +103,51 @@ function curlCore(prefix: string, message: string): string {
   return /^(Recv|Send) failure$/.test(label) ? prefix : `${prefix}, ${label}`;
 }
 
+/** psql's prompt and the statement it had sent ("orders=> SELECT …;"), just before the error. */
+const PSQL_STATEMENT =
+  /[=-][>#] {0,4}(?:SELECT|INSERT|UPDATE|DELETE|WITH|COPY|CALL|COMMIT|BEGIN|VACUUM|CREATE|ALTER)\b[^\n]{0,300}$|;\n$/i;
+
+// gRPC -----------------------------------------------------------------------------------------------
+
+/** How far past the status line its details run (Python's debug_error_string, Go's nested desc). */
+const GRPC_WINDOW = 1200;
+
+function grpcStatus(text: string): string {
+  const code =
+    /code = (\w{1,30})|StatusCode\.([A-Z_]{3,30})|\b\d{1,2} ([A-Z_]{3,30}):|code=([A-Z_]{3,30})|StatusCode="(\w{1,30})"/.exec(
+      text,
+    );
+  const name = code?.slice(1).find((g) => g !== undefined);
+  if (/Connect failed/.test(text) && !name) return 'connect failed';
+  return name ? `status ${name.toUpperCase()}` : 'status';
+}
+
+/** An HTTP/2 stream reset, a deadline or a failed connect is not the TCP connection being dropped. */
+function grpcKind(text: string): Kind {
+  if (RESET_WORDS.test(text) || /recvmsg:Connection reset/i.test(text)) return 'reset';
+  if (
+    /RST_STREAM|DEADLINE_EXCEEDED|Deadline Exceeded|failed to connect|Connect failed|connection refused|name resolution|DNS resolution|timed out|Timeout occurred|i\/o timeout|RESOURCE_EXHAUSTED/i.test(
+      text,
+    )
+  )
+    return 'other';
+  if (BROKEN_PIPE.test(text)) return 'other';
+  if (
+    /\bEOF\b|transport is closing|Socket closed|Connection closed|connection closed|Stream removed|GOAWAY/i.test(
+      text,
+    )
+  )
+    return 'closed';
+  return 'other';
+}
+
+function grpcPhase(text: string): Phase | undefined {
+  if (/error reading from server|recvmsg|\bread: |"syscall":"(?:read|recv)/.test(text)) return 'response';
+  if (/error writing to server|sendmsg|\bwrite: |"syscall":"(?:write|send)/.test(text)) return 'request';
+  if (/Connect failed|failed to connect|\bdial(?:ing)? /i.test(text)) return 'connect';
+  return undefined;
+}
+
 // The rules, most specific first: the first that matches names the client ----------------------------
 
 const osKind = (m: RegExpExecArray): Kind => kindOf(m[0]);
@@ -143,13 +198,26 @@ export const RULES: Rule[] = [
     phase: (m) => (m[1] === 'send data to' ? 'request' : 'response'),
   },
   {
+    // Ruby pg names the failed operation in the exception class.
+    client: 'PostgreSQL client',
+    re: /\bPG::UnableToSend\b/,
+    core: 'PG::UnableToSend',
+    phase: 'request',
+    kind: (_m, text) => (RESET_WORDS.test(text) ? 'reset' : 'closed'),
+  },
+  {
     client: 'PostgreSQL client',
     re: /server closed the connection unexpectedly/,
     core: 'server closed the connection unexpectedly',
+    // libpq says this for a read or a write alike: only the words around it tell which.
     phase: (m, text) =>
-      /connection to server (?:at|on)[^\n]{0,300}failed:[ \n\t]{0,5}$/.test(prefix(text, m))
+      /(?:connection to server (?:at|on)[^\n]{0,300}failed:|could not connect to server:)[ \n\t]{0,5}$/.test(
+        prefix(text, m),
+      )
         ? 'connect'
-        : 'response',
+        : PSQL_STATEMENT.test(prefix(text, m))
+          ? 'response'
+          : pythonFramePhase(text, text.length),
     kind: 'closed',
     note: 'The server process serving this session ended (it crashed, was killed or restarted) or something on the path dropped the connection; libpq cannot tell which.',
   },
@@ -226,6 +294,14 @@ export const RULES: Rule[] = [
   },
   {
     client: 'SSH',
+    re: /\b(Write failed|packet_write_wait: Connection to [^\n]{1,300}?): (Broken pipe)/,
+    core: (m) => `${m[1]!.startsWith('Write') ? 'Write failed' : 'packet_write_wait'}: Broken pipe`,
+    phase: 'request',
+    kind: 'other',
+    note: BROKEN_PIPE_NOTE,
+  },
+  {
+    client: 'SSH',
     re: /client_loop: send disconnect: ([^\n]{0,80})/,
     core: (m) => `client_loop: send disconnect: ${short(m[1]!, 40)}`,
     phase: 'request',
@@ -236,14 +312,95 @@ export const RULES: Rule[] = [
     core: (m) => `Connection ${m[1]} by host`,
   },
 
+  // rsync: "rsync: [receiver] read error: Connection reset by peer (104)".
+  {
+    client: 'rsync',
+    re: /\brsync: (?:\[(?:receiver|sender|generator)\] )?(read|write) error: ([^\n]{0,80})/,
+    core: (m) => `${m[1]} error: ${short(m[2]!, 40)}`,
+    phase: (m) => readWrite(m[1]),
+    kind: (m) => kindOf(m[2]!),
+  },
+  {
+    client: 'rsync',
+    re: /\brsync: connection unexpectedly closed|\brsync error: error in socket IO/,
+    core: (m) =>
+      m[0].includes('socket IO') ? 'error in socket IO (code 10)' : 'connection unexpectedly closed',
+    kind: 'closed',
+  },
+
+  // libgit2 (pygit2, LibGit2Sharp, git2-rs, and the tools built on them).
+  {
+    client: 'libgit2',
+    re: /\bError (receiving|sending) (?:socket )?data: ?([^\n]{0,80})/,
+    core: (m) => `error ${m[1]} data`,
+    phase: (m) => (m[1] === 'sending' ? 'request' : 'response'),
+    kind: (m) => (kindOf(m[2]!) === 'other' ? 'closed' : kindOf(m[2]!)),
+  },
+
+  // Redis clients.
+  {
+    // redis-py: "Error 104 while writing to socket. Connection reset by peer."
+    client: 'Redis client',
+    re: /\bError (\d{1,5}) while (writing to|reading from) socket\.? ?([^\n]{0,100})/,
+    core: (m) => `Error ${m[1]} while ${m[2]} socket`,
+    phase: (m) => (m[2] === 'writing to' ? 'request' : 'response'),
+    kind: (m) => (m[1] === '104' || m[1] === '10054' ? 'reset' : kindOf(m[0])),
+  },
+  {
+    client: 'Redis client',
+    re: /\bError while reading from socket: \(?'?Connection closed by server|\bConnection closed by server\.(?=[^\n]{0,200}redis)/i,
+    core: 'connection closed by server',
+    phase: 'response',
+    kind: 'closed',
+  },
+  {
+    // phpredis: "Redis::exec(): send of 8192 bytes failed with errno=104 Connection reset by peer".
+    client: 'Redis client',
+    re: /\bRedis(?:Cluster)?::\w{1,40}\(\): send of \d{1,10} bytes failed with errno=(\d{1,5})([^\n]{0,80})/,
+    core: (m) => `phpredis: send failed, errno ${m[1]}`,
+    phase: 'request',
+    kind: (m) => (m[1] === '104' || m[1] === '10054' ? 'reset' : kindOf(m[0])),
+  },
+  {
+    client: 'Redis client',
+    re: /\bread error on connection to ([^\s]{1,255})/,
+    core: 'phpredis: read error on connection',
+    phase: 'response',
+    kind: (_m, text) => (RESET_WORDS.test(text) ? 'reset' : 'closed'),
+  },
+  {
+    // StackExchange.Redis: "SocketFailure (ReadSocketError/ConnectionReset, …)".
+    client: 'Redis client',
+    re: /\bSocketFailure \((Read|Write)SocketError\/(\w{1,40})/,
+    core: (m) => `StackExchange.Redis SocketFailure (${m[1]}SocketError/${m[2]})`,
+    phase: (m) => (m[1] === 'Write' ? 'request' : 'response'),
+    kind: (m, text) => (/Reset/.test(m[2]!) || RESET_WORDS.test(text) ? 'reset' : 'closed'),
+  },
+
   // Go's net package: "read tcp 10.0.0.2:51234->10.0.0.1:443: read: connection reset by peer".
   {
     client: 'Go',
-    re: /\b(read|write|dial) (tcp[46]?|udp[46]?) [^\s]{1,120}: (read|write|connect|connectex|wsarecv|wsasend|wsarecvfrom): ([^\n]{0,160})/,
+    re: /\b(read|write|dial) (tcp[46]?|udp[46]?|unix) [^\n]{1,160}?: (read|write|connect|connectex|wsarecv|wsasend|wsarecvfrom): ([^\n]{0,160})/,
     core: (m) =>
       `${m[1]} ${m[2]}: ${m[3]}: ${short(m[4]!.replace(/^An existing connection was forcibly closed by the remote host/, 'forcibly closed by the remote host'), 48)}`,
     phase: (m) => readWrite(m[3]) ?? readWrite(m[1]),
     kind: (m) => kindOf(m[4]!),
+  },
+
+  // Go's net/http when the server hung up without a word: `Get "https://…": EOF`.
+  {
+    client: 'Go',
+    re: /\b(?:Get|Post|Put|Patch|Delete|Head|Options)\s{1,8}\\?"?(?:https?:\/\/[^"\s]{1,500}?)\\?"?:\s{1,8}(unexpected EOF|EOF)\b/,
+    core: (m) => `net/http: ${m[1]}`,
+    phase: 'response',
+    kind: 'closed',
+    note: 'The server (or a proxy or load balancer in front of it) closed the connection without sending a response: often a kept-alive connection it had already closed, or a backend that went away.',
+  },
+  {
+    client: 'Go',
+    re: /\bnet\/http: HTTP\/1\.x transport connection broken: ([^\n]{0,120})|\bhttp: server closed idle connection\b/,
+    core: (m) => (m[1] ? 'net/http: transport connection broken' : 'net/http: server closed idle connection'),
+    kind: (m) => (m[1] && kindOf(m[1]) === 'reset' ? 'reset' : 'closed'),
   },
 
   // .NET.
@@ -282,13 +439,48 @@ export const RULES: Rule[] = [
 
   // Python.
   {
+    // urllib3 while reading a response body: "Connection broken: ConnectionResetError(104, …)".
+    client: 'Python',
+    re: /\bConnection broken: ([A-Za-z]{1,40})\(([^\n]{0,160})/,
+    core: (m) =>
+      `Connection broken, ${m[1]}${/^(\d{1,5}),/.exec(m[2]!) ? ` ${/^(\d{1,5}),/.exec(m[2]!)![1]}` : ''}`,
+    phase: 'response',
+    kind: (m) =>
+      m[1] === 'ConnectionResetError' ? 'reset' : kindOf(m[0]) === 'other' ? 'closed' : kindOf(m[0]),
+  },
+  {
+    client: 'Python',
+    re: /\bConnection was closed before we received a valid response from endpoint URL/,
+    core: 'botocore ConnectionClosedError',
+    kind: 'closed',
+    note: 'The AWS endpoint (or a proxy in between) closed the connection before answering: often a kept-alive connection it had already dropped.',
+  },
+  {
+    client: 'Python',
+    re: /\baiohttp\.client_exceptions\.(ClientOSError|ClientPayloadError|ClientConnectorError)(?:: ([^\n]{0,160}))?/,
+    core: (m) => `aiohttp ${m[1]}`,
+    phase: (m) =>
+      m[1] === 'ClientPayloadError' ? 'response' : m[1] === 'ClientConnectorError' ? 'connect' : undefined,
+    kind: (m) => (m[1] === 'ClientPayloadError' && kindOf(m[0]) === 'other' ? 'closed' : kindOf(m[0])),
+  },
+  {
+    // httpx and httpcore: the server closed before or during its response.
+    client: 'Python',
+    re: /\b(ReadError|WriteError|RemoteProtocolError): Server disconnected(?: while attempting read| without sending a response)?/,
+    core: (m) => `httpx ${m[1]}: server disconnected`,
+    phase: (m) => (m[1] === 'WriteError' ? 'request' : 'response'),
+    kind: 'closed',
+  },
+  {
     client: 'Python',
     re: /\('Connection aborted\.', ([A-Za-z]{1,40})\(([^\n]{0,160})/,
     core: (m) =>
       `Connection aborted, ${m[1]}${/^(\d{1,5}),/.exec(m[2]!) ? ` ${/^(\d{1,5}),/.exec(m[2]!)![1]}` : ''}`,
-    phase: (m) => (m[1] === 'BrokenPipeError' ? 'request' : 'response'),
-    kind: (m) => (m[1] === 'ConnectionResetError' ? 'reset' : 'closed'),
-    note: 'The request was sent or being sent and no answer had come back when the connection was dropped: the server or a proxy gave up on it, or a device on the path cut the connection.',
+    // urllib3 raises it for a failure anywhere from sending the request to reading the status line.
+    phase: (m, text) => (m[1] === 'BrokenPipeError' ? 'request' : pythonFramePhase(text, m.index)),
+    kind: (m) =>
+      m[1] === 'ConnectionResetError' ? 'reset' : m[1] === 'BrokenPipeError' ? 'other' : 'closed',
+    note: 'The connection was dropped before a response came back: the server or a proxy gave up on the request, or a device on the path cut the connection.',
   },
   {
     client: 'Python',
@@ -321,7 +513,7 @@ export const RULES: Rule[] = [
   },
   {
     client: 'Python',
-    re: /\b(ConnectionResetError|BrokenPipeError|ConnectionAbortedError)(?:: \[(?:Errno|WinError) |\()(\d{1,5})[^\n]{0,120}/,
+    re: /\b(ConnectionResetError|BrokenPipeError|ConnectionAbortedError|ConnectionRefusedError|TimeoutError)(?:: \[(?:Errno|WinError) |\()(\d{1,5})[^\n]{0,120}/,
     core: (m) => `${m[1]} errno ${m[2]}`,
     phase: (m, text) =>
       pythonFramePhase(text, m.index) ?? (m[1] === 'BrokenPipeError' ? 'request' : undefined),
@@ -338,10 +530,29 @@ export const RULES: Rule[] = [
     },
   },
   {
+    // Netty's native transport (Reactor Netty, Spring WebClient, gRPC Java): "recvAddress(..) failed",
+    // "readAddress(..) failed", "syscall:read(..) failed", with or without the exception's name.
     client: 'Java',
-    re: /\bio\.netty\.channel\.unix\.Errors\$NativeIoException: (\w{1,30})\(\.\.\) failed: ([^\n]{0,80})/,
+    re: /\b(?:syscall:)?(recvAddress|readAddress|recvmsg|read|writeAddress|sendAddress|sendmsg|writev|write|sendfile|splice)\(\.\.\) failed: ([^\n]{0,80})/,
     core: (m) => `Netty ${m[1]}(..) failed: ${short(m[2]!, 40)}`,
     phase: (m) => readWrite(m[1]),
+    kind: (m) => kindOf(m[2]!),
+  },
+  {
+    client: 'Java',
+    re: /\bPrematureCloseException: Connection prematurely closed (BEFORE|DURING) response/,
+    core: (m) => `Reactor Netty: connection prematurely closed ${m[1]!.toLowerCase()} response`,
+    phase: 'response',
+    kind: 'closed',
+  },
+  {
+    // Apache HttpClient on a kept-alive connection the server had already dropped.
+    client: 'Java',
+    re: /\bNoHttpResponseException: ([^\s]{1,255}) failed to respond/,
+    core: 'Apache HttpClient NoHttpResponseException',
+    phase: 'response',
+    kind: 'closed',
+    note: 'The server closed the connection without answering: almost always a kept-alive connection it (or a load balancer) had already closed, reused by the client. Validate or evict idle pooled connections sooner than the server closes them.',
   },
   {
     client: 'Java',
@@ -379,7 +590,7 @@ export const RULES: Rule[] = [
   },
   {
     client: 'Node.js',
-    re: /\b(read|write|connect) (ECONNRESET|EPIPE)\b/,
+    re: /\b(read|write|connect) (ECONNRESET|EPIPE|ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/,
     core: (m) => `${m[1]} ${m[2]}`,
     phase: (m) => readWrite(m[1]),
   },
@@ -394,7 +605,7 @@ export const RULES: Rule[] = [
   },
   {
     client: 'Node.js',
-    re: /SocketError: other side closed|\bUND_ERR_SOCKET\b/,
+    re: /\bother side closed\b|\bUND_ERR_SOCKET\b/,
     core: 'undici: other side closed',
     phase: 'response',
     kind: 'closed',
@@ -449,9 +660,20 @@ export const RULES: Rule[] = [
     kind: 'closed',
   },
   {
-    client: 'a browser',
+    // Firefox's error page is titled so; Chrome's page says it only beside ERR_CONNECTION_RESET (above).
+    client: 'a browser (Firefox)',
     re: /\bThe connection was reset\b/,
     core: 'The connection was reset',
+  },
+
+  // gRPC, whatever the language: its status line, then what the transport said (the rule that matched
+  // the transport's own words, above, keeps its phase; the client becomes gRPC, see CLIENT_OVERRIDES).
+  {
+    client: 'gRPC',
+    re: /\brpc error: code = \w{1,30} desc = |\bStatusCode\.[A-Z_]{3,30}\b|\b\d{1,2} (?:UNAVAILABLE|INTERNAL|CANCELLED|UNKNOWN|RESOURCE_EXHAUSTED): |\bStatus\{code=[A-Z_]{3,30}|\bStatusCode="\w{1,30}", Detail="|subchannel\.cc?:\d{1,6}\] Connect failed: /,
+    core: (m, text) => `${grpcStatus(text.slice(m.index, m.index + 400))}`,
+    phase: (m, text) => grpcPhase(text.slice(m.index, m.index + GRPC_WINDOW)),
+    kind: (m, text) => grpcKind(text.slice(m.index, m.index + GRPC_WINDOW)),
   },
 
   // Said in so many words, by someone we do not recognise.
@@ -459,7 +681,80 @@ export const RULES: Rule[] = [
     client: null,
     re: /\bconnection reset by peer\b|\bECONNRESET\b|\bconnection reset\b|\bconnection was reset\b/i,
   },
-  { client: null, re: /\bbroken pipe\b|\bEPIPE\b/i, phase: 'request', kind: 'closed' },
+  { client: null, re: /\bbroken pipe\b|\bEPIPE\b/i, phase: 'request', kind: 'other', note: BROKEN_PIPE_NOTE },
+
+  // HTTP/2 and HTTP/3 streams reset one at a time: the TCP connection itself stayed up.
+  {
+    client: 'Python',
+    re: /\bStream \d{1,10} was reset by remote peer\b[^\n]{0,60}|\bStreamReset(?:Error)?\b[^\n]{0,60}/,
+    core: 'h2: stream reset by the peer',
+    kind: 'other',
+    note: STREAM_RESET_NOTE,
+  },
+  {
+    client: 'Go',
+    re: /\bstream error: stream ID \d{1,10}; ([A-Z_]{3,30})|\bhttp2: server sent GOAWAY and closed the connection[^\n]{0,80}/,
+    core: (m) => (m[1] ? `http2: stream error ${m[1]}` : 'http2: server sent GOAWAY'),
+    kind: 'other',
+    note: STREAM_RESET_NOTE,
+  },
+  {
+    client: 'curl',
+    re: /\bHTTP\/2 stream \d{1,10} was (?:not closed cleanly|reset)[^\n]{0,80}/,
+    core: 'HTTP/2 stream not closed cleanly',
+    phase: 'response',
+    kind: 'other',
+    note: STREAM_RESET_NOTE,
+  },
+  {
+    client: 'Node.js',
+    re: /\bERR_HTTP2_STREAM_(?:ERROR|CANCEL)\b[^\n]{0,80}/,
+    core: (m) => short(m[0], 60),
+    kind: 'other',
+    note: STREAM_RESET_NOTE,
+  },
+
+  // Timeouts, in each client's words: not a reset, and which phase timed out matters.
+  {
+    client: 'Python',
+    re: /\b(?:requests\.exceptions\.|urllib3\.exceptions\.|httpx\.|httpcore\.)?(ReadTimeout|ReadTimeoutError|ConnectTimeout|ConnectTimeoutError|WriteTimeout|PoolTimeout)\b(?=[:(])/,
+    core: (m) => m[1]!,
+    phase: (m) => (m[1]!.startsWith('Read') ? 'response' : m[1]!.startsWith('Write') ? 'request' : 'connect'),
+    kind: 'other',
+    note: TIMEOUT_NOTE,
+  },
+  {
+    client: 'Java',
+    re: /\bjava\.net\.SocketTimeoutException: (Read timed out|connect timed out|Connect timed out|timeout)/,
+    core: (m) => `SocketTimeoutException: ${m[1]}`,
+    phase: (m) => (/connect/i.test(m[1]!) ? 'connect' : /Read/.test(m[1]!) ? 'response' : undefined),
+    kind: 'other',
+    note: TIMEOUT_NOTE,
+  },
+  {
+    client: 'Go',
+    re: /\bcontext deadline exceeded \(Client\.Timeout exceeded while (awaiting headers|reading body)\)|\bnet\/http: (?:request canceled|timeout awaiting response headers)[^\n]{0,60}/,
+    core: (m) => short(m[0], 70),
+    phase: 'response',
+    kind: 'other',
+    note: TIMEOUT_NOTE,
+  },
+  {
+    client: '.NET',
+    re: /\bThe request was canceled due to the configured HttpClient\.Timeout of ([\d.]{1,12}) seconds elapsing/,
+    core: (m) => `HttpClient.Timeout (${m[1]} s) elapsed`,
+    kind: 'other',
+    note: TIMEOUT_NOTE,
+  },
+
+  // Refusals in each client's words.
+  {
+    client: 'Java',
+    re: /\bjava\.net\.ConnectException: (Connection refused|Connection timed out)[^\n]{0,60}/,
+    core: (m) => `ConnectException: ${m[1]}`,
+    phase: 'connect',
+    kind: 'other',
+  },
 
   // Recognised, but not a drop: worth saying what they are.
   {
@@ -523,8 +818,29 @@ export const CLIENTS: Record<string, { label: string; subject: string }> = {
   SSH: { label: 'ssh', subject: 'ssh' },
   'PostgreSQL client': { label: 'PostgreSQL', subject: 'The PostgreSQL client' },
   'MySQL client': { label: 'MySQL', subject: 'The MySQL client' },
+  'Redis client': { label: 'Redis', subject: 'The Redis client' },
+  gRPC: { label: 'gRPC', subject: 'The gRPC client' },
+  rsync: { label: 'rsync', subject: 'rsync' },
+  libgit2: { label: 'libgit2', subject: 'The libgit2 client' },
   'a browser (Chromium)': { label: 'Chromium', subject: 'The browser' },
   'a browser (Firefox)': { label: 'Firefox', subject: 'The browser' },
   'a browser (Safari)': { label: 'Safari', subject: 'The browser' },
   'a browser': { label: '', subject: 'The browser' },
 };
+
+/**
+ * A protocol's client named by its own words, whichever language's socket error the text also carries:
+ * the gRPC or Redis client is what the person knows, and what they will search for. Applies when the rule
+ * that matched named only a language or runtime.
+ */
+export const CLIENT_OVERRIDES: [string, RegExp][] = [
+  [
+    'gRPC',
+    /\brpc error: code = \w|\bStatusCode\.[A-Z_]{3,}|\b\d{1,2} (?:UNAVAILABLE|INTERNAL|CANCELLED|UNKNOWN|RESOURCE_EXHAUSTED):|\bStatus\{code=[A-Z_]{3,}|\bStatusCode="\w{1,30}", Detail=|\bio\.grpc\.|\bgrpc\._channel\b|@grpc\/grpc-js|\bgrpc-go\b/,
+  ],
+  [
+    'Redis client',
+    /\bredis\.exceptions\.|\bRedis(?:Cluster)?::|StackExchange\.Redis|JedisConnectionException|\bio\.lettuce\.|\bioredis\b|\bdjango_redis\b|\bRedis ConnectionError\b|RedisConnectionException|\bPredis\\/,
+  ],
+];
+export const RUNTIME_CLIENTS = new Set(['Go', 'Python', 'Java', 'Node.js', '.NET', 'Windows', 'PHP', 'Ruby']);
