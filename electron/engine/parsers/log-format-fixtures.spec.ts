@@ -94,6 +94,8 @@ const EXPECTED: Record<string, Expected> = {
     lines: 21,
     matches: [
       [4, 'reset'],
+      // AH00898 follows AH01102 for the same request: the real-world set flags it as the backend's too.
+      [5, 'upstream'],
       [6, 'timeout'],
       [7, 'timeout'],
       [8, 'upstream'],
@@ -135,6 +137,8 @@ const EXPECTED: Record<string, Expected> = {
       [14, 'timeout'],
       [15, 'crash'],
       [17, 'crash'],
+      // The postmaster reinitializing after the crash (the real-world misses).
+      [18, 'crash'],
       [21, 'crash'],
     ],
   },

@@ -44,6 +44,22 @@ const SHAPES: readonly [Exclude<LogFormat, 'plain'>, RegExp][] = [
     /^\[\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?\](?: "|\[\d+\]\[\w+\]\[)/,
   ],
   ['access-log', /\[\d{1,2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2}(?:\.\d+)?(?: [+-]\d{4})?\]/],
+  // Envoy with a custom format: the request first, or key=value fields naming its response flags.
+  [
+    'envoy',
+    /^"[A-Z]{3,12} \S{1,2000} HTTP\/[\d.]{1,3}" \d{1,3} (?:-|[A-Z]{2,5}(?:,[A-Z]{2,5})*) \d+ \d+ \d+/,
+  ],
+  ['envoy', /\bresponse_flags?=(?:-|[A-Z]{2,5})/],
+  // journalctl -o short-precise: the syslog shape with microseconds.
+  [
+    'journald',
+    new RegExp(`^(?:${MONTH}) [ \\d]\\d \\d{2}:\\d{2}:\\d{2}\\.\\d{6} \\S+ [^\\s:[]+(?:\\[\\d+\\])?: `),
+  ],
+  // PostgreSQL with a "[pid]" log_line_prefix and no time (journald or Docker adds it).
+  [
+    'postgresql',
+    /^\[\d{1,10}\] .{0,200}\b(?:LOG|ERROR|FATAL|PANIC|WARNING|DETAIL|STATEMENT|HINT|CONTEXT): {2}/,
+  ],
   // PostgreSQL's prefix ends in a severity followed by two spaces.
   [
     'postgresql',

@@ -24,8 +24,14 @@ const ENVOY_FLAGS_AT = /[A-Z]{2,5}(?:,[A-Z]{2,5})*(?=\s|$)/y;
 const HAPROXY =
   /\] \S+ \S+ -?\d+\/-?\d+\/(?:-?\d+\/-?\d+\/\+?-?\d+ (-1|[1-5]\d{2}) \+?\d+ \S+ \S+ ([A-Za-z-]{4})|\+?-?\d+ \+?\d+ ([A-Za-z-]{2}) \d+\/\d+\/\d+\/\d+\/\+?\d+) /;
 /** JSON access logs (Envoy, nginx escape=json, Caddy) name the field instead. */
-const JSON_LINE = /^\s*\{/;
+const JSON_LINE = /^\s*\{|^[^{"\n]{0,160}?: \{"/;
 const JSON_STATUS = /"(?:status|status_code|response_code)"\s*:\s*"?([1-5]\d{2})\b/;
+/** HAProxy's JSON log format names its termination state. */
+const JSON_TERMINATION = /"termination_state"\s*:\s*"([A-Za-z-]{2,4})"/;
+/** A custom log_format with the status before the request: `[time] 499 "GET / HTTP/1.1"`. */
+const STATUS_BEFORE_REQUEST = /\] {1,4}([1-5]\d{2}) "(?:[A-Z]{3,12} |-")/;
+/** Envoy's default format with no response at all: status 0, no flags, then the byte counts and duration. */
+const ENVOY_NO_RESPONSE = /^ - \d{1,15} \d{1,15} \d{1,15}\b/;
 
 /**
  * Every word any category looks for. Most lines of a healthy log fail this one test, which keeps the
@@ -37,24 +43,26 @@ const JSON_STATUS = /"(?:status|status_code|response_code)"\s*:\s*"?([1-5]\d{2})
  * it that way: each new first letter costs every line of every log.
  */
 const ANY_KEYWORD =
-  /re(?:s(?:et|tart|pond to a ping)|cycle|ason)|rst|t(?:ime|erminat|oo many|able full|o connect)|c(?:o(?:nnect(?:\(\)|ion (?:slots|limit|to backend))|re)|lient lost)|e(?:xit|of on client|[mn]file|phemeral)|f(?:orcibly|ailed with result|a(?:ulting|tal communication)|d limit)|s(?:eg(?:fault|mentation)|ig(?:nal|segv)|t(?:arted|opped)|yn flood|ocket hang|erver available)|m(?:emory|ax(?:conn|requestworkers|clients))|p(?:ipe|anic|orts)|o(?:om|pen files|verflow)|killed|worker_connections|upstream(?![:,]| response is buffered)|10054/i;
+  /re(?:s(?:et|tart|pond to a ping)|cycle|ason|mote server|covery in progress)|rst|t(?:ime|erminat|oo many|able full|o connect)|c(?:o(?:nnect(?:\(\)|ion (?:slots|limit|to backend)|ions by zone)|re)|lient (?:lost|prematurely closed))|limiting (?:conn|req)|e(?:xit|of on client|[mn]file|phemeral)|f(?:orcibly|ailed with result|a(?:ulting|tal communication)|d limit)|s(?:eg(?:fault|mentation)|ig(?:nal|segv)|t(?:arted|opped)|yn flood|ocket hang|erver available)|m(?:emory|ax(?:conn|requestworkers|clients))|p(?:ipe|anic|orts)|o(?:om|pen files|verflow)|killed|worker_connections|upstream(?![:,]| response is buffered)|10054/i;
 
 // One regex per category where possible: every extra pattern is another pass over the line.
 const RESET =
-  /connection (?:was )?reset|reset by peer|ECONNRESET|broken pipe|\bEPIPE\b|forcibly closed|socket hang up|\b(?:connection[ _]termination|remote[ _]reset)\b|WSAECONNRESET|(?:\(|\b(?:error|errno|err|code)\b\s*[:=#]?\s*)10054\b|unexpected EOF on client connection|connection to client lost/i;
+  /connection (?:was )?reset|reset by peer|ECONNRESET|broken pipe|\bEPIPE\b|forcibly closed|socket hang up|\b(?:connection[ _]termination|remote[ _]reset)\b|WSAECONNRESET|(?:\(|\b(?:error|errno|err|code)\b\s*[:=#]?\s*)10054\b|unexpected EOF on client connection|connection to client lost|client prematurely closed connection/i;
 // Above: Node's ECONNRESET message ("socket hang up"), Envoy's reset reasons in text and response-flag
 // detail form, Winsock's 10054 only where it is an error code, not a byte count or a port, and
-// PostgreSQL's client that vanished mid-session.
+// PostgreSQL's client that vanished mid-session, and nginx's client that left before the answer (its
+// operator's fault to find on the client side, not the upstream's).
 /** Case-sensitive: "rst" in ordinary words and file names is not a TCP reset. */
 const RST_FLAG = /\bRST\b/;
 
 /**
  * Crashes and restarts: signals, segfaults, the OOM killer, systemd restarting a unit, PostgreSQL's
  * postmaster killing its backends, Windows services that stopped unexpectedly and IIS worker processes
- * that died or were recycled.
+ * that died or were recycled, PostgreSQL reinitializing after a backend crashed, Apache's MPM killing its
+ * children, and the user-space OOM killers (systemd-oomd, earlyoom).
  */
 const CRASH =
-  /segfault|segmentation fault|SIGSEGV|\bsignal 11\b|exited on signal|exit signal|terminated by signal|core dumped|code=dumped|out of memory|oom[-_ ]kill|OOMKilled|invoked oom|killed process|\bpanic(?:ked)?\b|worker process \d* ?exited|Main process exited|Scheduled restart job|Failed with result|\brestarting\b|terminating connection (?:due to administrator command|because of crash)|terminating any other active server processes|terminated unexpectedly|Faulting application name|fatal communication error|failed to respond to a ping|requested a recycle/i;
+  /segfault|segmentation fault|SIGSEGV|\bsignal 11\b|exited on signal|exit signal|terminated by signal|core dumped|code=dumped|out of memory|oom[-_ ]kill|OOMKilled|invoked oom|killed process|\bpanic(?:ked)?\b|worker process \d* ?exited|Main process exited|Scheduled restart job|Failed with result|\brestarting\b|terminating connection (?:due to administrator command|because of crash)|terminating any other active server processes|terminated unexpectedly|Faulting application name|fatal communication error|failed to respond to a ping|requested a recycle|all server processes terminated; reinitializing|automatic recovery in progress|children are killed|oomd attempting to kill|systemd-oomd\[\d+\]: Killed|earlyoom[^\n]{0,120}(?:sending SIG|killing)/i;
 
 /**
  * "Started"/"Stopped" are ordinary words in application text; they mean a restart only when systemd
@@ -70,11 +78,13 @@ const JOURNAL_JSON_UNIT_CHANGE = /"MESSAGE"\s*:\s*"(?:Started|Stopped) /;
  * Windows running out of ephemeral ports (Tcpip 4227/4231).
  */
 const LIMIT =
-  /worker_connections are not enough|too many open files|\bE[MN]FILE\b|maxconn|too many (?:connections|clients)|connection slots are reserved|MaxRequestWorkers|MaxClients|SYN flooding|conntrack: table full|table full, dropping packet|out of socket memory|ephemeral port|all available local ports|listen queue overflow|connection limit|FD limit/i;
+  /worker_connections are not enough|too many open files|\bE[MN]FILE\b|maxconn|too many (?:connections|clients)|connection slots are reserved|MaxRequestWorkers|MaxClients|SYN flooding|conntrack: table full|table full, dropping packet|out of socket memory|ephemeral port|all available local ports|listen queue overflow|connection limit|FD limit|limiting (?:connections|requests)(?:, excess: [^\n]{0,40}?)? by zone/i;
 
-/** nginx, Envoy's text, Apache's mod_proxy (AH00957, AH01114) and HAProxy's backend and health-check messages. */
+/** nginx, Envoy's text, Apache's mod_proxy (AH00957, AH01114, AH01102, AH00898) and HAProxy's backend and health-check messages. */
 const UPSTREAM =
   /upstream prematurely closed|no live upstreams|connect\(\) failed|upstream connect error|attempt to connect to \S+ \([^)]*\) failed|failed to make connection to backend|has no server available|is DOWN, reason/i;
+/** Apache's mod_proxy failing to read its backend's answer (AH01102, AH00898): a timeout when it says so. */
+const PROXY_READ = /error reading status line from remote server|Error reading from remote server/i;
 const TIMEOUT = /timed out|timeout|ETIMEDOUT|ESOCKETTIMEDOUT/i;
 /** Plain "upstream" is in most nginx proxy errors, so it only counts when nothing more specific does. */
 const UPSTREAM_WORD = /\bupstream\b/i;
@@ -96,7 +106,7 @@ export function classifyLogLine(line: string): LogCategory | null {
   // Most lines of a busy server are plain access-log lines: settle those without building their fields.
   const clf = CLF_STATUS.exec(line);
   if (clf !== null && !startsUpper(line, clf.index + clf[0].length + 1)) {
-    return clf[1] === '0' ? null : categoryOfStatus(Number(clf[1]));
+    return clf[1] === '0' ? categoryOfZero(line, clf) : categoryOfStatus(Number(clf[1]));
   }
   const access = fieldsOf(line, clf);
   if (access !== null) return categoryOfAccess(access);
@@ -106,6 +116,7 @@ export function classifyLogLine(line: string): LogCategory | null {
   if (LIMIT.test(line)) return 'limit';
   if (UPSTREAM.test(line)) return 'upstream';
   if (TIMEOUT.test(line)) return 'timeout';
+  if (PROXY_READ.test(line)) return 'upstream';
   if (UPSTREAM_WORD.test(line) && UPSTREAM_WORD.test(line.replace(UPSTREAM_CONTEXT, ''))) return 'upstream';
   return null;
 }
@@ -139,10 +150,28 @@ function fieldsOf(line: string, clf: RegExpExecArray | null): AccessLogFields | 
     const code = status === undefined || status === '-1' ? null : Number(status);
     return { status: code, terminationState: httpState ?? tcpState ?? null, responseFlags: null };
   }
-  const json = jsonStatus(line);
-  return json?.[1] === undefined
+  if (!JSON_LINE.test(line)) return null;
+  const status = JSON_STATUS.exec(line)?.[1];
+  const termination = JSON_TERMINATION.exec(line)?.[1] ?? null;
+  return status === undefined && termination === null
     ? null
-    : { status: Number(json[1]), terminationState: null, responseFlags: null };
+    : {
+        status: status === undefined ? null : Number(status),
+        terminationState: termination,
+        responseFlags: null,
+      };
+}
+
+/**
+ * A 0 where the status goes: a custom format whose status came before the request (the 0 is then a byte
+ * count), Envoy's HTTP line with no response sent at all (the connection ended first), or a TCP proxy's
+ * line, which has no status to report.
+ */
+function categoryOfZero(line: string, clf: RegExpExecArray): LogCategory | null {
+  const before = STATUS_BEFORE_REQUEST.exec(line);
+  if (before !== null) return categoryOfStatus(Number(before[1]));
+  const http = clf[0].charCodeAt(1) !== 0x2d; // not "-" or "- - -"
+  return http && ENVOY_NO_RESPONSE.test(line.slice(clf.index + clf[0].length)) ? 'reset' : null;
 }
 
 function startsUpper(line: string, at: number): boolean {
@@ -159,10 +188,6 @@ function envoyFlagsAt(line: string, at: number): string[] | null {
 /** The HTTP status of an access-log line (common/combined, HAProxy, Envoy, JSON), or null for other lines. */
 export function accessLogStatus(line: string): number | null {
   return accessLogFields(line)?.status ?? null;
-}
-
-function jsonStatus(line: string): RegExpExecArray | null {
-  return JSON_LINE.test(line) ? JSON_STATUS.exec(line) : null;
 }
 
 /** The connection's own story (termination state, response flags) first; the status when it says nothing. */

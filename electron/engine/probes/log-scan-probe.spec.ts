@@ -385,10 +385,10 @@ const FIXTURE_COUNTS: Record<string, { format: string; counts: Partial<Record<Lo
   'envoy-access.log': { format: 'envoy', counts: { reset: 4, timeout: 2, upstream: 3, limit: 1 } },
   'apache-error.log': {
     format: 'apache-error',
-    counts: { reset: 2, timeout: 2, upstream: 2, limit: 1, crash: 1 },
+    counts: { reset: 2, timeout: 2, upstream: 3, limit: 1, crash: 1 },
   },
   'journald.log': { format: 'journald', counts: { crash: 8, reset: 1, timeout: 1, limit: 2 } },
-  'postgresql.log': { format: 'postgresql', counts: { reset: 4, limit: 2, timeout: 2, crash: 3 } },
+  'postgresql.log': { format: 'postgresql', counts: { reset: 4, limit: 2, timeout: 2, crash: 4 } },
   'app-plain.log': { format: 'plain', counts: { reset: 2, timeout: 2, limit: 1 } },
   'windows-events.csv': { format: 'windows-event-csv', counts: { timeout: 1, crash: 6, limit: 2 } },
   'windows-events.txt': { format: 'windows-event-text', counts: { crash: 1, limit: 1 } },
