@@ -68,6 +68,9 @@ export const HINTS: [RegExp, Phase][] = [
   [/\bsyscall: '(?:connect)'/, 'connect'],
   [/\bsyscall: '(?:write|writev|send)'/, 'request'],
   [/\bsyscall: '(?:read|recv)'/, 'response'],
+  // gRPC core's JSON: "syscall":"recvmsg".
+  [/"syscall":\s?"(?:recvmsg|read|recv)"/, 'response'],
+  [/"syscall":\s?"(?:sendmsg|write|send)"/, 'request'],
   [/SSL_connect|SSL_do_handshake|do_handshake|startHandshake|TLS handshake|SSL handshake/i, 'tls'],
   [/\bwsasend\b|\bsend failure\b|write_nonblock|syswrite/i, 'request'],
   [/\bwsarecv\b|\brecv failure\b|read_nonblock|sysread|recv_into/i, 'response'],

@@ -552,3 +552,39 @@ describe('summary', () => {
     expect(describeClient({ client: 'git', clientDetail: null })).toBe('git');
   });
 });
+
+/**
+ * Collected from public issue threads for this work (not part of the labelled set), to check that the
+ * families generalise beyond the texts they were built from. The source of each is beside it.
+ */
+describe('parseErrorText on texts collected from issue threads', () => {
+  it.each([
+    [
+      // https://github.com/sewenew/redis-plus-plus/issues/300
+      "terminate called after throwing an instance of 'sw::redis::IoError'\n  what():  Failed to get reply: Connection reset by peer",
+      { client: 'Redis client', isReset: true, phase: 'response' },
+    ],
+    [
+      // https://github.com/grpc/grpc/issues/9179
+      'GRPC::BadStatus (14:{"created":"@1480919322.302156000","description":"OS Error","errno":54,"file":"src/core/lib/iomgr/tcp_posix.c","file_line":229,"grpc_status":14,"os_error":"Connection reset by peer","syscall":"recvmsg"})',
+      { client: 'gRPC', isReset: true, phase: 'response' },
+    ],
+    [
+      // https://github.com/GoogleChrome/chromium-dashboard/pull/2259
+      "redis.exceptions.ConnectionError: Error while reading from 10.231.56.251:6379 : (104, 'Connection reset by peer')",
+      { client: 'Redis client', isReset: true, phase: 'response', target: '10.231.56.251:6379' },
+    ],
+    [
+      // https://github.com/milvus-io/pymilvus/issues/944
+      'ERROR:milvus.client.grpc_handler:\ndebug_error_string = "{"created":"@1649208677.936740588","description":"Error received from peer ipv4:10.254.30.162:19530","file":"src/core/lib/surface/call.cc","file_line":1067,"grpc_message":"Connection reset by peer","grpc_status":14}"',
+      { client: 'gRPC', isReset: true, target: '10.254.30.162:19530' },
+    ],
+    [
+      // https://github.com/moby/moby/issues/18100 (redis-cli): no client in the words, so none is named.
+      'Error: Connection reset by peer',
+      { client: null, isReset: true, phase: null },
+    ],
+  ] as const)('reads %j', (text, expected) => {
+    expect(parseErrorText(text)).toMatchObject({ known: true, ...expected });
+  });
+});

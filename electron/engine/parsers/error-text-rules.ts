@@ -114,10 +114,11 @@ const GRPC_WINDOW = 1200;
 
 function grpcStatus(text: string): string {
   const code =
-    /code = (\w{1,30})|StatusCode\.([A-Z_]{3,30})|\b\d{1,2} ([A-Z_]{3,30}):|code=([A-Z_]{3,30})|StatusCode="(\w{1,30})"/.exec(
+    /code = (\w{1,30})|StatusCode\.([A-Z_]{3,30})|\b\d{1,2} ([A-Z_]{3,30}):|code=([A-Z_]{3,30})|StatusCode="(\w{1,30})"|"grpc_status":\s?(14)\b|GRPC::\w{1,30} \((14):/.exec(
       text,
     );
-  const name = code?.slice(1).find((g) => g !== undefined);
+  const found = code?.slice(1).find((g) => g !== undefined);
+  const name = found === '14' ? 'UNAVAILABLE' : found;
   if (/Connect failed/.test(text) && !name) return 'connect failed';
   return name ? `status ${name.toUpperCase()}` : 'status';
 }
@@ -142,8 +143,8 @@ function grpcKind(text: string): Kind {
 }
 
 function grpcPhase(text: string): Phase | undefined {
-  if (/error reading from server|recvmsg|\bread: |"syscall":"(?:read|recv)/.test(text)) return 'response';
-  if (/error writing to server|sendmsg|\bwrite: |"syscall":"(?:write|send)/.test(text)) return 'request';
+  if (/error reading from server|recvmsg|\bread: |"syscall":\s?"(?:read|recv)/.test(text)) return 'response';
+  if (/error writing to server|sendmsg|\bwrite: |"syscall":\s?"(?:write|send)/.test(text)) return 'request';
   if (/Connect failed|failed to connect|\bdial(?:ing)? /i.test(text)) return 'connect';
   return undefined;
 }
@@ -341,10 +342,20 @@ export const RULES: Rule[] = [
   {
     // redis-py: "Error 104 while writing to socket. Connection reset by peer."
     client: 'Redis client',
-    re: /\bError (\d{1,5}) while (writing to|reading from) socket\.? ?([^\n]{0,100})/,
-    core: (m) => `Error ${m[1]} while ${m[2]} socket`,
+    // redis-py: "Error 104 while writing to socket", "Error while reading from 10.0.0.5:6379 : (104, …)".
+    re: /\bError (?:(\d{1,5}) )?while (writing to|reading from) (?:socket|[^\s:]{1,255}:\d{1,5})\.? ?([^\n]{0,100})/,
+    core: (m) =>
+      `Error${m[1] ? ` ${m[1]}` : ''} while ${m[2]} ${m[0].includes('socket') ? 'socket' : 'the server'}`,
     phase: (m) => (m[2] === 'writing to' ? 'request' : 'response'),
     kind: (m) => (m[1] === '104' || m[1] === '10054' ? 'reset' : kindOf(m[0])),
+  },
+  {
+    // hiredis and redis-plus-plus: "Failed to get reply: Connection reset by peer".
+    client: 'Redis client',
+    re: /\bFailed to (get reply|send command)s?: ([^\n]{0,100})/,
+    core: (m) => `Failed to ${m[1]}`,
+    phase: (m) => (m[1] === 'get reply' ? 'response' : 'request'),
+    kind: (m) => (kindOf(m[2]!) === 'other' ? 'closed' : kindOf(m[2]!)),
   },
   {
     client: 'Redis client',
@@ -670,10 +681,11 @@ export const RULES: Rule[] = [
   // the transport's own words, above, keeps its phase; the client becomes gRPC, see CLIENT_OVERRIDES).
   {
     client: 'gRPC',
-    re: /\brpc error: code = \w{1,30} desc = |\bStatusCode\.[A-Z_]{3,30}\b|\b\d{1,2} (?:UNAVAILABLE|INTERNAL|CANCELLED|UNKNOWN|RESOURCE_EXHAUSTED): |\bStatus\{code=[A-Z_]{3,30}|\bStatusCode="\w{1,30}", Detail="|subchannel\.cc?:\d{1,6}\] Connect failed: /,
+    re: /\bGRPC::\w{1,30} \(\d{1,2}:|"grpc_status":\s?\d{1,2}\b|\brpc error: code = \w{1,30} desc = |\bStatusCode\.[A-Z_]{3,30}\b|\b\d{1,2} (?:UNAVAILABLE|INTERNAL|CANCELLED|UNKNOWN|RESOURCE_EXHAUSTED): |\bStatus\{code=[A-Z_]{3,30}|\bStatusCode="\w{1,30}", Detail="|subchannel\.cc?:\d{1,6}\] Connect failed: /,
     core: (m, text) => `${grpcStatus(text.slice(m.index, m.index + 400))}`,
-    phase: (m, text) => grpcPhase(text.slice(m.index, m.index + GRPC_WINDOW)),
-    kind: (m, text) => grpcKind(text.slice(m.index, m.index + GRPC_WINDOW)),
+    // gRPC core's JSON puts grpc_status last, after the message it describes: look both ways.
+    phase: (m, text) => grpcPhase(text.slice(Math.max(0, m.index - GRPC_WINDOW), m.index + GRPC_WINDOW)),
+    kind: (m, text) => grpcKind(text.slice(Math.max(0, m.index - GRPC_WINDOW), m.index + GRPC_WINDOW)),
   },
 
   // Said in so many words, by someone we do not recognise.
@@ -836,11 +848,11 @@ export const CLIENTS: Record<string, { label: string; subject: string }> = {
 export const CLIENT_OVERRIDES: [string, RegExp][] = [
   [
     'gRPC',
-    /\brpc error: code = \w|\bStatusCode\.[A-Z_]{3,}|\b\d{1,2} (?:UNAVAILABLE|INTERNAL|CANCELLED|UNKNOWN|RESOURCE_EXHAUSTED):|\bStatus\{code=[A-Z_]{3,}|\bStatusCode="\w{1,30}", Detail=|\bio\.grpc\.|\bgrpc\._channel\b|@grpc\/grpc-js|\bgrpc-go\b/,
+    /\bGRPC::\w|"grpc_status":\s?\d|\bdebug_error_string\b|\brpc error: code = \w|\bStatusCode\.[A-Z_]{3,}|\b\d{1,2} (?:UNAVAILABLE|INTERNAL|CANCELLED|UNKNOWN|RESOURCE_EXHAUSTED):|\bStatus\{code=[A-Z_]{3,}|\bStatusCode="\w{1,30}", Detail=|\bio\.grpc\.|\bgrpc\._channel\b|@grpc\/grpc-js|\bgrpc-go\b/,
   ],
   [
     'Redis client',
-    /\bredis\.exceptions\.|\bRedis(?:Cluster)?::|StackExchange\.Redis|JedisConnectionException|\bio\.lettuce\.|\bioredis\b|\bdjango_redis\b|\bRedis ConnectionError\b|RedisConnectionException|\bPredis\\/,
+    /\bsw::redis::|\bhiredis\b|\bredis\.exceptions\.|\bRedis(?:Cluster)?::|StackExchange\.Redis|JedisConnectionException|\bio\.lettuce\.|\bioredis\b|\bdjango_redis\b|\bRedis ConnectionError\b|RedisConnectionException|\bPredis\\/,
   ],
 ];
 export const RUNTIME_CLIENTS = new Set(['Go', 'Python', 'Java', 'Node.js', '.NET', 'Windows', 'PHP', 'Ruby']);
