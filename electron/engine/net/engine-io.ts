@@ -62,6 +62,17 @@ export interface IcmpIo {
   /** 'net-ping' (raw sockets) or 'system-ping' (the ping tool, no privilege needed). */
   readonly method: string;
   echo(request: EchoRequest, signal: AbortSignal): Promise<EchoResult>;
+  /**
+   * Optional: `count` plain echoes `intervalMs` apart, in one go. The ping tool sends them from one process
+   * where `echo` would start one per echo; null when this implementation cannot (the caller sends them
+   * one by one instead).
+   */
+  series?(
+    request: EchoRequest,
+    count: number,
+    intervalMs: number,
+    signal: AbortSignal,
+  ): Promise<EchoResult[] | null>;
   close(): void;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePingOutput, pingArgs } from './system-ping-io.js';
+import { parsePingOutput, parsePingSeries, pingArgs, seriesArgs } from './system-ping-io.js';
 
 describe('system ping fallback', () => {
   it('builds argument arrays, never a shell string', () => {
@@ -21,5 +21,43 @@ describe('system ping fallback', () => {
     ['ping: socket: Operation not permitted', { kind: 'error' }],
   ])('reads %j', (output, expected) => {
     expect(parsePingOutput(output, '198.18.4.2', 5)).toMatchObject(expected);
+  });
+
+  it('sends a series from one process', () => {
+    expect(seriesArgs({ address: '198.18.4.2', family: 4, timeoutMs: 1000 }, 20, 15)).toEqual([
+      '-4',
+      '-n',
+      '-c',
+      '20',
+      '-i',
+      '0.015',
+      '-W',
+      '1.000',
+      '198.18.4.2',
+    ]);
+  });
+
+  it('reads a series by sequence number: a missing one was lost', () => {
+    const output = [
+      'PING 198.18.4.2 (198.18.4.2) 56(84) bytes of data.',
+      '64 bytes from 198.18.4.2: icmp_seq=1 ttl=61 time=0.101 ms',
+      '64 bytes from 198.18.4.2: icmp_seq=3 ttl=61 time=0.120 ms',
+      'From 198.18.2.1 icmp_seq=4 Destination Host Unreachable',
+      '',
+      '--- 198.18.4.2 ping statistics ---',
+      '4 packets transmitted, 2 received, +1 errors, 50% packet loss, time 46ms',
+    ].join('\n');
+    expect(parsePingSeries(output, '198.18.4.2', 4)?.map((r) => r.kind)).toEqual([
+      'reply',
+      'timeout',
+      'reply',
+      'unreachable',
+    ]);
+  });
+
+  it('gives up on a series the tool refused, so the echoes go one by one', () => {
+    expect(
+      parsePingSeries('ping: cannot flood; minimal interval allowed for user is 200ms', 'x', 20),
+    ).toBeNull();
   });
 });

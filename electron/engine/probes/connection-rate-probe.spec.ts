@@ -27,10 +27,10 @@ function shortestGapMs(server: FakeServer): number {
 }
 
 describe('connection rate probe', () => {
-  it('ramps 10, 20, 40/s ... and always ends at the bound', () => {
-    expect(rateSteps(40)).toEqual([10, 20, 40]);
-    expect(rateSteps(100)).toEqual([10, 20, 40, 80, 100]);
-    expect(rateSteps(15)).toEqual([10, 15]);
+  it('ramps 20, 40/s ... and always ends at the bound', () => {
+    expect(rateSteps(40)).toEqual([20, 40]);
+    expect(rateSteps(100)).toEqual([20, 40, 80, 100]);
+    expect(rateSteps(15)).toEqual([15]);
     expect(rateSteps(5)).toEqual([5]);
     expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 101].map(ordinal)).toEqual([
       '1st',
@@ -54,13 +54,12 @@ describe('connection rate probe', () => {
     expect(assessment).toBe('ok');
     expect(data.verdict).toBe('clean');
     expect(data.steps.map((s) => [s.rate, s.attempts, s.established])).toEqual([
-      [10, 2, 2],
       [20, 4, 4],
       [40, 8, 8],
     ]);
     expect(data.failingRate).toBeNull();
     expect(shortestGapMs(server)).toBeGreaterThanOrEqual(23);
-    expect(summary).toMatch(/^All 14 new connections were accepted at 10, 20, 40\/s/);
+    expect(summary).toMatch(/^All 12 new connections were accepted at 20, 40\/s/);
   });
 
   it('stops rising at the first refusal and measures the rate that still gets through', async () => {
@@ -84,7 +83,7 @@ describe('connection rate probe', () => {
   it('never asks for more than --rate-max', async () => {
     const { ctx, server } = context(() => 'accept', 15);
     const { data } = complete(await connectionRateProbe.run(ctx));
-    expect(data.steps.map((s) => s.rate)).toEqual([10, 15]);
+    expect(data.steps.map((s) => s.rate)).toEqual([15]);
     expect(data.rateMax).toBe(15);
     expect(shortestGapMs(server)).toBeGreaterThanOrEqual(1000 / 15 - 3);
   });
@@ -93,10 +92,10 @@ describe('connection rate probe', () => {
     const { ctx, server } = context(tokenBucket(4, 1));
     const { data } = complete(await connectionRateProbe.run(ctx));
     expect(data.verdict).toBe('limited');
-    expect(data.failingRate).toBe(10);
+    expect(data.failingRate).toBe(20);
     expect(data.cleanRate).toBeNull();
     expect(server.opened.every((o) => o.at - server.opened[0]!.at < 1000)).toBe(true);
-    expect(shortestGapMs(server)).toBeGreaterThanOrEqual(97);
+    expect(shortestGapMs(server)).toBeGreaterThanOrEqual(47);
   });
 
   it('a server that stops accepting is not a rate limit', async () => {

@@ -1,6 +1,6 @@
 import type { PingData, PingProgress } from '../../shared/probe-data-info.js';
 import type { EchoResult } from '../net/engine-io.js';
-import type { ProbeDefinition } from '../runner/probe-types.js';
+import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';
 import { answerTimeoutMs, icmpReady, ms, rttStats, sleep } from './probe-helpers.js';
 
 // Declared where the faces read it too (the ping picture).
@@ -21,6 +21,24 @@ export const pingProbe: ProbeDefinition<PingData> = {
     const { target, icmp } = ready;
     const timeoutMs = answerTimeoutMs(ctx, 1000);
     const rttsMs: (number | null)[] = new Array(COUNT).fill(null);
+    // The ping tool sends the series from one process: twenty processes would load the machine while the
+    // connect probe beside it times its connections.
+    const series = await icmp.series?.(
+      { address: target.address, family: target.family, timeoutMs },
+      COUNT,
+      INTERVAL_MS,
+      ctx.signal,
+    );
+    if (series) {
+      series.forEach((r, seq) => {
+        if (r.kind === 'reply') rttsMs[seq] = r.rttMs;
+        ctx.progress(`echo ${seq + 1}/${COUNT}`, (seq + 1) / COUNT, {
+          seq,
+          rttMs: r.kind === 'reply' ? r.rttMs : null,
+        } satisfies PingProgress);
+      });
+      return finish(ctx, target.address, icmp.method, series, rttsMs);
+    }
     const answers: Promise<EchoResult>[] = [];
     for (let seq = 0; seq < COUNT && !ctx.signal.aborted; seq++) {
       const answer = icmp.echo({ address: target.address, family: target.family, timeoutMs }, ctx.signal);
@@ -37,27 +55,36 @@ export const pingProbe: ProbeDefinition<PingData> = {
       );
       await sleep(INTERVAL_MS, ctx.signal);
     }
-    const results = await Promise.all(answers);
-    if (ctx.signal.aborted) return { status: 'failed', failure: { code: 'cancelled', message: 'cancelled' } };
-    const replies = results.filter((r) => r.kind === 'reply');
-    const unreachableFrom = [
-      ...new Set(results.filter((r) => r.kind === 'unreachable').map((r) => r.from ?? '?')),
-    ];
-    const lossPercent = round1(((results.length - replies.length) / results.length) * 100);
-    const data: PingData = {
-      address: target.address,
-      method: icmp.method,
-      sent: results.length,
-      received: replies.length,
-      lossPercent,
-      rttsMs: rttsMs.slice(0, results.length),
-      stats: rttStats(replies.map((r) => r.rttMs)),
-      replyTtl: replies.find((r) => r.replyTtl !== undefined)?.replyTtl ?? null,
-      unreachableFrom,
-    };
-    return { status: 'complete', summary: summarize(data), assessment: assess(data), data };
+    return finish(ctx, target.address, icmp.method, await Promise.all(answers), rttsMs);
   },
 };
+
+function finish(
+  ctx: ProbeContext,
+  address: string,
+  method: string,
+  results: EchoResult[],
+  rttsMs: (number | null)[],
+): ProbeOutcome<PingData> {
+  if (ctx.signal.aborted) return { status: 'failed', failure: { code: 'cancelled', message: 'cancelled' } };
+  const replies = results.filter((r) => r.kind === 'reply');
+  const unreachableFrom = [
+    ...new Set(results.filter((r) => r.kind === 'unreachable').map((r) => r.from ?? '?')),
+  ];
+  const lossPercent = round1(((results.length - replies.length) / results.length) * 100);
+  const data: PingData = {
+    address,
+    method,
+    sent: results.length,
+    received: replies.length,
+    lossPercent,
+    rttsMs: rttsMs.slice(0, results.length),
+    stats: rttStats(replies.map((r) => r.rttMs)),
+    replyTtl: replies.find((r) => r.replyTtl !== undefined)?.replyTtl ?? null,
+    unreachableFrom,
+  };
+  return { status: 'complete', summary: summarize(data), assessment: assess(data), data };
+}
 
 function assess(data: PingData): 'ok' | 'warn' | 'fail' {
   if (data.unreachableFrom.length > 0) return 'fail';
