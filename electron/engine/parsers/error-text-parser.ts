@@ -1,7 +1,5 @@
 import type { Phase } from '../../shared/cause-info.js';
 import { findErrno, findTarget, HINTS, otherReadings, prepare, stagePhase } from './error-text-evidence.js';
-
-export { MAX_ERROR_TEXT } from './error-text-evidence.js';
 import {
   BROKEN_PIPE,
   BROKEN_PIPE_NOTE,
@@ -16,6 +14,8 @@ import {
   short,
   type Rule,
 } from './error-text-rules.js';
+
+export { MAX_ERROR_TEXT } from './error-text-evidence.js';
 
 export interface ErrorTextInfo {
   /** The client that printed it, when the wording gives it away ('curl', 'Node.js', 'a browser (Chromium)'…). */

@@ -107,6 +107,12 @@ function curlCore(prefix: string, message: string): string {
 const PSQL_STATEMENT =
   /[=-][>#] {0,4}(?:SELECT|INSERT|UPDATE|DELETE|WITH|COPY|CALL|COMMIT|BEGIN|VACUUM|CREATE|ALTER)\b[^\n]{0,300}$|;\n$/i;
 
+/** urllib3's wrapped exception with its errno: "ConnectionResetError 104", from "ConnectionResetError(104, …". */
+function pythonError(name: string, args: string): string {
+  const errno = /^(\d{1,5}),/.exec(args)?.[1];
+  return errno ? `${name} ${errno}` : name;
+}
+
 // gRPC -----------------------------------------------------------------------------------------------
 
 /** How far past the status line its details run (Python's debug_error_string, Go's nested desc). */
@@ -453,8 +459,7 @@ export const RULES: Rule[] = [
     // urllib3 while reading a response body: "Connection broken: ConnectionResetError(104, …)".
     client: 'Python',
     re: /\bConnection broken: ([A-Za-z]{1,40})\(([^\n]{0,160})/,
-    core: (m) =>
-      `Connection broken, ${m[1]}${/^(\d{1,5}),/.exec(m[2]!) ? ` ${/^(\d{1,5}),/.exec(m[2]!)![1]}` : ''}`,
+    core: (m) => `Connection broken, ${pythonError(m[1]!, m[2]!)}`,
     phase: 'response',
     kind: (m) =>
       m[1] === 'ConnectionResetError' ? 'reset' : kindOf(m[0]) === 'other' ? 'closed' : kindOf(m[0]),
@@ -485,8 +490,7 @@ export const RULES: Rule[] = [
   {
     client: 'Python',
     re: /\('Connection aborted\.', ([A-Za-z]{1,40})\(([^\n]{0,160})/,
-    core: (m) =>
-      `Connection aborted, ${m[1]}${/^(\d{1,5}),/.exec(m[2]!) ? ` ${/^(\d{1,5}),/.exec(m[2]!)![1]}` : ''}`,
+    core: (m) => `Connection aborted, ${pythonError(m[1]!, m[2]!)}`,
     // urllib3 raises it for a failure anywhere from sending the request to reading the status line.
     phase: (m, text) => (m[1] === 'BrokenPipeError' ? 'request' : pythonFramePhase(text, m.index)),
     kind: (m) =>

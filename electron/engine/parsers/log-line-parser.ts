@@ -24,7 +24,7 @@ const ENVOY_FLAGS_AT = /[A-Z]{2,5}(?:,[A-Z]{2,5})*(?=\s|$)/y;
 const HAPROXY =
   /\] \S+ \S+ -?\d+\/-?\d+\/(?:-?\d+\/-?\d+\/\+?-?\d+ (-1|[1-5]\d{2}) \+?\d+ \S+ \S+ ([A-Za-z-]{4})|\+?-?\d+ \+?\d+ ([A-Za-z-]{2}) \d+\/\d+\/\d+\/\d+\/\+?\d+) /;
 /** JSON access logs (Envoy, nginx escape=json, Caddy) name the field instead. */
-const JSON_LINE = /^\s*\{|^[^{"\n]{0,160}?: \{"/;
+const JSON_LINE = /^\s*\{/;
 const JSON_STATUS = /"(?:status|status_code|response_code)"\s*:\s*"?([1-5]\d{2})\b/;
 /** HAProxy's JSON log format names its termination state. */
 const JSON_TERMINATION = /"termination_state"\s*:\s*"([A-Za-z-]{2,4})"/;
@@ -150,7 +150,9 @@ function fieldsOf(line: string, clf: RegExpExecArray | null): AccessLogFields | 
     const code = status === undefined || status === '-1' ? null : Number(status);
     return { status: code, terminationState: httpState ?? tcpState ?? null, responseFlags: null };
   }
-  if (!JSON_LINE.test(line)) return null;
+  // A JSON object on its own, or after a syslog prefix ("ingress[8]: {"): the second test is a native
+  // substring search, so the lines most logs are made of pay nothing more.
+  if (!JSON_LINE.test(line) && !line.includes(': {"')) return null;
   const status = JSON_STATUS.exec(line)?.[1];
   const termination = JSON_TERMINATION.exec(line)?.[1] ?? null;
   return status === undefined && termination === null

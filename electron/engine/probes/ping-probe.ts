@@ -29,14 +29,16 @@ export const pingProbe: ProbeDefinition<PingData> = {
       INTERVAL_MS,
       ctx.signal,
     );
+    // One answer in: kept for the figures and shown live.
+    const answered = (seq: number, r: EchoResult) => {
+      if (r.kind === 'reply') rttsMs[seq] = r.rttMs;
+      ctx.progress(`echo ${seq + 1}/${COUNT}`, (seq + 1) / COUNT, {
+        seq,
+        rttMs: r.kind === 'reply' ? r.rttMs : null,
+      } satisfies PingProgress);
+    };
     if (series) {
-      series.forEach((r, seq) => {
-        if (r.kind === 'reply') rttsMs[seq] = r.rttMs;
-        ctx.progress(`echo ${seq + 1}/${COUNT}`, (seq + 1) / COUNT, {
-          seq,
-          rttMs: r.kind === 'reply' ? r.rttMs : null,
-        } satisfies PingProgress);
-      });
+      series.forEach((r, seq) => answered(seq, r));
       return finish(ctx, target.address, icmp.method, series, rttsMs);
     }
     const answers: Promise<EchoResult>[] = [];
@@ -44,13 +46,7 @@ export const pingProbe: ProbeDefinition<PingData> = {
       const answer = icmp.echo({ address: target.address, family: target.family, timeoutMs }, ctx.signal);
       answers.push(answer);
       void answer.then(
-        (r) => {
-          if (r.kind === 'reply') rttsMs[seq] = r.rttMs;
-          ctx.progress(`echo ${seq + 1}/${COUNT}`, (seq + 1) / COUNT, {
-            seq,
-            rttMs: r.kind === 'reply' ? r.rttMs : null,
-          } satisfies PingProgress);
-        },
+        (r) => answered(seq, r),
         () => undefined,
       );
       await sleep(INTERVAL_MS, ctx.signal);
