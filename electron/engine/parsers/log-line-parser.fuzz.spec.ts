@@ -27,7 +27,9 @@ import {
   extractTimestamp,
   LOG_CATEGORIES,
   LOG_FORMATS,
+  LOG_CANDIDATE_PATTERNS,
 } from './log-line-parser.js';
+import { LineCandidateAutomaton } from './line-candidate-automaton.js';
 
 const SEEDS = [...fixtureTexts('logs'), ...realWorldLogs()];
 const lines = (text: string): string[] => text.split('\n');
@@ -35,9 +37,18 @@ const lines = (text: string): string[] => text.split('\n');
 /** What the correlation accepts as a log time: the shape extractTimestamp promises. */
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$/;
 
+/** Whether the block scan would find the line, written to a file as UTF-8. */
+const candidates = new LineCandidateAutomaton(LOG_CANDIDATE_PATTERNS);
+function isCandidate(line: string): boolean {
+  return candidates.matchesLine(Buffer.from(line));
+}
+
 function checkLine(line: string): void {
   const category = classifyLogLine(line);
   expect(category === null || LOG_CATEGORIES.includes(category)).toBe(true);
+  // The block scan reads only candidates: every line that reports something must be one, as the scan
+  // decodes it from the file (a lone surrogate comes back as U+FFFD).
+  if (classifyLogLine(Buffer.from(line).toString('utf8')) !== null) expect(isCandidate(line)).toBe(true);
 
   const fields = accessLogFields(line);
   if (fields !== null) {

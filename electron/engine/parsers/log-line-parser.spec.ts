@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { fixtureTexts, realWorldLogLines } from '../../../test/unit/fuzz-arbitraries.js';
 import {
   accessLogFields,
   accessLogStatus,
   classifyLogLine,
   detectLogFormat,
   extractTimestamp,
+  LOG_CANDIDATE_PATTERNS,
 } from './log-line-parser.js';
+import { LineCandidateAutomaton } from './line-candidate-automaton.js';
 
 const NGINX_CONTEXT =
   'client: 10.0.0.1, server: shop.example.com, request: "GET /api/orders HTTP/1.1", upstream: "http://10.0.9.4:8080/api/orders", host: "shop.example.com"';
@@ -527,5 +530,55 @@ describe('extractTimestamp with an offset no zone has', () => {
     expect(extractTimestamp('2024-07-24 23:41:07-24 x')).toBeNull();
     expect(extractTimestamp('2024-07-24T23:41:07+0099')).toBeNull();
     expect(extractTimestamp('2024-07-24T23:41:07+14:00')).toBe('2024-07-24T23:41:07+14:00');
+  });
+});
+
+describe('LOG_CANDIDATE_PATTERNS', () => {
+  const candidates = new LineCandidateAutomaton(LOG_CANDIDATE_PATTERNS);
+  /** As the block scan sees a line: its UTF-8 bytes. */
+  function isCandidate(line: string): boolean {
+    return candidates.matchesLine(Buffer.from(line));
+  }
+
+  it('finds every line of the fixtures and the real-world set that reports something', () => {
+    const lines = [...fixtureTexts('logs').flatMap((text) => text.split('\n')), ...realWorldLogLines()];
+    const flagged = lines.filter((line) => classifyLogLine(line) !== null);
+    expect(flagged.length).toBeGreaterThan(100);
+    expect(flagged.filter((line) => !isCandidate(line))).toEqual([]);
+  });
+
+  it('finds the access-log lines judged by their fields', () => {
+    const haproxy =
+      'haproxy[1]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in app/srv1 10/0/30/-1/5001 200 212 - - sC-- 1/1/1/1/0 0/0 "GET / HTTP/1.1"';
+    const haproxyTcp =
+      'haproxy[1]: 10.0.1.2:33320 [06/Feb/2009:12:14:14.655] tcp-in be/srv1 0/0/5007 212 cD 1/1/1/1/0 0/0';
+    for (const line of [
+      access(499),
+      access(502),
+      '[05/Mar/2024:10:11:12 +0000] 499 "GET / HTTP/1.1" 0',
+      '[2024-03-05T10:11:12.000Z] "GET / HTTP/1.1" 200 UC 0 0 5 - "-" "curl" "id" "host" "10.0.9.4:80"',
+      '[2024-03-05T10:11:12.000Z] "GET / HTTP/1.1" 0 - 0 0 5 - "-" "curl" "id" "host" "-"',
+      haproxy,
+      haproxyTcp,
+      '{"time":"2024-03-05T10:11:12Z","termination_state":"CD--","status":200}',
+      '{"time":"2024-03-05T10:11:12Z","status":"504"}',
+    ]) {
+      expect(classifyLogLine(line), line).not.toBeNull();
+      expect(isCandidate(line), line).toBe(true);
+    }
+  });
+
+  it('passes over the lines most of a busy, healthy log is made of', () => {
+    for (const line of [
+      access(200),
+      access(304, 'GET /static/app.3f9a1c.js HTTP/1.1', 0),
+      access(404, 'GET /favicon.ico HTTP/1.1', 153),
+      `2024/03/05 10:11:12 [error] 29#29: *1 open() "/usr/share/nginx/html/favicon.ico" failed (2: No such file or directory), ${NGINX_CONTEXT}`,
+      '2024/03/05 10:11:12 [info] 29#29: *7 client closed keepalive connection',
+      `2024/03/05 10:11:12 [error] 29#29: *8 client intended to send too large body: 10485761 bytes, ${NGINX_CONTEXT}`,
+      'haproxy[1]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in app/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 "GET / HTTP/1.1"',
+    ]) {
+      expect(isCandidate(line), line).toBe(false);
+    }
   });
 });

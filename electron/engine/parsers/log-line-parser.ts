@@ -4,6 +4,8 @@
  * that reports nothing) must be rejected by one cheap test.
  */
 
+import type { BytePattern } from './line-candidate-automaton.js';
+
 export const LOG_CATEGORIES = ['reset', 'timeout', 'crash', 'upstream', 'limit'] as const;
 export type LogCategory = (typeof LOG_CATEGORIES)[number];
 
@@ -34,16 +36,61 @@ const STATUS_BEFORE_REQUEST = /\] {1,4}([1-5]\d{2}) "(?:[A-Z]{3,12} |-")/;
 const ENVOY_NO_RESPONSE = /^ - \d{1,15} \d{1,15} \d{1,15}\b/;
 
 /**
- * Every word any category looks for. Most lines of a healthy log fail this one test, which keeps the
- * scan fast; the tests below then decide. nginx names the upstream as context in many error lines
- * (`upstream: "..."`, "from upstream, client: ..."): those mentions alone do not get a line past here.
- * The words are grouped by their first letters (reset|restart → re(?:set|start)), and a phrase is
- * keyed by a word whose first letter is already used ("queue overflow" by "overflow", "DOWN, reason" by
- * "reason", "attempt to connect" by "to connect"): V8 then tries few branches at each position. Keep
- * it that way: each new first letter costs every line of every log.
+ * Every word any category looks for, ASCII, either case. Most lines of a healthy log hold none of them,
+ * which keeps the scan fast; the tests below then decide. A phrase is keyed by one of its words ("queue
+ * overflow" by "overflow", "DOWN, reason" by "reason", "attempt to connect" by "to connect").
  */
-const ANY_KEYWORD =
-  /re(?:s(?:et|tart|pond to a ping)|cycle|ason|mote server|covery in progress)|rst|t(?:ime|erminat|oo many|able full|o connect)|c(?:o(?:nnect(?:\(\)|ion (?:slots|limit|to backend)|ions by zone)|re)|lient (?:lost|prematurely closed))|limiting (?:conn|req)|e(?:xit|of on client|[mn]file|phemeral)|f(?:orcibly|ailed with result|a(?:ulting|tal communication)|d limit)|s(?:eg(?:fault|mentation)|ig(?:nal|segv)|t(?:arted|opped)|yn flood|ocket hang|erver available)|m(?:emory|ax(?:conn|requestworkers|clients))|p(?:ipe|anic|orts)|o(?:om|pen files|verflow)|killed|worker_connections|upstream(?![:,]| response is buffered)|10054/i;
+export const LOG_KEYWORDS: readonly string[] = [
+  ...['reset', 'restart', 'respond to a ping', 'recycle', 'reason', 'remote server', 'recovery in progress'],
+  ...['rst', 'time', 'terminat', 'too many', 'table full', 'to connect'],
+  ...['connect()', 'connection slots', 'connection limit', 'connection to backend', 'connections by zone'],
+  ...['core', 'client lost', 'client prematurely closed', 'limiting conn', 'limiting req'],
+  ...['exit', 'eof on client', 'emfile', 'enfile', 'ephemeral'],
+  ...['forcibly', 'failed with result', 'faulting', 'fatal communication', 'fd limit'],
+  ...['segfault', 'segmentation', 'signal', 'sigsegv', 'started', 'stopped', 'syn flood', 'socket hang'],
+  ...['server available', 'memory', 'maxconn', 'maxrequestworkers', 'maxclients'],
+  ...['pipe', 'panic', 'ports', 'oom', 'open files', 'overflow', 'killed', 'worker_connections', '10054'],
+];
+/**
+ * nginx names the upstream as context in many error lines (`upstream: "..."`, "from upstream, client:
+ * ..."): those mentions alone do not get a line past here. As a regex, and as a byte pattern (which
+ * cannot look ahead: "upstream response is buffered" gets past it, and the regex then turns it away).
+ */
+const UPSTREAM_KEYWORD = 'upstream(?![:,]| response is buffered)';
+const UPSTREAM_KEYWORD_BYTES = 'upstream[^:,]';
+
+const ANY_KEYWORD = new RegExp([...LOG_KEYWORDS.map(escapeRegex), UPSTREAM_KEYWORD].join('|'), 'i');
+
+/**
+ * What makes a line worth reading, as byte patterns (line-candidate-automaton.ts): a superset of the
+ * lines classifyLogLine flags, found without decoding a line. The keywords; and, for access-log lines,
+ * which are judged by their fields, every line whose fields could mean trouble, read loosely:
+ * - a status of 499 or 502-504 as a whole number (not after a dot: a duration such as 0.503 is not one),
+ *   after a quote (common and combined logs), a space (HAProxy), a colon or quote (JSON);
+ * - a 0 after a quoted request (Envoy with no response, a custom format whose status came first), and
+ *   Envoy's response flags after any status;
+ * - HAProxy's termination state, when its first letter says who ended the session: the HTTP form after
+ *   the byte count and the two cookie fields, the TCP form before the connection counts; its JSON field.
+ * Any byte above ASCII, or a control byte, makes a line a candidate too: such a line may be binary, which
+ * only the line's own test can tell, and the patterns need then only be right on ASCII (a UTF-8 no-break
+ * space is a space to the regexes and two other bytes to the patterns). Logs in ASCII pay nothing for it.
+ */
+export const LOG_CANDIDATE_PATTERNS: readonly BytePattern[] = [
+  ...LOG_KEYWORDS.map((word) => ({ source: escapeRegex(word), caseless: true })),
+  { source: UPSTREAM_KEYWORD_BYTES, caseless: true },
+  { source: '[^0-9.]499[^0-9]' },
+  { source: '[^0-9.]50[234][^0-9]' },
+  { source: '" 0[ \\t\\n\\v\\f\\r]' },
+  { source: '" [1-5][0-9][0-9][ \\t\\v\\f\\r][A-Z][A-Z]' },
+  { source: '[0-9] \\S+ \\S+ [CSRKIDUcs][A-Za-z-][A-Za-z-][A-Za-z-] ' },
+  { source: ' [CSRKIDUcs][A-Za-z-] [0-9]+/' },
+  { source: '"termination_state"' },
+  { source: '[\\x00-\\x08\\x0e-\\x1a\\x1c-\\x1f\\x80-\\xff]' },
+];
+
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
 
 // One regex per category where possible: every extra pattern is another pass over the line.
 const RESET =

@@ -14,7 +14,13 @@ import { LOG_CATEGORIES } from '../parsers/log-line-parser.js';
 import type { ProbeContext, RunResults } from '../runner/probe-types.js';
 import type { RunEnvironment } from '../runner/run-environment.js';
 import { MAX_LINES_THAT_MATTER } from './log-correlation.js';
-import { LineSplitter, logScanProbe, MAX_MATCHES, MATCH_TEXT_CHARS } from './log-scan-probe.js';
+import {
+  logScanProbe,
+  MAX_MATCHES,
+  MATCH_TEXT_CHARS,
+  runLogScan,
+  type LogScanData,
+} from './log-scan-probe.js';
 
 const SEEDS = [...fixtureTexts('logs'), ...realWorldLogs()];
 const dir = mkdtempSync(join(tmpdir(), 'log-scan-fuzz-'));
@@ -68,52 +74,41 @@ describe('logScanProbe (fuzz)', () => {
   });
 });
 
-describe('LineSplitter (fuzz)', () => {
-  const chunked = (bytes: Buffer, cuts: number[]): Buffer[] => {
-    const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-    return [...points, bytes.length].map((end, i) => bytes.subarray(points[i - 1] ?? 0, end));
-  };
-  const text = fc.string({ unit: 'grapheme', maxLength: 200 }).map((s) => s.replace(/\r/g, ''));
-
-  it('gives back the lines it was fed, however the bytes are chunked', () => {
-    fc.assert(
-      fc.property(fc.array(text, { maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (lines, cuts) => {
-        const out: string[] = [];
-        const splitter = new LineSplitter((line, truncated) => {
-          expect(truncated).toBe(false);
-          out.push(line);
-        });
-        for (const chunk of chunked(Buffer.from(lines.join('\n')), cuts)) splitter.push(chunk);
-        splitter.end();
-        const expected = lines.join('\n') === '' ? [] : lines.join('\n').split('\n');
-        // A last empty line is no line: the file ended with a newline.
-        if (expected.at(-1) === '') expected.pop();
-        expect(out).toEqual(expected);
+describe('the block scan against reading every line (fuzz)', () => {
+  /** Past the format sample and the first time, where the block scan takes over, with hostile lines mixed in. */
+  const log = fc
+    .tuple(
+      fc.array(fc.constantFrom(...SEEDS.flatMap((text) => text.split('\n'))), {
+        minLength: 60,
+        maxLength: 200,
       }),
-      fuzzParams(),
-    );
-  });
+      fc.array(fc.tuple(fc.nat(), textInput(SEEDS)), { maxLength: 20 }),
+      fc.array(fc.tuple(fc.nat(), fc.uint8Array({ maxLength: 300 })), { maxLength: 4 }),
+    )
+    .map(([lines, texts, junk]) => {
+      const parts: Buffer[] = lines.map((line) => Buffer.from(`${line}\n`));
+      for (const [at, text] of texts) parts.splice(at % parts.length, 0, Buffer.from(`${text}\n`));
+      for (const [at, bytes] of junk) parts.splice(at % parts.length, 0, Buffer.from(bytes));
+      return Buffer.concat(parts);
+    });
 
-  it('never holds more than its cap, and cuts only between characters', () => {
-    fc.assert(
-      fc.property(
-        fc.array(text, { maxLength: 6 }),
-        fc.array(fc.nat(), { maxLength: 10 }),
-        fc.integer({ min: 1, max: 40 }),
-        (lines, cuts, cap) => {
-          const out: [string, boolean][] = [];
-          const splitter = new LineSplitter((line, truncated) => out.push([line, truncated]), cap);
-          for (const chunk of chunked(Buffer.from(lines.join('\n')), cuts)) splitter.push(chunk);
-          splitter.end();
-          for (const [line, truncated] of out) {
-            expect(Buffer.byteLength(line)).toBeLessThanOrEqual(cap);
-            // A cut line is the start of a line fed, so no character was cut in half (it would read as U+FFFD).
-            if (truncated) expect(lines.some((fed) => fed.startsWith(line))).toBe(true);
-            else expect(lines).toContain(line);
-          }
-        },
-      ),
-      fuzzParams(),
+  it('finds the same lines, counts and times, however the file is read', async () => {
+    await fc.assert(
+      fc.asyncProperty(log, fc.integer({ min: 16, max: 8192 }), async (bytes, chunkBytes) => {
+        const file = join(dir, `log-${(runs += 1)}.log`);
+        writeFileSync(file, bytes);
+        const every = await runLogScan(context(file), { everyLine: true, chunkBytes });
+        const blocks = await runLogScan(context(file), { chunkBytes });
+        if (every.status !== 'complete' || blocks.status !== 'complete') throw new Error('not complete');
+        const strip = ({ correlated, linesThatMatter, ...rest }: LogScanData): unknown => ({
+          ...rest,
+          correlated: correlated.map((line) => line.lineNumber),
+          linesThatMatter: linesThatMatter.map((line) => line.lineNumber),
+        });
+        expect(strip(blocks.data)).toEqual(strip(every.data));
+        rmSync(file);
+      }),
+      fuzzParams(60),
     );
   });
 });

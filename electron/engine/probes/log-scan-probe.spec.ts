@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,13 +16,12 @@ import type { Conversation } from '../net/conversation-types.js';
 import { LOG_CATEGORIES, type LogCategory } from '../parsers/log-line-parser.js';
 import type { ProbeContext, ProbeOutcome, RunResults } from '../runner/probe-types.js';
 import type { RunEnvironment } from '../runner/run-environment.js';
+import { MAX_LINE_BYTES } from './log-line-splitter.js';
 import {
   FIRST_MATCHES_PER_CATEGORY,
-  isBinaryLine,
-  LineSplitter,
   logScanProbe,
-  MAX_LINE_BYTES,
   MAX_MATCHES,
+  runLogScan,
   type LogScanData,
 } from './log-scan-probe.js';
 
@@ -325,53 +332,6 @@ describe('logScanProbe', () => {
   });
 });
 
-describe('LineSplitter', () => {
-  function split(chunks: Buffer[], maxBytes?: number): [string, boolean][] {
-    const lines: [string, boolean][] = [];
-    const splitter = new LineSplitter((line, truncated) => lines.push([line, truncated]), maxBytes);
-    for (const chunk of chunks) splitter.push(chunk);
-    splitter.end();
-    return lines;
-  }
-
-  it('joins lines and multi-byte characters split across chunks', () => {
-    const bytes = Buffer.from('first\nsecond – café\nthird\n');
-    const cut = bytes.indexOf(0xa9); // inside the "é"
-    expect(split([bytes.subarray(0, 9), bytes.subarray(9, cut), bytes.subarray(cut)])).toEqual([
-      ['first', false],
-      ['second – café', false],
-      ['third', false],
-    ]);
-  });
-
-  it('caps a long line across chunks without splitting a character', () => {
-    const lines = split([Buffer.from('abcdé'), Buffer.from('fghij\nok\n')], 5);
-    expect(lines).toEqual([
-      ['abcd', true],
-      ['ok', false],
-    ]);
-  });
-
-  it('keeps a line of exactly the cap whole', () => {
-    expect(split([Buffer.from('abcde\n')], 5)).toEqual([['abcde', false]]);
-    expect(split([Buffer.from('abc'), Buffer.from('de\n')], 5)).toEqual([['abcde', false]]);
-  });
-
-  it('keeps empty lines, so line numbers match the file', () => {
-    expect(split([Buffer.from('a\n\n\nb\n')]).map(([line]) => line)).toEqual(['a', '', '', 'b']);
-  });
-});
-
-describe('isBinaryLine', () => {
-  it('tells text, including tabs and colour escapes, from binary', () => {
-    expect(isBinaryLine('plain text\twith a tab')).toBe(false);
-    expect(isBinaryLine('\u001b[31mERROR\u001b[0m connection reset by peer')).toBe(false);
-    expect(isBinaryLine('caf\ufffd latin-1 text')).toBe(false);
-    expect(isBinaryLine('text with a NUL\u0000 byte')).toBe(true);
-    expect(isBinaryLine('\u0001\u0002\u0003\ufffd\ufffdAB')).toBe(true);
-  });
-});
-
 const LOG_FIXTURES = join(fileURLToPath(new URL('.', import.meta.url)), '../parsers/fixtures/logs');
 
 /** What each fixture holds, per category, and its format (the line-by-line check is in the parser's spec). */
@@ -444,6 +404,52 @@ describe('logScanProbe on every fixture format', () => {
     });
     const proxyMessage = data.matches.find((m) => m.lineNumber === 19);
     expect(proxyMessage).toMatchObject({ category: 'limit', clientAddress: null, clientPort: null });
+  });
+});
+
+describe('logScanProbe: the block scan against reading every line', () => {
+  /** What a scan found, without the wording of the correlation (it names times relative to now). */
+  function found(data: LogScanData): unknown {
+    const { correlated, linesThatMatter, ...rest } = data;
+    return {
+      ...rest,
+      correlated: correlated.map((line) => line.lineNumber),
+      linesThatMatter: linesThatMatter.map((line) => line.lineNumber),
+    };
+  }
+
+  async function bothWays(file: string, chunkBytes?: number): Promise<[unknown, unknown]> {
+    const every = completed(await runLogScan(context(file), { everyLine: true, chunkBytes }));
+    const blocks = completed(await runLogScan(context(file), { chunkBytes }));
+    return [found(blocks.data), found(every.data)];
+  }
+
+  it.each(Object.keys(FIXTURE_COUNTS))(
+    'finds the same in %s, repeated past the format sample',
+    async (name) => {
+      const text = readFileSync(join(LOG_FIXTURES, name), 'utf8');
+      const file = logFile(text.repeat(Math.ceil(400 / text.split('\n').length)));
+      for (const chunkBytes of [undefined, 4096, 97]) {
+        const [blocks, every] = await bothWays(file, chunkBytes);
+        expect(blocks).toEqual(every);
+      }
+    },
+  );
+
+  it('counts long, blank and binary lines the same way', async () => {
+    const quiet = Array.from({ length: 60 }, (_, i) => QUIET_LINE(i)).join('\n');
+    const file = logFile(
+      Buffer.concat([
+        Buffer.from(`${quiet}\n\n${'z'.repeat(MAX_LINE_BYTES + 5)} reset\n`),
+        Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x0a, 0xff, 0xfe, 0xfd, 0x0a, 0x0d, 0x0a]),
+        Buffer.from(`${RESET_LINE(1)}\r\n${'é'.repeat(40_000)}\n${TIMEOUT_LINE(2)}`),
+      ]),
+    );
+    for (const chunkBytes of [undefined, 1000]) {
+      const [blocks, every] = await bothWays(file, chunkBytes);
+      expect(blocks).toEqual(every);
+      expect(blocks).toMatchObject({ longLines: 2, binaryLines: 2, counts: { reset: 1, timeout: 1 } });
+    }
   });
 });
 

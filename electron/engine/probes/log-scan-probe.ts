@@ -8,9 +8,11 @@ import {
   classifyLogLine,
   detectLogFormat,
   extractTimestamp,
+  LOG_CANDIDATE_PATTERNS,
   LOG_CATEGORIES,
   type LogCategory,
 } from '../parsers/log-line-parser.js';
+import { LineCandidateAutomaton, type CandidateSink } from '../parsers/line-candidate-automaton.js';
 import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';
 import {
   correlate,
@@ -20,6 +22,13 @@ import {
   type RunWindow,
 } from './log-correlation.js';
 import { openLogFile } from './log-file-check.js';
+import {
+  decodeLine,
+  isBinaryLine,
+  LineSplitter,
+  MAX_LINE_BYTES,
+  type LineSink,
+} from './log-line-splitter.js';
 import { runConversations } from './run-conversations.js';
 
 export interface LogMatch {
@@ -64,7 +73,6 @@ export interface LogScanData {
   analysisProblem: string | null;
 }
 
-export const MAX_LINE_BYTES = 64 * 1024;
 export const MAX_MATCHES = 40;
 export const FIRST_MATCHES_PER_CATEGORY = 5;
 export const MATCH_TEXT_CHARS = 300;
@@ -79,8 +87,6 @@ const FORMAT_SAMPLE_LINES = 50;
 const FIRST_TIMESTAMP_LINES = 1000;
 /** The last timestamp is looked for among the last lines of each chunk (a stack trace may end it). */
 const TAIL_LINES = 16;
-/** More control bytes than this share of a line marks it as binary, not text with a stray escape. */
-const BINARY_SHARE = 0.3;
 /**
  * Besides the first and latest matches, the scan keeps this many of those nearest the run in time, so a
  * log that goes on long after the run (or has many matches) still shows the lines written during it.
@@ -100,16 +106,29 @@ const SKIP_REASON =
 export const logScanProbe: ProbeDefinition<LogScanData> = {
   id: 'log-scan',
   title: 'Server log scan',
-  async run(ctx) {
-    const file = ctx.env.options.logFile;
-    if (file === null) return { status: 'skipped', reason: SKIP_REASON };
-    if (ctx.signal.aborted) return { status: 'failed', failure: cancelledFailure(0, 0, null) };
-    // The run was checked before it started; the file may have changed since (or a step is re-run).
-    const opened = await openLogFile(file);
-    if ('problem' in opened) return { status: 'failed', failure: cannotRead(file, opened.problem) };
-    return scanLog(ctx, file, opened.handle, opened.size);
-  },
+  run: (ctx) => runLogScan(ctx),
 };
+
+/** How the scan reads; the defaults are the probe's, the others let tests hold the two ways to each other. */
+export interface LogScanTuning {
+  /** Read and classify every line (the reference), instead of only the candidates a block scan finds. */
+  everyLine?: boolean;
+  /** Bytes per read: small reads put line and block boundaries everywhere. */
+  chunkBytes?: number;
+}
+
+export async function runLogScan(
+  ctx: ProbeContext,
+  tuning: LogScanTuning = {},
+): Promise<ProbeOutcome<LogScanData>> {
+  const file = ctx.env.options.logFile;
+  if (file === null) return { status: 'skipped', reason: SKIP_REASON };
+  if (ctx.signal.aborted) return { status: 'failed', failure: cancelledFailure(0, 0, null) };
+  // The run was checked before it started; the file may have changed since (or a step is re-run).
+  const opened = await openLogFile(file);
+  if ('problem' in opened) return { status: 'failed', failure: cannotRead(file, opened.problem) };
+  return scanLog(ctx, file, opened.handle, opened.size, tuning);
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Opening
@@ -131,9 +150,10 @@ async function scanLog(
   file: string,
   handle: FileHandle,
   size: number,
+  tuning: LogScanTuning,
 ): Promise<ProbeOutcome<LogScanData>> {
-  const scanner = new LogScanner(Date.now() - ctx.env.now());
-  const splitter = new LineSplitter((line, truncated) => scanner.line(line, truncated));
+  const scanner = new LogScanner(Date.now() - ctx.env.now(), tuning.everyLine ?? false);
+  const splitter = new LineSplitter(scanner);
   const progress = new ProgressGate(ctx, size);
   // No further than the size it had when opened: a log written faster than it is read would never end.
   const stream: ReadStream | null =
@@ -142,7 +162,7 @@ async function scanLog(
           fd: handle,
           start: 0,
           end: size - 1,
-          highWaterMark: READ_CHUNK_BYTES,
+          highWaterMark: tuning.chunkBytes ?? READ_CHUNK_BYTES,
           signal: ctx.signal,
         })
       : null;
@@ -238,98 +258,6 @@ class ProgressGate {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Line splitting
-
-const NEWLINE = 0x0a;
-
-/**
- * Splits a byte stream into lines. Unlike readline it never holds more than `maxBytes` of one line: a
- * longer line is cut there (and flagged) and the rest of it is dropped up to the next newline, so a
- * single multi-GB line cannot exhaust memory. A trailing "\r" is removed.
- */
-export class LineSplitter {
-  private held: Buffer[] = [];
-  private heldBytes = 0;
-  private overflow = false;
-
-  constructor(
-    private readonly onLine: (line: string, truncated: boolean) => void,
-    private readonly maxBytes = MAX_LINE_BYTES,
-  ) {}
-
-  push(chunk: Buffer): void {
-    let start = 0;
-    let newline = chunk.indexOf(NEWLINE, start);
-    while (newline !== -1) {
-      if (this.heldBytes === 0 && !this.overflow && newline - start <= this.maxBytes) {
-        this.onLine(withoutCr(chunk.toString('utf8', start, newline)), false);
-      } else {
-        this.hold(chunk.subarray(start, newline));
-        this.emitHeld();
-      }
-      start = newline + 1;
-      newline = chunk.indexOf(NEWLINE, start);
-    }
-    if (start < chunk.length) this.hold(chunk.subarray(start));
-  }
-
-  /** The last line, when the file does not end with a newline. */
-  end(): void {
-    if (this.heldBytes > 0 || this.overflow) this.emitHeld();
-  }
-
-  private hold(part: Buffer): void {
-    const room = this.maxBytes - this.heldBytes;
-    if (part.length > room) this.overflow = true;
-    const kept = part.length > room ? part.subarray(0, room) : part;
-    if (kept.length === 0) return;
-    // A copy, so a held tail does not pin the whole read buffer it came from.
-    this.held.push(Buffer.from(kept));
-    this.heldBytes += kept.length;
-  }
-
-  private emitHeld(): void {
-    let bytes = Buffer.concat(this.held, this.heldBytes);
-    if (this.overflow) bytes = bytes.subarray(0, utf8Boundary(bytes));
-    const truncated = this.overflow;
-    this.held = [];
-    this.heldBytes = 0;
-    this.overflow = false;
-    this.onLine(withoutCr(bytes.toString('utf8')), truncated);
-  }
-}
-
-function withoutCr(line: string): string {
-  return line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line;
-}
-
-/** Where to cut so that a cap landing inside a multi-byte character does not leave half of it. */
-function utf8Boundary(bytes: Buffer): number {
-  let lead = bytes.length - 1;
-  while (lead > 0 && ((bytes[lead] ?? 0) & 0xc0) === 0x80) lead -= 1;
-  const first = bytes[lead] ?? 0;
-  const width = first >= 0xf0 ? 4 : first >= 0xe0 ? 3 : first >= 0xc0 ? 2 : 1;
-  return lead + width > bytes.length ? lead : bytes.length;
-}
-
-// eslint-disable-next-line no-control-regex -- finding control bytes is the point
-const SUSPECT_CHAR = /[\u0000-\u0008\u000e-\u001a\u001c-\u001f\ufffd]/;
-
-/** NUL, or mostly control bytes and invalid UTF-8. Tabs, form feeds and ANSI colour escapes are text. */
-export function isBinaryLine(line: string): boolean {
-  if (!SUSPECT_CHAR.test(line)) return false;
-  if (line.includes('\u0000')) return true;
-  let suspect = 0;
-  for (let i = 0; i < line.length; i += 1) {
-    const c = line.charCodeAt(i);
-    if (c === 0xfffd || (c < 0x20 && c !== 0x09 && c !== 0x0b && c !== 0x0c && c !== 0x0d && c !== 0x1b)) {
-      suspect += 1;
-    }
-  }
-  return suspect > line.length * BINARY_SHARE;
-}
-
-// ---------------------------------------------------------------------------------------------------------
 // Scanning
 
 interface PendingMatch {
@@ -348,7 +276,16 @@ interface Stamp {
   timestamp: string;
 }
 
-class LogScanner {
+/** The line being read by the block scan: where it starts in its block, for the lines above it. */
+interface BlockCursor {
+  bytes: Buffer;
+  start: number;
+}
+
+/** Built on first use, and kept: its states, learnt from the text, serve every later scan. */
+let candidates: LineCandidateAutomaton | null = null;
+
+class LogScanner implements LineSink {
   linesRead = 0;
   longLines = 0;
   binaryLines = 0;
@@ -366,10 +303,72 @@ class LogScanner {
   private last: Stamp | null = null;
   /** The first failure inside the analysis (a bug, never the file's fault), in one line. */
   private problem: string | null = null;
+  /** Set while the block scan reads a candidate line. */
+  private cursor: BlockCursor | null = null;
 
-  /** `runStartedAt`: epoch ms. */
-  constructor(private readonly runStartedAt: number) {
+  /** `runStartedAt`: epoch ms. `everyLine`: read every line as the reference does, no block scan. */
+  constructor(
+    private readonly runStartedAt: number,
+    private readonly everyLine: boolean,
+  ) {
     this.nearRun = new NearRunKeeper(NEAR_RUN_MATCHES);
+  }
+
+  /**
+   * Complete lines, as bytes. While the format and the first time are still being looked for, every line
+   * is read; after that one pass over the block's bytes (LOG_CANDIDATE_PATTERNS) finds the lines that may
+   * report something, only those are decoded and read, and the others are counted.
+   */
+  block(bytes: Buffer): void {
+    let start = 0;
+    while (this.wantsEveryLine()) {
+      const end = lineEnd(bytes, start);
+      const { text: line, truncated } = decodeLine(bytes, start, end);
+      this.line(line, truncated);
+      if (end === bytes.length) return;
+      start = end + 1;
+    }
+    candidates ??= new LineCandidateAutomaton(LOG_CANDIDATE_PATTERNS);
+    const sink: CandidateSink = {
+      passed: (count, long) => {
+        this.linesRead += count;
+        this.longLines += long;
+      },
+      candidate: (from, end) => this.readCandidate(bytes, from, end),
+    };
+    candidates.scan(bytes, start, sink, MAX_LINE_BYTES);
+    this.keepTail(bytes);
+  }
+
+  private wantsEveryLine(): boolean {
+    if (this.everyLine || this.format === null) return true;
+    return this.first === null && this.linesRead < FIRST_TIMESTAMP_LINES;
+  }
+
+  private readCandidate(bytes: Buffer, start: number, end: number): void {
+    const { text, truncated } = decodeLine(bytes, start, end);
+    this.cursor = { bytes, start };
+    try {
+      this.line(text, truncated);
+    } finally {
+      this.cursor = null;
+    }
+  }
+
+  /** The block's last lines into the tail ring, as reading each line would have put them there. */
+  private keepTail(bytes: Buffer): void {
+    let end = bytes.length;
+    for (let back = 0; back < TAIL_LINES; back += 1) {
+      const start = lineStart(bytes, end);
+      const line = usableLine(decodeLine(bytes, start, end).text);
+      const lineNumber = this.linesRead - back;
+      if (line !== null) {
+        this.tailLines[lineNumber % TAIL_LINES] = line;
+        this.tailNumbers[lineNumber % TAIL_LINES] = lineNumber;
+      }
+      if (start === 0) return;
+      end = start - 1;
+    }
   }
 
   line(text: string, truncated: boolean): void {
@@ -526,13 +525,24 @@ class LogScanner {
   /**
    * The nearest line before a match, among the last TAIL_LINES, that carries the time of the record the
    * match is in (a Windows event's Date: field, the timestamped line above a stack trace). Looked for only
-   * when a line matches, so the lines that report nothing pay nothing for it.
+   * when a line matches, so the lines that report nothing pay nothing for it. A blank or binary line ends
+   * the record. The lines above come from the block being scanned, else from the tail ring.
    */
   private recordDateBefore(lineNumber: number): string | null {
-    for (let back = 1; back < TAIL_LINES; back += 1) {
-      const slot = (lineNumber - back) % TAIL_LINES;
-      if (lineNumber - back < 1 || this.tailNumbers[slot] !== lineNumber - back) return null;
-      const text = this.tailLines[slot] ?? '';
+    const cursor = this.cursor;
+    /** The newline that ends the line above, in the cursor's block; below 0 once above the block. */
+    let end = cursor === null ? -1 : cursor.start - 1;
+    for (let back = 1; back < TAIL_LINES && lineNumber - back >= 1; back += 1) {
+      let text: string | null;
+      if (cursor !== null && end >= 0) {
+        const start = lineStart(cursor.bytes, end);
+        text = usableLine(decodeLine(cursor.bytes, start, end).text);
+        end = start - 1;
+      } else {
+        const slot = (lineNumber - back) % TAIL_LINES;
+        text = this.tailNumbers[slot] === lineNumber - back ? (this.tailLines[slot] ?? null) : null;
+      }
+      if (text === null) return null;
       if (isRecordDateLine(text)) return text;
     }
     return null;
@@ -578,6 +588,22 @@ class LogScanner {
     if (this.first === null || stamp.lineNumber < this.first.lineNumber) this.first = stamp;
     if (this.last === null || stamp.lineNumber > this.last.lineNumber) this.last = stamp;
   }
+}
+
+/** Where the line starting at `start` ends: its newline, or the end of the block. */
+function lineEnd(bytes: Buffer, start: number): number {
+  const newline = bytes.indexOf(0x0a, start);
+  return newline === -1 ? bytes.length : newline;
+}
+
+/** Where the line ending at `end` (its newline, or the end of the block) starts. */
+function lineStart(bytes: Buffer, end: number): number {
+  return end === 0 ? 0 : bytes.lastIndexOf(0x0a, end - 1) + 1;
+}
+
+/** The line as the tail ring keeps it: null for a blank or binary line, which it does not. */
+function usableLine(line: string): string | null {
+  return line.length === 0 || isBinaryLine(line) ? null : line;
 }
 
 /** The `capacity` matches nearest the run in time (ties: the earlier line), in file order. */
