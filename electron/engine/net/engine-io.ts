@@ -63,7 +63,7 @@ export interface IcmpIo {
   readonly method: string;
   echo(request: EchoRequest, signal: AbortSignal): Promise<EchoResult>;
   /**
-   * Optional: `count` plain echoes `intervalMs` apart, in one go. The ping tool sends them from one process
+   * Optional: `count` echoes alike (size, TTL, DF) `intervalMs` apart, in one go. The ping tool sends them from one process
    * where `echo` would start one per echo; null when this implementation cannot (the caller sends them
    * one by one instead).
    */

@@ -60,4 +60,19 @@ describe('system ping fallback', () => {
       parsePingSeries('ping: cannot flood; minimal interval allowed for user is 200ms', 'x', 20),
     ).toBeNull();
   });
+
+  it('reads a DF series this machine refused to send as too big, with the MTU it knows', () => {
+    const output = [
+      'PING 198.18.4.2 (198.18.4.2) 1472(1500) bytes of data.',
+      'ping: local error: message too long, mtu=1400',
+      'ping: local error: message too long, mtu=1400',
+      '',
+      '--- 198.18.4.2 ping statistics ---',
+      '2 packets transmitted, 0 received, +2 errors, 100% packet loss, time 6ms',
+    ].join('\n');
+    expect(parsePingSeries(output, '198.18.4.2', 2)).toEqual([
+      { kind: 'too-big', from: null, rttMs: 0, mtu: 1400 },
+      { kind: 'too-big', from: null, rttMs: 0, mtu: 1400 },
+    ]);
+  });
 });

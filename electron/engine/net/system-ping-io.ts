@@ -66,6 +66,14 @@ export function parsePingSeries(output: string, target: string, count: number): 
     results[i] = read;
     seen = true;
   }
+  // A DF echo larger than the MTU this machine already knows never leaves it: ping says so without a
+  // sequence number, for every echo.
+  const local = /local error: message too long, mtu\s*=\s*(\d+)/i.exec(output);
+  if (local) {
+    const tooBig: EchoResult = { kind: 'too-big', from: null, rttMs: 0, mtu: Number(local[1]) };
+    for (let i = 0; i < count; i++) if (results[i]?.kind === 'timeout') results[i] = { ...tooBig };
+    seen = true;
+  }
   if (!seen && !/\d+ packets transmitted/.test(output)) return null;
   return results;
 }

@@ -250,6 +250,8 @@ const NAMED_PEER: RegExp[] = [
   new RegExp(String.raw`\bduring a connection to (${HOST})\.?()`),
   // ssh's ControlMaster: "Shared connection to 10.0.0.5 closed."
   new RegExp(String.raw`\b[Cc]onnection to (${HOST}) closed()`),
+  // ProxySQL names a backend as (hostgroup, address, port, thread): "on (10, db.example.com,3306,21817)".
+  new RegExp(String.raw`\(\d{1,5}, ?(${HOST}), ?(\d{1,5})(?:, ?\d{1,10})?\)`),
   // Command lines: psql --host=db --port=5433, redis-cli -h cache -p 6380.
   new RegExp(String.raw`(?:--host[= ]|\s-h ?)(${HOST})\b[^\n]{0,60}?(?:--port[= ]|\s-[pP] ?)(\d{1,5})\b`),
 ];

@@ -196,6 +196,13 @@ const CASES: Record<string, Expected> = {
     target: null, // the sqlalche.me link is documentation, not the target
   },
   // MySQL
+  // ProxySQL's backend connection, named as (hostgroup, address,port,thread).
+  'proxysql-broken-backend.txt': {
+    client: 'MySQL client',
+    clientDetail: 'MySQL error 2013: Lost connection during query',
+    phase: 'response',
+    target: 'db.lab.test:3306',
+  },
   'mysql-lost-during-query.txt': {
     client: 'MySQL client',
     clientDetail: 'MySQL error 2013: Lost connection during query',

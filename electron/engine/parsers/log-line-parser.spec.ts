@@ -397,6 +397,50 @@ describe('access-log fields that explain a reset', () => {
   it("takes nginx's 499 (the client closed the connection) for a reset", () => {
     expect(classifyLogLine(access(499, 'POST /api/upload HTTP/1.1', 0))).toBe('reset');
   });
+
+  // log_format lines as operators write them: the status found by its shape, wherever it sits.
+  it.each([
+    [
+      'status after the request time',
+      '10.0.3.7 [05/Mar/2024:10:11:12 +0000] "GET /api HTTP/1.1" 0.002 499 0',
+      'reset',
+    ],
+    [
+      'status after the host',
+      '[05/Mar/2024:10:11:12 +0000] "GET /api HTTP/1.1" shop.example.com 504 0.030',
+      'timeout',
+    ],
+    [
+      'status before the request, after other fields',
+      '[05/Mar/2024:10:11:12 +0000] 10.0.3.7 502 0.120 "GET /api HTTP/2.0" 157',
+      'upstream',
+    ],
+    [
+      'status before the request, a byte count after it',
+      '[05/Mar/2024:10:11:12 +0000] 200 "GET /api HTTP/1.1" 502 "-" "curl/8.5.0"',
+      null,
+    ],
+    ['logfmt', 'time=2024-03-05T10:11:12Z method=GET path=/api status=502 duration=0.120', 'upstream'],
+    ['logfmt, quoted', 'ts=2024-03-05T10:11:12Z status_code="499" path=/api', 'reset'],
+    [
+      'Envoy key=value with flags',
+      '[2024-03-05T10:11:12+0000] method=GET response_flag=UC status=200',
+      'reset',
+    ],
+    ['a healthy status', '10.0.3.7 [05/Mar/2024:10:11:12 +0000] "GET /api HTTP/1.1" 0.002 200 5120', null],
+  ])('reads a custom log_format: %s', (_, line, category) => {
+    expect(classifyLogLine(line)).toBe(category);
+  });
+
+  it('does not read a status out of prose that quotes a request', () => {
+    for (const line of [
+      'app: "GET /api HTTP/1.1" took 502 ms',
+      '2024-03-05 10:11:12 INFO handled "GET /orders HTTP/1.1" for user 503',
+      'upstream_status=200 body_bytes=502',
+    ]) {
+      expect(classifyLogLine(line), line).toBeNull();
+    }
+  });
 });
 
 describe('more server messages', () => {
@@ -562,6 +606,9 @@ describe('LOG_CANDIDATE_PATTERNS', () => {
       haproxyTcp,
       '{"time":"2024-03-05T10:11:12Z","termination_state":"CD--","status":200}',
       '{"time":"2024-03-05T10:11:12Z","status":"504"}',
+      'ts=2024-03-05T10:11:12Z status=502 path=/api',
+      '[2024-03-05T10:11:12+0000] method=GET response_flag=UC status=200',
+      '10.0.3.7 [05/Mar/2024:10:11:12 +0000] "GET /api HTTP/1.1" 0.002 499 0',
     ]) {
       expect(classifyLogLine(line), line).not.toBeNull();
       expect(isCandidate(line), line).toBe(true);

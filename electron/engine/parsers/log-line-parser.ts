@@ -15,12 +15,19 @@ export { detectLogFormat, LOG_FORMATS, type LogFormat } from './log-format-shape
 // Categories
 
 /**
+ * An HTTP status as servers send them (1xx to 103, 2xx to 229, 3xx to 308, any 4xx and 5xx): a byte
+ * count of 157 or 399 next to the request is not taken for one.
+ */
+const STATUS_CODE = '10[0-3]|2[0-2]\\d|30[0-8]|4\\d\\d|5\\d\\d';
+/**
  * A request line in quotes ("GET /x HTTP/1.1", or "-" when the client sent nothing), then the status:
  * common/combined logs, and Envoy's (whose status is 0 when the client left before any response, and
  * whose TCP proxy writes the request as "- - -"). Only the status is captured: every extra string made per
  * line costs throughput and, through the garbage, tens of MiB of peak memory on a big log (measured).
  */
-const CLF_STATUS = /"(?:[A-Z]{3,12} (?:[^"\\]|\\.)*|-(?: - -)?)" ([1-5]\d{2}|0)(?=\s|$)/;
+const CLF_STATUS = new RegExp(
+  String.raw`"(?:[A-Z]{3,12} (?:[^"\\]|\\.)*|-(?: - -)?)" (${STATUS_CODE}|0)(?=\s|$)`,
+);
 /** Envoy's response flags right after the status: UC, DC, UF, UT, URX, … comma-separated. */
 const ENVOY_FLAGS_AT = /[A-Z]{2,5}(?:,[A-Z]{2,5})*(?=\s|$)/y;
 const HAPROXY =
@@ -70,7 +77,8 @@ const ANY_KEYWORD = new RegExp([...LOG_KEYWORDS.map(escapeRegex), UPSTREAM_KEYWO
  * - a 0 after a quoted request (Envoy with no response, a custom format whose status came first), and
  *   Envoy's response flags after any status;
  * - HAProxy's termination state, when its first letter says who ended the session: the HTTP form after
- *   the byte count and the two cookie fields, the TCP form before the connection counts; its JSON field.
+ *   the byte count and the two cookie fields, the TCP form before the connection counts; its JSON field;
+ * - Envoy's response flags as a key=value field.
  * Any byte above ASCII, or a control byte, makes a line a candidate too: such a line may be binary, which
  * only the line's own test can tell, and the patterns need then only be right on ASCII (a UTF-8 no-break
  * space is a space to the regexes and two other bytes to the patterns). Logs in ASCII pay nothing for it.
@@ -85,6 +93,7 @@ export const LOG_CANDIDATE_PATTERNS: readonly BytePattern[] = [
   { source: '[0-9] \\S+ \\S+ [CSRKIDUcs][A-Za-z-][A-Za-z-][A-Za-z-] ' },
   { source: ' [CSRKIDUcs][A-Za-z-] [0-9]+/' },
   { source: '"termination_state"' },
+  { source: 'response_flag' },
   { source: '[\\x00-\\x08\\x0e-\\x1a\\x1c-\\x1f\\x80-\\xff]' },
 ];
 
@@ -150,6 +159,9 @@ const UPSTREAM_CONTEXT =
  * response never counts.
  */
 export function classifyLogLine(line: string): LogCategory | null {
+  // A custom format with the status first: what follows the request is then a byte count.
+  const before = STATUS_BEFORE_REQUEST.exec(line);
+  if (before !== null) return categoryOfStatus(Number(before[1]));
   // Most lines of a busy server are plain access-log lines: settle those without building their fields.
   const clf = CLF_STATUS.exec(line);
   if (clf !== null && !startsUpper(line, clf.index + clf[0].length + 1)) {
@@ -184,6 +196,8 @@ export function accessLogFields(line: string): AccessLogFields | null {
 
 /** `clf`: CLF_STATUS's match on the line, so that it is not run twice. */
 function fieldsOf(line: string, clf: RegExpExecArray | null): AccessLogFields | null {
+  const before = STATUS_BEFORE_REQUEST.exec(line);
+  if (before !== null) return statusOnly(Number(before[1]));
   if (clf !== null) {
     const status = clf[1] === '0' ? null : Number(clf[1]);
     const flags = envoyFlagsAt(line, clf.index + clf[0].length + 1);
@@ -199,26 +213,84 @@ function fieldsOf(line: string, clf: RegExpExecArray | null): AccessLogFields | 
   }
   // A JSON object on its own, or after a syslog prefix ("ingress[8]: {"): the second test is a native
   // substring search, so the lines most logs are made of pay nothing more.
-  if (!JSON_LINE.test(line) && !line.includes(': {"')) return null;
-  const status = JSON_STATUS.exec(line)?.[1];
-  const termination = JSON_TERMINATION.exec(line)?.[1] ?? null;
-  return status === undefined && termination === null
-    ? null
-    : {
+  if (JSON_LINE.test(line) || line.includes(': {"')) {
+    const status = JSON_STATUS.exec(line)?.[1];
+    const termination = JSON_TERMINATION.exec(line)?.[1] ?? null;
+    if (status !== undefined || termination !== null)
+      return {
         status: status === undefined ? null : Number(status),
         terminationState: termination,
         responseFlags: null,
       };
+  }
+  const named = KV_STATUS.exec(line)?.[2];
+  const flags = KV_FLAGS.exec(line)?.[2]?.split(',') ?? null;
+  if (named !== undefined || flags !== null)
+    return {
+      status: named === undefined ? null : Number(named),
+      terminationState: null,
+      responseFlags: flags,
+    };
+  const near = statusNearRequest(line);
+  return near === null ? null : statusOnly(near);
+}
+
+function statusOnly(status: number): AccessLogFields {
+  return { status, terminationState: null, responseFlags: null };
+}
+
+/** logfmt and key=value access logs: `status=502`, `status_code="499"`. */
+const KV_STATUS =
+  /(?:^|[\s,;])(?:status|status_code|response_code|http_status)=("?)([1-5]\d\d)\1(?=[\s,;]|$)/;
+/** Envoy's response flags in a key=value format: `response_flag=UT`, `response_flags="UF,URX"`. */
+const KV_FLAGS = /(?:^|[\s,;])response_flags?=("?)([A-Z]{2,5}(?:,[A-Z]{2,5})*)\1(?=[\s,;]|$)/;
+/** A quoted HTTP request, as access logs write it (its target may hold escaped quotes). */
+const QUOTED_REQUEST = /"[A-Z]{3,12} (?:[^"\\]|\\.)* HTTP\/\d(?:\.\d)?"/;
+/**
+ * What an access log's fields look like: a number, a time, an address, a host name, "-", a quoted or
+ * bracketed field, key=value.
+ */
+const FIELD = /^(?:"[^"]*"|\[[^\]]*\]|-|[\d.:+/-]+|[\w.-]+=\S*|[\w-]+(?:\.[\w-]+)+(?::\d+)?)$/;
+const STATUS_FIELD = new RegExp(`^"?(${STATUS_CODE})"?$`);
+/** How far from the request a custom log_format may put the status, in fields. */
+const NEAR_FIELDS = 3;
+
+/**
+ * The status of a custom log_format, found by its shape: a three-digit field among the few beside the
+ * quoted request, after it first, then before it (back to the timestamp's bracket). Only fields are
+ * crossed: a word ("took 502 ms") ends the search, so prose that quotes a request is not read as a log.
+ */
+function statusNearRequest(line: string): number | null {
+  const request = QUOTED_REQUEST.exec(line);
+  if (request === null) return null;
+  const end = request.index + request[0].length;
+  const after = line
+    .slice(end, end + 200)
+    .trim()
+    .split(/\s+/, NEAR_FIELDS);
+  const head = line.slice(Math.max(0, request.index - 200), request.index);
+  const before = head
+    .slice(head.lastIndexOf(']') + 1)
+    .trim()
+    .split(/\s+/)
+    .slice(-NEAR_FIELDS)
+    .reverse();
+  for (const side of [after, before]) {
+    for (const field of side) {
+      if (!FIELD.test(field)) break;
+      const status = STATUS_FIELD.exec(field)?.[1];
+      if (status !== undefined) return Number(status);
+    }
+  }
+  return null;
 }
 
 /**
- * A 0 where the status goes: a custom format whose status came before the request (the 0 is then a byte
- * count), Envoy's HTTP line with no response sent at all (the connection ended first), or a TCP proxy's
+ * A 0 where the status goes (a custom format whose status came before the request is read before this):
+ * Envoy's HTTP line with no response sent at all (the connection ended first), or a TCP proxy's
  * line, which has no status to report.
  */
 function categoryOfZero(line: string, clf: RegExpExecArray): LogCategory | null {
-  const before = STATUS_BEFORE_REQUEST.exec(line);
-  if (before !== null) return categoryOfStatus(Number(before[1]));
   const http = clf[0].charCodeAt(1) !== 0x2d; // not "-" or "- - -"
   return http && ENVOY_NO_RESPONSE.test(line.slice(clf.index + clf[0].length)) ? 'reset' : null;
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { echoAnswer, echoSilence, labDns } from '../../../test/unit/fake-icmp.js';
 import { completed, probeContext } from '../../../test/unit/probe-context.js';
 import type { DiagnosisFacts } from '../diagnosis/diagnosis-facts.js';
 import { diagnoseFacts } from '../diagnosis/diagnose.js';
 import { facts as baseFacts, requestData } from '../../../test/unit/facts-fixture.js';
 import type { Conversation } from '../net/conversation-types.js';
-import { NetError, type EchoRequest, type EchoResult, type IcmpIo } from '../net/engine-io.js';
-import type { DnsData } from './dns-probe.js';
+import type { EchoRequest, IcmpIo } from '../net/engine-io.js';
 import { locateLimit, type MtuHopResult } from './path-mtu-locate.js';
 import { narrowingSizes, pathMtuProbe, type PathMtuData } from './path-mtu-probe.js';
 import type { TracerouteData } from './traceroute-probe.js';
@@ -33,23 +33,8 @@ function fakePath(model: PathModel): { icmp: IcmpIo; sent: EchoRequest[] } {
   const sent: EchoRequest[] = [];
   let learnt: number | null = null;
   let lost = 0;
-  const answer = (result: Omit<EchoResult, 'rttMs'>) =>
-    new Promise<EchoResult>((resolve) => setTimeout(() => resolve({ ...result, rttMs: 1 }), 1));
-  const silence = (request: EchoRequest, signal: AbortSignal) =>
-    new Promise<EchoResult>((resolve, reject) => {
-      const timer = setTimeout(
-        () => resolve({ kind: 'timeout', from: null, rttMs: request.timeoutMs }),
-        request.timeoutMs,
-      );
-      signal.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          reject(new NetError({ code: 'cancelled', message: 'cancelled' }));
-        },
-        { once: true },
-      );
-    });
+  const answer = echoAnswer;
+  const silence = echoSilence;
   const icmp: IcmpIo = {
     method: 'net-ping',
     echo(request, signal) {
@@ -81,13 +66,7 @@ function fakePath(model: PathModel): { icmp: IcmpIo; sent: EchoRequest[] } {
   return { icmp, sent };
 }
 
-const DNS: DnsData = {
-  host: 'web.lab.test',
-  addresses: [{ address: SERVER, family: 4 }],
-  durationMs: 1,
-  literal: false,
-  failure: null,
-};
+const DNS = labDns(SERVER);
 
 const TRACE = { destinationHop: 4, reached: true } as TracerouteData;
 

@@ -52,6 +52,8 @@ class EarlyFinish {
 /**
  * Every TTL is probed at once: a silent hop costs one timeout for the whole trace, not one per hop as
  * in net-ping's traceRoute(). Rounds are spaced a little so routers' ICMP rate limits are not hit.
+ * Without raw sockets, one query per hop, and only as many hops as the path's length calls for
+ * (sendUpToPathLength). Side effects: ICMP echoes only, at most 3 per hop.
  */
 export const tracerouteProbe: ProbeDefinition<TracerouteData> = {
   id: 'traceroute',
@@ -61,34 +63,45 @@ export const tracerouteProbe: ProbeDefinition<TracerouteData> = {
     if ('skip' in ready) return ready.skip;
     const { target, icmp } = ready;
     const timeoutMs = answerTimeoutMs(ctx, 1000);
-    // One query per TTL with the system tool: each is a process.
-    const queries = icmp.method === 'system-ping' ? 1 : QUERIES;
     const early = new EarlyFinish();
     const signal = anySignal(ctx.signal, early.signal);
-    const pending: Promise<{ ttl: number; query: number; result: EchoResult }>[] = [];
-    for (let query = 0; query < queries; query++) {
-      for (let ttl = 1; ttl <= MAX_HOPS; ttl++) {
-        const p = icmp.echo({ address: target.address, family: target.family, ttl, timeoutMs }, signal).catch(
+    const pending: Promise<Answer>[] = [];
+    const send = (ttl: number, query: number): Promise<Answer> => {
+      const p = icmp
+        .echo({ address: target.address, family: target.family, ttl, timeoutMs }, signal)
+        .catch(
           // Stopped early: the hop did not answer in the time its neighbours' answers allow.
           (): EchoResult => ({ kind: 'timeout', from: null, rttMs: timeoutMs }),
-        );
-        pending.push(
-          p.then((result) => {
-            early.answered(result);
-            if (result.kind !== 'timeout')
-              ctx.progress(`hop ${ttl}: ${result.from ?? '*'}`, null, {
-                ttl,
-                from: result.from,
-                rttMs: result.rttMs,
-              } satisfies TracerouteProgress);
-            return { ttl, query, result };
-          }),
-        );
+        )
+        .then((result) => {
+          early.answered(result);
+          if (result.kind !== 'timeout')
+            ctx.progress(`hop ${ttl}: ${result.from ?? '*'}`, null, {
+              ttl,
+              from: result.from,
+              rttMs: result.rttMs,
+            } satisfies TracerouteProgress);
+          return { ttl, query, result };
+        });
+      pending.push(p);
+      return p;
+    };
+    if (icmp.method === 'system-ping') {
+      const direct = icmp
+        .echo({ address: target.address, family: target.family, timeoutMs }, signal)
+        .catch((): EchoResult => ({ kind: 'timeout', from: null, rttMs: timeoutMs }));
+      await sendUpToPathLength(send, direct);
+    } else {
+      for (let query = 0; query < QUERIES; query++) {
+        for (let ttl = 1; ttl <= MAX_HOPS; ttl++) void send(ttl, query);
+        if (query < QUERIES - 1) await sleep(QUERY_SPACING_MS, ctx.signal);
       }
-      if (query < queries - 1) await sleep(QUERY_SPACING_MS, ctx.signal);
     }
     early.allSent();
-    const answers = await Promise.all(pending);
+    // Hops may still be added while the first ones are awaited (system ping, a path longer than guessed).
+    const answers: Answer[] = [];
+    while (answers.length < pending.length)
+      answers.push(...(await Promise.all(pending.slice(answers.length))));
     if (ctx.signal.aborted) return { status: 'failed', failure: { code: 'cancelled', message: 'cancelled' } };
     const data = buildTrace(target.address, icmp.method, answers);
     return {
@@ -99,6 +112,65 @@ export const tracerouteProbe: ProbeDefinition<TracerouteData> = {
     };
   },
 };
+
+interface Answer {
+  ttl: number;
+  query: number;
+  result: EchoResult;
+}
+
+/** Hops sent at once before the path's length is known, without raw sockets. */
+const FIRST_HOPS = 8;
+/** Beyond the length the target's reply suggests: the way there may be longer than the way back. */
+const LENGTH_MARGIN = 2;
+
+/**
+ * Without raw sockets each query is a ping process, and thirty of them at once cost a 2-core machine more
+ * CPU than the rest of the connectivity step (measured in the lab: the step took 0.74 s against 0.32 s
+ * with raw sockets). So one query per hop, and the path's length is asked first: one echo without a TTL,
+ * whose reply's TTL says how many hops it crossed, goes out beside the first FIRST_HOPS hops; then only
+ * the hops up to that length (and a margin) follow. When the target does not answer within
+ * LENGTH_WAIT_MS, or the hop past the guessed length turns out to be a router, every remaining hop goes
+ * out as before.
+ */
+async function sendUpToPathLength(
+  send: (ttl: number, query: number) => Promise<Answer>,
+  direct: Promise<EchoResult>,
+): Promise<void> {
+  for (let ttl = 1; ttl <= FIRST_HOPS; ttl++) void send(ttl, 0);
+  const reply = await Promise.race([direct, lengthDeadline()]);
+  const length = reply?.kind === 'reply' ? pathLength(reply.replyTtl) : null;
+  const last = length === null ? MAX_HOPS : Math.min(MAX_HOPS, Math.max(FIRST_HOPS, length + LENGTH_MARGIN));
+  const rest = (from: number): void => {
+    for (let ttl = from; ttl <= MAX_HOPS; ttl++) void send(ttl, 0);
+  };
+  for (let ttl = FIRST_HOPS + 1; ttl <= last; ttl++) void send(ttl, 0);
+  if (last === MAX_HOPS) return;
+  // The top hop sent is still a router: the target is further than its reply suggested.
+  void send(last + 1, 0).then(({ result }) => {
+    if (result.kind === 'time-exceeded') rest(last + 2);
+  });
+}
+
+/**
+ * Many hosts do not answer echoes at all: their trace must not wait a whole timeout before sending the
+ * rest. A reply later than this (a satellite link) only costs the processes the guess would have saved.
+ */
+const LENGTH_WAIT_MS = 250;
+
+function lengthDeadline(): Promise<null> {
+  return new Promise((resolve) => setTimeout(() => resolve(null), LENGTH_WAIT_MS).unref());
+}
+
+/**
+ * The hops a reply crossed, from its TTL: senders start at 64 (Linux, macOS), 128 (Windows) or 255
+ * (routers, some appliances), and each hop takes one off. Null when the TTL is not known.
+ */
+export function pathLength(replyTtl: number | undefined): number | null {
+  if (replyTtl === undefined || replyTtl < 1 || replyTtl > 255) return null;
+  const initial = [64, 128, 255].find((start) => replyTtl <= start) ?? 255;
+  return initial - replyTtl + 1;
+}
 
 export function buildTrace(
   address: string,
