@@ -9,7 +9,7 @@ import { API_CHANNELS } from '../shared/api-contract.js';
 import { STEP_IDS } from '../shared/step-info.js';
 import type { WsServerMessage } from '../shared/ws-protocol.js';
 import { fakeIo } from '../../test/unit/fake-io.js';
-import { answerMessage, type MessageAnswer } from './serve-messages.js';
+import { answerMessage, type MessageAnswer } from '../engine/service/call-messages.js';
 import { startServe, type ServeHandle } from './serve-server.js';
 
 // Property-based: whatever text a browser sends, the handler answers (a result) or closes the socket,
@@ -85,7 +85,13 @@ describe('answerMessage (property)', () => {
   it('answers every message, or closes on it, without throwing or hanging', async () => {
     await fc.assert(
       fc.asyncProperty(message, async (text) => {
-        checkAnswer(text, await within(answerMessage(runs, text, owner.signal), text.slice(0, 80)));
+        checkAnswer(
+          text,
+          await within(
+            answerMessage(runs, text, { mode: 'browser', owner: owner.signal }),
+            text.slice(0, 80),
+          ),
+        );
       }),
       { numRuns: 300 },
     );
@@ -95,7 +101,10 @@ describe('answerMessage (property)', () => {
     await fc.assert(
       fc.asyncProperty(call, async (c) => {
         const text = JSON.stringify(c);
-        const answer = await within(answerMessage(runs, text, owner.signal), text.slice(0, 80));
+        const answer = await within(
+          answerMessage(runs, text, { mode: 'browser', owner: owner.signal }),
+          text.slice(0, 80),
+        );
         expect('send' in answer).toBe(true);
         checkAnswer(text, answer);
       }),

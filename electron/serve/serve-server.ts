@@ -8,7 +8,7 @@ import type { RunEvent } from '../shared/run-event-info.js';
 import { TOKEN_PARAM, WS_PATH, type WsServerMessage } from '../shared/ws-protocol.js';
 import { RunService } from '../engine/service/run-service.js';
 import { allowedHosts, bracket } from './serve-hosts.js';
-import { answerMessage, CLOSE_UNACCEPTABLE } from './serve-messages.js';
+import { answerMessage, CLOSE_UNACCEPTABLE } from '../engine/service/call-messages.js';
 
 export interface ServeOptions {
   port: number;
@@ -108,7 +108,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return ws.close(CLOSE_UNACCEPTABLE, 'text messages only');
-      void answerMessage(service, text(data), owner.signal).then((answer) => {
+      void answerMessage(service, text(data), { mode: 'browser', owner: owner.signal }).then((answer) => {
         if ('close' in answer) ws.close(answer.close, answer.reason);
         else if (ws.readyState === ws.OPEN) ws.send(answer.send);
       });

@@ -1,8 +1,11 @@
-import { dispatch } from '../engine/service/api-dispatch.js';
-import type { RunService } from '../engine/service/run-service.js';
-import type { WsServerMessage } from '../shared/ws-protocol.js';
+import type { WsServerMessage } from '../../shared/ws-protocol.js';
+import { dispatch, type DispatchHooks } from './api-dispatch.js';
+import type { RunService } from './run-service.js';
 
-/** What the server does with one WebSocket message: send a text back, or close that socket. */
+/**
+ * What to do with one message of the contract's JSON form (the browser mode's WebSocket, the engine
+ * helper's stdin): send a text back, or close that channel.
+ */
 export type MessageAnswer = { send: string } | { close: number; reason: string };
 
 /** WebSocket close codes (RFC 6455 section 7.4.1). */
@@ -10,14 +13,14 @@ export const CLOSE_UNACCEPTABLE = 1003;
 const CLOSE_INTERNAL = 1011;
 
 /**
- * Answers one text message from the browser. Anything that is not a call (not JSON, not an object,
- * no finite numeric id) closes the socket: only a broken or hostile client sends it. A call always
- * gets a result, an error when it is refused. Never throws.
+ * Answers one text message. Anything that is not a call (not JSON, not an object, no finite numeric id)
+ * closes the channel: only a broken or hostile client sends it. A call always gets a result, an error
+ * when it is refused. Never throws.
  */
 export async function answerMessage(
   service: RunService,
   text: string,
-  owner: AbortSignal,
+  hooks: DispatchHooks,
 ): Promise<MessageAnswer> {
   let message: unknown;
   try {
@@ -27,7 +30,7 @@ export async function answerMessage(
   }
   if (!isCall(message)) return { close: CLOSE_UNACCEPTABLE, reason: 'not a call' };
   try {
-    const outcome = await dispatch(service, message.channel, message.args, { mode: 'browser', owner });
+    const outcome = await dispatch(service, message.channel, message.args, hooks);
     const reply: WsServerMessage = outcome.ok
       ? { type: 'result', id: message.id, ok: true, result: outcome.result }
       : { type: 'result', id: message.id, ok: false, error: outcome.error };

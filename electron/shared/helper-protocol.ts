@@ -1,0 +1,20 @@
+import type { WsServerMessage } from './ws-protocol.js';
+
+/**
+ * The engine helper's stdout, one JSON object per line: what the browser mode's WebSocket carries (call
+ * results and RunEvents), a hello first, and a refusal for a line that is not a call. Its stdin takes the
+ * WebSocket's calls (WsClientMessage), one per line. One contract for IPC, WebSocket, CLI and helper.
+ */
+export type HelperMessage =
+  | WsServerMessage
+  | {
+      type: 'hello';
+      pid: number;
+      /** Whether the helper holds raw sockets (capture, TTL-limited replays) and why not. */
+      privileged: boolean;
+      privilegeNote: string;
+    }
+  | { type: 'refused'; reason: string };
+
+/** A call line longer than this is refused unread: no call of the contract comes near it. */
+export const HELPER_MAX_LINE_BYTES = 1024 * 1024;
