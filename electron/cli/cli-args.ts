@@ -24,7 +24,7 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'diagnose'; options: RunOptions; json: boolean; reportFile: string | null; redact: boolean }
-  | { kind: 'serve'; port: number; host: string; open: boolean };
+  | { kind: 'serve'; port: number; host: string; open: boolean; helper: string | null };
 
 const DEFAULT_SERVE_PORT = 8750;
 const DEFAULT_SERVE_HOST = '127.0.0.1';
@@ -50,6 +50,7 @@ export function parseCli(argv: string[]): CliCommand {
         port: { type: 'string' },
         host: { type: 'string' },
         'no-open': { type: 'boolean' },
+        helper: { type: 'string' },
         redact: { type: 'boolean' },
       },
     });
@@ -71,8 +72,10 @@ export function parseCli(argv: string[]): CliCommand {
       port: values.port === undefined ? DEFAULT_SERVE_PORT : integer('--port', values.port, 0, 65535),
       host: values.host === undefined ? DEFAULT_SERVE_HOST : serveHost(values.host),
       open: !values['no-open'],
+      helper: values.helper ?? null,
     };
   }
+  if (values.helper !== undefined) throw new UsageError('--helper is an option of serve');
   if (command !== 'diagnose')
     throw new UsageError(`unknown command "${command}": try "reset-doctor diagnose <target>"`);
   if (rest.length > 1) throw new UsageError(`one target at a time (got ${rest.length}: ${rest.join(' ')})`);
@@ -217,6 +220,7 @@ const RUN_OPTION_HELP = RUN_OPTIONS.map((o: RunOptionSpec) =>
 export const HELP = [
   'Usage: reset-doctor diagnose <target> [options]',
   '       reset-doctor serve [--port N] [--host ADDR] [--no-open]',
+  '                          [--helper PROGRAM]',
   '',
   'Finds out why connections to <target> end in "connection reset by peer" and',
   'who sends the reset. <target> is a host, host:port, [IPv6]:port or an http(s)',
@@ -235,6 +239,10 @@ export const HELP = [
     `address to bind (default ${DEFAULT_SERVE_HOST}; anything else is reachable from the network)`,
   ),
   helpEntry('--no-open', 'do not open a browser'),
+  helpEntry(
+    '--helper PROGRAM',
+    'run the probes in this engine helper (reset-doctor-helper, installed with cap_net_raw,cap_net_admin); serve itself keeps no privileges',
+  ),
   '',
   helpEntry('-h, --help', 'this help'),
   helpEntry('-V, --version', 'the version'),

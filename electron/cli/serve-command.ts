@@ -9,13 +9,23 @@ import { UsageError } from './cli-args.js';
 const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
 
 /** `reset-doctor serve`: runs until Ctrl-C; the first line on stdout carries the URL with its token. */
-export async function serve(command: { port: number; host: string; open: boolean }): Promise<number> {
+export async function serve(command: {
+  port: number;
+  host: string;
+  open: boolean;
+  helper: string | null;
+}): Promise<number> {
   if (!existsSync(`${RENDERER_DIR}index.html`)) {
     throw new UsageError('the wizard is not built: run "npm run build" first');
   }
   let handle;
   try {
-    handle = await startServe({ port: command.port, host: command.host, rendererDir: RENDERER_DIR });
+    handle = await startServe({
+      port: command.port,
+      host: command.host,
+      rendererDir: RENDERER_DIR,
+      ...(command.helper === null ? {} : { helper: { command: command.helper, args: [] } }),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
@@ -27,6 +37,13 @@ export async function serve(command: { port: number; host: string; open: boolean
     throw error;
   }
   process.stdout.write(`Reset Doctor is running at ${handle.url}\n`);
+  const helper = handle.helper;
+  if (helper !== null && 'problem' in helper)
+    process.stderr.write(`reset-doctor: warning: ${helper.problem}; the probes run in this process\n`);
+  else if (helper !== null && !helper.hello.privileged)
+    process.stderr.write(
+      `reset-doctor: warning: the helper has no raw sockets: ${helper.hello.privilegeNote}\n`,
+    );
   if (!isLoopback(command.host)) {
     process.stderr.write(
       `reset-doctor: warning: listening on ${command.host}, reachable from the network; anyone with the URL (and its token) can run probes from this machine\n`,

@@ -1,5 +1,7 @@
 import { platform } from 'node:os';
-import type { Report } from '../shared/report-info.js';
+import type { Report, StepReport } from '../shared/report-info.js';
+import type { DiagnosisNote } from '../shared/cause-info.js';
+import type { TargetInfo } from '../shared/target-info.js';
 import { REPORT_SCHEMA_ID } from '../shared/report-info.js';
 import { pickRunOptions } from '../shared/run-options-info.js';
 import type { RunEvent } from '../shared/run-event-info.js';
@@ -16,6 +18,7 @@ import { InputError } from './input-error.js';
 import { parseTarget } from './parsers/target-parser.js';
 import { logFileProblem } from './probes/log-file-check.js';
 import { ChecklistRun } from './runner/run-checklist.js';
+import type { RunResults } from './runner/probe-types.js';
 import type { Privileges, RunEnvironment, RunOptions } from './runner/run-environment.js';
 import type { StepId } from '../shared/step-info.js';
 import { dnsProbe } from './probes/dns-probe.js';
@@ -109,34 +112,66 @@ export class DiagnosisSession {
 
   private finish(cancelled: boolean): Report {
     const { target, options, privileges } = this.env;
-    const steps = this.checklist.steps;
-    const dns = this.checklist.results.data(dnsProbe);
-    this.report = {
-      schema: REPORT_SCHEMA_ID,
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      target: {
-        input: target.input,
-        scheme: target.scheme,
-        host: target.host,
-        port: target.port,
-        addresses: dns?.addresses.map((a) => a.address) ?? [],
-      },
+    this.report = assembleReport({
+      target,
+      options,
+      privileges,
       startedAt: this.startedAt,
-      finishedAt: new Date().toISOString(),
       cancelled,
-      environment: {
-        platform: platform(),
-        privileged: privileges.raw,
-        privilegeNote: privileges.note,
-        nodeVersion: process.version,
-      },
-      options: pickRunOptions(options),
-      steps,
-      diagnosis: diagnose(this.checklist.results, target, { cancelled, unfinished: unfinished(steps) }),
-    };
+      steps: this.checklist.steps,
+      results: this.checklist.results,
+    });
     this.run.emit({ type: 'run-finished', runId: this.runId, report: this.report });
     return this.report;
   }
+}
+
+export interface ReportParts {
+  target: TargetInfo;
+  options: RunOptions;
+  privileges: Pick<Privileges, 'raw' | 'note'>;
+  startedAt: string;
+  cancelled: boolean;
+  steps: StepReport[];
+  results: RunResults;
+  /** Probes that never reported, beside those cut short (a helper that died mid-run). */
+  neverFinished?: string[];
+  /** Said first among the diagnosis' notes: why the run ended early, when not by a cancel. */
+  endNote?: DiagnosisNote;
+}
+
+/**
+ * The report of a run from what it measured: one definition for a run that finished, was cancelled, or
+ * lost its engine helper (helper/helper-run-ledger.ts rebuilds the parts from the run's events).
+ */
+export function assembleReport(parts: ReportParts): Report {
+  const { target, options, privileges, steps, results, cancelled } = parts;
+  const dns = results.data(dnsProbe);
+  const cut = [...unfinished(steps), ...(parts.neverFinished ?? [])];
+  const diagnosis = diagnose(results, target, { cancelled, unfinished: cut });
+  return {
+    schema: REPORT_SCHEMA_ID,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    target: {
+      input: target.input,
+      scheme: target.scheme,
+      host: target.host,
+      port: target.port,
+      addresses: dns?.addresses.map((a) => a.address) ?? [],
+    },
+    startedAt: parts.startedAt,
+    finishedAt: new Date().toISOString(),
+    cancelled,
+    environment: {
+      platform: platform(),
+      privileged: privileges.raw,
+      privilegeNote: privileges.note,
+      nodeVersion: process.version,
+    },
+    options: pickRunOptions(options),
+    steps,
+    diagnosis: parts.endNote ? { ...diagnosis, notes: [parts.endNote, ...diagnosis.notes] } : diagnosis,
+  };
 }
 
 /** A log the scan could not read would fail only at the end of a run: say so before it starts. */
@@ -170,7 +205,8 @@ export async function runDiagnosis(run: DiagnosisRun): Promise<Report> {
   }
 }
 
-export async function detectPrivileges(): Promise<Privileges> {
+/** `grant` says how to get raw sockets where this process runs (the CLI's way by default). */
+export async function detectPrivileges(grant: string = RAW_SOCKET_GRANT): Promise<Privileges> {
   const rawNetwork = await loadRawNetwork();
   if ('error' in rawNetwork) {
     return {
@@ -187,7 +223,7 @@ export async function detectPrivileges(): Promise<Privileges> {
   const how =
     platform() === 'win32'
       ? 'Run Reset Doctor as Administrator for ICMP through raw sockets and packet capture.'
-      : `${RAW_SOCKET_GRANT.charAt(0).toUpperCase()}${RAW_SOCKET_GRANT.slice(1)}.`;
+      : `${grant.charAt(0).toUpperCase()}${grant.slice(1)}.`;
   return { raw: false, note: how };
 }
 

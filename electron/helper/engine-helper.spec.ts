@@ -1,7 +1,7 @@
 /**
  * The engine helper: its protocol in-process (hello, calls, refusals, the end of its stdin), and as a real
- * child process of an EngineHelper (calls, events, cancellation, a helper that dies mid-run, one that
- * cannot start). Real runs go to a closed port on loopback only.
+ * child process of an EngineHelper (calls, events, cancellation, a helper that dies mid-run and the run
+ * the face sees end with what was measured, one that cannot start). Real runs go to a closed port on loopback only.
  */
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
@@ -14,6 +14,7 @@ import { fakeIo } from '../../test/unit/fake-io.js';
 import { startRequest } from '../../test/unit/start-request.js';
 import { runHelper } from './engine-helper.js';
 import { EngineHelper, type HelperExit } from './helper-client.js';
+import { startHelperEngine } from './helper-calls.js';
 
 const MAIN = fileURLToPath(new URL('./engine-helper-main.ts', import.meta.url));
 /** Loopback, a port nobody listens on: the run's packets never leave this machine. */
@@ -137,6 +138,40 @@ describe('EngineHelper: the helper as a child process', () => {
     expect(exited!.reason).toMatch(/^the engine helper was stopped by SIGKILL/);
     // Answered before it died, or told it died: never left hanging.
     expect(answer.ok || answer.error === exited!.reason).toBe(true);
+  }, 30_000);
+
+  it("ends the face's run with what was measured when the helper dies mid-run", async () => {
+    const events: RunEvent[] = [];
+    let exited: HelperExit | null = null;
+    const engine = startHelperEngine(
+      { command: process.execPath, args: ['--import', 'tsx', MAIN] },
+      (event) => events.push(event),
+      (exit) => (exited = exit),
+    );
+    const hello = await engine.hello;
+    const started = await engine.calls(
+      'run:start',
+      [startRequest({ target: LOOPBACK_TARGET, idleMaxSeconds: 30 })],
+      { mode: 'browser' },
+    );
+    const runId = (started as { ok: true; result: { runId: string } }).result.runId;
+    const until = async (test: () => boolean): Promise<void> => {
+      for (let waited = 0; waited < 15_000 && !test(); waited += 20)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(test()).toBe(true);
+    };
+    await until(() => events.some((e) => e.type === 'probe-finished'));
+    process.kill(hello.pid, 'SIGKILL');
+    await until(() => exited !== null);
+    const finished = events.find((e) => e.type === 'run-finished' && e.runId === runId);
+    expect(finished).toBeDefined();
+    const report = (finished as Extract<RunEvent, { type: 'run-finished' }>).report;
+    expect(report.cancelled).toBe(true);
+    expect(report.diagnosis.notes[0]?.text).toContain(exited!.reason);
+    expect(await engine.calls('report:get', [runId], { mode: 'browser' })).toEqual({
+      ok: true,
+      result: report,
+    });
   }, 30_000);
 
   it('says why when the helper cannot start', async () => {

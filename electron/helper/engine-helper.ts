@@ -3,7 +3,7 @@ import type { HelperMessage } from '../shared/helper-protocol.js';
 import { HELPER_MAX_LINE_BYTES } from '../shared/helper-protocol.js';
 import type { RunEvent } from '../shared/run-event-info.js';
 import { answerMessage } from '../engine/service/call-messages.js';
-import type { DispatchHooks } from '../engine/service/api-dispatch.js';
+import { localCalls, type DispatchHooks } from '../engine/service/api-dispatch.js';
 import { RunService } from '../engine/service/run-service.js';
 import { LineSplitter } from '../engine/probes/log-line-splitter.js';
 
@@ -33,6 +33,7 @@ export async function runHelper(
   };
   const service = makeService((event) => write({ type: 'event', event }));
   const hooks: DispatchHooks = { mode: 'browser' };
+  const calls = localCalls(service);
   const info = await service.info('browser');
   write({ type: 'hello', pid: process.pid, privileged: info.privileged, privilegeNote: info.privilegeNote });
   const answering = new Set<Promise<void>>();
@@ -42,7 +43,7 @@ export async function runHelper(
       return;
     }
     if (line.trim() === '') return;
-    const done = answerMessage(service, line, hooks).then((reply) => {
+    const done = answerMessage(calls, line, hooks).then((reply) => {
       if ('send' in reply) streams.output.write(`${reply.send}\n`);
       else write({ type: 'refused', reason: reply.reason });
     });

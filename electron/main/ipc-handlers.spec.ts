@@ -1,6 +1,7 @@
 import type { BrowserWindow, IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
 import type { RunService } from '../engine/service/run-service.js';
+import { localCalls, type CallHandler } from '../engine/service/api-dispatch.js';
 import { API_CHANNELS } from '../shared/api-contract.js';
 import { REFUSED, fromOurPage, installIpcHandlers, type IpcDeps } from './ipc-handlers.js';
 
@@ -36,8 +37,8 @@ function fakeWindow(url = PAGE) {
   return { window: { webContents } as unknown as BrowserWindow, webContents, mainFrame };
 }
 
-function fakeService(name: string): RunService {
-  return { report: () => ({ from: name }) } as unknown as RunService;
+function fakeService(name: string): CallHandler {
+  return localCalls({ report: () => ({ from: name }) } as unknown as RunService);
 }
 
 function setup() {

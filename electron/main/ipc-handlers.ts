@@ -1,8 +1,7 @@
 import type { BrowserWindow, Dialog, IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { writeFile } from 'node:fs/promises';
 import { API_CHANNELS } from '../shared/api-contract.js';
-import { dispatch, type DispatchHooks } from '../engine/service/api-dispatch.js';
-import type { RunService } from '../engine/service/run-service.js';
+import type { CallHandler, DispatchHooks } from '../engine/service/api-dispatch.js';
 
 /** What the handlers need from Electron, passed in so they can be tested with fakes. */
 export interface IpcDeps {
@@ -11,12 +10,15 @@ export interface IpcDeps {
 }
 
 export interface IpcWindows {
-  /** Serves a window's calls with its own run service until the returned function is called. */
-  addWindow(window: BrowserWindow, service: RunService): () => void;
+  /**
+   * Serves a window's calls with its own engine (in the engine helper, or in this process) until the
+   * returned function is called.
+   */
+  addWindow(window: BrowserWindow, calls: CallHandler): () => void;
 }
 
 interface WindowEntry {
-  service: RunService;
+  calls: CallHandler;
   hooks: DispatchHooks;
 }
 
@@ -26,8 +28,8 @@ export const REFUSED = 'refused: not from the Reset Doctor window';
  * One handler per API call, registered once for the app's life: `ipcMain.handle` refuses a second
  * handler for a channel, so a window opened later (macOS re-opens one on `activate`) joins these
  * instead of registering its own. Each call must come from the top frame of a window the app made,
- * showing the app's own page; it then goes to that window's run service through the shared
- * dispatcher, which validates the arguments.
+ * showing the app's own page; it then goes to that window's engine, which validates the arguments
+ * (api-dispatch.ts in this process, helper-calls.ts before the helper).
  */
 export function installIpcHandlers(deps: IpcDeps, rendererUrl: string): IpcWindows {
   const windows = new Map<WebContents, WindowEntry>();
@@ -35,13 +37,13 @@ export function installIpcHandlers(deps: IpcDeps, rendererUrl: string): IpcWindo
     deps.ipcMain.handle(channel, (event, ...args: unknown[]) => {
       const entry = windows.get(event.sender);
       if (!entry || !fromOurPage(event, rendererUrl)) return { ok: false, error: REFUSED };
-      return dispatch(entry.service, channel, args, entry.hooks);
+      return entry.calls(channel, args, entry.hooks);
     });
   }
   return {
-    addWindow(window, service) {
+    addWindow(window, calls) {
       const contents = window.webContents;
-      windows.set(contents, { service, hooks: dialogHooks(deps.dialog, window) });
+      windows.set(contents, { calls, hooks: dialogHooks(deps.dialog, window) });
       return () => {
         windows.delete(contents);
       };

@@ -1,7 +1,10 @@
 import { app, BrowserWindow, dialog, ipcMain, nativeTheme, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL } from '../shared/api-contract.js';
-import { RunService } from '../engine/service/run-service.js';
+import { HELPER_RESOURCE } from '../shared/helper-protocol.js';
+import { startFaceEngine } from '../helper/face-engine.js';
 import { installAppMenu } from './app-menu.js';
 import { installIpcHandlers, type IpcWindows } from './ipc-handlers.js';
 import { loadWindowState, trackWindowState } from './window-state.js';
@@ -11,6 +14,18 @@ const PRELOAD = fileURLToPath(new URL('../preload/preload.cjs', import.meta.url)
 const RENDERER_URL = pathToFileURL(RENDERER).href;
 
 app.enableSandbox();
+
+/**
+ * The engine helper's launcher, where the Linux packages put it (build/after-pack.cjs): the one file that
+ * holds raw-socket capabilities, set by the deb when it installs. Not in an AppImage (mounted nosuid, so
+ * it could hold none, and its runtime path is not fixed), nor yet on macOS and Windows, where the engine
+ * runs in this process without raw sockets until their privilege prompts are built.
+ */
+function packagedHelper(): { command: string; args: string[] } | undefined {
+  if (!app.isPackaged || process.platform !== 'linux' || process.env.APPIMAGE) return undefined;
+  const launcher = join(process.resourcesPath, HELPER_RESOURCE);
+  return existsSync(launcher) ? { command: launcher, args: [] } : undefined;
+}
 
 function createWindow(ipc: IpcWindows): void {
   const state = loadWindowState();
@@ -33,13 +48,17 @@ function createWindow(ipc: IpcWindows): void {
   if (state.maximized) window.maximize();
   trackWindowState(window);
 
-  const service = new RunService((event) => {
+  // The window's engine: in the engine helper where the package installed one, else in this process.
+  // Calls made while the helper starts wait for it.
+  const engine = startFaceEngine({ helper: packagedHelper() }, (event) => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
   });
-  const leave = ipc.addWindow(window, service);
+  const leave = ipc.addWindow(window, async (channel, args, hooks) =>
+    (await engine).calls(channel, args, hooks),
+  );
   window.on('closed', () => {
     leave();
-    service.dispose();
+    void engine.then((e) => e.dispose());
   });
 
   // No remote content: the app shows its own page only; links leave for the system browser.

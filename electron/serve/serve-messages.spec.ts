@@ -9,6 +9,7 @@ import { API_CHANNELS } from '../shared/api-contract.js';
 import { STEP_IDS } from '../shared/step-info.js';
 import type { WsServerMessage } from '../shared/ws-protocol.js';
 import { fakeIo } from '../../test/unit/fake-io.js';
+import { localCalls } from '../engine/service/api-dispatch.js';
 import { answerMessage, type MessageAnswer } from '../engine/service/call-messages.js';
 import { startServe, type ServeHandle } from './serve-server.js';
 
@@ -88,7 +89,7 @@ describe('answerMessage (property)', () => {
         checkAnswer(
           text,
           await within(
-            answerMessage(runs, text, { mode: 'browser', owner: owner.signal }),
+            answerMessage(localCalls(runs), text, { mode: 'browser', owner: owner.signal }),
             text.slice(0, 80),
           ),
         );
@@ -102,7 +103,7 @@ describe('answerMessage (property)', () => {
       fc.asyncProperty(call, async (c) => {
         const text = JSON.stringify(c);
         const answer = await within(
-          answerMessage(runs, text, { mode: 'browser', owner: owner.signal }),
+          answerMessage(localCalls(runs), text, { mode: 'browser', owner: owner.signal }),
           text.slice(0, 80),
         );
         expect('send' in answer).toBe(true);

@@ -9,6 +9,7 @@ import { TOKEN_PARAM, WS_PATH, type WsServerMessage } from '../shared/ws-protoco
 import { RunService } from '../engine/service/run-service.js';
 import { allowedHosts, bracket } from './serve-hosts.js';
 import { answerMessage, CLOSE_UNACCEPTABLE } from '../engine/service/call-messages.js';
+import { startFaceEngine, type FaceEngine } from '../helper/face-engine.js';
 
 export interface ServeOptions {
   port: number;
@@ -17,11 +18,18 @@ export interface ServeOptions {
   rendererDir: string;
   /** Tests pass their own service (recorded I/O); by default the real network is used. */
   service?: (emit: (event: RunEvent) => void) => RunService;
+  /**
+   * Run the engine in a helper process instead (reset-doctor-helper, which alone holds capabilities, or
+   * `node …/engine-helper-main.js`). When it cannot start, the engine runs in this process.
+   */
+  helper?: { command: string; args: string[] };
 }
 
 export interface ServeHandle {
   url: string;
   port: number;
+  /** What the engine helper said when it started, or why the engine runs in this process instead. */
+  helper: FaceEngine['helper'];
   close(): Promise<void>;
 }
 
@@ -60,7 +68,7 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     const message = JSON.stringify({ type: 'event', event } satisfies WsServerMessage);
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(message);
   };
-  const service = options.service ? options.service(broadcast) : new RunService(broadcast);
+  const engine = await startFaceEngine(options, broadcast);
   let port = options.port;
 
   const authorized = (req: IncomingMessage, url: URL): boolean => {
@@ -108,10 +116,12 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return ws.close(CLOSE_UNACCEPTABLE, 'text messages only');
-      void answerMessage(service, text(data), { mode: 'browser', owner: owner.signal }).then((answer) => {
-        if ('close' in answer) ws.close(answer.close, answer.reason);
-        else if (ws.readyState === ws.OPEN) ws.send(answer.send);
-      });
+      void answerMessage(engine.calls, text(data), { mode: 'browser', owner: owner.signal }).then(
+        (answer) => {
+          if ('close' in answer) ws.close(answer.close, answer.reason);
+          else if (ws.readyState === ws.OPEN) ws.send(answer.send);
+        },
+      );
     });
   };
 
@@ -123,8 +133,9 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   return {
     url: `http://${bracket(options.host)}:${port}/?${TOKEN_PARAM}=${token}`,
     port,
+    helper: engine.helper,
     async close() {
-      service.dispose();
+      await engine.dispose();
       for (const ws of sockets) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

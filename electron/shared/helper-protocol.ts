@@ -18,3 +18,12 @@ export type HelperMessage =
 
 /** A call line longer than this is refused unread: no call of the contract comes near it. */
 export const HELPER_MAX_LINE_BYTES = 1024 * 1024;
+
+/**
+ * Where the Linux packages put the engine helper's launcher, under the app's resources directory: read by
+ * the main process, and by the build's after-pack hook and deb install script (from dist/), so the three
+ * agree.
+ */
+export const HELPER_RESOURCE = 'helper/reset-doctor-helper';
+/** The bundled engine helper inside the app (build/build-helper-bundle.mjs), from the app's root. */
+export const HELPER_BUNDLE = 'dist/helper/engine-helper.cjs';

@@ -1,4 +1,9 @@
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildHelperLauncher } from '../../build/build-helper-launcher.mjs';
+import { HELPER_BUNDLE } from '../../electron/shared/helper-protocol.js';
 import type { Report } from '../../electron/shared/report-info.js';
 import type { Lab } from './lab-topology.js';
 import { REPO_ROOT } from './lab-topology.js';
@@ -59,4 +64,66 @@ export async function diagnoseJson(
     throw new Error(`the CLI did not print JSON (exit ${run.code}): ${run.stderr.slice(0, 500)}`);
   }
   return { run, report };
+}
+
+const HELPER_DRIVER = resolve(REPO_ROOT, 'test/lab/lab-helper-driver.ts');
+let capableHelperPath: string | null = null;
+
+/**
+ * The engine helper's launcher as the deb installs it: built for this Node and this checkout's bundled
+ * engine helper (dist/helper/engine-helper.cjs), given cap_net_raw,cap_net_admin+p, made once per
+ * process and removed at its exit. The desktop app's helper holds raw sockets this way, the UI none.
+ */
+export function capableHelper(): string {
+  if (capableHelperPath !== null) return capableHelperPath;
+  const dir = mkdtempSync(join(tmpdir(), 'rd-helper-'));
+  chmodSync(dir, 0o755);
+  const path = buildHelperLauncher({
+    out: join(dir, 'reset-doctor-helper'),
+    runtime: process.execPath,
+    main: resolve(REPO_ROOT, HELPER_BUNDLE),
+  });
+  chmodSync(path, 0o755);
+  execFileSync('setcap', ['cap_net_raw,cap_net_admin+p', path]);
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  capableHelperPath = path;
+  return path;
+}
+
+/**
+ * A run as the desktop app will make it: the wizard's calls through `serve`, run as user nobody without
+ * capabilities, whose engine helper is capableHelper(). Prints and parses the report as diagnoseJson.
+ */
+export async function diagnoseThroughHelper(
+  lab: Lab,
+  target: string,
+  args: string[],
+  options: Pick<CliOptions, 'timeoutMs'> = {},
+): Promise<{ run: CliRun; report: Report }> {
+  const started = performance.now();
+  const command = [
+    'setpriv',
+    ...AS_NOBODY,
+    process.execPath,
+    '--import',
+    'tsx',
+    HELPER_DRIVER,
+    capableHelper(),
+    target,
+    ...args,
+  ];
+  const result = await lab.exec(lab.names.client, command[0]!, command.slice(1), {
+    timeoutMs: options.timeoutMs ?? 60_000,
+  });
+  const run = {
+    code: result.code,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    ms: performance.now() - started,
+  };
+  try {
+    return { run, report: JSON.parse(run.stdout) as Report };
+  } catch {
+    throw new Error(`the helper run printed no report (exit ${run.code}): ${run.stderr.slice(0, 500)}`);
+  }
 }

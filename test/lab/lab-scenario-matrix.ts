@@ -1,22 +1,24 @@
 /**
  * The scenario matrix, shared by the lab spec and the bench so the rule is written once: every scenario
- * runs three ways (privileged with its own arguments, privileged with the optional tests on, and as an
- * ordinary user), and each run is judged right, honest or wrong.
+ * runs four ways (privileged with its own arguments, privileged with the optional tests on, as an
+ * ordinary user, and through `serve` as an ordinary user whose engine helper holds raw sockets), and each
+ * run is judged right, honest or wrong.
  */
 import { validateReport } from '../../electron/engine/report/report-schema.js';
 import type { CauseId, Finding } from '../../electron/shared/cause-info.js';
 import type { Report } from '../../electron/shared/report-info.js';
-import { diagnoseJson } from './lab-cli.js';
+import { diagnoseJson, diagnoseThroughHelper } from './lab-cli.js';
 import type { LabScenario } from './lab-scenario-kit.js';
 import type { Lab } from './lab-topology.js';
 
-export const MATRIX_MODES = ['privileged', 'optional', 'unprivileged'] as const;
+export const MATRIX_MODES = ['privileged', 'optional', 'unprivileged', 'helper'] as const;
 export type MatrixMode = (typeof MATRIX_MODES)[number];
 
 export const MODE_TITLES: Record<MatrixMode, string> = {
   privileged: 'privileged, the scenario’s own arguments',
   optional: 'privileged, every optional test on',
   unprivileged: 'as user nobody, without capabilities',
+  helper: 'through serve as user nobody, its engine helper holding raw sockets',
 };
 
 /** The idle gap the optional mode adds (the load ramps are on by default): short, so the matrix stays quick. */
@@ -55,10 +57,13 @@ export async function runScenario(
   const all = [...baseArgs, ...modeArgs(args, mode)];
   const started = performance.now();
   try {
-    const { run, report } = await diagnoseJson(lab, target, all, {
-      unprivileged: mode === 'unprivileged',
-      timeoutMs: timeLimitMs(scenario),
-    });
+    const { run, report } =
+      mode === 'helper'
+        ? await diagnoseThroughHelper(lab, target, all, { timeoutMs: timeLimitMs(scenario) })
+        : await diagnoseJson(lab, target, all, {
+            unprivileged: mode === 'unprivileged',
+            timeoutMs: timeLimitMs(scenario),
+          });
     return { mode, args: all, report, error: null, code: run.code, ms: run.ms };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);

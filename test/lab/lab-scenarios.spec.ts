@@ -20,7 +20,7 @@ function context(run: ScenarioRun, what: string): string {
 }
 
 describe.skipIf(unavailable !== null)(
-  `lab: every scenario three ways${unavailable ? ` — skipped: ${unavailable}` : ''}`,
+  `lab: every scenario four ways${unavailable ? ` — skipped: ${unavailable}` : ''}`,
   () => {
     let lab: Lab | null = null;
     afterEach(async () => {

@@ -58,6 +58,7 @@ describe('reset-doctor CLI', () => {
     [['frobnicate'], /unknown command "frobnicate"/],
     [['serve', 'web.lab.test'], /serve takes no target/],
     [['serve', '--port', '70000'], /--port 70000: must be between 0 and 65535/],
+    [['diagnose', 'web.lab.test', '--helper', '/x'], /--helper is an option of serve/],
   ])('refuses %j with exit 2 and one line', async (args, message) => {
     const run = await cli(args);
     expect(run.code).toBe(2);

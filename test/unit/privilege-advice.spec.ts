@@ -19,6 +19,10 @@ describe('raw-socket advice', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     expect(readme).toContain('sudo setcap cap_net_raw+ep /usr/local/lib/reset-doctor/node');
     expect(readme).toMatch(/Never `setcap` the system's `node`/);
-    expect(readme).toMatch(/privileged helper[^.]*future work/);
+    // The desktop app and serve --helper: capabilities on the helper's launcher alone.
+    expect(readme).toMatch(/the one\s+file that holds capabilities/);
+    expect(readme).toContain(
+      'sudo setcap cap_net_raw,cap_net_admin+p /usr/local/lib/reset-doctor/reset-doctor-helper',
+    );
   });
 });

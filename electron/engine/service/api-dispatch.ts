@@ -20,6 +20,13 @@ export interface DispatchHooks {
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: string };
 
+/** Where a face's calls go: the engine in this process, or the engine helper (helper/helper-calls.ts). */
+export type CallHandler = (channel: unknown, args: unknown, hooks: DispatchHooks) => Promise<DispatchResult>;
+
+export function localCalls(service: RunService): CallHandler {
+  return (channel, args, hooks) => dispatch(service, channel, args, hooks);
+}
+
 /** An answer is one line a person reads: a call name made of a megabyte of text is not echoed whole. */
 const MAX_ERROR = 300;
 

@@ -1,6 +1,5 @@
 import type { WsServerMessage } from '../../shared/ws-protocol.js';
-import { dispatch, type DispatchHooks } from './api-dispatch.js';
-import type { RunService } from './run-service.js';
+import type { CallHandler, DispatchHooks } from './api-dispatch.js';
 
 /**
  * What to do with one message of the contract's JSON form (the browser mode's WebSocket, the engine
@@ -18,7 +17,7 @@ const CLOSE_INTERNAL = 1011;
  * when it is refused. Never throws.
  */
 export async function answerMessage(
-  service: RunService,
+  calls: CallHandler,
   text: string,
   hooks: DispatchHooks,
 ): Promise<MessageAnswer> {
@@ -30,7 +29,7 @@ export async function answerMessage(
   }
   if (!isCall(message)) return { close: CLOSE_UNACCEPTABLE, reason: 'not a call' };
   try {
-    const outcome = await dispatch(service, message.channel, message.args, hooks);
+    const outcome = await calls(message.channel, message.args, hooks);
     const reply: WsServerMessage = outcome.ok
       ? { type: 'result', id: message.id, ok: true, result: outcome.result }
       : { type: 'result', id: message.id, ok: false, error: outcome.error };

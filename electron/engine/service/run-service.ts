@@ -163,14 +163,7 @@ export class RunService {
   ): { fileName: string; mime: string; content: string } {
     const latest = this.report(runId);
     if (!latest) throw new ApiError('the report is not ready yet: wait for the run to finish');
-    const report = redact ? redactReport(latest) : latest;
-    const stamp = report.startedAt.replace(/[:.]/g, '-').slice(0, 19);
-    const host = (redact ? 'redacted' : report.target.host).replace(/[^a-z0-9.-]+/gi, '_');
-    return {
-      fileName: `reset-doctor-${host}-${stamp}.${format}`,
-      mime: MIME[format],
-      content: renderReport(report, format),
-    };
+    return exportFile(latest, format, redact);
   }
 
   dispose(): void {
@@ -220,4 +213,20 @@ export class RunService {
     const idle = [...this.sessions.entries()].filter(([, e]) => !e.busy).map(([runId]) => runId);
     while (this.sessions.size > KEEP_SESSIONS && idle.length > 0) this.drop(idle.shift()!);
   }
+}
+
+/** A report as the file an export gives: its name, its type and its content. */
+export function exportFile(
+  latest: Report,
+  format: ExportFormat,
+  redact: boolean,
+): { fileName: string; mime: string; content: string } {
+  const report = redact ? redactReport(latest) : latest;
+  const stamp = report.startedAt.replace(/[:.]/g, '-').slice(0, 19);
+  const host = (redact ? 'redacted' : report.target.host).replace(/[^a-z0-9.-]+/gi, '_');
+  return {
+    fileName: `reset-doctor-${host}-${stamp}.${format}`,
+    mime: MIME[format],
+    content: renderReport(report, format),
+  };
 }

@@ -1,0 +1,96 @@
+import { validateCall, type ExportFormat, type StartRunRequest } from '../shared/api-contract.js';
+import type { RunEvent } from '../shared/run-event-info.js';
+import type { CallHandler } from '../engine/service/api-dispatch.js';
+import { exportFile } from '../engine/service/run-service.js';
+import { EngineHelper, type HelperExit, type HelperHello } from './helper-client.js';
+import { HelperRunLedger } from './helper-run-ledger.js';
+
+/**
+ * The calls of a face (the browser mode's WebSocket, later the Electron window) sent to the engine helper.
+ * What belongs to the face stays here: its mode in app:info, the file dialogs (log:choose, saving an
+ * export), and its owner signal (when a browser's socket closes, the runs it started are cancelled, as
+ * they are in-process). Calls are checked here too, so nothing malformed crosses into the helper. The
+ * reports of runs the helper left when it died are answered here, from the ledger.
+ */
+export function helperCalls(
+  helper: Pick<EngineHelper, 'call'>,
+  ledger: HelperRunLedger = new HelperRunLedger(),
+): CallHandler {
+  return async (channel, args, hooks) => {
+    const problem = validateCall(channel, args);
+    if (problem !== null) return { ok: false, error: `refused: ${problem}` };
+    const list = args as unknown[];
+    if (channel === 'log:choose')
+      return { ok: true, result: { path: hooks.chooseLog ? await hooks.chooseLog() : null } };
+    const interrupted =
+      channel === 'report:get' || channel === 'report:export' ? ledger.report(list[0] as string) : null;
+    const answer =
+      interrupted === null
+        ? await helper.call(channel as string, list)
+        : {
+            ok: true as const,
+            result:
+              channel === 'report:get'
+                ? interrupted
+                : exportFile(interrupted, list[1] as ExportFormat, list[2] === true),
+          };
+    if (!answer.ok) return answer;
+    if (channel === 'app:info')
+      return {
+        ok: true,
+        result: { ...(answer.result as object), mode: hooks.mode, canChooseFiles: hooks.mode === 'electron' },
+      };
+    if (channel === 'run:start') {
+      const { runId } = answer.result as { runId: string };
+      ledger.started(runId, list[0] as StartRunRequest);
+      if (hooks.owner) {
+        const owner = hooks.owner;
+        const cancel = (): void => void helper.call('run:cancel', [runId]);
+        if (owner.aborted) cancel();
+        else owner.addEventListener('abort', cancel, { once: true });
+      }
+    }
+    if (channel === 'report:export' && hooks.saveExport) {
+      const file = answer.result as { fileName: string; mime: string; content: string };
+      return { ok: true, result: { kind: 'saved', path: await hooks.saveExport(file) } };
+    }
+    return answer;
+  };
+}
+
+export interface HelperEngine {
+  calls: CallHandler;
+  /** What the helper said when it started; rejects when it could not start. */
+  hello: Promise<HelperHello>;
+  stop(): Promise<HelperExit>;
+}
+
+/**
+ * The engine in a helper process, for a face: its calls, and its events passed to `emit`. When the
+ * helper dies, each run it left ends with a run-finished event of what it had measured (the ledger),
+ * then `onExit` says why.
+ */
+export function startHelperEngine(
+  spawn: { command: string; args: string[]; env?: NodeJS.ProcessEnv },
+  emit: (event: RunEvent) => void,
+  onExit?: (exit: HelperExit) => void,
+): HelperEngine {
+  const ledger = new HelperRunLedger();
+  let privileges = { raw: false, note: 'the engine helper stopped before it said what it could do' };
+  const helper = new EngineHelper({
+    ...spawn,
+    onEvent: (event) => {
+      ledger.follow(event);
+      emit(event);
+    },
+    onExit: (exit) => {
+      for (const event of ledger.helperStopped(exit.reason, privileges)) emit(event);
+      onExit?.(exit);
+    },
+  });
+  helper.hello.then(
+    (hello) => (privileges = { raw: hello.privileged, note: hello.privilegeNote }),
+    () => undefined,
+  );
+  return { calls: helperCalls(helper, ledger), hello: helper.hello, stop: () => helper.stop() };
+}
