@@ -3,7 +3,7 @@
 //
 //   node build/build-helper-launcher.mjs --out FILE --runtime NODE --main dist/helper/engine-helper.cjs
 //
-// runAsNode (the desktop packages, build/after-pack.cjs): the runtime is the app's Electron, started
+// runAsNode (the desktop packages, build/after-pack.mjs): the runtime is the app's Electron, started
 // with ELECTRON_RUN_AS_NODE=1.
 //
 // Linux only (file and ambient capabilities). The packager gives the installed paths; the lab gives its

@@ -16,13 +16,16 @@ const RENDERER_URL = pathToFileURL(RENDERER).href;
 app.enableSandbox();
 
 /**
- * The engine helper's launcher, where the Linux packages put it (build/after-pack.cjs): the one file that
+ * The engine helper's launcher, where the Linux packages put it (build/after-pack.mjs): the one file that
  * holds raw-socket capabilities, set by the deb when it installs. Not in an AppImage (mounted nosuid, so
  * it could hold none, and its runtime path is not fixed), nor yet on macOS and Windows, where the engine
  * runs in this process without raw sockets until their privilege prompts are built.
  */
 function packagedHelper(): { command: string; args: string[] } | undefined {
-  if (!app.isPackaged || process.platform !== 'linux' || process.env.APPIMAGE) return undefined;
+  // Unpackaged (development, test/e2e/electron.spec.ts): a launcher built for this checkout may be named.
+  const named = process.env.RESET_DOCTOR_HELPER;
+  if (!app.isPackaged) return named ? { command: named, args: [] } : undefined;
+  if (process.platform !== 'linux' || process.env.APPIMAGE) return undefined;
   const launcher = join(process.resourcesPath, HELPER_RESOURCE);
   return existsSync(launcher) ? { command: launcher, args: [] } : undefined;
 }

@@ -25,7 +25,7 @@ import type { ChildProcess } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI } from '../lab/lab-cli.js';
+import { AS_NOBODY, capableHelper, CLI } from '../lab/lab-cli.js';
 import { LAB_SCENARIOS, type LabScenario } from '../lab/lab-scenarios.js';
 import { createLab, labUnavailableReason, REPO_ROOT, type Lab } from '../lab/lab-topology.js';
 
@@ -65,6 +65,11 @@ export interface LabServe {
 interface Fixtures {
   /** The lab scenario the test runs against (an id of LAB_SCENARIOS); set with `test.use({ scenario })`. */
   scenario: string;
+  /**
+   * How serve runs: 'root', or 'helper': as user nobody without capabilities, its engine in the helper
+   * started by the launcher given cap_net_raw,cap_net_admin (the desktop app's privilege separation).
+   */
+  serveWith: 'root' | 'helper';
   labServe: LabServe;
   /** Chromium inside the lab's client namespace. */
   labBrowser: Browser;
@@ -78,15 +83,26 @@ export function scenarioById(id: string): LabScenario {
 
 export const test = base.extend<Fixtures>({
   scenario: ['healthy', { option: true }],
+  serveWith: ['root', { option: true }],
 
-  labServe: async ({ scenario: id }, use, testInfo) => {
+  labServe: async ({ scenario: id, serveWith }, use, testInfo) => {
     const scenario = scenarioById(id);
     const lab = await createLab();
     let serve: ChildProcess | undefined;
     let output = '';
     try {
       const setup = await scenario.setup(lab);
-      serve = lab.spawn(lab.names.client, process.execPath, [CLI, 'serve', '--port', '0', '--no-open']);
+      const args = [CLI, 'serve', '--port', '0', '--no-open'];
+      serve =
+        serveWith === 'helper'
+          ? lab.spawn(lab.names.client, 'setpriv', [
+              ...AS_NOBODY,
+              process.execPath,
+              ...args,
+              '--helper',
+              capableHelper(),
+            ])
+          : lab.spawn(lab.names.client, process.execPath, args);
       serve.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       serve.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const url = await waitForUrl(serve, () => output, 20_000);

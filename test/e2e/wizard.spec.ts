@@ -132,6 +132,40 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
     });
   }
 
+  // The desktop app's way: the UI without privileges, the probes in the engine helper that holds them.
+  test.describe('serve as an ordinary user, its engine helper holding raw sockets', () => {
+    for (const id of ['inject-http-hop2', 'firewall-reset-local']) {
+      const scenario = scenarioById(id);
+      test.describe(`${id}: ${scenario.what}`, () => {
+        test.use({ scenario: id, serveWith: 'helper' });
+
+        test(`ends in the privileged verdict "${scenario.cause}" from ${scenario.origin}`, async ({
+          page,
+          labServe,
+        }, testInfo) => {
+          const start = new StartPage(page);
+          const wizard = new WizardPage(page);
+          const summary = new SummaryPage(page);
+          await start.open(labServe.url);
+          await start.fillAndStart({ target: labServe.target });
+          await wizard.runAll();
+          await wizard.expectStep('Summary');
+          expect(await summary.verdictId({ timeout: 60_000 })).toBe(scenario.cause);
+          if (scenario.hop !== undefined) await expect(summary.verdict).toContainText(`hop ${scenario.hop}`);
+          await fullScreenshot(page, screenshotPath(`helper-${id}-summary`));
+          const report = checkJsonExport((await summary.export('json', testInfo)).content, {
+            cause: scenario.cause,
+            target: labServe.target,
+          });
+          expect(report.environment.privileged).toBe(true);
+          expect(report.diagnosis.findings[0]?.origin).toBe(scenario.origin);
+          // serve itself runs without privileges and warned of nothing: the helper started with its own.
+          expect(labServe.output()).not.toMatch(/warning/);
+        });
+      });
+    }
+  });
+
   test.describe('keyboard only', () => {
     test.use({ scenario: 'healthy' });
 

@@ -46,6 +46,11 @@ describe('build/electron-builder.yml', () => {
     });
   });
 
+  it('rebuilds raw-socket for the Electron that runs the helper as Node', () => {
+    expect(config().npmRebuild).toBe(true);
+    expect(config().asarUnpack).toContain('node_modules/raw-socket/**');
+  });
+
   it('has nothing in the app that starts itself as Node: only the helper launcher does', () => {
     const root = new URL('../../electron/', import.meta.url);
     const sources = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter(

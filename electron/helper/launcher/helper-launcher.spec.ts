@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +118,47 @@ describe.skipIf(reason !== null)(`reset-doctor-helper${reason ? ` — skipped: $
         expect(caps(child.CapBnd) & NET_ADMIN_AND_RAW).toBe(NET_ADMIN_AND_RAW);
       } finally {
         execFileSync('setcap', ['-r', launcher]);
+      }
+    },
+  );
+
+  it.skipIf(!root || !hasSetcap)(
+    `no other caller: a process of the same user without the capabilities cannot reach its pipes or its environment${root && hasSetcap ? '' : ' — skipped: needs root and setcap (libcap2-bin)'}`,
+    async () => {
+      const main = join(dir, 'wait.mjs');
+      writeFileSync(main, 'console.log(process.pid); process.stdin.resume();', { mode: 0o644 });
+      const waiting = buildHelperLauncher({
+        out: join(dir, 'waiting-helper'),
+        runtime: process.execPath,
+        main,
+      });
+      chmodSync(waiting, 0o755);
+      /** Starts the helper as nobody, then tries from another process of nobody's the ways in that /proc offers. */
+      const reach = async (): Promise<{ attempt: string; status: number | null; stderr: string }[]> => {
+        const helper = spawn(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), waiting], {
+          stdio: ['pipe', 'pipe', 'inherit'],
+        });
+        try {
+          const pid = await new Promise<string>((resolve) =>
+            helper.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
+          );
+          expect(pid).toMatch(/^\d+$/);
+          return [`cat /proc/${pid}/environ`, `readlink -v /proc/${pid}/fd/1`].map((attempt) => {
+            const result = spawnSync(AS_NOBODY[0]!, [...AS_NOBODY.slice(1), 'sh', '-c', attempt], {
+              encoding: 'utf8',
+            });
+            return { attempt, status: result.status, stderr: result.stderr };
+          });
+        } finally {
+          helper.kill();
+        }
+      };
+      // The control: a helper without capabilities is open to its own user, as any process is.
+      for (const tried of await reach()) expect(tried.status, tried.attempt).toBe(0);
+      execFileSync('setcap', ['cap_net_raw,cap_net_admin+p', waiting]);
+      for (const tried of await reach()) {
+        expect(tried.status, tried.attempt).not.toBe(0);
+        expect(tried.stderr, tried.attempt).toMatch(/Permission denied/);
       }
     },
   );

@@ -16,11 +16,14 @@
  * - every capability but the two is dropped (run by root, it keeps only the two as well);
  * - the environment is replaced by a fixed one (no NODE_OPTIONS, LD_PRELOAD or PATH of the caller's);
  * - no_new_privs: nothing it runs can gain more (set-user-ID programs, other file capabilities).
+ * Only its parent can call it: the calls come on the stdin pipe the parent holds, and the kernel keeps
+ * other processes of the same user out of /proc/<pid>/fd and its memory, since the helper holds
+ * capabilities they lack (helper-launcher.spec.ts tries).
  * Without its capabilities (not installed with them, or refused), it starts the helper unprivileged and
  * the helper says so in its hello.
  *
  * Built by build/build-helper-launcher.mjs with the C compiler (no libcap: two system calls); for the
- * desktop packages, with -DHELPER_RUN_AS_NODE by build/after-pack.cjs.
+ * desktop packages, with -DHELPER_RUN_AS_NODE by build/after-pack.mjs.
  */
 #define _GNU_SOURCE
 #include <errno.h>

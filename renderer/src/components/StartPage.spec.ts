@@ -112,6 +112,8 @@ describe('Start page', () => {
   it('shows the privilege note, chooses a log file, and starts with every option', async () => {
     const { api } = renderApp();
     await waitFor(() => expect(screen.getByText(/copy of node kept for Reset Doctor/)).toBeTruthy());
+    // What going on without privileges costs, and that the person may.
+    expect(screen.getByText(/You can go on without: packet capture/)).toBeTruthy();
     expect(field('Maximum idle seconds').value).toBe('10');
     expect(field('Maximum idle seconds').disabled).toBe(true);
     expect(field('Concurrent connections').value).toBe('8');
