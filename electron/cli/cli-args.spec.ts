@@ -112,6 +112,41 @@ describe('the run options of the table, on the command line', () => {
   });
 });
 
+describe('watch', () => {
+  it('takes one target, a duration in s, m or h, and a number of resets', () => {
+    expect(parseCli(['watch', 'web.lab.test'])).toEqual({
+      kind: 'watch',
+      json: false,
+      request: { target: 'web.lab.test', forSeconds: null, until: null },
+    });
+    expect(parseCli(['watch', 'web.lab.test:8080', '--for', '5m', '--until', '3', '--json'])).toEqual({
+      kind: 'watch',
+      json: true,
+      request: { target: 'web.lab.test:8080', forSeconds: 300, until: 3 },
+    });
+    expect(parseCli(['watch', 'a', '--for', '90'])).toMatchObject({ request: { forSeconds: 90 } });
+    expect(parseCli(['watch', 'a', '--for', '1.5h'])).toMatchObject({ request: { forSeconds: 5400 } });
+  });
+
+  it('refuses a missing target, a bad duration, and its flags on other commands, in one line', () => {
+    const message = (argv: string[]) => {
+      try {
+        parseCli(argv);
+      } catch (error) {
+        if (error instanceof UsageError) return error.message;
+        throw error;
+      }
+      throw new Error(`${argv.join(' ')} was accepted`);
+    };
+    expect(message(['watch'])).toMatch(/watch needs a target/);
+    expect(message(['watch', 'a', 'b'])).toMatch(/one target at a time/);
+    for (const bad of ['0', '-5', '5d', 'soon', '200h', ''])
+      expect(message(['watch', 'a', `--for=${bad}`])).toMatch(/--for .*: give a duration from 1s to 168h/);
+    expect(message(['watch', 'a', '--until', '0'])).toMatch(/--until 0: must be between 1/);
+    expect(message(['diagnose', 'a', '--for', '5'])).toBe('--for is an option of watch');
+  });
+});
+
 describe('HELP', () => {
   it('keeps every line within 80 columns', () => {
     const wide = HELP.split('\n').filter((line) => line.length > 80);

@@ -13,6 +13,7 @@ import { isStepId, STEP_IDS, type StepId } from '../shared/step-info.js';
 import { parseErrorText } from '../engine/parsers/error-text-parser.js';
 import { parseHost, TargetError } from '../engine/parsers/target-parser.js';
 import type { RunOptions } from '../engine/runner/run-environment.js';
+import type { WatchRequest } from '../engine/watch/run-watch.js';
 import { logFileProblem } from '../engine/probes/log-file-check.js';
 import { formatFromPath, reportFileProblem } from '../engine/report/report-writer.js';
 
@@ -24,7 +25,8 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'diagnose'; options: RunOptions; json: boolean; reportFile: string | null; redact: boolean }
-  | { kind: 'serve'; port: number; host: string; open: boolean; helper: string | null };
+  | { kind: 'serve'; port: number; host: string; open: boolean; helper: string | null }
+  | { kind: 'watch'; request: WatchRequest; json: boolean };
 
 const DEFAULT_SERVE_PORT = 8750;
 const DEFAULT_SERVE_HOST = '127.0.0.1';
@@ -51,6 +53,8 @@ export function parseCli(argv: string[]): CliCommand {
         host: { type: 'string' },
         'no-open': { type: 'boolean' },
         helper: { type: 'string' },
+        for: { type: 'string' },
+        until: { type: 'string' },
         redact: { type: 'boolean' },
       },
     });
@@ -76,6 +80,9 @@ export function parseCli(argv: string[]): CliCommand {
     };
   }
   if (values.helper !== undefined) throw new UsageError('--helper is an option of serve');
+  if (command === 'watch') return watchCommand(values, rest);
+  for (const flag of ['for', 'until'] as const)
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of watch`);
   if (command !== 'diagnose')
     throw new UsageError(`unknown command "${command}": try "reset-doctor diagnose <target>"`);
   if (rest.length > 1) throw new UsageError(`one target at a time (got ${rest.length}: ${rest.join(' ')})`);
@@ -94,6 +101,38 @@ export function parseCli(argv: string[]): CliCommand {
     redact: values.redact ?? false,
     options: { target, ...options },
   };
+}
+
+/** `watch <target> [--for DURATION] [--until N] [--json]`. */
+function watchCommand(values: Record<string, string | boolean | undefined>, rest: string[]): CliCommand {
+  if (rest.length !== 1)
+    throw new UsageError(
+      rest.length === 0
+        ? 'watch needs a target (host, host:port or URL)'
+        : `one target at a time (got ${rest.length}: ${rest.join(' ')})`,
+    );
+  const forText = values.for as string | undefined;
+  const untilText = values.until as string | undefined;
+  return {
+    kind: 'watch',
+    json: values.json === true,
+    request: {
+      target: rest[0]!,
+      forSeconds: forText === undefined ? null : duration('--for', forText),
+      until: untilText === undefined ? null : integer('--until', untilText, 1, 1_000_000),
+    },
+  };
+}
+
+/** A duration: seconds, or a number with s, m or h (90, 30s, 5m, 2h); from 1 s to a week. */
+function duration(flag: string, text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(text.trim());
+  const seconds = match
+    ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] as 's' | 'm' | 'h') ?? 's']
+    : NaN;
+  if (!(seconds >= 1 && seconds <= 7 * 86400))
+    throw new UsageError(`${flag} ${text}: give a duration from 1s to 168h (90, 30s, 5m, 2h)`);
+  return seconds;
 }
 
 /** An address or a host name to listen on, checked before listening like a target's host. */
@@ -219,6 +258,7 @@ const RUN_OPTION_HELP = RUN_OPTIONS.map((o: RunOptionSpec) =>
 
 export const HELP = [
   'Usage: reset-doctor diagnose <target> [options]',
+  '       reset-doctor watch <target> [--for DURATION] [--until N] [--json]',
   '       reset-doctor serve [--port N] [--host ADDR] [--no-open]',
   '                          [--helper PROGRAM]',
   '',
@@ -231,6 +271,12 @@ export const HELP = [
   helpEntry('--report FILE', 'also write the report: FILE.json, FILE.html or FILE.md'),
   helpEntry('--redact', 'hide addresses, host names and the user name in --json and --report output'),
   ...RUN_OPTION_HELP,
+  'watch: captures every connection this machine has with <target>, whichever',
+  'program opened it, and says who sent each reset as it comes (needs raw sockets).',
+  helpEntry('--for DURATION', 'stop after this long (90, 30s, 5m, 2h); default: until Ctrl-C'),
+  helpEntry('--until N', 'stop after N resets'),
+  'It exits 0 when no reset came, 1 when some did.',
+  '',
   'serve: the wizard in a browser, for a server reached over SSH',
   '(ssh -L 8750:127.0.0.1:8750 host).',
   helpEntry('--port N', `port to listen on (default ${DEFAULT_SERVE_PORT}, 0 picks a free one)`),

@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
   }
   // Loaded only for serve: its web server and WebSocket library would slow every diagnose start.
   if (command.kind === 'serve') return (await import('./serve-command.js')).serve(command);
+  if (command.kind === 'watch') return (await import('./watch-command.js')).watch(command);
   await checkFiles(command);
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
   const view = command.json ? null : new LiveView(process.stdout, color);

@@ -144,6 +144,7 @@ const ROLE_WORDS: Record<ConnectionRole, true> = {
   concurrency: true,
   idle: true,
   recovery: true,
+  watched: true,
 };
 const isRole = oneOf(ROLE_WORDS);
 const PHASE_WORDS: Record<ConnectionPhase, true> = {

@@ -83,7 +83,16 @@ export type ConnectionPhase = 'connect' | 'tls' | 'request' | 'response' | 'tran
 
 /** What a connection was for: the diagnosis weighs a reset by what the connection was doing. */
 export type ConnectionRole =
-  'connect' | 'request' | 'repeat' | 'control' | 'rate' | 'concurrency' | 'idle' | 'recovery';
+  | 'connect'
+  | 'request'
+  | 'repeat'
+  | 'control'
+  | 'rate'
+  | 'concurrency'
+  | 'idle'
+  | 'recovery'
+  /** A connection of any program on this machine, caught by `watch`. */
+  | 'watched';
 
 export type ConnectionEndHow = 'reset' | 'fin' | 'complete' | 'timeout' | 'unreachable' | 'failed';
 

@@ -14,6 +14,7 @@ const GROUP: Record<ConnectionRole, ResetSenders['group']> = {
   rate: 'load',
   concurrency: 'load',
   recovery: 'other',
+  watched: 'other',
 };
 
 const GROUP_WORDS: Record<ResetSenders['group'], string> = {

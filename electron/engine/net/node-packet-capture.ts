@@ -10,15 +10,27 @@ const MAX_PACKETS = 20_000;
 /**
  * Keeps copies of the TCP and ICMP packets that reach this machine from the target, through raw
  * sockets (the kernel hands raw sockets a copy of every incoming packet of their protocol). It sends
- * nothing. Needs root or CAP_NET_RAW; the caller checks that first.
+ * nothing. Needs root or CAP_NET_RAW; the caller checks that first. Keeps at most MAX_PACKETS: a run's
+ * worth; `watch` reads the packets as they come instead (startPacketStream).
  */
 export function startPacketCapture(now: () => number): PacketCapture {
-  const watched = new Set<string>();
   const packets: CapturedPacket[] = [];
+  const stream = startPacketStream(now, (packet) => {
+    if (packets.length < MAX_PACKETS) packets.push(packet);
+  });
+  return { ...stream, packets: () => packets.slice() };
+}
+
+/** The capture as a stream: each packet from a watched address handed over as it comes, none kept. */
+export function startPacketStream(
+  now: () => number,
+  onPacket: (packet: CapturedPacket) => void,
+): Omit<PacketCapture, 'packets'> {
+  const watched = new Set<string>();
   const sockets: Socket[] = [];
 
   const keep = (packet: CapturedPacket | null) => {
-    if (packet && watched.has(packet.src) && packets.length < MAX_PACKETS) packets.push(packet);
+    if (packet && watched.has(packet.src)) onPacket(packet);
   };
   const open = (family: number, protocol: number, onMessage: (buffer: Buffer, source: string) => void) => {
     try {
@@ -45,7 +57,6 @@ export function startPacketCapture(now: () => number): PacketCapture {
     watch(addresses) {
       for (const address of addresses) watched.add(address);
     },
-    packets: () => packets.slice(),
     close() {
       for (const socket of sockets) socket.close();
       sockets.length = 0;

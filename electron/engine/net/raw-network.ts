@@ -7,6 +7,7 @@ type ReplayModule = typeof import('./node-ttl-replay-io.js');
 export interface RawNetwork {
   createNetPingIo: NetPingModule['createNetPingIo'];
   startPacketCapture: CaptureModule['startPacketCapture'];
+  startPacketStream: CaptureModule['startPacketStream'];
   canOpenRawSockets: CaptureModule['canOpenRawSockets'];
   createTtlReplayIo: ReplayModule['createTtlReplayIo'];
 }
@@ -35,6 +36,7 @@ export function loadRawNetwork(): Promise<RawNetwork | { error: string }> {
     ([ping, capture, replay]) => ({
       createNetPingIo: ping.createNetPingIo,
       startPacketCapture: capture.startPacketCapture,
+      startPacketStream: capture.startPacketStream,
       canOpenRawSockets: capture.canOpenRawSockets,
       createTtlReplayIo: replay.createTtlReplayIo,
     }),

@@ -1,0 +1,102 @@
+/**
+ * runWatch on a fake capture stream: it stops when the resets asked for are caught, when its time is up,
+ * or when cancelled, keeping what was caught; and it refuses what it cannot watch before capturing.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CapturedPacket } from '../net/capture-types.js';
+import { InputError } from '../input-error.js';
+import { runWatch, type WatchDeps } from './run-watch.js';
+
+const SERVER = '198.18.4.2';
+
+function tcp(localPort: number, flags: string, ttl = 61): CapturedPacket {
+  return {
+    at: 0,
+    family: 4,
+    src: SERVER,
+    dst: '198.18.1.2',
+    ttl,
+    ipId: 0,
+    tcp: {
+      srcPort: 80,
+      dstPort: localPort,
+      seq: 1,
+      ack: 1,
+      flags,
+      window: 0,
+      optionsLength: 0,
+      payloadLength: 0,
+    },
+  };
+}
+
+/** A stream that plays `packets` once watched, and records what it was asked to watch. */
+function fakeStream(packets: CapturedPacket[]) {
+  const seen = { watched: [] as string[], closed: false };
+  const stream: WatchDeps['stream'] = (now, onPacket) =>
+    Promise.resolve({
+      note: 'fake capture',
+      watch(addresses: string[]) {
+        seen.watched.push(...addresses);
+        setTimeout(() => {
+          for (const p of packets) onPacket({ ...p, at: now() });
+        }, 5);
+      },
+      close() {
+        seen.closed = true;
+      },
+    });
+  return { stream, seen };
+}
+
+const dns = { lookup: () => Promise.resolve([{ address: SERVER, family: 4 as const }]) };
+
+describe('runWatch', () => {
+  it('stops once the resets asked for are caught, and says who sent them', async () => {
+    const packets = [40001, 40002, 40003].flatMap((port) => [tcp(port, 'SA'), tcp(port, 'R')]);
+    const { stream, seen } = fakeStream(packets);
+    const live: number[] = [];
+    const result = await runWatch(
+      { target: 'http://web.lab.test/', forSeconds: 30, until: 2 },
+      { signal: new AbortController().signal, dns, stream, onCatch: (c) => live.push(c.localPort) },
+    );
+    expect(seen).toEqual({ watched: [SERVER], closed: true });
+    expect(result.stoppedBy).toBe('count');
+    expect(live.slice(0, 2)).toEqual([40001, 40002]);
+    expect(result.catches.map((c) => c.verdict.origin).slice(0, 2)).toEqual(['server', 'server']);
+    expect(result.target).toMatchObject({ host: 'web.lab.test', port: 80, addresses: [SERVER] });
+  });
+
+  it('keeps what was caught when cancelled, and when its time is up', async () => {
+    const controller = new AbortController();
+    const { stream } = fakeStream([tcp(40001, 'SA'), tcp(40001, 'R', 63)]);
+    const watching = runWatch(
+      { target: `${SERVER}:80`, forSeconds: null, until: null },
+      {
+        signal: controller.signal,
+        stream,
+        onCatch: () => controller.abort(),
+      },
+    );
+    const cancelled = await watching;
+    expect(cancelled.stoppedBy).toBe('cancelled');
+    expect(cancelled.catches[0]?.verdict.origin).toBe('path');
+
+    const timed = await runWatch(
+      { target: `${SERVER}:80`, forSeconds: 1, until: null },
+      { signal: new AbortController().signal, stream: fakeStream([]).stream },
+    );
+    expect(timed).toMatchObject({ stoppedBy: 'time', catches: [], counts: { connections: 0 } });
+  });
+
+  it('refuses a target it cannot use, and a capture it cannot have, before capturing', async () => {
+    const signal = new AbortController().signal;
+    await expect(runWatch({ target: 'bad target', forSeconds: 1, until: null }, { signal })).rejects.toThrow(
+      InputError,
+    );
+    const refused: WatchDeps['stream'] = () => Promise.reject(new InputError('watch needs packet capture'));
+    await expect(
+      runWatch({ target: `${SERVER}:80`, forSeconds: 1, until: null }, { signal, stream: refused }),
+    ).rejects.toThrow(/needs packet capture/);
+  });
+});

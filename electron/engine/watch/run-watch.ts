@@ -1,0 +1,112 @@
+import type { CapturedPacket, PacketCapture } from '../net/capture-types.js';
+import type { DnsIo } from '../net/engine-io.js';
+import { nodeDnsIo } from '../net/node-dns-io.js';
+import { loadRawNetwork } from '../net/raw-network.js';
+import { InputError } from '../input-error.js';
+import { parseTarget } from '../parsers/target-parser.js';
+import { watchPatterns, type WatchPattern } from './watch-patterns.js';
+import { WatchTracker, type WatchCatch, type WatchCounts } from './watch-tracker.js';
+
+export interface WatchRequest {
+  /** host, host:port, [v6]:port or URL, as `diagnose` takes it. */
+  target: string;
+  /** Stop after this long; null: until cancelled or `until` resets. */
+  forSeconds: number | null;
+  /** Stop after this many resets; null: no limit. */
+  until: number | null;
+}
+
+export interface WatchResult {
+  target: { input: string; host: string; port: number; addresses: string[] };
+  startedAt: string;
+  finishedAt: string;
+  /** Why it stopped: its time ran out, the resets asked for were caught, or it was cancelled (Ctrl-C). */
+  stoppedBy: 'time' | 'count' | 'cancelled';
+  catches: WatchCatch[];
+  /** Catches past MAX_KEPT are counted here, not kept. */
+  catchesDropped: number;
+  counts: WatchCounts;
+  patterns: WatchPattern[];
+  /** What the capture can see (IPv6 without hop limits, say). */
+  captureNote: string;
+}
+
+type PacketStream = Omit<PacketCapture, 'packets'>;
+
+export interface WatchDeps {
+  signal: AbortSignal;
+  /** Each reset as it is caught (the live view). */
+  onCatch?: (caught: WatchCatch) => void;
+  /** Tests pass recorded I/O; by default the real DNS and a raw-socket capture. */
+  dns?: DnsIo;
+  stream?: (now: () => number, onPacket: (packet: CapturedPacket) => void) => Promise<PacketStream>;
+}
+
+/** An hour of one reset a second fits; past it, catches are counted, not kept. */
+const MAX_KEPT = 5000;
+
+/**
+ * `watch`: captures every connection this machine has with the target, whichever program opened it, and
+ * judges each reset as it comes, until the time is up, enough resets were caught, or it is cancelled,
+ * which keeps everything caught so far. Needs packet capture (raw sockets): throws InputError, before
+ * anything is captured, when it cannot have it, or for a target it cannot use.
+ */
+export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<WatchResult> {
+  const target = parseTarget(request.target);
+  const startedAt = new Date().toISOString();
+  const clockStart = performance.now();
+  const now = () => performance.now() - clockStart;
+  const addresses =
+    target.ipVersion !== null
+      ? [target.host]
+      : (await (deps.dns ?? nodeDnsIo).lookup(target.hostAscii, deps.signal)).map((a) => a.address);
+  if (addresses.length === 0) throw new InputError(`${target.host}: no address to watch`);
+
+  const catches: WatchCatch[] = [];
+  let dropped = 0;
+  let stop: (why: WatchResult['stoppedBy']) => void = () => undefined;
+  const stopped = new Promise<WatchResult['stoppedBy']>((resolve) => (stop = resolve));
+  const tracker = new WatchTracker({
+    port: target.port,
+    onCatch: (caught) => {
+      if (catches.length < MAX_KEPT) catches.push(caught);
+      else dropped++;
+      deps.onCatch?.(caught);
+      if (request.until !== null && catches.length + dropped >= request.until) stop('count');
+    },
+  });
+  const stream = await (deps.stream ?? realStream)(now, (packet) => tracker.push(packet));
+  stream.watch(addresses);
+  const timer =
+    request.forSeconds === null ? null : setTimeout(() => stop('time'), request.forSeconds * 1000);
+  const cancel = () => stop('cancelled');
+  if (deps.signal.aborted) cancel();
+  deps.signal.addEventListener('abort', cancel, { once: true });
+  const stoppedBy = await stopped;
+  if (timer) clearTimeout(timer);
+  deps.signal.removeEventListener('abort', cancel);
+  stream.close();
+  return {
+    target: { input: target.input, host: target.host, port: target.port, addresses },
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    stoppedBy,
+    catches,
+    catchesDropped: dropped,
+    counts: tracker.summary,
+    patterns: watchPatterns(catches),
+    captureNote: stream.note,
+  };
+}
+
+async function realStream(
+  now: () => number,
+  onPacket: (packet: CapturedPacket) => void,
+): Promise<PacketStream> {
+  const raw = await loadRawNetwork();
+  if ('error' in raw || !raw.canOpenRawSockets())
+    throw new InputError(
+      `watch needs packet capture, which needs raw sockets (root or CAP_NET_RAW): ${'error' in raw ? raw.error : 'not allowed for this process'}`,
+    );
+  return raw.startPacketStream(now, onPacket);
+}

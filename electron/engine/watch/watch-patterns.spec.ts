@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { ResetVerdict } from '../../shared/reset-data-info.js';
+import { watchPatterns } from './watch-patterns.js';
+import type { WatchCatch } from './watch-tracker.js';
+
+function caught(
+  at: number,
+  idleMs: number,
+  origin: ResetVerdict['origin'] = 'server',
+  hop: number | null = null,
+): WatchCatch {
+  return {
+    connectionId: `w${at}`,
+    at,
+    address: '198.18.4.2',
+    port: 80,
+    localPort: 40000 + at,
+    lifetimeMs: idleMs + 10,
+    idleMs,
+    bytesIn: 100,
+    sawOpen: true,
+    verdict: { origin, hop } as ResetVerdict,
+  };
+}
+
+describe('watchPatterns', () => {
+  it('names an idle timeout measured from the connections themselves', () => {
+    const patterns = watchPatterns([caught(1000, 5000), caught(9000, 5200), caught(12000, 4900)]);
+    expect(patterns.find((p) => p.kind === 'after-idle')).toMatchObject({ seconds: 5 });
+    expect(patterns.find((p) => p.kind === 'periodic')).toBeUndefined();
+    expect(patterns.find((p) => p.kind === 'one-sender')).toMatchObject({ origin: 'server' });
+  });
+
+  it('names resets on a timer, and a device on the path that sent them all', () => {
+    const patterns = watchPatterns([
+      caught(10_000, 50, 'path', 2),
+      caught(20_100, 3000, 'path', 2),
+      caught(29_900, 10, 'path', 2),
+    ]);
+    expect(patterns.map((p) => p.kind).sort()).toEqual(['one-sender', 'periodic']);
+    expect(patterns.find((p) => p.kind === 'one-sender')?.text).toContain('hop 2');
+  });
+
+  it('claims nothing from two catches, or from senders that differ', () => {
+    expect(watchPatterns([caught(1000, 5000), caught(2000, 5000)])).toEqual([]);
+    const mixed = watchPatterns([
+      caught(1000, 10, 'server'),
+      caught(5000, 4000, 'path', 1),
+      caught(5100, 20, 'unknown'),
+    ]);
+    expect(mixed).toEqual([]);
+  });
+});

@@ -1,0 +1,70 @@
+import type { Origin } from '../../shared/cause-info.js';
+import type { WatchCatch } from './watch-tracker.js';
+
+/** What the catches have in common, each with the sentence an engineer can check against them. */
+export type WatchPattern =
+  | { kind: 'after-idle'; seconds: number; text: string }
+  | { kind: 'periodic'; seconds: number; text: string }
+  | { kind: 'one-sender'; origin: Origin; hop: number | null; text: string };
+
+/** Below this many catches nothing is called a pattern: two alike may be chance. */
+const MIN_CATCHES = 3;
+/** Within ±10 % of the median (or ±0.5 s): what the diagnosis allows a measured timeout. */
+function alike(values: number[], median: number): boolean {
+  const slack = Math.max(median * 0.1, 500);
+  return values.every((v) => Math.abs(v - median) <= slack);
+}
+
+function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const seconds = (ms: number): number => Math.round(ms / 100) / 10;
+
+/**
+ * The patterns across a watch's catches: every reset after the same idle time (an idle timeout measured
+ * from real traffic), resets at a fixed interval (a job, a rotation), and one sender for all of them.
+ * None is claimed from fewer than MIN_CATCHES catches.
+ */
+export function watchPatterns(catches: WatchCatch[]): WatchPattern[] {
+  if (catches.length < MIN_CATCHES) return [];
+  const patterns: WatchPattern[] = [];
+  const idle = catches.map((c) => c.idleMs);
+  const idleMedian = medianOf(idle);
+  if (idleMedian >= 1000 && alike(idle, idleMedian)) {
+    patterns.push({
+      kind: 'after-idle',
+      seconds: seconds(idleMedian),
+      text: `All ${catches.length} resets came after about ${seconds(idleMedian)} s without a packet from the target (${seconds(Math.min(...idle))}–${seconds(Math.max(...idle))} s): an idle timeout, measured from the connections' own traffic.`,
+    });
+  }
+  const at = catches.map((c) => c.at).sort((a, b) => a - b);
+  const gaps = at.slice(1).map((t, i) => t - at[i]!);
+  const gapMedian = medianOf(gaps);
+  if (gaps.length >= MIN_CATCHES - 1 && gapMedian >= 1000 && alike(gaps, gapMedian)) {
+    patterns.push({
+      kind: 'periodic',
+      seconds: seconds(gapMedian),
+      text: `The resets came every ${seconds(gapMedian)} s or so, whatever the connections did: something on a timer (a job, a rotation, a health check) rather than the traffic.`,
+    });
+  }
+  const senders = new Set(catches.map((c) => `${c.verdict.origin}|${c.verdict.hop ?? ''}`));
+  const first = catches[0]!.verdict;
+  if (senders.size === 1 && first.origin !== 'unknown') {
+    const who =
+      first.origin === 'server'
+        ? 'the target itself'
+        : first.origin === 'path'
+          ? `a device on the path${first.hop !== null ? ` (hop ${first.hop})` : ''}`
+          : 'this machine';
+    patterns.push({
+      kind: 'one-sender',
+      origin: first.origin,
+      hop: first.hop,
+      text: `Every reset was sent by ${who}.`,
+    });
+  }
+  return patterns;
+}

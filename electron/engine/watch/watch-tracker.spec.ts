@@ -1,0 +1,98 @@
+/**
+ * The watch's connection tracker, on packets as the capture hands them over (only the target's side):
+ * each reset judged as it comes, with what came before it; FINs counted; memory bounded.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CapturedPacket } from '../net/capture-types.js';
+import { WatchTracker, type WatchCatch } from './watch-tracker.js';
+
+const SERVER = '198.18.4.2';
+
+function packet(
+  at: number,
+  localPort: number,
+  flags: string,
+  over: Partial<CapturedPacket> & { payload?: number; seq?: number } = {},
+): CapturedPacket {
+  const { payload = 0, seq = 1000, ...rest } = over;
+  return {
+    at,
+    family: 4,
+    src: SERVER,
+    dst: '198.18.1.2',
+    ttl: 61,
+    ipId: 0,
+    tcp: {
+      srcPort: 80,
+      dstPort: localPort,
+      seq,
+      ack: 1,
+      flags,
+      window: 502,
+      optionsLength: flags.includes('S') ? 20 : 12,
+      payloadLength: payload,
+    },
+    ...rest,
+  };
+}
+
+function tracker(options: { maxConnections?: number } = {}) {
+  const caught: WatchCatch[] = [];
+  const t = new WatchTracker({ port: 80, onCatch: (c) => caught.push(c), ...options });
+  return { t, caught };
+}
+
+describe('WatchTracker', () => {
+  it("judges a reset from the server's own distance, with the idle time and bytes before it", () => {
+    const { t, caught } = tracker();
+    t.push(packet(0, 40000, 'SA', { seq: 999 }));
+    t.push(packet(5, 40000, 'PA', { payload: 300, seq: 1000 }));
+    t.push(packet(6005, 40000, 'R', { seq: 1300 }));
+    expect(caught).toHaveLength(1);
+    expect(caught[0]).toMatchObject({
+      localPort: 40000,
+      bytesIn: 300,
+      idleMs: 6000,
+      lifetimeMs: 6005,
+      sawOpen: true,
+    });
+    expect(caught[0]!.verdict).toMatchObject({ origin: 'server', role: 'watched', connection: ':40000' });
+    expect(t.summary).toMatchObject({ connections: 1, resets: 1, open: 0 });
+  });
+
+  it('names a device on the path when the reset comes from fewer routers away than the SYN-ACK', () => {
+    const { t, caught } = tracker();
+    t.push(packet(0, 40001, 'SA', { seq: 999 }));
+    t.push(packet(30, 40001, 'R', { ttl: 63, seq: 1000 }));
+    expect(caught[0]!.verdict.origin).toBe('path');
+    expect(caught[0]!.verdict.hop).not.toBeNull();
+  });
+
+  it("judges a connection older than the watch against the target's other SYN-ACKs", () => {
+    const { t, caught } = tracker();
+    t.push(packet(0, 40002, 'SA', { seq: 999 }));
+    t.push(packet(1, 40003, 'A', { payload: 10 }));
+    t.push(packet(50, 40003, 'R', { ttl: 64, seq: 1010 }));
+    expect(caught[0]).toMatchObject({ localPort: 40003, sawOpen: false });
+    expect(caught[0]!.verdict).toMatchObject({ origin: 'path', phase: 'transfer' });
+  });
+
+  it('counts FINs and other ports without catching them', () => {
+    const { t, caught } = tracker();
+    t.push(packet(0, 40004, 'SA'));
+    t.push(packet(1, 40004, 'FA', { payload: 5 }));
+    t.push({ ...packet(2, 40005, 'R'), tcp: { ...packet(2, 40005, 'R').tcp!, srcPort: 443 } });
+    expect(caught).toEqual([]);
+    expect(t.summary).toMatchObject({ connections: 1, closed: 1, resets: 0, open: 0 });
+  });
+
+  it('stays within its bounds over many connections', () => {
+    const { t } = tracker({ maxConnections: 100 });
+    for (let i = 0; i < 10_000; i++) {
+      t.push(packet(i, 1024 + (i % 60000), 'SA'));
+      for (let k = 0; k < 40; k++) t.push(packet(i, 1024 + (i % 60000), 'A', { payload: 100 }));
+    }
+    expect(t.summary.open).toBeLessThanOrEqual(100);
+    expect(t.summary.evicted).toBe(10_000 - 100);
+  });
+});

@@ -1,0 +1,197 @@
+import type { CapturedPacket } from '../net/capture-types.js';
+import type { Conversation } from '../net/conversation-types.js';
+import { hopsAway, judgeResets } from '../forensics/reset-origin.js';
+import type { ResetVerdict, ServerReference } from '../../shared/reset-data-info.js';
+
+/** One reset caught on a connection this machine had with the target, whoever opened it. */
+export interface WatchCatch {
+  /** "w12": unique within a watch. */
+  connectionId: string;
+  at: number;
+  address: string;
+  port: number;
+  localPort: number;
+  /** From the connection's first packet seen to the reset. */
+  lifetimeMs: number;
+  /** From the target's last packet before the reset (a SYN-ACK, data, an ACK) to the reset. */
+  idleMs: number;
+  /** Payload bytes the target sent on this connection before the reset. */
+  bytesIn: number;
+  /** Whether the watch saw the connection open (its SYN-ACK): a connection older than the watch has no reference. */
+  sawOpen: boolean;
+  /** Who sent it, by the same packet forensics as a diagnosis (TTL against the SYN-ACK, the other signals). */
+  verdict: ResetVerdict;
+}
+
+export interface WatchCounts {
+  /** Connections seen (their SYN-ACK or any packet of theirs). */
+  connections: number;
+  resets: number;
+  /** Connections the target closed with a FIN. */
+  closed: number;
+  /** Open when last seen. */
+  open: number;
+  /** Forgotten to stay within the bounds (the oldest idle connections first). */
+  evicted: number;
+}
+
+interface Tracked {
+  id: string;
+  address: string;
+  port: number;
+  localPort: number;
+  firstAt: number;
+  lastAt: number;
+  bytesIn: number;
+  sawOpen: boolean;
+  /** The last packets, with the SYN-ACK kept first: what the forensics read. */
+  packets: CapturedPacket[];
+}
+
+export interface WatchTrackerOptions {
+  /** The target's port: packets from its other ports are other services. */
+  port: number;
+  onCatch: (caught: WatchCatch) => void;
+  /** At most this many connections followed at once (default 4096). */
+  maxConnections?: number;
+  /** Packets kept per connection besides its SYN-ACK (default 24). */
+  packetsPerConnection?: number;
+}
+
+/**
+ * Follows every connection this machine has with the target from the packets the capture sees coming
+ * from it (the capture sees only incoming packets: the target's side of each connection), and judges each
+ * reset as it arrives. Memory stays bounded over hours: a connection is forgotten when it ends, each keeps
+ * only its last packets, and past maxConnections the longest idle are dropped (and counted).
+ */
+export class WatchTracker {
+  private readonly live = new Map<string, Tracked>();
+  private readonly counts: WatchCounts = { connections: 0, resets: 0, closed: 0, open: 0, evicted: 0 };
+  /** The target's distance from its latest SYN-ACK: the reference for a connection opened before the watch. */
+  private reference = new Map<string, ServerReference>();
+  private nextId = 1;
+  private readonly maxConnections: number;
+  private readonly keep: number;
+
+  constructor(private readonly options: WatchTrackerOptions) {
+    this.maxConnections = options.maxConnections ?? 4096;
+    this.keep = options.packetsPerConnection ?? 24;
+  }
+
+  push(packet: CapturedPacket): void {
+    const tcp = packet.tcp;
+    if (!tcp || tcp.srcPort !== this.options.port) return;
+    const key = `${packet.src}|${tcp.dstPort}`;
+    const synAck = tcp.flags.includes('S') && tcp.flags.includes('A');
+    let conn = this.live.get(key);
+    if (!conn || (synAck && conn.sawOpen && conn.bytesIn > 0)) {
+      // A new connection, or the local port reused for a new one.
+      if (conn) this.live.delete(key);
+      conn = this.open(key, packet, synAck);
+    }
+    conn.lastAt = packet.at;
+    if (synAck && packet.ttl !== null)
+      this.reference.set(packet.src, { hopsAway: hopsAway(packet.ttl), ttl: packet.ttl, source: 'syn-ack' });
+    if (tcp.flags.includes('R')) return this.caught(key, conn, packet);
+    conn.bytesIn += tcp.payloadLength;
+    this.remember(conn, packet);
+    if (tcp.flags.includes('F')) {
+      this.counts.closed++;
+      this.live.delete(key);
+    }
+  }
+
+  get summary(): WatchCounts {
+    return { ...this.counts, open: this.live.size };
+  }
+
+  private open(key: string, packet: CapturedPacket, synAck: boolean): Tracked {
+    if (this.live.size >= this.maxConnections) this.evictIdlest();
+    const conn: Tracked = {
+      id: `w${this.nextId++}`,
+      address: packet.src,
+      port: packet.tcp!.srcPort,
+      localPort: packet.tcp!.dstPort,
+      firstAt: packet.at,
+      lastAt: packet.at,
+      bytesIn: 0,
+      sawOpen: synAck,
+      packets: [],
+    };
+    this.live.set(key, conn);
+    this.counts.connections++;
+    return conn;
+  }
+
+  private remember(conn: Tracked, packet: CapturedPacket): void {
+    conn.packets.push(packet);
+    // The SYN-ACK stays (the TTL reference); of the rest, the last `keep`.
+    const first = conn.packets[0]!.tcp!.flags.includes('S') ? 1 : 0;
+    if (conn.packets.length - first > this.keep) conn.packets.splice(first, 1);
+  }
+
+  private caught(key: string, conn: Tracked, rst: CapturedPacket): void {
+    // Resets that follow the first on the same connection (a burst) are judged together with it.
+    const before = conn.packets.filter((p) => !p.tcp!.flags.includes('R'));
+    const idleFrom = before.at(-1)?.at ?? conn.firstAt;
+    conn.packets.push(rst);
+    this.live.delete(key);
+    this.counts.resets++;
+    const conversation = asConversation(conn, rst.at);
+    const [judged] = judgeResets(
+      [{ label: `:${conn.localPort}`, role: 'watched', conversation }],
+      conn.packets,
+      this.reference.get(conn.address) ?? null,
+    );
+    if (!judged) return;
+    // The forensics read "no SYN-ACK" as a reset of the SYN; a connection older than the watch had one.
+    const verdict = !conn.sawOpen && before.length > 0 ? { ...judged, phase: 'transfer' } : judged;
+    this.options.onCatch({
+      connectionId: conn.id,
+      at: rst.at,
+      address: conn.address,
+      port: conn.port,
+      localPort: conn.localPort,
+      lifetimeMs: rst.at - conn.firstAt,
+      idleMs: rst.at - idleFrom,
+      bytesIn: conn.bytesIn,
+      sawOpen: conn.sawOpen,
+      verdict,
+    });
+  }
+
+  private evictIdlest(): void {
+    let idlest: [string, Tracked] | null = null;
+    for (const entry of this.live) if (!idlest || entry[1].lastAt < idlest[1].lastAt) idlest = entry;
+    if (idlest) {
+      this.live.delete(idlest[0]);
+      this.counts.evicted++;
+    }
+  }
+}
+
+/**
+ * The connection as the forensics read a conversation: only its target's side is known (no events of
+ * ours, so the timing signal that needs our send times stays silent rather than guess).
+ */
+function asConversation(conn: Tracked, endedAt: number): Conversation {
+  return {
+    id: conn.id,
+    address: conn.address,
+    port: conn.port,
+    localPort: conn.localPort,
+    startedAt: conn.firstAt,
+    endedAt,
+    outcome: 'reset',
+    phase: conn.sawOpen && conn.bytesIn === 0 && conn.packets.length <= 1 ? 'connect' : 'transfer',
+    failure: null,
+    connectMs: null,
+    tlsMs: null,
+    firstByteMs: null,
+    bytesSent: 0,
+    bytesReceived: conn.bytesIn,
+    tls: null,
+    response: null,
+    events: [],
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * `reset-doctor watch` in the lab: it runs in the client namespace while a lab client plays the person's
+ * application (curl, a process watch did not start), and must catch each reset with its sender.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WatchResult } from '../../electron/engine/watch/run-watch.js';
+import { AS_NOBODY, cliCommand } from './lab-cli.js';
+import { httpGet, tcpSession } from './lab-client.js';
+import { stringRule, web } from './lab-scenario-kit.js';
+import { createLab, labUnavailableReason, type Lab } from './lab-topology.js';
+
+const unavailable = labUnavailableReason();
+const KEYWORD = 'forbidden-word';
+
+/** Starts watch, lets its capture open, runs `traffic`, and returns watch's exit code and its JSON. */
+async function watchWhile(
+  lab: Lab,
+  target: string,
+  args: string[],
+  traffic: () => Promise<void>,
+): Promise<{ code: number | null; result: WatchResult; stderr: string }> {
+  const [node, ...rest] = cliCommand();
+  const child = lab.spawn(lab.names.client, node!, [...rest, 'watch', target, '--json', ...args]);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise((r) => setTimeout(r, 1500));
+  await traffic();
+  const code = await exited;
+  try {
+    return { code, result: JSON.parse(stdout) as WatchResult, stderr };
+  } catch {
+    throw new Error(`watch printed no JSON (exit ${code}): ${stderr.slice(0, 500)}`);
+  }
+}
+
+describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: ${unavailable}` : ''}`, () => {
+  let lab: Lab | null = null;
+  afterEach(async () => {
+    await lab?.destroy();
+    lab = null;
+  });
+
+  it('catches every reset a bad backend sends to another program, and names the server', async () => {
+    lab = await createLab();
+    await lab.startServer('reset-every-nth', { port: 80, every: 3 });
+    const l = lab;
+    const { code, result } = await watchWhile(
+      l,
+      'http://web.lab.test/',
+      ['--until', '3', '--for', '20'],
+      async () => {
+        for (let i = 0; i < 9; i++) await httpGet(l, 'http://web.lab.test/', { timeoutMs: 3000 });
+      },
+    );
+    expect(code).toBe(1);
+    expect(result.stoppedBy).toBe('count');
+    expect(result.catches).toHaveLength(3);
+    for (const c of result.catches) expect(c.verdict).toMatchObject({ origin: 'server' });
+    expect(result.patterns.find((p) => p.kind === 'one-sender')).toMatchObject({ origin: 'server' });
+    expect(result.counts.connections).toBeGreaterThanOrEqual(8);
+  }, 40_000);
+
+  for (const router of [1, 2]) {
+    it(`names router ${router} for the resets it forges on a keyword, among answered requests`, async () => {
+      lab = await createLab();
+      await web(lab);
+      await stringRule(lab, router, 80, KEYWORD, 'reset');
+      const l = lab;
+      const { code, result } = await watchWhile(l, 'http://web.lab.test/', ['--for', '6'], async () => {
+        // IPv4: the router's rule is (the lab's name resolves to both families, curl prefers IPv6).
+        for (const path of ['/', `/${KEYWORD}`, '/a', `/${KEYWORD}/b`, '/c'])
+          await httpGet(l, `http://web.lab.test${path}`, { timeoutMs: 3000, curlArgs: ['-4'] });
+      });
+      expect(code).toBe(1);
+      expect(result.stoppedBy).toBe('time');
+      expect(result.catches.length).toBeGreaterThanOrEqual(2);
+      for (const c of result.catches) expect(c.verdict).toMatchObject({ origin: 'path', hop: router });
+    }, 40_000);
+  }
+
+  for (const seconds of [3, 5]) {
+    it(`measures a ${seconds} s idle timeout from the connections another program left idle`, async () => {
+      lab = await createLab();
+      await lab.startServer('idle-close', { port: 80, idleSeconds: seconds });
+      const l = lab;
+      const { code, result } = await watchWhile(
+        l,
+        '198.18.4.2:80',
+        ['--until', '3', '--for', '20'],
+        async () => {
+          // Three connections opened a little apart and left idle: the server resets each after its timeout.
+          await Promise.all(
+            [0, 400, 900].map(async (delay) => {
+              await new Promise((r) => setTimeout(r, delay));
+              await tcpSession(l, '198.18.4.2', 80, { waitMs: (seconds + 2) * 1000 });
+            }),
+          );
+        },
+      );
+      expect(code).toBe(1);
+      expect(result.catches).toHaveLength(3);
+      const idle = result.patterns.find((p) => p.kind === 'after-idle');
+      expect(idle, JSON.stringify(result.catches.map((c) => c.idleMs))).toBeDefined();
+      expect(Math.abs(idle!.seconds - seconds)).toBeLessThanOrEqual(Math.max(0.5, seconds * 0.1));
+      expect(result.patterns.find((p) => p.kind === 'one-sender')).toMatchObject({ origin: 'server' });
+    }, 40_000);
+  }
+
+  it('says in one line that it needs packet capture when run without raw sockets', async () => {
+    lab = await createLab();
+    await web(lab);
+    const run = await lab.exec(
+      lab.names.client,
+      'setpriv',
+      [...AS_NOBODY, ...cliCommand(), 'watch', 'web.lab.test', '--for', '2'],
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/^reset-doctor: watch needs packet capture/);
+  });
+});
