@@ -44,7 +44,10 @@ export function catchLine(c: WatchCatch): string {
           : 'sender unknown';
   const ttl = v.ttl !== null && v.hopsAway !== null ? ` (TTL ${v.ttl}, ${routers(v.hopsAway)})` : '';
   const opened = c.sawOpen ? '' : ', opened before the watch';
-  return `+${seconds(c.at)}  reset  :${c.localPort} ← ${c.address}:${c.port}  after ${seconds(c.idleMs)} idle, ${c.bytesIn.toLocaleString('en-US')} bytes in${opened}  ${who}${ttl}`;
+  const owner = c.owner
+    ? `${c.owner.process}${c.owner.pid !== null ? ` (pid ${c.owner.pid})` : ''}`
+    : 'program unknown';
+  return `+${seconds(c.at)}  reset  ${owner} :${c.localPort} ← ${c.address}:${c.port}  after ${seconds(c.idleMs)} idle, ${c.bytesIn.toLocaleString('en-US')} bytes in${opened}  ${who}${ttl}`;
 }
 
 export function summaryLines(r: WatchResult): string[] {
@@ -54,6 +57,12 @@ export function summaryLines(r: WatchResult): string[] {
     '',
     `Watched ${r.target.host}:${r.target.port} (${r.target.addresses.join(', ')}) until ${how}: ${counts.connections} connections, ${counts.resets} reset, ${counts.closed} closed by the target, ${counts.open} still open.`,
   ];
+  const programs = Object.entries(counts.programs);
+  if (programs.length > 0)
+    lines.push(
+      `Programs: ${programs.map(([name, p]) => `${name} ${p.connections} connection${p.connections === 1 ? '' : 's'} (${p.resets} reset)`).join(', ')}.`,
+    );
+  if (r.ownersNote) lines.push(`The programs could not be named: ${r.ownersNote}.`);
   if (counts.evicted > 0)
     lines.push(`${counts.evicted} idle connections were no longer followed, to stay within memory.`);
   if (r.catchesDropped > 0) lines.push(`${r.catchesDropped} more resets were counted, not kept.`);

@@ -106,6 +106,9 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
       expect(idle, JSON.stringify(result.catches.map((c) => c.idleMs))).toBeDefined();
       expect(Math.abs(idle!.seconds - seconds)).toBeLessThanOrEqual(Math.max(0.5, seconds * 0.1));
       expect(result.patterns.find((p) => p.kind === 'one-sender')).toMatchObject({ origin: 'server' });
+      // They lived long enough for the socket table to name the program that held them.
+      for (const c of result.catches)
+        expect(c.owner).toMatchObject({ process: 'node', pid: expect.any(Number) });
     }, 40_000);
   }
 

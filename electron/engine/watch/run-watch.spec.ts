@@ -51,6 +51,19 @@ function fakeStream(packets: CapturedPacket[]) {
 
 const dns = { lookup: () => Promise.resolve([{ address: SERVER, family: 4 as const }]) };
 
+/** `ss -tanp` as it would list the connections: 40001 and 40002 are curl's, 40003 java's. */
+const SS = [
+  'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+  `ESTAB 0 0 198.18.1.2:40001 ${SERVER}:80 users:(("curl",pid=301,fd=5))`,
+  `ESTAB 0 0 198.18.1.2:40002 ${SERVER}:80 users:(("curl",pid=302,fd=5))`,
+  `ESTAB 0 0 198.18.1.2:40003 ${SERVER}:80 users:(("java",pid=77,fd=40))`,
+  `ESTAB 0 0 198.18.1.2:40009 10.0.0.9:80 users:(("other",pid=9,fd=4))`,
+].join('\n');
+const system = {
+  run: () => Promise.resolve({ code: 0, stdout: SS, stderr: '' }),
+  which: () => Promise.resolve('/usr/bin/ss'),
+};
+
 describe('runWatch', () => {
   it('stops once the resets asked for are caught, and says who sent them', async () => {
     const packets = [40001, 40002, 40003].flatMap((port) => [tcp(port, 'SA'), tcp(port, 'R')]);
@@ -58,13 +71,41 @@ describe('runWatch', () => {
     const live: number[] = [];
     const result = await runWatch(
       { target: 'http://web.lab.test/', forSeconds: 30, until: 2 },
-      { signal: new AbortController().signal, dns, stream, onCatch: (c) => live.push(c.localPort) },
+      { signal: new AbortController().signal, dns, system, stream, onCatch: (c) => live.push(c.localPort) },
     );
     expect(seen).toEqual({ watched: [SERVER], closed: true });
     expect(result.stoppedBy).toBe('count');
     expect(live.slice(0, 2)).toEqual([40001, 40002]);
     expect(result.catches.map((c) => c.verdict.origin).slice(0, 2)).toEqual(['server', 'server']);
     expect(result.target).toMatchObject({ host: 'web.lab.test', port: 80, addresses: [SERVER] });
+  });
+
+  it('names the program that held each connection, from the socket table read when it opened', async () => {
+    // The resets come a little after the connections open, as a real exchange's would.
+    const opened = [40001, 40002, 40003].map((port) => tcp(port, 'SA'));
+    const reset = [40001, 40003].map((port) => tcp(port, 'R'));
+    const stream: WatchDeps['stream'] = (now, onPacket) =>
+      Promise.resolve({
+        note: 'fake capture',
+        watch() {
+          setTimeout(() => opened.forEach((p) => onPacket({ ...p, at: now() })), 5);
+          setTimeout(() => reset.forEach((p) => onPacket({ ...p, at: now() })), 300);
+        },
+        close: () => undefined,
+      });
+    const result = await runWatch(
+      { target: `${SERVER}:80`, forSeconds: 1, until: 2 },
+      { signal: new AbortController().signal, system, stream },
+    );
+    expect(result.catches.map((c) => c.owner)).toEqual([
+      { process: 'curl', pid: 301 },
+      { process: 'java', pid: 77 },
+    ]);
+    expect(result.counts.programs).toEqual({
+      curl: { connections: 2, resets: 1 },
+      java: { connections: 1, resets: 1 },
+    });
+    expect(result.ownersNote).toBeNull();
   });
 
   it('keeps what was caught when cancelled, and when its time is up', async () => {
@@ -84,7 +125,7 @@ describe('runWatch', () => {
 
     const timed = await runWatch(
       { target: `${SERVER}:80`, forSeconds: 1, until: null },
-      { signal: new AbortController().signal, stream: fakeStream([]).stream },
+      { signal: new AbortController().signal, system, stream: fakeStream([]).stream },
     );
     expect(timed).toMatchObject({ stoppedBy: 'time', catches: [], counts: { connections: 0 } });
   });

@@ -1,10 +1,12 @@
 import type { CapturedPacket, PacketCapture } from '../net/capture-types.js';
-import type { DnsIo } from '../net/engine-io.js';
+import type { DnsIo, SystemIo } from '../net/engine-io.js';
 import { nodeDnsIo } from '../net/node-dns-io.js';
+import { nodeSystemIo } from '../net/node-system-io.js';
 import { loadRawNetwork } from '../net/raw-network.js';
 import { InputError } from '../input-error.js';
 import { parseTarget } from '../parsers/target-parser.js';
 import { watchPatterns, type WatchPattern } from './watch-patterns.js';
+import { SocketOwners } from './socket-owners.js';
 import { WatchTracker, type WatchCatch, type WatchCounts } from './watch-tracker.js';
 
 export interface WatchRequest {
@@ -29,6 +31,8 @@ export interface WatchResult {
   patterns: WatchPattern[];
   /** What the capture can see (IPv6 without hop limits, say). */
   captureNote: string;
+  /** Why the programs holding the connections could not be named, or null. */
+  ownersNote: string | null;
 }
 
 type PacketStream = Omit<PacketCapture, 'packets'>;
@@ -39,6 +43,8 @@ export interface WatchDeps {
   onCatch?: (caught: WatchCatch) => void;
   /** Tests pass recorded I/O; by default the real DNS and a raw-socket capture. */
   dns?: DnsIo;
+  /** Runs `ss` to name the program behind each connection. */
+  system?: SystemIo;
   stream?: (now: () => number, onPacket: (packet: CapturedPacket) => void) => Promise<PacketStream>;
 }
 
@@ -62,12 +68,20 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
       : (await (deps.dns ?? nodeDnsIo).lookup(target.hostAscii, deps.signal)).map((a) => a.address);
   if (addresses.length === 0) throw new InputError(`${target.host}: no address to watch`);
 
+  const reading = new AbortController();
+  const owners = new SocketOwners(
+    deps.system ?? nodeSystemIo,
+    { addresses, port: target.port },
+    reading.signal,
+  );
   const catches: WatchCatch[] = [];
   let dropped = 0;
   let stop: (why: WatchResult['stoppedBy']) => void = () => undefined;
   const stopped = new Promise<WatchResult['stoppedBy']>((resolve) => (stop = resolve));
   const tracker = new WatchTracker({
     port: target.port,
+    onOpen: () => owners.look(),
+    ownerOf: (localPort) => owners.owner(localPort),
     onCatch: (caught) => {
       if (catches.length < MAX_KEPT) catches.push(caught);
       else dropped++;
@@ -86,6 +100,8 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   if (timer) clearTimeout(timer);
   deps.signal.removeEventListener('abort', cancel);
   stream.close();
+  reading.abort();
+  const counts = tracker.summary;
   return {
     target: { input: target.input, host: target.host, port: target.port, addresses },
     startedAt,
@@ -93,9 +109,10 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     stoppedBy,
     catches,
     catchesDropped: dropped,
-    counts: tracker.summary,
-    patterns: watchPatterns(catches),
+    counts,
+    patterns: watchPatterns(catches, counts),
     captureNote: stream.note,
+    ownersNote: owners.note,
   };
 }
 

@@ -19,6 +19,7 @@ function caught(
     idleMs,
     bytesIn: 100,
     sawOpen: true,
+    owner: null,
     verdict: { origin, hop } as ResetVerdict,
   };
 }
@@ -49,5 +50,21 @@ describe('watchPatterns', () => {
       caught(5100, 20, 'unknown'),
     ]);
     expect(mixed).toEqual([]);
+  });
+
+  it('names the one program whose connections were reset while others were not', () => {
+    const hit = [caught(1000, 10), caught(4000, 10), caught(5500, 10)].map((c) => ({
+      ...c,
+      owner: { process: 'java', pid: 41 },
+    }));
+    const programs = { java: { connections: 12, resets: 3 }, curl: { connections: 9, resets: 0 } };
+    expect(watchPatterns(hit, { programs }).find((p) => p.kind === 'one-program')).toMatchObject({
+      program: 'java',
+      text: expect.stringContaining('curl (9)'),
+    });
+    // Without another program to compare with, it is not a pattern of the program.
+    expect(
+      watchPatterns(hit, { programs: { java: programs.java } }).some((p) => p.kind === 'one-program'),
+    ).toBe(false);
   });
 });

@@ -1,11 +1,12 @@
 import type { Origin } from '../../shared/cause-info.js';
-import type { WatchCatch } from './watch-tracker.js';
+import type { WatchCatch, WatchCounts } from './watch-tracker.js';
 
 /** What the catches have in common, each with the sentence an engineer can check against them. */
 export type WatchPattern =
   | { kind: 'after-idle'; seconds: number; text: string }
   | { kind: 'periodic'; seconds: number; text: string }
-  | { kind: 'one-sender'; origin: Origin; hop: number | null; text: string };
+  | { kind: 'one-sender'; origin: Origin; hop: number | null; text: string }
+  | { kind: 'one-program'; program: string; text: string };
 
 /** Below this many catches nothing is called a pattern: two alike may be chance. */
 const MIN_CATCHES = 3;
@@ -25,10 +26,14 @@ const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
 /**
  * The patterns across a watch's catches: every reset after the same idle time (an idle timeout measured
- * from real traffic), resets at a fixed interval (a job, a rotation), and one sender for all of them.
+ * from real traffic), resets at a fixed interval (a job, a rotation), one sender for all of them, and one
+ * program hit while others' connections were not.
  * None is claimed from fewer than MIN_CATCHES catches.
  */
-export function watchPatterns(catches: WatchCatch[]): WatchPattern[] {
+export function watchPatterns(
+  catches: WatchCatch[],
+  counts: Pick<WatchCounts, 'programs'> = { programs: {} },
+): WatchPattern[] {
   if (catches.length < MIN_CATCHES) return [];
   const patterns: WatchPattern[] = [];
   const idle = catches.map((c) => c.idleMs);
@@ -37,7 +42,7 @@ export function watchPatterns(catches: WatchCatch[]): WatchPattern[] {
     patterns.push({
       kind: 'after-idle',
       seconds: seconds(idleMedian),
-      text: `All ${catches.length} resets came after about ${seconds(idleMedian)} s without a packet from the target (${seconds(Math.min(...idle))}–${seconds(Math.max(...idle))} s): an idle timeout, measured from the connections' own traffic.`,
+      text: `All ${catches.length} resets came after about ${seconds(idleMedian)} s without a packet from the target (${(Math.min(...idle) / 1000).toFixed(1)}–${(Math.max(...idle) / 1000).toFixed(1)} s): an idle timeout, measured from the connections' own traffic.`,
     });
   }
   const at = catches.map((c) => c.at).sort((a, b) => a - b);
@@ -66,5 +71,24 @@ export function watchPatterns(catches: WatchCatch[]): WatchPattern[] {
       text: `Every reset was sent by ${who}.`,
     });
   }
+  const program = oneProgram(catches, counts.programs);
+  if (program) patterns.push(program);
   return patterns;
+}
+
+/** Every reset hit one program, while others' connections to the same target were not reset. */
+function oneProgram(catches: WatchCatch[], programs: WatchCounts['programs']): WatchPattern | null {
+  const names = new Set(catches.map((c) => c.owner?.process ?? null));
+  const [name] = names;
+  if (names.size !== 1 || name === null || name === undefined) return null;
+  const others = Object.entries(programs).filter(
+    ([n, p]) => n !== name && p.connections > 0 && p.resets === 0,
+  );
+  if (others.length === 0) return null;
+  const theirs = others.map(([n, p]) => `${n} (${p.connections})`).join(', ');
+  return {
+    kind: 'one-program',
+    program: name,
+    text: `Only ${name}'s connections were reset (${catches.length}); the other programs' connections to the target were not: ${theirs}. Look at how ${name} uses its connections (pooling, keep-alive, timeouts) before the network.`,
+  };
 }

@@ -2,6 +2,7 @@ import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation } from '../net/conversation-types.js';
 import { hopsAway, judgeResets } from '../forensics/reset-origin.js';
 import type { ResetVerdict, ServerReference } from '../../shared/reset-data-info.js';
+import type { SocketOwner } from './socket-owners.js';
 
 /** One reset caught on a connection this machine had with the target, whoever opened it. */
 export interface WatchCatch {
@@ -19,6 +20,8 @@ export interface WatchCatch {
   bytesIn: number;
   /** Whether the watch saw the connection open (its SYN-ACK): a connection older than the watch has no reference. */
   sawOpen: boolean;
+  /** The program that held the connection, when the socket table showed it before the reset. */
+  owner: SocketOwner | null;
   /** Who sent it, by the same packet forensics as a diagnosis (TTL against the SYN-ACK, the other signals). */
   verdict: ResetVerdict;
 }
@@ -33,6 +36,8 @@ export interface WatchCounts {
   open: number;
   /** Forgotten to stay within the bounds (the oldest idle connections first). */
   evicted: number;
+  /** Per program that held connections (when the socket table named it): its connections and resets. */
+  programs: Record<string, { connections: number; resets: number }>;
 }
 
 interface Tracked {
@@ -52,6 +57,10 @@ export interface WatchTrackerOptions {
   /** The target's port: packets from its other ports are other services. */
   port: number;
   onCatch: (caught: WatchCatch) => void;
+  /** A connection was seen opening (its SYN-ACK): the moment to read the socket table. */
+  onOpen?: () => void;
+  /** The program holding a local port, as last read from the socket table. */
+  ownerOf?: (localPort: number) => SocketOwner | null;
   /** At most this many connections followed at once (default 4096). */
   maxConnections?: number;
   /** Packets kept per connection besides its SYN-ACK (default 24). */
@@ -66,7 +75,14 @@ export interface WatchTrackerOptions {
  */
 export class WatchTracker {
   private readonly live = new Map<string, Tracked>();
-  private readonly counts: WatchCounts = { connections: 0, resets: 0, closed: 0, open: 0, evicted: 0 };
+  private readonly counts: WatchCounts = {
+    connections: 0,
+    resets: 0,
+    closed: 0,
+    open: 0,
+    evicted: 0,
+    programs: {},
+  };
   /** The target's distance from its latest SYN-ACK: the reference for a connection opened before the watch. */
   private reference = new Map<string, ServerReference>();
   private nextId = 1;
@@ -97,12 +113,33 @@ export class WatchTracker {
     this.remember(conn, packet);
     if (tcp.flags.includes('F')) {
       this.counts.closed++;
+      this.ended(conn, false);
       this.live.delete(key);
     }
   }
 
   get summary(): WatchCounts {
-    return { ...this.counts, open: this.live.size };
+    const programs = structuredClone(this.counts.programs);
+    // Connections still open count for their program too.
+    for (const conn of this.live.values()) {
+      const owner = this.options.ownerOf?.(conn.localPort);
+      if (owner) (programs[owner.process] ??= { connections: 0, resets: 0 }).connections++;
+    }
+    return { ...this.counts, open: this.live.size, programs };
+  }
+
+  /** A connection's end, counted for the program that held it (ten programs at most are named). */
+  private ended(conn: Tracked, reset: boolean): SocketOwner | null {
+    const owner = this.options.ownerOf?.(conn.localPort) ?? null;
+    if (owner === null) return null;
+    const programs = this.counts.programs;
+    const known =
+      programs[owner.process] ?? (Object.keys(programs).length < 10 ? { connections: 0, resets: 0 } : null);
+    if (known === null) return owner;
+    known.connections++;
+    if (reset) known.resets++;
+    programs[owner.process] = known;
+    return owner;
   }
 
   private open(key: string, packet: CapturedPacket, synAck: boolean): Tracked {
@@ -120,6 +157,7 @@ export class WatchTracker {
     };
     this.live.set(key, conn);
     this.counts.connections++;
+    if (synAck) this.options.onOpen?.();
     return conn;
   }
 
@@ -137,6 +175,7 @@ export class WatchTracker {
     conn.packets.push(rst);
     this.live.delete(key);
     this.counts.resets++;
+    const owner = this.ended(conn, true);
     const conversation = asConversation(conn, rst.at);
     const [judged] = judgeResets(
       [{ label: `:${conn.localPort}`, role: 'watched', conversation }],
@@ -156,6 +195,7 @@ export class WatchTracker {
       idleMs: rst.at - idleFrom,
       bytesIn: conn.bytesIn,
       sawOpen: conn.sawOpen,
+      owner,
       verdict,
     });
   }
