@@ -117,11 +117,15 @@ describe('watch', () => {
     expect(parseCli(['watch', 'web.lab.test'])).toEqual({
       kind: 'watch',
       json: false,
+      pcapFile: null,
       request: { target: 'web.lab.test', forSeconds: null, until: null },
     });
-    expect(parseCli(['watch', 'web.lab.test:8080', '--for', '5m', '--until', '3', '--json'])).toEqual({
+    expect(
+      parseCli(['watch', 'web.lab.test:8080', '--for', '5m', '--until', '3', '--json', '--pcap', 'r.pcapng']),
+    ).toEqual({
       kind: 'watch',
       json: true,
+      pcapFile: 'r.pcapng',
       request: { target: 'web.lab.test:8080', forSeconds: 300, until: 3 },
     });
     expect(parseCli(['watch', 'a', '--for', '90'])).toMatchObject({ request: { forSeconds: 90 } });
@@ -144,6 +148,9 @@ describe('watch', () => {
       expect(message(['watch', 'a', `--for=${bad}`])).toMatch(/--for .*: give a duration from 1s to 168h/);
     expect(message(['watch', 'a', '--until', '0'])).toMatch(/--until 0: must be between 1/);
     expect(message(['diagnose', 'a', '--for', '5'])).toBe('--for is an option of watch');
+    expect(message(['watch', 'a', '--pcap', 'out.pcap'])).toMatch(
+      /--pcap out.pcap: the file name must end in .pcapng/,
+    );
   });
 });
 

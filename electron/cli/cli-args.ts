@@ -26,7 +26,7 @@ export type CliCommand =
   | { kind: 'version' }
   | { kind: 'diagnose'; options: RunOptions; json: boolean; reportFile: string | null; redact: boolean }
   | { kind: 'serve'; port: number; host: string; open: boolean; helper: string | null }
-  | { kind: 'watch'; request: WatchRequest; json: boolean };
+  | { kind: 'watch'; request: WatchRequest; json: boolean; pcapFile: string | null };
 
 const DEFAULT_SERVE_PORT = 8750;
 const DEFAULT_SERVE_HOST = '127.0.0.1';
@@ -55,6 +55,7 @@ export function parseCli(argv: string[]): CliCommand {
         helper: { type: 'string' },
         for: { type: 'string' },
         until: { type: 'string' },
+        pcap: { type: 'string' },
         redact: { type: 'boolean' },
       },
     });
@@ -81,7 +82,7 @@ export function parseCli(argv: string[]): CliCommand {
   }
   if (values.helper !== undefined) throw new UsageError('--helper is an option of serve');
   if (command === 'watch') return watchCommand(values, rest);
-  for (const flag of ['for', 'until'] as const)
+  for (const flag of ['for', 'until', 'pcap'] as const)
     if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of watch`);
   if (command !== 'diagnose')
     throw new UsageError(`unknown command "${command}": try "reset-doctor diagnose <target>"`);
@@ -113,9 +114,13 @@ function watchCommand(values: Record<string, string | boolean | undefined>, rest
     );
   const forText = values.for as string | undefined;
   const untilText = values.until as string | undefined;
+  const pcapFile = (values.pcap as string | undefined) ?? null;
+  if (pcapFile !== null && !pcapFile.endsWith('.pcapng'))
+    throw new UsageError(`--pcap ${pcapFile}: the file name must end in .pcapng`);
   return {
     kind: 'watch',
     json: values.json === true,
+    pcapFile,
     request: {
       target: rest[0]!,
       forSeconds: forText === undefined ? null : duration('--for', forText),
@@ -259,6 +264,7 @@ const RUN_OPTION_HELP = RUN_OPTIONS.map((o: RunOptionSpec) =>
 export const HELP = [
   'Usage: reset-doctor diagnose <target> [options]',
   '       reset-doctor watch <target> [--for DURATION] [--until N] [--json]',
+  '                          [--pcap FILE.pcapng]',
   '       reset-doctor serve [--port N] [--host ADDR] [--no-open]',
   '                          [--helper PROGRAM]',
   '',
@@ -275,6 +281,7 @@ export const HELP = [
   'program opened it, and says who sent each reset as it comes (needs raw sockets).',
   helpEntry('--for DURATION', 'stop after this long (90, 30s, 5m, 2h); default: until Ctrl-C'),
   helpEntry('--until N', 'stop after N resets'),
+  helpEntry('--pcap FILE.pcapng', "also write each reset's packets, for Wireshark"),
   'It exits 0 when no reset came, 1 when some did.',
   '',
   'serve: the wizard in a browser, for a server reached over SSH',

@@ -1,4 +1,8 @@
 import { printable } from '../shared/printable-text.js';
+import type { CapturedPacket } from '../engine/net/capture-types.js';
+import { reportFileProblem, writeFileAtomic } from '../engine/report/report-writer.js';
+import { watchPcap, type PcapFrames } from '../engine/watch/watch-pcap.js';
+import { UsageError } from './cli-args.js';
 import { routers } from '../engine/forensics/reset-origin.js';
 import { runWatch, type WatchRequest, type WatchResult } from '../engine/watch/run-watch.js';
 import type { WatchCatch } from '../engine/watch/watch-tracker.js';
@@ -7,7 +11,15 @@ import type { WatchCatch } from '../engine/watch/watch-tracker.js';
  * `reset-doctor watch`: one line per reset as it is caught, then the counts and the patterns. Exit 0 when
  * no reset came, 1 when some did, 130 when cancelled (what was caught is still printed).
  */
-export async function watch(command: { request: WatchRequest; json: boolean }): Promise<number> {
+export async function watch(command: {
+  request: WatchRequest;
+  json: boolean;
+  pcapFile: string | null;
+}): Promise<number> {
+  if (command.pcapFile !== null) {
+    const problem = await reportFileProblem(command.pcapFile);
+    if (problem !== null) throw new UsageError(`--pcap ${command.pcapFile}: ${problem}`);
+  }
   const controller = new AbortController();
   process.once('SIGINT', () => {
     process.stderr.write('\nStopping: keeping what was caught (Ctrl-C again to quit now)\n');
@@ -15,14 +27,31 @@ export async function watch(command: { request: WatchRequest; json: boolean }): 
     process.once('SIGINT', () => process.exit(130));
   });
   const out = (line: string) => process.stdout.write(`${printable(line)}\n`);
+  const evidence = new Map<string, CapturedPacket[]>();
   const result = await runWatch(command.request, {
     signal: controller.signal,
     onCatch: (caught) => {
       if (!command.json) out(catchLine(caught));
     },
+    ...(command.pcapFile === null ? {} : { onEvidence: (id, packets) => evidence.set(id, packets) }),
   });
-  if (command.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else for (const line of summaryLines(result)) out(line);
+  let pcap: { file: string; frames: Record<string, PcapFrames>; unwritten: number } | null = null;
+  let pcapProblem: string | null = null;
+  if (command.pcapFile !== null) {
+    const written = watchPcap(result, evidence);
+    try {
+      await writeFileAtomic(command.pcapFile, written.file);
+      pcap = { file: command.pcapFile, frames: written.frames, unwritten: written.unwritten };
+    } catch (error) {
+      pcapProblem = `could not write ${command.pcapFile}: ${(error as Error).message}`;
+    }
+  }
+  if (command.json) process.stdout.write(`${JSON.stringify({ ...result, pcap }, null, 2)}\n`);
+  else {
+    for (const line of summaryLines(result)) out(line);
+    if (pcap) out(pcapLine(result, pcap));
+  }
+  if (pcapProblem !== null) process.stderr.write(`reset-doctor: ${printable(pcapProblem)}\n`);
   if (result.stoppedBy === 'cancelled') return 130;
   return result.counts.resets > 0 ? 1 : 0;
 }
@@ -48,6 +77,20 @@ export function catchLine(c: WatchCatch): string {
     ? `${c.owner.process}${c.owner.pid !== null ? ` (pid ${c.owner.pid})` : ''}`
     : 'program unknown';
   return `+${seconds(c.at)}  reset  ${owner} :${c.localPort} ← ${c.address}:${c.port}  after ${seconds(c.idleMs)} idle, ${c.bytesIn.toLocaleString('en-US')} bytes in${opened}  ${who}${ttl}`;
+}
+
+/** Where each reset's packets are in the pcapng, so Wireshark can check the verdict. */
+function pcapLine(
+  r: WatchResult,
+  pcap: { file: string; frames: Record<string, PcapFrames>; unwritten: number },
+): string {
+  const ranges = r.catches
+    .map((c) => [c, pcap.frames[c.connectionId]] as const)
+    .filter((e): e is readonly [WatchCatch, PcapFrames] => e[1] !== undefined)
+    .map(([c, f]) => `:${c.localPort} frames ${f.first}-${f.last}`);
+  const skipped =
+    pcap.unwritten > 0 ? ` (${pcap.unwritten} IPv6 packets left out: captured without their IP header)` : '';
+  return `Packets around each reset: ${pcap.file}${ranges.length > 0 ? `: ${ranges.join(', ')}` : ' (no reset to write)'}${skipped}.`;
 }
 
 export function summaryLines(r: WatchResult): string[] {

@@ -2,7 +2,11 @@
  * `reset-doctor watch` in the lab: it runs in the client namespace while a lab client plays the person's
  * application (curl, a process watch did not start), and must catch each reset with its sender.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WatchResult } from '../../electron/engine/watch/run-watch.js';
 import { AS_NOBODY, cliCommand } from './lab-cli.js';
 import { httpGet, tcpSession } from './lab-client.js';
@@ -36,6 +40,10 @@ async function watchWhile(
   }
 }
 
+const tmp = mkdtempSync(join(tmpdir(), 'rd-lab-watch-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tshark = spawnSync('tshark', ['--version']).status === 0;
+
 describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: ${unavailable}` : ''}`, () => {
   let lab: Lab | null = null;
   afterEach(async () => {
@@ -63,23 +71,68 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
     expect(result.counts.connections).toBeGreaterThanOrEqual(8);
   }, 40_000);
 
+  /** Router `router` resets requests with the keyword; curl sends five, two of them with it. */
+  async function keywordResets(router: number, args: string[]) {
+    lab = await createLab();
+    await web(lab);
+    await stringRule(lab, router, 80, KEYWORD, 'reset');
+    const l = lab;
+    const run = await watchWhile(l, 'http://web.lab.test/', ['--for', '6', ...args], async () => {
+      // IPv4: the router's rule is (the lab's name resolves to both families, curl prefers IPv6).
+      for (const path of ['/', `/${KEYWORD}`, '/a', `/${KEYWORD}/b`, '/c'])
+        await httpGet(l, `http://web.lab.test${path}`, { timeoutMs: 3000, curlArgs: ['-4'] });
+    });
+    expect(run.code).toBe(1);
+    expect(run.result.stoppedBy).toBe('time');
+    expect(run.result.catches.length).toBeGreaterThanOrEqual(2);
+    for (const c of run.result.catches) expect(c.verdict).toMatchObject({ origin: 'path', hop: router });
+    return run.result;
+  }
+
   for (const router of [1, 2]) {
     it(`names router ${router} for the resets it forges on a keyword, among answered requests`, async () => {
-      lab = await createLab();
-      await web(lab);
-      await stringRule(lab, router, 80, KEYWORD, 'reset');
-      const l = lab;
-      const { code, result } = await watchWhile(l, 'http://web.lab.test/', ['--for', '6'], async () => {
-        // IPv4: the router's rule is (the lab's name resolves to both families, curl prefers IPv6).
-        for (const path of ['/', `/${KEYWORD}`, '/a', `/${KEYWORD}/b`, '/c'])
-          await httpGet(l, `http://web.lab.test${path}`, { timeoutMs: 3000, curlArgs: ['-4'] });
-      });
-      expect(code).toBe(1);
-      expect(result.stoppedBy).toBe('time');
-      expect(result.catches.length).toBeGreaterThanOrEqual(2);
-      for (const c of result.catches) expect(c.verdict).toMatchObject({ origin: 'path', hop: router });
+      await keywordResets(router, []);
     }, 40_000);
   }
+
+  it.skipIf(!tshark)(
+    `writes the packets around each reset as pcapng: tshark finds each reset at the frames named, with the verdict${tshark ? '' : ' — skipped: tshark is not installed (apt-get install tshark)'}`,
+    async () => {
+      const pcapFile = join(tmp, 'watch.pcapng');
+      const result = (await keywordResets(2, ['--pcap', pcapFile])) as WatchResult & {
+        pcap: { file: string; frames: Record<string, { first: number; last: number }> };
+      };
+      expect(result.pcap.file).toBe(pcapFile);
+      const read = await lab!.exec(lab!.names.client, 'tshark', [
+        '-r',
+        pcapFile,
+        '-Y',
+        'tcp.flags.reset == 1',
+        '-T',
+        'fields',
+        '-E',
+        'separator=|',
+        '-e',
+        'frame.number',
+        '-e',
+        'ip.ttl',
+        '-e',
+        'frame.comment',
+      ]);
+      expect(read.code, read.stderr).toBe(0);
+      const rows = read.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('|'));
+      expect(rows).toHaveLength(result.catches.length);
+      for (const [i, c] of result.catches.entries()) {
+        expect(Number(rows[i]![0])).toBe(result.pcap.frames[c.connectionId]!.last);
+        expect(Number(rows[i]![1])).toBe(c.verdict.ttl);
+        expect(rows[i]![2]).toContain('device on the path (hop 2)');
+      }
+    },
+    40_000,
+  );
 
   for (const seconds of [3, 5]) {
     it(`measures a ${seconds} s idle timeout from the connections another program left idle`, async () => {

@@ -29,7 +29,15 @@ export interface CapturedPacket {
   ipId: number | null;
   tcp?: TcpHeaderInfo;
   icmp?: IcmpHeaderInfo;
+  /**
+   * The IPv4 packet as it arrived, its first SNAPLEN bytes (headers and the start of the payload), for a
+   * pcapng export (`watch --pcap`). Only the capture stream keeps it; IPv6 arrives without its IP header.
+   */
+  frame?: { bytes: Uint8Array; length: number };
 }
+
+/** Bytes of each packet kept for export, as `tcpdump -s 128` would: every header, a little payload. */
+export const SNAPLEN = 128;
 
 export interface PacketCapture {
   /** Start keeping packets from these addresses (known once DNS has answered). */

@@ -1,5 +1,5 @@
 import raw, { type Socket } from 'raw-socket';
-import type { CapturedPacket, PacketCapture } from './capture-types.js';
+import { SNAPLEN, type CapturedPacket, type PacketCapture } from './capture-types.js';
 import { parseIpv4Packet, parseIpv6TcpSegment } from '../parsers/packet-parser.js';
 import { drainRawSocketsOnWakeup } from './raw-socket-drain.js';
 
@@ -21,16 +21,24 @@ export function startPacketCapture(now: () => number): PacketCapture {
   return { ...stream, packets: () => packets.slice() };
 }
 
-/** The capture as a stream: each packet from a watched address handed over as it comes, none kept. */
+/**
+ * The capture as a stream: each packet from a watched address handed over as it comes, none kept; with
+ * `frames`, each IPv4 packet carries its first SNAPLEN bytes for a pcapng export.
+ */
 export function startPacketStream(
   now: () => number,
   onPacket: (packet: CapturedPacket) => void,
+  options: { frames?: boolean } = {},
 ): Omit<PacketCapture, 'packets'> {
   const watched = new Set<string>();
   const sockets: Socket[] = [];
 
-  const keep = (packet: CapturedPacket | null) => {
-    if (packet && watched.has(packet.src)) onPacket(packet);
+  const keep = (packet: CapturedPacket | null, frame?: Buffer) => {
+    if (!packet || !watched.has(packet.src)) return;
+    // A copy: raw-socket reuses its receive buffer.
+    if (frame && options.frames)
+      packet.frame = { bytes: Uint8Array.from(frame.subarray(0, SNAPLEN)), length: frame.length };
+    onPacket(packet);
   };
   const open = (family: number, protocol: number, onMessage: (buffer: Buffer, source: string) => void) => {
     try {
@@ -44,8 +52,8 @@ export function startPacketStream(
     }
   };
 
-  open(raw.AddressFamily.IPv4, raw.Protocol.TCP, (buffer) => keep(parseIpv4Packet(buffer, now())));
-  open(raw.AddressFamily.IPv4, raw.Protocol.ICMP, (buffer) => keep(parseIpv4Packet(buffer, now())));
+  open(raw.AddressFamily.IPv4, raw.Protocol.TCP, (buffer) => keep(parseIpv4Packet(buffer, now()), buffer));
+  open(raw.AddressFamily.IPv4, raw.Protocol.ICMP, (buffer) => keep(parseIpv4Packet(buffer, now()), buffer));
   const v6 = open(raw.AddressFamily.IPv6, raw.Protocol.TCP, (buffer, source) =>
     keep(parseIpv6TcpSegment(buffer, source, now())),
   );

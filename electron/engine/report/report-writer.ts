@@ -93,14 +93,21 @@ export async function writeReport(report: Report, file: string): Promise<void> {
     const more = check.errors.length > 3 ? ` (and ${check.errors.length - 3} more)` : '';
     throw new Error(`The report is not valid, so it was not written: ${shown}${more}`);
   }
-  const text = renderReport(report, format);
+  await writeFileAtomic(file, renderReport(report, format));
+}
+
+/**
+ * Writes the file whole or not at all: a temporary file beside it, flushed, then renamed over the name
+ * (reports, and watch's pcapng).
+ */
+export async function writeFileAtomic(file: string, content: string | Uint8Array): Promise<void> {
   const temp = tempName(file);
   if (unfinished.size === 0) process.on('exit', removeUnfinished);
   unfinished.add(temp);
   try {
     const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(text, 'utf8');
+      await handle.writeFile(content);
       // Flush before the rename so a crash cannot leave a complete name pointing at empty data.
       await handle.sync();
     } finally {

@@ -6,28 +6,12 @@ import { describe, expect, it } from 'vitest';
 import type { CapturedPacket } from '../net/capture-types.js';
 import { InputError } from '../input-error.js';
 import { runWatch, type WatchDeps } from './run-watch.js';
+import { targetPacket, WATCHED_SERVER } from '../../../test/unit/watch-packets.js';
 
-const SERVER = '198.18.4.2';
+const SERVER = WATCHED_SERVER;
 
 function tcp(localPort: number, flags: string, ttl = 61): CapturedPacket {
-  return {
-    at: 0,
-    family: 4,
-    src: SERVER,
-    dst: '198.18.1.2',
-    ttl,
-    ipId: 0,
-    tcp: {
-      srcPort: 80,
-      dstPort: localPort,
-      seq: 1,
-      ack: 1,
-      flags,
-      window: 0,
-      optionsLength: 0,
-      payloadLength: 0,
-    },
-  };
+  return targetPacket({ localPort, flags, ttl });
 }
 
 /** A stream that plays `packets` once watched, and records what it was asked to watch. */

@@ -41,6 +41,8 @@ export interface WatchDeps {
   signal: AbortSignal;
   /** Each reset as it is caught (the live view). */
   onCatch?: (caught: WatchCatch) => void;
+  /** The packets of each kept catch's connection, for a pcapng export (watch-pcap.ts). */
+  onEvidence?: (connectionId: string, packets: CapturedPacket[]) => void;
   /** Tests pass recorded I/O; by default the real DNS and a raw-socket capture. */
   dns?: DnsIo;
   /** Runs `ss` to name the program behind each connection. */
@@ -82,9 +84,11 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     port: target.port,
     onOpen: () => owners.look(),
     ownerOf: (localPort) => owners.owner(localPort),
-    onCatch: (caught) => {
-      if (catches.length < MAX_KEPT) catches.push(caught);
-      else dropped++;
+    onCatch: (caught, packets) => {
+      if (catches.length < MAX_KEPT) {
+        catches.push(caught);
+        deps.onEvidence?.(caught.connectionId, packets);
+      } else dropped++;
       deps.onCatch?.(caught);
       if (request.until !== null && catches.length + dropped >= request.until) stop('count');
     },
@@ -125,5 +129,5 @@ async function realStream(
     throw new InputError(
       `watch needs packet capture, which needs raw sockets (root or CAP_NET_RAW): ${'error' in raw ? raw.error : 'not allowed for this process'}`,
     );
-  return raw.startPacketStream(now, onPacket);
+  return raw.startPacketStream(now, onPacket, { frames: true });
 }

@@ -5,35 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturedPacket } from '../net/capture-types.js';
 import { WatchTracker, type WatchCatch } from './watch-tracker.js';
-
-const SERVER = '198.18.4.2';
+import { targetPacket } from '../../../test/unit/watch-packets.js';
 
 function packet(
   at: number,
   localPort: number,
   flags: string,
-  over: Partial<CapturedPacket> & { payload?: number; seq?: number } = {},
+  over: { ttl?: number; payload?: number; seq?: number } = {},
 ): CapturedPacket {
-  const { payload = 0, seq = 1000, ...rest } = over;
-  return {
-    at,
-    family: 4,
-    src: SERVER,
-    dst: '198.18.1.2',
-    ttl: 61,
-    ipId: 0,
-    tcp: {
-      srcPort: 80,
-      dstPort: localPort,
-      seq,
-      ack: 1,
-      flags,
-      window: 502,
-      optionsLength: flags.includes('S') ? 20 : 12,
-      payloadLength: payload,
-    },
-    ...rest,
-  };
+  return targetPacket({ at, localPort, flags, ...over });
 }
 
 function tracker(options: { maxConnections?: number } = {}) {
@@ -81,7 +61,7 @@ describe('WatchTracker', () => {
     const { t, caught } = tracker();
     t.push(packet(0, 40004, 'SA'));
     t.push(packet(1, 40004, 'FA', { payload: 5 }));
-    t.push({ ...packet(2, 40005, 'R'), tcp: { ...packet(2, 40005, 'R').tcp!, srcPort: 443 } });
+    t.push(targetPacket({ at: 2, localPort: 40005, flags: 'R', srcPort: 443 }));
     expect(caught).toEqual([]);
     expect(t.summary).toMatchObject({ connections: 1, closed: 1, resets: 0, open: 0 });
   });

@@ -56,7 +56,8 @@ interface Tracked {
 export interface WatchTrackerOptions {
   /** The target's port: packets from its other ports are other services. */
   port: number;
-  onCatch: (caught: WatchCatch) => void;
+  /** Each reset, with its connection's last packets (the SYN-ACK first, the reset last). */
+  onCatch: (caught: WatchCatch, packets: CapturedPacket[]) => void;
   /** A connection was seen opening (its SYN-ACK): the moment to read the socket table. */
   onOpen?: () => void;
   /** The program holding a local port, as last read from the socket table. */
@@ -185,19 +186,22 @@ export class WatchTracker {
     if (!judged) return;
     // The forensics read "no SYN-ACK" as a reset of the SYN; a connection older than the watch had one.
     const verdict = !conn.sawOpen && before.length > 0 ? { ...judged, phase: 'transfer' } : judged;
-    this.options.onCatch({
-      connectionId: conn.id,
-      at: rst.at,
-      address: conn.address,
-      port: conn.port,
-      localPort: conn.localPort,
-      lifetimeMs: rst.at - conn.firstAt,
-      idleMs: rst.at - idleFrom,
-      bytesIn: conn.bytesIn,
-      sawOpen: conn.sawOpen,
-      owner,
-      verdict,
-    });
+    this.options.onCatch(
+      {
+        connectionId: conn.id,
+        at: rst.at,
+        address: conn.address,
+        port: conn.port,
+        localPort: conn.localPort,
+        lifetimeMs: rst.at - conn.firstAt,
+        idleMs: rst.at - idleFrom,
+        bytesIn: conn.bytesIn,
+        sawOpen: conn.sawOpen,
+        owner,
+        verdict,
+      },
+      conn.packets,
+    );
   }
 
   private evictIdlest(): void {

@@ -1,0 +1,67 @@
+import { SNAPLEN, type CapturedPacket } from '../net/capture-types.js';
+import { TOOL_NAME, TOOL_VERSION } from '../tool-version.js';
+import { pcapngFile, type PcapRecord } from './pcapng-writer.js';
+import type { WatchResult } from './run-watch.js';
+import type { WatchCatch } from './watch-tracker.js';
+
+/** Where each catch's packets are in the file: Wireshark's frame numbers, from 1. */
+export interface PcapFrames {
+  first: number;
+  last: number;
+}
+
+export interface WatchPcap {
+  file: Buffer;
+  /** By connection id (WatchCatch.connectionId): the finding's packets, to check it in Wireshark. */
+  frames: Record<string, PcapFrames>;
+  /** Packets that could not be written: IPv6 ones arrive without their IP header. */
+  unwritten: number;
+}
+
+function sender(c: WatchCatch): string {
+  const v = c.verdict;
+  if (v.origin === 'server') return 'sent by the target';
+  if (v.origin === 'path') return `sent by a device on the path${v.hop !== null ? ` (hop ${v.hop})` : ''}`;
+  if (v.origin === 'local') return 'sent by this machine';
+  return 'sender unknown';
+}
+
+/**
+ * The packets around each reset caught, as a pcapng file: each catch's connection as the capture saw it
+ * (the target's side: its SYN-ACK, its last packets, the reset), grouped by catch so each finding is a
+ * range of frames, and the reset's frame commented with the verdict and its reason.
+ */
+export function watchPcap(result: WatchResult, evidence: Map<string, CapturedPacket[]>): WatchPcap {
+  const epochMicros = BigInt(Date.parse(result.startedAt)) * 1000n;
+  const records: PcapRecord[] = [];
+  const frames: Record<string, PcapFrames> = {};
+  let unwritten = 0;
+  for (const c of result.catches) {
+    const packets = evidence.get(c.connectionId) ?? [];
+    const first = records.length + 1;
+    for (const p of packets) {
+      if (!p.frame) {
+        unwritten++;
+        continue;
+      }
+      const reset = p.tcp?.flags.includes('R') === true && p.at === c.at;
+      records.push({
+        timeMicros: epochMicros + BigInt(Math.round(p.at * 1000)),
+        bytes: p.frame.bytes,
+        length: p.frame.length,
+        ...(reset
+          ? {
+              comment: `Reset Doctor: reset of ${c.owner?.process ?? 'a program'} :${c.localPort}, ${sender(c)}: ${c.verdict.reason}`,
+            }
+          : {}),
+      });
+    }
+    if (records.length >= first) frames[c.connectionId] = { first, last: records.length };
+  }
+  const file = pcapngFile(records, {
+    application: `${TOOL_NAME} ${TOOL_VERSION} watch`,
+    interfaceName: `packets from ${result.target.host}:${result.target.port}`,
+    snaplen: SNAPLEN,
+  });
+  return { file, frames, unwritten };
+}
