@@ -5,7 +5,7 @@ import { watchPcap, type PcapFrames } from '../engine/watch/watch-pcap.js';
 import { UsageError } from './cli-args.js';
 import { routers } from '../engine/forensics/reset-origin.js';
 import { runWatch, type WatchRequest, type WatchResult } from '../engine/watch/run-watch.js';
-import type { WatchCatch } from '../engine/watch/watch-tracker.js';
+import { catchSender, type WatchCatch } from '../engine/watch/watch-tracker.js';
 
 /**
  * `reset-doctor watch`: one line per reset as it is caught, then the counts and the patterns. Exit 0 when
@@ -63,20 +63,19 @@ function seconds(ms: number): string {
 /** "+12.3 s  reset  :51234 ← 198.18.4.2:80  after 5.0 s idle, 1,234 bytes in  sent by the server (…)" */
 export function catchLine(c: WatchCatch): string {
   const v = c.verdict;
-  const who =
-    v.origin === 'server'
-      ? 'sent by the target'
-      : v.origin === 'path'
-        ? `sent by a device on the path${v.hop !== null ? `, hop ${v.hop}` : ''}`
-        : v.origin === 'local'
-          ? 'sent by this machine'
-          : 'sender unknown';
-  const ttl = v.ttl !== null && v.hopsAway !== null ? ` (TTL ${v.ttl}, ${routers(v.hopsAway)})` : '';
+  const who = catchSender(c);
+  const ttl = v && v.ttl !== null && v.hopsAway !== null ? ` (TTL ${v.ttl}, ${routers(v.hopsAway)})` : '';
   const opened = c.sawOpen ? '' : ', opened before the watch';
   const owner = c.owner
     ? `${c.owner.process}${c.owner.pid !== null ? ` (pid ${c.owner.pid})` : ''}`
     : 'program unknown';
-  return `+${seconds(c.at)}  reset  ${owner} :${c.localPort} ← ${c.address}:${c.port}  after ${seconds(c.idleMs)} idle, ${c.bytesIn.toLocaleString('en-US')} bytes in${opened}  ${who}${ttl}`;
+  const idle =
+    c.idleMs === null
+      ? ''
+      : c.seenBy === 'capture'
+        ? `after ${seconds(c.idleMs)} idle, `
+        : `after at most ${seconds(c.idleMs)} idle, `;
+  return `+${seconds(c.at)}  reset  ${owner} :${c.localPort} ← ${c.address}:${c.port}  ${idle}${c.bytesIn.toLocaleString('en-US')} bytes in${opened}  ${who}${ttl}`;
 }
 
 /** Where each reset's packets are in the pcapng, so Wireshark can check the verdict. */

@@ -40,6 +40,8 @@ export interface LocalSocket {
   bytesAcked: number | null;
   /** Segments sent and not yet acknowledged (ss only; 0 when ss leaves the field out). */
   unacked: number | null;
+  /** Milliseconds since the last data received (ss -i `lastrcv`), when ss gives it. */
+  lastReceiveMs?: number;
 }
 
 export interface Endpoint {
@@ -198,6 +200,8 @@ function applySsInfo(target: LocalSocket, info: string): void {
   const acked = numberField(info, 'bytes_acked');
   target.bytesAcked = acked === null ? null : Math.max(0, acked - 1);
   target.unacked = numberField(info, 'unacked') ?? 0;
+  const lastReceive = numberField(info, 'lastrcv');
+  if (lastReceive !== null) target.lastReceiveMs = lastReceive;
 }
 
 /** `users:(("curl",pid=123,fd=5),("curl",pid=124,fd=5))`: the first process that holds the socket. */

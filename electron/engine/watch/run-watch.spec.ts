@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CapturedPacket } from '../net/capture-types.js';
+import type { SystemIo } from '../net/engine-io.js';
 import { InputError } from '../input-error.js';
 import { runWatch, type WatchDeps } from './run-watch.js';
 import { targetPacket, WATCHED_SERVER } from '../../../test/unit/watch-packets.js';
@@ -60,7 +61,7 @@ describe('runWatch', () => {
     expect(seen).toEqual({ watched: [SERVER], closed: true });
     expect(result.stoppedBy).toBe('count');
     expect(live.slice(0, 2)).toEqual([40001, 40002]);
-    expect(result.catches.map((c) => c.verdict.origin).slice(0, 2)).toEqual(['server', 'server']);
+    expect(result.catches.map((c) => c.verdict?.origin).slice(0, 2)).toEqual(['server', 'server']);
     expect(result.target).toMatchObject({ host: 'web.lab.test', port: 80, addresses: [SERVER] });
   });
 
@@ -105,7 +106,7 @@ describe('runWatch', () => {
     );
     const cancelled = await watching;
     expect(cancelled.stoppedBy).toBe('cancelled');
-    expect(cancelled.catches[0]?.verdict.origin).toBe('path');
+    expect(cancelled.catches[0]?.verdict?.origin).toBe('path');
 
     const timed = await runWatch(
       { target: `${SERVER}:80`, forSeconds: 1, until: null },
@@ -114,14 +115,47 @@ describe('runWatch', () => {
     expect(timed).toMatchObject({ stoppedBy: 'time', catches: [], counts: { connections: 0 } });
   });
 
-  it('refuses a target it cannot use, and a capture it cannot have, before capturing', async () => {
+  it('refuses a target it cannot use before watching', async () => {
     const signal = new AbortController().signal;
     await expect(runWatch({ target: 'bad target', forSeconds: 1, until: null }, { signal })).rejects.toThrow(
       InputError,
     );
-    const refused: WatchDeps['stream'] = () => Promise.reject(new InputError('watch needs packet capture'));
-    await expect(
-      runWatch({ target: `${SERVER}:80`, forSeconds: 1, until: null }, { signal, stream: refused }),
-    ).rejects.toThrow(/needs packet capture/);
+  });
+
+  it('watches the socket table when it cannot capture, naming no sender, and says what capture would add', async () => {
+    const refused: WatchDeps['stream'] = () =>
+      Promise.reject(new InputError('watch needs packet capture, which needs raw sockets'));
+    let looks = 0;
+    const table = (open: boolean) =>
+      [
+        'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+        ...(open
+          ? [`ESTAB 0 0 198.18.1.2:40001 ${SERVER}:80 users:(("java",pid=7,fd=9))`, '\t lastrcv:3000']
+          : []),
+      ].join('\n');
+    const snmp = (resets: number) => `Tcp: EstabResets OutRsts\nTcp: ${resets} 0\n`;
+    const counted: SystemIo = {
+      run: (file) => {
+        const first = file === 'ss' ? looks++ < 1 : looks <= 1;
+        return Promise.resolve({
+          code: 0,
+          stdout: file === 'ss' ? table(first) : snmp(first ? 4 : 5),
+          stderr: '',
+        });
+      },
+      which: () => Promise.resolve(null),
+    };
+    const result = await runWatch(
+      { target: `${SERVER}:80`, forSeconds: 5, until: 1 },
+      { signal: new AbortController().signal, system: counted, stream: refused },
+    );
+    expect(result).toMatchObject({ seenBy: 'socket-table', stoppedBy: 'count', counts: { resets: 1 } });
+    expect(result.catches[0]).toMatchObject({
+      seenBy: 'socket-table',
+      verdict: null,
+      owner: { process: 'java' },
+      end: { how: 'reset-received' },
+    });
+    expect(result.captureNote).toMatch(/^No packet capture .*With capture .* names who sent each reset/);
   });
 });

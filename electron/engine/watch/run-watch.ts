@@ -7,6 +7,7 @@ import { InputError } from '../input-error.js';
 import { parseTarget } from '../parsers/target-parser.js';
 import { watchPatterns, type WatchPattern } from './watch-patterns.js';
 import { SocketOwners } from './socket-owners.js';
+import { SOCKET_LOOK_MS, SocketTableWatch } from './socket-table-watch.js';
 import { WatchTracker, type WatchCatch, type WatchCounts } from './watch-tracker.js';
 
 export interface WatchRequest {
@@ -29,7 +30,9 @@ export interface WatchResult {
   catchesDropped: number;
   counts: WatchCounts;
   patterns: WatchPattern[];
-  /** What the capture can see (IPv6 without hop limits, say). */
+  /** How the connections were watched: their packets, or the socket table (no raw sockets). */
+  seenBy: 'capture' | 'socket-table';
+  /** What the capture can see (IPv6 without hop limits, say), or what watching without it misses. */
   captureNote: string;
   /** Why the programs holding the connections could not be named, or null. */
   ownersNote: string | null;
@@ -80,21 +83,59 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   let dropped = 0;
   let stop: (why: WatchResult['stoppedBy']) => void = () => undefined;
   const stopped = new Promise<WatchResult['stoppedBy']>((resolve) => (stop = resolve));
+  const keep = (caught: WatchCatch, packets: CapturedPacket[]) => {
+    if (catches.length < MAX_KEPT) {
+      catches.push(caught);
+      if (packets.length > 0) deps.onEvidence?.(caught.connectionId, packets);
+    } else dropped++;
+    deps.onCatch?.(caught);
+    if (request.until !== null && catches.length + dropped >= request.until) stop('count');
+  };
   const tracker = new WatchTracker({
     port: target.port,
     onOpen: () => owners.look(),
     ownerOf: (localPort) => owners.owner(localPort),
-    onCatch: (caught, packets) => {
-      if (catches.length < MAX_KEPT) {
-        catches.push(caught);
-        deps.onEvidence?.(caught.connectionId, packets);
-      } else dropped++;
-      deps.onCatch?.(caught);
-      if (request.until !== null && catches.length + dropped >= request.until) stop('count');
-    },
+    onCatch: keep,
   });
-  const stream = await (deps.stream ?? realStream)(now, (packet) => tracker.push(packet));
-  stream.watch(addresses);
+  let stream: PacketStream | null = null;
+  let tableWatch: SocketTableWatch | null = null;
+  let captureNote: string;
+  try {
+    stream = await (deps.stream ?? realStream)(now, (packet) => tracker.push(packet));
+    stream.watch(addresses);
+    captureNote = stream.note;
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    // Without capture: each connection's fate from the socket table, and no sender named.
+    const system = deps.system ?? nodeSystemIo;
+    let n = 0;
+    tableWatch = new SocketTableWatch(
+      system,
+      { addresses, port: target.port },
+      (c) =>
+        keep(
+          {
+            connectionId: `s${++n}`,
+            at: c.at,
+            address: c.address,
+            port: target.port,
+            localPort: c.localPort,
+            lifetimeMs: c.lifetimeMs,
+            idleMs: c.idleMs,
+            bytesIn: c.bytesIn,
+            sawOpen: c.sawOpen,
+            owner: c.owner,
+            seenBy: 'socket-table',
+            verdict: null,
+            end: { how: c.end, reason: c.reason },
+          },
+          [],
+        ),
+      now,
+    );
+    void tableWatch.run(reading.signal);
+    captureNote = `No packet capture (${error.message.replace(/^watch needs packet capture, which needs /, 'it needs ')}): each connection's end was read from the socket table every ${SOCKET_LOOK_MS} ms, so no reset's sender is named and connections shorter than that are missed. With capture (root, CAP_NET_RAW, or the engine helper), watch names who sent each reset and can write its packets.`;
+  }
   const timer =
     request.forSeconds === null ? null : setTimeout(() => stop('time'), request.forSeconds * 1000);
   const cancel = () => stop('cancelled');
@@ -103,9 +144,17 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   const stoppedBy = await stopped;
   if (timer) clearTimeout(timer);
   deps.signal.removeEventListener('abort', cancel);
-  stream.close();
+  stream?.close();
   reading.abort();
-  const counts = tracker.summary;
+  const counts = tableWatch
+    ? {
+        ...tracker.summary,
+        connections: tableWatch.counts.connections,
+        closed: tableWatch.counts.closed,
+        resets: catches.length + dropped,
+        open: tableWatch.open,
+      }
+    : tracker.summary;
   return {
     target: { input: target.input, host: target.host, port: target.port, addresses },
     startedAt,
@@ -115,7 +164,8 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     catchesDropped: dropped,
     counts,
     patterns: watchPatterns(catches, counts),
-    captureNote: stream.note,
+    seenBy: tableWatch ? 'socket-table' : 'capture',
+    captureNote,
     ownersNote: owners.note,
   };
 }

@@ -19,6 +19,7 @@ function caught(
     idleMs,
     bytesIn: 100,
     sawOpen: true,
+    seenBy: 'capture',
     owner: null,
     verdict: { origin, hop } as ResetVerdict,
   };

@@ -1,4 +1,5 @@
 import type { Origin } from '../../shared/cause-info.js';
+import { SOCKET_LOOK_MS } from './socket-table-watch.js';
 import type { WatchCatch, WatchCounts } from './watch-tracker.js';
 
 /** What the catches have in common, each with the sentence an engineer can check against them. */
@@ -36,13 +37,17 @@ export function watchPatterns(
 ): WatchPattern[] {
   if (catches.length < MIN_CATCHES) return [];
   const patterns: WatchPattern[] = [];
-  const idle = catches.map((c) => c.idleMs);
-  const idleMedian = medianOf(idle);
+  const idle = catches.flatMap((c) => (c.idleMs === null ? [] : [c.idleMs]));
+  const idleMedian = idle.length === catches.length ? medianOf(idle) : 0;
   if (idleMedian >= 1000 && alike(idle, idleMedian)) {
+    const captured = catches.every((c) => c.seenBy === 'capture');
+    const range = `${(Math.min(...idle) / 1000).toFixed(1)}–${(Math.max(...idle) / 1000).toFixed(1)} s`;
     patterns.push({
       kind: 'after-idle',
       seconds: seconds(idleMedian),
-      text: `All ${catches.length} resets came after about ${seconds(idleMedian)} s without a packet from the target (${(Math.min(...idle) / 1000).toFixed(1)}–${(Math.max(...idle) / 1000).toFixed(1)} s): an idle timeout, measured from the connections' own traffic.`,
+      text: captured
+        ? `All ${catches.length} resets came after about ${seconds(idleMedian)} s without a packet from the target (${range}): an idle timeout, measured from the connections' own traffic.`
+        : `All ${catches.length} resets came after about ${seconds(idleMedian)} s without data from the target (${range}, read from the socket table every ${SOCKET_LOOK_MS} ms): an idle timeout, measured from the connections' own traffic.`,
     });
   }
   const at = catches.map((c) => c.at).sort((a, b) => a - b);
@@ -55,9 +60,9 @@ export function watchPatterns(
       text: `The resets came every ${seconds(gapMedian)} s or so, whatever the connections did: something on a timer (a job, a rotation, a health check) rather than the traffic.`,
     });
   }
-  const senders = new Set(catches.map((c) => `${c.verdict.origin}|${c.verdict.hop ?? ''}`));
+  const senders = new Set(catches.map((c) => `${c.verdict?.origin ?? 'unknown'}|${c.verdict?.hop ?? ''}`));
   const first = catches[0]!.verdict;
-  if (senders.size === 1 && first.origin !== 'unknown') {
+  if (senders.size === 1 && first !== null && first.origin !== 'unknown') {
     const who =
       first.origin === 'server'
         ? 'the target itself'

@@ -20,6 +20,7 @@ function caught(id: string, at: number): WatchCatch {
     idleMs: 1,
     bytesIn: 0,
     sawOpen: true,
+    seenBy: 'capture',
     owner: { process: 'curl', pid: 3 },
     verdict: {
       origin: 'path',

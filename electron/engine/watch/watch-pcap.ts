@@ -2,7 +2,7 @@ import { SNAPLEN, type CapturedPacket } from '../net/capture-types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version.js';
 import { pcapngFile, type PcapRecord } from './pcapng-writer.js';
 import type { WatchResult } from './run-watch.js';
-import type { WatchCatch } from './watch-tracker.js';
+import { catchSender } from './watch-tracker.js';
 
 /** Where each catch's packets are in the file: Wireshark's frame numbers, from 1. */
 export interface PcapFrames {
@@ -16,14 +16,6 @@ export interface WatchPcap {
   frames: Record<string, PcapFrames>;
   /** Packets that could not be written: IPv6 ones arrive without their IP header. */
   unwritten: number;
-}
-
-function sender(c: WatchCatch): string {
-  const v = c.verdict;
-  if (v.origin === 'server') return 'sent by the target';
-  if (v.origin === 'path') return `sent by a device on the path${v.hop !== null ? ` (hop ${v.hop})` : ''}`;
-  if (v.origin === 'local') return 'sent by this machine';
-  return 'sender unknown';
 }
 
 /**
@@ -51,7 +43,7 @@ export function watchPcap(result: WatchResult, evidence: Map<string, CapturedPac
         length: p.frame.length,
         ...(reset
           ? {
-              comment: `Reset Doctor: reset of ${c.owner?.process ?? 'a program'} :${c.localPort}, ${sender(c)}: ${c.verdict.reason}`,
+              comment: `Reset Doctor: reset of ${c.owner?.process ?? 'a program'} :${c.localPort}, ${catchSender(c)}${c.verdict ? `: ${c.verdict.reason}` : ''}`,
             }
           : {}),
       });

@@ -44,8 +44,8 @@ describe('WatchTracker', () => {
     const { t, caught } = tracker();
     t.push(packet(0, 40001, 'SA', { seq: 999 }));
     t.push(packet(30, 40001, 'R', { ttl: 63, seq: 1000 }));
-    expect(caught[0]!.verdict.origin).toBe('path');
-    expect(caught[0]!.verdict.hop).not.toBeNull();
+    expect(caught[0]!.verdict?.origin).toBe('path');
+    expect(caught[0]!.verdict?.hop).not.toBeNull();
   });
 
   it("judges a connection older than the watch against the target's other SYN-ACKs", () => {

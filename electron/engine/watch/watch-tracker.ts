@@ -3,6 +3,7 @@ import type { Conversation } from '../net/conversation-types.js';
 import { hopsAway, judgeResets } from '../forensics/reset-origin.js';
 import type { ResetVerdict, ServerReference } from '../../shared/reset-data-info.js';
 import type { SocketOwner } from './socket-owners.js';
+import type { SocketEnd } from './socket-table-watch.js';
 
 /** One reset caught on a connection this machine had with the target, whoever opened it. */
 export interface WatchCatch {
@@ -14,16 +15,39 @@ export interface WatchCatch {
   localPort: number;
   /** From the connection's first packet seen to the reset. */
   lifetimeMs: number;
-  /** From the target's last packet before the reset (a SYN-ACK, data, an ACK) to the reset. */
-  idleMs: number;
+  /**
+   * From the target's last packet before the reset (a SYN-ACK, data, an ACK) to the reset; from the
+   * socket table, at most this long without data; null when the table did not say.
+   */
+  idleMs: number | null;
   /** Payload bytes the target sent on this connection before the reset. */
   bytesIn: number;
   /** Whether the watch saw the connection open (its SYN-ACK): a connection older than the watch has no reference. */
   sawOpen: boolean;
   /** The program that held the connection, when the socket table showed it before the reset. */
   owner: SocketOwner | null;
-  /** Who sent it, by the same packet forensics as a diagnosis (TTL against the SYN-ACK, the other signals). */
-  verdict: ResetVerdict;
+  /** How it was seen: its packets (capture), or its connection leaving the socket table (no privileges). */
+  seenBy: 'capture' | 'socket-table';
+  /**
+   * Who sent it, by the same packet forensics as a diagnosis (TTL against the SYN-ACK, the other
+   * signals); null when only the socket table saw it: then nobody is named.
+   */
+  verdict: ResetVerdict | null;
+  /** Socket table only: how it ended, and why that is believed. */
+  end?: { how: SocketEnd; reason: string };
+}
+
+/** Who sent a caught reset, in words: one wording for the live view and the pcapng's comments. */
+export function catchSender(c: WatchCatch): string {
+  const v = c.verdict;
+  if (v === null)
+    return c.end?.how === 'reset-received'
+      ? 'a reset came in, sender unknown (no capture)'
+      : 'reset by one side or the other, unknown (no capture)';
+  if (v.origin === 'server') return 'sent by the target';
+  if (v.origin === 'path') return `sent by a device on the path${v.hop !== null ? ` (hop ${v.hop})` : ''}`;
+  if (v.origin === 'local') return 'sent by this machine';
+  return 'sender unknown';
 }
 
 export interface WatchCounts {
@@ -198,6 +222,7 @@ export class WatchTracker {
         bytesIn: conn.bytesIn,
         sawOpen: conn.sawOpen,
         owner,
+        seenBy: 'capture',
         verdict,
       },
       conn.packets,
