@@ -118,7 +118,7 @@ describe('watch', () => {
       kind: 'watch',
       json: false,
       pcapFile: null,
-      request: { target: 'web.lab.test', forSeconds: null, until: null },
+      request: { target: 'web.lab.test', forSeconds: null, until: null, everySeconds: null },
     });
     expect(
       parseCli(['watch', 'web.lab.test:8080', '--for', '5m', '--until', '3', '--json', '--pcap', 'r.pcapng']),
@@ -126,10 +126,11 @@ describe('watch', () => {
       kind: 'watch',
       json: true,
       pcapFile: 'r.pcapng',
-      request: { target: 'web.lab.test:8080', forSeconds: 300, until: 3 },
+      request: { target: 'web.lab.test:8080', forSeconds: 300, until: 3, everySeconds: null },
     });
     expect(parseCli(['watch', 'a', '--for', '90'])).toMatchObject({ request: { forSeconds: 90 } });
     expect(parseCli(['watch', 'a', '--for', '1.5h'])).toMatchObject({ request: { forSeconds: 5400 } });
+    expect(parseCli(['watch', 'a', '--every', '2.5'])).toMatchObject({ request: { everySeconds: 2.5 } });
   });
 
   it('refuses a missing target, a bad duration, and its flags on other commands, in one line', () => {
@@ -147,6 +148,7 @@ describe('watch', () => {
     for (const bad of ['0', '-5', '5d', 'soon', '200h', ''])
       expect(message(['watch', 'a', `--for=${bad}`])).toMatch(/--for .*: give a duration from 1s to 168h/);
     expect(message(['watch', 'a', '--until', '0'])).toMatch(/--until 0: must be between 1/);
+    expect(message(['watch', 'a', '--every', '0.5'])).toMatch(/--every 0.5: must be between 1 and 3600/);
     expect(message(['diagnose', 'a', '--for', '5'])).toBe('--for is an option of watch');
     expect(message(['watch', 'a', '--pcap', 'out.pcap'])).toMatch(
       /--pcap out.pcap: the file name must end in .pcapng/,

@@ -56,6 +56,7 @@ export function parseCli(argv: string[]): CliCommand {
         for: { type: 'string' },
         until: { type: 'string' },
         pcap: { type: 'string' },
+        every: { type: 'string' },
         redact: { type: 'boolean' },
       },
     });
@@ -82,7 +83,7 @@ export function parseCli(argv: string[]): CliCommand {
   }
   if (values.helper !== undefined) throw new UsageError('--helper is an option of serve');
   if (command === 'watch') return watchCommand(values, rest);
-  for (const flag of ['for', 'until', 'pcap'] as const)
+  for (const flag of ['for', 'until', 'pcap', 'every'] as const)
     if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of watch`);
   if (command !== 'diagnose')
     throw new UsageError(`unknown command "${command}": try "reset-doctor diagnose <target>"`);
@@ -125,6 +126,7 @@ function watchCommand(values: Record<string, string | boolean | undefined>, rest
       target: rest[0]!,
       forSeconds: forText === undefined ? null : duration('--for', forText),
       until: untilText === undefined ? null : integer('--until', untilText, 1, 1_000_000),
+      everySeconds: values.every === undefined ? null : number('--every', values.every as string, 1, 3600),
     },
   };
 }
@@ -263,8 +265,8 @@ const RUN_OPTION_HELP = RUN_OPTIONS.map((o: RunOptionSpec) =>
 
 export const HELP = [
   'Usage: reset-doctor diagnose <target> [options]',
-  '       reset-doctor watch <target> [--for DURATION] [--until N] [--json]',
-  '                          [--pcap FILE.pcapng]',
+  '       reset-doctor watch <target> [--for DURATION] [--until N]',
+  '                          [--every SECONDS] [--pcap FILE.pcapng] [--json]',
   '       reset-doctor serve [--port N] [--host ADDR] [--no-open]',
   '                          [--helper PROGRAM]',
   '',
@@ -282,6 +284,7 @@ export const HELP = [
   'without, it reads the socket table and names no sender).',
   helpEntry('--for DURATION', 'stop after this long (90, 30s, 5m, 2h); default: until Ctrl-C'),
   helpEntry('--until N', 'stop after N resets'),
+  helpEntry('--every SECONDS', 'also send the request this often (1 to 3600), a light check'),
   helpEntry('--pcap FILE.pcapng', "also write each reset's packets, for Wireshark"),
   'It exits 0 when no reset came, 1 when some did.',
   '',

@@ -2,6 +2,7 @@ import { printable } from '../shared/printable-text.js';
 import type { CapturedPacket } from '../engine/net/capture-types.js';
 import { reportFileProblem, writeFileAtomic } from '../engine/report/report-writer.js';
 import { watchPcap, type PcapFrames } from '../engine/watch/watch-pcap.js';
+import { checksLine } from '../engine/watch/watch-checks.js';
 import { UsageError } from './cli-args.js';
 import { routers } from '../engine/forensics/reset-origin.js';
 import { runWatch, type WatchRequest, type WatchResult } from '../engine/watch/run-watch.js';
@@ -32,6 +33,13 @@ export async function watch(command: {
     signal: controller.signal,
     onCatch: (caught) => {
       if (!command.json) out(catchLine(caught));
+    },
+    // A failed check is news; an answered one is summed up at the end.
+    onCheck: (check) => {
+      if (!command.json && check.outcome !== 'complete')
+        out(
+          `+${seconds(check.at)}  check  ${check.outcome === 'closed' ? 'closed early' : check.outcome} after ${check.ms} ms${check.localPort !== null ? ` (:${check.localPort})` : ''}`,
+        );
     },
     ...(command.pcapFile === null ? {} : { onEvidence: (id, packets) => evidence.set(id, packets) }),
   });
@@ -75,7 +83,7 @@ export function catchLine(c: WatchCatch): string {
       : c.seenBy === 'capture'
         ? `after ${seconds(c.idleMs)} idle, `
         : `after at most ${seconds(c.idleMs)} idle, `;
-  return `+${seconds(c.at)}  reset  ${owner} :${c.localPort} ← ${c.address}:${c.port}  ${idle}${c.bytesIn.toLocaleString('en-US')} bytes in${opened}  ${who}${ttl}`;
+  return `+${seconds(c.at)}  reset  ${owner} :${c.localPort} ← ${c.address.includes(':') ? `[${c.address}]` : c.address}:${c.port}  ${idle}${c.bytesIn.toLocaleString('en-US')} bytes in${opened}  ${who}${ttl}`;
 }
 
 /** Where each reset's packets are in the pcapng, so Wireshark can check the verdict. */
@@ -89,7 +97,9 @@ function pcapLine(
     .map(([c, f]) => `:${c.localPort} frames ${f.first}-${f.last}`);
   const skipped =
     pcap.unwritten > 0 ? ` (${pcap.unwritten} IPv6 packets left out: captured without their IP header)` : '';
-  return `Packets around each reset: ${pcap.file}${ranges.length > 0 ? `: ${ranges.join(', ')}` : ' (no reset to write)'}${skipped}.`;
+  if (ranges.length === 0)
+    return `Packets around each reset: ${pcap.file} holds none${pcap.unwritten > 0 ? ` (${pcap.unwritten} IPv6 packets left out: captured without their IP header)` : ' (no reset caught)'}.`;
+  return `Packets around each reset: ${pcap.file}: ${ranges.join(', ')}${skipped}.`;
 }
 
 export function summaryLines(r: WatchResult): string[] {
@@ -114,6 +124,7 @@ export function summaryLines(r: WatchResult): string[] {
         ? 'No connection to the target was seen: run the application while watching.'
         : 'No reset came while watching: watch longer, or while the failure happens.',
     );
+  if (r.checks.length > 0) lines.push(`Checks: ${checksLine(r.checks)}`);
   for (const p of r.patterns) lines.push(p.text);
   lines.push(r.captureNote);
   return lines;

@@ -84,6 +84,27 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
     expect(result.counts.connections).toBeGreaterThanOrEqual(8);
   }, 40_000);
 
+  it('checks the target itself with --every when no program talks to it, and judges the resets of its checks', async () => {
+    lab = await createLab();
+    await lab.startServer('reset-every-nth', { port: 80, every: 3 });
+    const { code, result } = await watchWhile(
+      lab,
+      'http://web.lab.test/',
+      ['--every', '1', '--for', '5'],
+      () => Promise.resolve(),
+    );
+    expect(code).toBe(1);
+    expect(result.checks.length).toBeGreaterThanOrEqual(4);
+    const reset = result.checks.filter((c) => c.outcome === 'reset');
+    const answered = result.checks.filter((c) => c.outcome === 'complete');
+    expect(reset.length).toBeGreaterThanOrEqual(1);
+    expect(answered.length).toBeGreaterThanOrEqual(2);
+    for (const check of reset) {
+      const caught = result.catches.find((c) => c.localPort === check.localPort);
+      expect(caught?.verdict, JSON.stringify(result.catches)).toMatchObject({ origin: 'server' });
+    }
+  }, 40_000);
+
   /** Router `router` resets requests with the keyword; curl sends five, two of them with it. */
   async function keywordResets(router: number, args: string[]) {
     lab = await createLab();

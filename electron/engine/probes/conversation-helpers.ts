@@ -26,13 +26,21 @@ export function headRequest(target: TargetInfo): string {
 
 /** Base conversation settings for the target: TLS with SNI for https, timeouts from --timeout. */
 export function conversationBase(ctx: Pick<ProbeContext, 'env'>, address: ResolvedAddress) {
-  const { target, options } = ctx.env;
+  return conversationTo(ctx.env.target, address, ctx.env.options.timeoutSeconds * 1000);
+}
+
+/** The same for any caller (watch's checks): TLS with SNI for https, one timeout for connect and answer. */
+export function conversationTo(
+  target: TargetInfo,
+  address: ResolvedAddress,
+  timeoutMs: number,
+): Omit<ConversationRequest, 'readUntil'> {
   const base: Omit<ConversationRequest, 'readUntil'> = {
     address: address.address,
     port: target.port,
     family: address.family,
-    connectTimeoutMs: options.timeoutSeconds * 1000,
-    responseTimeoutMs: options.timeoutSeconds * 1000,
+    connectTimeoutMs: timeoutMs,
+    responseTimeoutMs: timeoutMs,
   };
   if (target.scheme === 'https') base.tls = target.ipVersion === null ? { servername: target.hostAscii } : {};
   return base;

@@ -55,7 +55,7 @@ describe('runWatch', () => {
     const { stream, seen } = fakeStream(packets);
     const live: number[] = [];
     const result = await runWatch(
-      { target: 'http://web.lab.test/', forSeconds: 30, until: 2 },
+      { target: 'http://web.lab.test/', forSeconds: 30, until: 2, everySeconds: null },
       { signal: new AbortController().signal, dns, system, stream, onCatch: (c) => live.push(c.localPort) },
     );
     expect(seen).toEqual({ watched: [SERVER], closed: true });
@@ -79,7 +79,7 @@ describe('runWatch', () => {
         close: () => undefined,
       });
     const result = await runWatch(
-      { target: `${SERVER}:80`, forSeconds: 1, until: 2 },
+      { target: `${SERVER}:80`, forSeconds: 1, until: 2, everySeconds: null },
       { signal: new AbortController().signal, system, stream },
     );
     expect(result.catches.map((c) => c.owner)).toEqual([
@@ -97,7 +97,7 @@ describe('runWatch', () => {
     const controller = new AbortController();
     const { stream } = fakeStream([tcp(40001, 'SA'), tcp(40001, 'R', 63)]);
     const watching = runWatch(
-      { target: `${SERVER}:80`, forSeconds: null, until: null },
+      { target: `${SERVER}:80`, forSeconds: null, until: null, everySeconds: null },
       {
         signal: controller.signal,
         stream,
@@ -109,7 +109,7 @@ describe('runWatch', () => {
     expect(cancelled.catches[0]?.verdict?.origin).toBe('path');
 
     const timed = await runWatch(
-      { target: `${SERVER}:80`, forSeconds: 1, until: null },
+      { target: `${SERVER}:80`, forSeconds: 1, until: null, everySeconds: null },
       { signal: new AbortController().signal, system, stream: fakeStream([]).stream },
     );
     expect(timed).toMatchObject({ stoppedBy: 'time', catches: [], counts: { connections: 0 } });
@@ -117,9 +117,9 @@ describe('runWatch', () => {
 
   it('refuses a target it cannot use before watching', async () => {
     const signal = new AbortController().signal;
-    await expect(runWatch({ target: 'bad target', forSeconds: 1, until: null }, { signal })).rejects.toThrow(
-      InputError,
-    );
+    await expect(
+      runWatch({ target: 'bad target', forSeconds: 1, until: null, everySeconds: null }, { signal }),
+    ).rejects.toThrow(InputError);
   });
 
   it('watches the socket table when it cannot capture, naming no sender, and says what capture would add', async () => {
@@ -146,7 +146,7 @@ describe('runWatch', () => {
       which: () => Promise.resolve(null),
     };
     const result = await runWatch(
-      { target: `${SERVER}:80`, forSeconds: 5, until: 1 },
+      { target: `${SERVER}:80`, forSeconds: 5, until: 1, everySeconds: null },
       { signal: new AbortController().signal, system: counted, stream: refused },
     );
     expect(result).toMatchObject({ seenBy: 'socket-table', stoppedBy: 'count', counts: { resets: 1 } });

@@ -1,5 +1,6 @@
 import type { CapturedPacket, PacketCapture } from '../net/capture-types.js';
-import type { DnsIo, SystemIo } from '../net/engine-io.js';
+import type { DnsIo, SystemIo, TcpIo } from '../net/engine-io.js';
+import { createNodeTcpIo } from '../net/node-tcp-io.js';
 import { nodeDnsIo } from '../net/node-dns-io.js';
 import { nodeSystemIo } from '../net/node-system-io.js';
 import { loadRawNetwork } from '../net/raw-network.js';
@@ -7,6 +8,7 @@ import { InputError } from '../input-error.js';
 import { parseTarget } from '../parsers/target-parser.js';
 import { watchPatterns, type WatchPattern } from './watch-patterns.js';
 import { SocketOwners } from './socket-owners.js';
+import { runChecks, type WatchCheck } from './watch-checks.js';
 import { SOCKET_LOOK_MS, SocketTableWatch } from './socket-table-watch.js';
 import { WatchTracker, type WatchCatch, type WatchCounts } from './watch-tracker.js';
 
@@ -17,6 +19,8 @@ export interface WatchRequest {
   forSeconds: number | null;
   /** Stop after this many resets; null: no limit. */
   until: number | null;
+  /** Send the request to the target this often (a light check); null: only watch. */
+  everySeconds: number | null;
 }
 
 export interface WatchResult {
@@ -26,6 +30,8 @@ export interface WatchResult {
   /** Why it stopped: its time ran out, the resets asked for were caught, or it was cancelled (Ctrl-C). */
   stoppedBy: 'time' | 'count' | 'cancelled';
   catches: WatchCatch[];
+  /** The checks sent with --every, in order (the first MAX_KEPT). */
+  checks: WatchCheck[];
   /** Catches past MAX_KEPT are counted here, not kept. */
   catchesDropped: number;
   counts: WatchCounts;
@@ -44,12 +50,16 @@ export interface WatchDeps {
   signal: AbortSignal;
   /** Each reset as it is caught (the live view). */
   onCatch?: (caught: WatchCatch) => void;
+  /** Each check (--every) as it finishes. */
+  onCheck?: (check: WatchCheck) => void;
   /** The packets of each kept catch's connection, for a pcapng export (watch-pcap.ts). */
   onEvidence?: (connectionId: string, packets: CapturedPacket[]) => void;
   /** Tests pass recorded I/O; by default the real DNS and a raw-socket capture. */
   dns?: DnsIo;
   /** Runs `ss` to name the program behind each connection. */
   system?: SystemIo;
+  /** Sends the checks (--every). */
+  tcp?: TcpIo;
   stream?: (now: () => number, onPacket: (packet: CapturedPacket) => void) => Promise<PacketStream>;
 }
 
@@ -136,6 +146,22 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     void tableWatch.run(reading.signal);
     captureNote = `No packet capture (${error.message.replace(/^watch needs packet capture, which needs /, 'it needs ')}): each connection's end was read from the socket table every ${SOCKET_LOOK_MS} ms, so no reset's sender is named and connections shorter than that are missed. With capture (root, CAP_NET_RAW, or the engine helper), watch names who sent each reset and can write its packets.`;
   }
+  const checks: WatchCheck[] = [];
+  if (request.everySeconds !== null) {
+    const resolved = { address: addresses[0]!, family: addresses[0]!.includes(':') ? 6 : 4 } as const;
+    void runChecks(
+      deps.tcp ?? createNodeTcpIo(now),
+      target,
+      resolved,
+      request.everySeconds,
+      now,
+      (check) => {
+        if (checks.length < MAX_KEPT) checks.push(check);
+        deps.onCheck?.(check);
+      },
+      reading.signal,
+    );
+  }
   const timer =
     request.forSeconds === null ? null : setTimeout(() => stop('time'), request.forSeconds * 1000);
   const cancel = () => stop('cancelled');
@@ -161,6 +187,7 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     finishedAt: new Date().toISOString(),
     stoppedBy,
     catches,
+    checks,
     catchesDropped: dropped,
     counts,
     patterns: watchPatterns(catches, counts),

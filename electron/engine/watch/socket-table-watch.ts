@@ -1,6 +1,7 @@
 import type { SystemIo } from '../net/engine-io.js';
 import { parseSsOutput, plainAddress, type LocalSocket } from '../parsers/socket-table-parser.js';
 import { parseLinuxTcpCounters } from '../parsers/tcp-counters-parser.js';
+import { sleep } from '../probes/probe-helpers.js';
 import type { SocketOwner } from './socket-owners.js';
 
 /** How a connection that left the socket table ended, as far as the table and the counters tell. */
@@ -67,15 +68,7 @@ export class SocketTableWatch {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await this.look(signal);
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          signal.removeEventListener('abort', done);
-          resolve();
-        };
-        const timer = setTimeout(done, SOCKET_LOOK_MS);
-        signal.addEventListener('abort', done, { once: true });
-      });
+      await sleep(SOCKET_LOOK_MS, signal);
     }
   }
 

@@ -66,6 +66,20 @@ describe('WatchTracker', () => {
     expect(t.summary).toMatchObject({ connections: 1, closed: 1, resets: 0, open: 0 });
   });
 
+  it("counts the packets after an end as that connection's, not a new one; a SYN-ACK opens the next", () => {
+    const { t, caught } = tracker();
+    t.push(packet(0, 40006, 'SA'));
+    t.push(packet(1, 40006, 'FA', { payload: 5 }));
+    t.push(packet(2, 40006, 'A'));
+    t.push(packet(3, 40007, 'SA'));
+    t.push(packet(4, 40007, 'R'));
+    t.push(packet(4, 40007, 'R', { seq: 2000 }));
+    expect(caught).toHaveLength(1);
+    expect(t.summary).toMatchObject({ connections: 2, closed: 1, resets: 1, open: 0 });
+    t.push(packet(5, 40006, 'SA'));
+    expect(t.summary).toMatchObject({ connections: 3, open: 1 });
+  });
+
   it('stays within its bounds over many connections', () => {
     const { t } = tracker({ maxConnections: 100 });
     for (let i = 0; i < 10_000; i++) {

@@ -5,6 +5,9 @@ import type { ResetVerdict, ServerReference } from '../../shared/reset-data-info
 import type { SocketOwner } from './socket-owners.js';
 import type { SocketEnd } from './socket-table-watch.js';
 
+/** How long the packets that follow a connection's end are counted as its own (TIME-WAIT is 60 s). */
+const ENDED_LINGER_MS = 60_000;
+
 /** One reset caught on a connection this machine had with the target, whoever opened it. */
 export interface WatchCatch {
   /** "w12": unique within a watch. */
@@ -100,6 +103,11 @@ export interface WatchTrackerOptions {
  */
 export class WatchTracker {
   private readonly live = new Map<string, Tracked>();
+  /**
+   * Connections that ended (FIN or RST), by key, with when: the packets that still follow (the ACK of our
+   * FIN, a burst's other resets) belong to them, not to a new connection. A SYN-ACK starts a new one.
+   */
+  private readonly ended = new Map<string, number>();
   private readonly counts: WatchCounts = {
     connections: 0,
     resets: 0,
@@ -125,6 +133,7 @@ export class WatchTracker {
     const key = `${packet.src}|${tcp.dstPort}`;
     const synAck = tcp.flags.includes('S') && tcp.flags.includes('A');
     let conn = this.live.get(key);
+    if (!conn && !synAck && this.recentlyEnded(key, packet.at)) return;
     if (!conn || (synAck && conn.sawOpen && conn.bytesIn > 0)) {
       // A new connection, or the local port reused for a new one.
       if (conn) this.live.delete(key);
@@ -138,8 +147,9 @@ export class WatchTracker {
     this.remember(conn, packet);
     if (tcp.flags.includes('F')) {
       this.counts.closed++;
-      this.ended(conn, false);
+      this.endedFor(conn, false);
       this.live.delete(key);
+      this.markEnded(key, packet.at);
     }
   }
 
@@ -153,8 +163,23 @@ export class WatchTracker {
     return { ...this.counts, open: this.live.size, programs };
   }
 
+  private markEnded(key: string, at: number): void {
+    this.ended.delete(key);
+    this.ended.set(key, at);
+    // Oldest first: drop what is past the linger, and never hold more than the live connections' bound.
+    for (const [k, t] of this.ended) {
+      if (at - t <= ENDED_LINGER_MS && this.ended.size <= this.maxConnections) break;
+      this.ended.delete(k);
+    }
+  }
+
+  private recentlyEnded(key: string, at: number): boolean {
+    const t = this.ended.get(key);
+    return t !== undefined && at - t <= ENDED_LINGER_MS;
+  }
+
   /** A connection's end, counted for the program that held it (ten programs at most are named). */
-  private ended(conn: Tracked, reset: boolean): SocketOwner | null {
+  private endedFor(conn: Tracked, reset: boolean): SocketOwner | null {
     const owner = this.options.ownerOf?.(conn.localPort) ?? null;
     if (owner === null) return null;
     const programs = this.counts.programs;
@@ -199,8 +224,9 @@ export class WatchTracker {
     const idleFrom = before.at(-1)?.at ?? conn.firstAt;
     conn.packets.push(rst);
     this.live.delete(key);
+    this.markEnded(key, rst.at);
     this.counts.resets++;
-    const owner = this.ended(conn, true);
+    const owner = this.endedFor(conn, true);
     const conversation = asConversation(conn, rst.at);
     const [judged] = judgeResets(
       [{ label: `:${conn.localPort}`, role: 'watched', conversation }],
