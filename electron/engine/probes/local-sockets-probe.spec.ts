@@ -92,6 +92,8 @@ describe('localSocketsProbe', () => {
         bytesReceived: null,
         bytesAcked: null,
         unacked: 1,
+        // ss's lastrcv: a SYN-SENT socket never received, so it counts from boot.
+        lastReceiveMs: 5206380,
       },
     ]);
     expect(outcome.data.processes).toEqual([
