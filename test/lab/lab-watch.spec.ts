@@ -10,7 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WatchResult } from '../../electron/engine/watch/run-watch.js';
 import { AS_NOBODY, cliCommand } from './lab-cli.js';
 import { httpGet, tcpSession } from './lab-client.js';
-import { stringRule, web } from './lab-scenario-kit.js';
+import { onPathInjector, stringRule, web } from './lab-scenario-kit.js';
 import { createLab, labUnavailableReason, type Lab } from './lab-topology.js';
 
 const unavailable = labUnavailableReason();
@@ -126,6 +126,28 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
   for (const router of [1, 2]) {
     it(`names router ${router} for the resets it forges on a keyword, among answered requests`, async () => {
       await keywordResets(router, []);
+    }, 40_000);
+  }
+
+  for (const [ttl, what] of [
+    ['64', 'its own TTL: hop 2 named'],
+    ['62', "the server's TTL forged: the burst and the server's late answer give it away"],
+  ] as const) {
+    it(`names the path for an injector's burst of resets, ${what}`, async () => {
+      lab = await createLab();
+      await web(lab);
+      await onPathInjector(lab, KEYWORD, ['--ttl', ttl]);
+      const l = lab;
+      const { code, result } = await watchWhile(l, '198.18.4.2:80', ['--for', '5'], async () => {
+        for (const path of ['/', `/slow?ms=50&${KEYWORD}`, '/a'])
+          await httpGet(l, `http://198.18.4.2${path}`, { timeoutMs: 3000 });
+      });
+      expect(code).toBe(1);
+      expect(result.catches).toHaveLength(1);
+      expect(result.catches[0]!.verdict).toMatchObject({
+        origin: 'path',
+        ...(ttl === '64' ? { hop: 2 } : {}),
+      });
     }, 40_000);
   }
 

@@ -146,6 +146,8 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     void tableWatch.run(reading.signal);
     captureNote = `No packet capture (${error.message.replace(/^watch needs packet capture, which needs /, 'it needs ')}): each connection's end was read from the socket table every ${SOCKET_LOOK_MS} ms, so no reset's sender is named and connections shorter than that are missed. With capture (root, CAP_NET_RAW, or the engine helper), watch names who sent each reset and can write its packets.`;
   }
+  // Resets are judged JUDGE_AFTER_MS after their first RST, with what followed it.
+  const flushing = setInterval(() => tracker.flush(now()), 100);
   const checks: WatchCheck[] = [];
   if (request.everySeconds !== null) {
     const resolved = { address: addresses[0]!, family: addresses[0]!.includes(':') ? 6 : 4 } as const;
@@ -171,6 +173,8 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   if (timer) clearTimeout(timer);
   deps.signal.removeEventListener('abort', cancel);
   stream?.close();
+  clearInterval(flushing);
+  tracker.flush(Infinity);
   reading.abort();
   const counts = tableWatch
     ? {

@@ -28,6 +28,7 @@ describe('WatchTracker', () => {
     t.push(packet(0, 40000, 'SA', { seq: 999 }));
     t.push(packet(5, 40000, 'PA', { payload: 300, seq: 1000 }));
     t.push(packet(6005, 40000, 'R', { seq: 1300 }));
+    t.flush(Infinity);
     expect(caught).toHaveLength(1);
     expect(caught[0]).toMatchObject({
       localPort: 40000,
@@ -44,6 +45,7 @@ describe('WatchTracker', () => {
     const { t, caught } = tracker();
     t.push(packet(0, 40001, 'SA', { seq: 999 }));
     t.push(packet(30, 40001, 'R', { ttl: 63, seq: 1000 }));
+    t.flush(Infinity);
     expect(caught[0]!.verdict?.origin).toBe('path');
     expect(caught[0]!.verdict?.hop).not.toBeNull();
   });
@@ -53,6 +55,7 @@ describe('WatchTracker', () => {
     t.push(packet(0, 40002, 'SA', { seq: 999 }));
     t.push(packet(1, 40003, 'A', { payload: 10 }));
     t.push(packet(50, 40003, 'R', { ttl: 64, seq: 1010 }));
+    t.flush(Infinity);
     expect(caught[0]).toMatchObject({ localPort: 40003, sawOpen: false });
     expect(caught[0]!.verdict).toMatchObject({ origin: 'path', phase: 'transfer' });
   });
@@ -74,10 +77,29 @@ describe('WatchTracker', () => {
     t.push(packet(3, 40007, 'SA'));
     t.push(packet(4, 40007, 'R'));
     t.push(packet(4, 40007, 'R', { seq: 2000 }));
+    expect(caught).toEqual([]);
+    t.flush(Infinity);
     expect(caught).toHaveLength(1);
     expect(t.summary).toMatchObject({ connections: 2, closed: 1, resets: 1, open: 0 });
     t.push(packet(5, 40006, 'SA'));
     expect(t.summary).toMatchObject({ connections: 3, open: 1 });
+  });
+
+  it("waits for what follows a reset: a burst and the server's late answer give away a forger of its TTL", () => {
+    const { t, caught } = tracker();
+    t.push(packet(0, 40010, 'SA', { seq: 999 }));
+    // Three resets at spread sequence numbers, with the server's own TTL (61), then the server's answer.
+    t.push(packet(10, 40010, 'R', { seq: 1000 }));
+    t.push(packet(10, 40010, 'R', { seq: 1500 }));
+    t.push(packet(11, 40010, 'R', { seq: 3000 }));
+    t.push(packet(60, 40010, 'PA', { seq: 1000, payload: 200 }));
+    t.flush(300);
+    expect(caught).toEqual([]);
+    t.flush(10 + 500);
+    expect(caught).toHaveLength(1);
+    expect(caught[0]!.verdict).toMatchObject({ origin: 'path' });
+    expect(caught[0]).toMatchObject({ idleMs: 10, bytesIn: 0 });
+    expect(t.summary).toMatchObject({ connections: 1, resets: 1, open: 0 });
   });
 
   it('stays within its bounds over many connections', () => {

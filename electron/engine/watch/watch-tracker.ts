@@ -78,7 +78,16 @@ interface Tracked {
   sawOpen: boolean;
   /** The last packets, with the SYN-ACK kept first: what the forensics read. */
   packets: CapturedPacket[];
+  /** Set at its first RST: judged JUDGE_AFTER_MS later, with what followed (a burst, the server's late answer). */
+  reset?: { at: number; idleFrom: number; bytesIn: number; owner: SocketOwner | null; after: boolean };
 }
+
+/**
+ * How long after a connection's first RST it is judged: long enough for an injector's burst and for the
+ * server's own answer that the forged reset raced (the forensics' 'burst' and 'after' signals). Judged at
+ * once, a forger that copies the server's TTL would pass for the server.
+ */
+export const JUDGE_AFTER_MS = 500;
 
 export interface WatchTrackerOptions {
   /** The target's port: packets from its other ports are other services. */
@@ -133,6 +142,14 @@ export class WatchTracker {
     const key = `${packet.src}|${tcp.dstPort}`;
     const synAck = tcp.flags.includes('S') && tcp.flags.includes('A');
     let conn = this.live.get(key);
+    if (conn?.reset && !synAck) {
+      // After its first RST: kept for the judgement (a burst, the server still talking), nothing else.
+      conn.packets.push(packet);
+      if (conn.packets.length > this.keep * 2) conn.packets.splice(1, 1);
+      return;
+    }
+    if (conn?.reset) this.judge(key, conn);
+    if (conn?.reset) conn = undefined;
     if (!conn && !synAck && this.recentlyEnded(key, packet.at)) return;
     if (!conn || (synAck && conn.sawOpen && conn.bytesIn > 0)) {
       // A new connection, or the local port reused for a new one.
@@ -142,7 +159,7 @@ export class WatchTracker {
     conn.lastAt = packet.at;
     if (synAck && packet.ttl !== null)
       this.reference.set(packet.src, { hopsAway: hopsAway(packet.ttl), ttl: packet.ttl, source: 'syn-ack' });
-    if (tcp.flags.includes('R')) return this.caught(key, conn, packet);
+    if (tcp.flags.includes('R')) return this.caught(conn, packet);
     conn.bytesIn += tcp.payloadLength;
     this.remember(conn, packet);
     if (tcp.flags.includes('F')) {
@@ -153,14 +170,22 @@ export class WatchTracker {
     }
   }
 
+  /** Judges the resets whose wait is over (`at`: the watch clock; Infinity at the end of the watch). */
+  flush(at: number): void {
+    for (const [key, conn] of this.live)
+      if (conn.reset && at - conn.reset.at >= JUDGE_AFTER_MS) this.judge(key, conn);
+  }
+
   get summary(): WatchCounts {
     const programs = structuredClone(this.counts.programs);
     // Connections still open count for their program too.
     for (const conn of this.live.values()) {
+      if (conn.reset) continue;
       const owner = this.options.ownerOf?.(conn.localPort);
       if (owner) (programs[owner.process] ??= { connections: 0, resets: 0 }).connections++;
     }
-    return { ...this.counts, open: this.live.size, programs };
+    const open = [...this.live.values()].filter((c) => !c.reset).length;
+    return { ...this.counts, open, programs };
   }
 
   private markEnded(key: string, at: number): void {
@@ -218,16 +243,21 @@ export class WatchTracker {
     if (conn.packets.length - first > this.keep) conn.packets.splice(first, 1);
   }
 
-  private caught(key: string, conn: Tracked, rst: CapturedPacket): void {
-    // Resets that follow the first on the same connection (a burst) are judged together with it.
-    const before = conn.packets.filter((p) => !p.tcp!.flags.includes('R'));
-    const idleFrom = before.at(-1)?.at ?? conn.firstAt;
+  /** Its first RST: counted now, judged when what follows it has had JUDGE_AFTER_MS to arrive. */
+  private caught(conn: Tracked, rst: CapturedPacket): void {
+    const idleFrom = conn.packets.at(-1)?.at ?? conn.firstAt;
+    // `after`: the RST came after packets of the connection (not as the first thing the watch saw of it).
+    const after = conn.packets.length > 0;
     conn.packets.push(rst);
-    this.live.delete(key);
-    this.markEnded(key, rst.at);
     this.counts.resets++;
-    const owner = this.endedFor(conn, true);
-    const conversation = asConversation(conn, rst.at);
+    conn.reset = { at: rst.at, idleFrom, bytesIn: conn.bytesIn, owner: this.endedFor(conn, true), after };
+  }
+
+  private judge(key: string, conn: Tracked): void {
+    const reset = conn.reset!;
+    this.live.delete(key);
+    this.markEnded(key, reset.at);
+    const conversation = asConversation(conn, reset.at);
     const [judged] = judgeResets(
       [{ label: `:${conn.localPort}`, role: 'watched', conversation }],
       conn.packets,
@@ -235,19 +265,19 @@ export class WatchTracker {
     );
     if (!judged) return;
     // The forensics read "no SYN-ACK" as a reset of the SYN; a connection older than the watch had one.
-    const verdict = !conn.sawOpen && before.length > 0 ? { ...judged, phase: 'transfer' } : judged;
+    const verdict = !conn.sawOpen && reset.after ? { ...judged, phase: 'transfer' } : judged;
     this.options.onCatch(
       {
         connectionId: conn.id,
-        at: rst.at,
+        at: reset.at,
         address: conn.address,
         port: conn.port,
         localPort: conn.localPort,
-        lifetimeMs: rst.at - conn.firstAt,
-        idleMs: rst.at - idleFrom,
-        bytesIn: conn.bytesIn,
+        lifetimeMs: reset.at - conn.firstAt,
+        idleMs: reset.at - reset.idleFrom,
+        bytesIn: reset.bytesIn,
         sawOpen: conn.sawOpen,
-        owner,
+        owner: reset.owner,
         seenBy: 'capture',
         verdict,
       },
@@ -257,7 +287,9 @@ export class WatchTracker {
 
   private evictIdlest(): void {
     let idlest: [string, Tracked] | null = null;
-    for (const entry of this.live) if (!idlest || entry[1].lastAt < idlest[1].lastAt) idlest = entry;
+    // A reset waiting for its judgement is not idle: it is flushed soon.
+    for (const entry of this.live)
+      if (!entry[1].reset && (!idlest || entry[1].lastAt < idlest[1].lastAt)) idlest = entry;
     if (idlest) {
       this.live.delete(idlest[0]);
       this.counts.evicted++;
