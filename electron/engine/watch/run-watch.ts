@@ -1,5 +1,6 @@
 import type { CapturedPacket, PacketCapture } from '../net/capture-types.js';
 import type { DnsIo, SystemIo, TcpIo } from '../net/engine-io.js';
+import type { ResolvedAddress } from '../../shared/probe-data-info.js';
 import { createNodeTcpIo } from '../net/node-tcp-io.js';
 import { nodeDnsIo } from '../net/node-dns-io.js';
 import { nodeSystemIo } from '../net/node-system-io.js';
@@ -69,19 +70,21 @@ const MAX_KEPT = 5000;
 /**
  * `watch`: captures every connection this machine has with the target, whichever program opened it, and
  * judges each reset as it comes, until the time is up, enough resets were caught, or it is cancelled,
- * which keeps everything caught so far. Needs packet capture (raw sockets): throws InputError, before
- * anything is captured, when it cannot have it, or for a target it cannot use.
+ * which keeps everything caught so far. With packet capture (raw sockets) it names each reset's sender;
+ * without, it reads the socket table instead and names none. Throws InputError, before watching, for a
+ * target it cannot use.
  */
 export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<WatchResult> {
   const target = parseTarget(request.target);
   const startedAt = new Date().toISOString();
   const clockStart = performance.now();
   const now = () => performance.now() - clockStart;
-  const addresses =
+  const resolved: ResolvedAddress[] =
     target.ipVersion !== null
-      ? [target.host]
-      : (await (deps.dns ?? nodeDnsIo).lookup(target.hostAscii, deps.signal)).map((a) => a.address);
-  if (addresses.length === 0) throw new InputError(`${target.host}: no address to watch`);
+      ? [{ address: target.host, family: target.ipVersion }]
+      : await (deps.dns ?? nodeDnsIo).lookup(target.hostAscii, deps.signal);
+  if (resolved.length === 0) throw new InputError(`${target.host}: no address to watch`);
+  const addresses = resolved.map((a) => a.address);
 
   const reading = new AbortController();
   const owners = new SocketOwners(
@@ -150,11 +153,10 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   const flushing = setInterval(() => tracker.flush(now()), 100);
   const checks: WatchCheck[] = [];
   if (request.everySeconds !== null) {
-    const resolved = { address: addresses[0]!, family: addresses[0]!.includes(':') ? 6 : 4 } as const;
     void runChecks(
       deps.tcp ?? createNodeTcpIo(now),
       target,
-      resolved,
+      resolved[0]!,
       request.everySeconds,
       now,
       (check) => {

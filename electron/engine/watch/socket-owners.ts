@@ -1,5 +1,6 @@
 import type { SystemIo } from '../net/engine-io.js';
-import { parseSsOutput, plainAddress } from '../parsers/socket-table-parser.js';
+import { parseSsOutput } from '../parsers/socket-table-parser.js';
+import { socketsTo } from './socket-table-watch.js';
 
 /** The program that held a connection, from the socket table. */
 export interface SocketOwner {
@@ -56,12 +57,10 @@ export class SocketOwners {
     this.last = performance.now();
     try {
       const result = await this.io.run('ss', ['-tanp'], { timeoutMs: 3000, signal: this.signal });
-      const addresses = new Set(this.target.addresses);
-      for (const s of parseSsOutput(result.stdout)) {
-        if (s.process === null || s.localPort === null || s.remotePort !== this.target.port) continue;
-        if (!addresses.has(plainAddress(s.remoteAddress))) continue;
-        this.owners.delete(s.localPort);
-        this.owners.set(s.localPort, { process: s.process, pid: s.pid });
+      for (const s of socketsTo(parseSsOutput(result.stdout), this.target)) {
+        if (s.process === null) continue;
+        this.owners.delete(s.localPort!);
+        this.owners.set(s.localPort!, { process: s.process, pid: s.pid });
       }
       for (const port of [...this.owners.keys()].slice(0, -MAX_REMEMBERED)) this.owners.delete(port);
     } catch (error) {

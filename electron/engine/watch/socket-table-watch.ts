@@ -36,6 +36,18 @@ interface Seen {
   lastAt: number;
 }
 
+/** This machine's sockets to the target (its addresses, its port), from a parsed `ss` listing. */
+export function socketsTo(
+  table: LocalSocket[],
+  target: { addresses: string[]; port: number },
+): LocalSocket[] {
+  const addresses = new Set(target.addresses);
+  return table.filter(
+    (s) =>
+      s.localPort !== null && s.remotePort === target.port && addresses.has(plainAddress(s.remoteAddress)),
+  );
+}
+
 /** How often the table is read: short connections between two looks are never seen. */
 export const SOCKET_LOOK_MS = 250;
 
@@ -91,15 +103,8 @@ export class SocketTableWatch {
       return; // cancelled, or a look that failed: the next one compares with the last good one
     }
     const at = this.now();
-    const addresses = new Set(this.target.addresses);
     const mine = new Map<number, LocalSocket>();
-    for (const s of table)
-      if (
-        s.localPort !== null &&
-        s.remotePort === this.target.port &&
-        addresses.has(plainAddress(s.remoteAddress))
-      )
-        mine.set(s.localPort, s);
+    for (const s of socketsTo(table, this.target)) mine.set(s.localPort!, s);
     const resetsRose = counters !== null && this.counters !== null && counters.resets > this.counters.resets;
     const sentResets = counters !== null && this.counters !== null && counters.sent > this.counters.sent;
     for (const [port, before] of this.seen) {

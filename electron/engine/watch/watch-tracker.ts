@@ -148,8 +148,11 @@ export class WatchTracker {
       if (conn.packets.length > this.keep * 2) conn.packets.splice(1, 1);
       return;
     }
-    if (conn?.reset) this.judge(key, conn);
-    if (conn?.reset) conn = undefined;
+    if (conn?.reset) {
+      // A SYN-ACK on a port whose reset still waits: judge it now, and this is a new connection.
+      this.judge(key, conn);
+      conn = undefined;
+    }
     if (!conn && !synAck && this.recentlyEnded(key, packet.at)) return;
     if (!conn || (synAck && conn.sawOpen && conn.bytesIn > 0)) {
       // A new connection, or the local port reused for a new one.
