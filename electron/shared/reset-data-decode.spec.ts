@@ -25,6 +25,7 @@ const VERDICT: ResetVerdict = {
   ],
   confidence: 1,
   senderState: null,
+  afterOwnClose: false,
 };
 
 const REPLAY: ResetHopData = {

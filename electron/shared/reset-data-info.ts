@@ -58,6 +58,12 @@ export interface ResetVerdict {
    * aborted an open socket (RST+ACK). Null when the reset is not the server's or its shape says neither.
    */
   senderState: SenderState | null;
+  /**
+   * It came after this tool had closed the connection, its exchange complete: it answered a late
+   * segment of ours (a delayed ACK, a FIN) and reached no application. Kept for the report, never counted
+   * as a reset the run met.
+   */
+  afterOwnClose: boolean;
 }
 
 /** Where the server's own packets come from: how many routers decrement their TTL on the way. */

@@ -142,6 +142,7 @@ export function judged(
     signals: [],
     confidence: 1,
     senderState: origin === 'server' ? 'aborted' : null,
+    afterOwnClose: false,
     ...over,
   };
 }

@@ -29,6 +29,36 @@ describe('replayed scenarios reach the right verdict', () => {
     expect(top.evidence.map((e) => e.text).join(' ')).toMatch(/Requests: all \d+ requests answered/);
   });
 
+  it('healthy: a server RST answering a late segment after our own close (no socket left) is reported, not counted', async () => {
+    // A handshake ACK reordered behind our FIN reaches the server after it closed: its kernel answers with
+    // RST (no ACK). The application never saw it; the lab met this under load (tcp-connect #2 and #3).
+    const bare = new Set<number>();
+    const { report } = await replay({
+      converse: (request, n) => {
+        if (request.readUntil === 'none') bare.add(n);
+        return {};
+      },
+      packets: (made) =>
+        made.filter((_, i) => bare.has(i)).flatMap((c) => [synAck(c, 61), rst(c, 61, 'R', c.endedAt + 5)]),
+    });
+    expect(bare.size).toBeGreaterThan(0);
+    expect(report.diagnosis.verdict).toBe('healthy');
+    const origin = report.steps.flatMap((s) => s.probes).find((p) => p.id === 'reset-origin')!;
+    const resets = (origin.data as { resets: { afterOwnClose: boolean; reason: string }[] }).resets;
+    expect(resets).toHaveLength(bare.size);
+    expect(resets.every((r) => r.afterOwnClose && /after this tool had closed/.test(r.reason))).toBe(true);
+    expect(origin.summary).toMatch(/^No reset was met; \d+ came after this tool had closed/);
+  });
+
+  it('the same RST while the bare connection is still held is a reset the run met', async () => {
+    const { report } = await replay({
+      converse: (request) => (request.readUntil === 'hold' ? { outcome: 'reset', phase: 'idle' } : {}),
+      packets: (made) =>
+        made.filter((c) => c.outcome === 'reset').flatMap((c) => [synAck(c, 61), rst(c, 61, 'R')]),
+    });
+    expect(report.diagnosis.verdict).not.toBe('healthy');
+  });
+
   it('dns-failure: the name does not resolve', async () => {
     const { top, report } = await replay({
       dnsFailure: new NetError({ code: 'dns_nxdomain', message: 'web.lab.test does not resolve' }),

@@ -17,7 +17,7 @@ import { resetOriginProbe } from '../probes/reset-origin-probe.js';
 import { tcpConnectProbe, type TcpConnectData } from '../probes/tcp-connect-probe.js';
 import { tracerouteProbe, type TracerouteData } from '../probes/traceroute-probe.js';
 import type { RunResults } from '../runner/probe-types.js';
-import type { ResetVerdict } from '../forensics/reset-origin.js';
+import { countedResets, type ResetVerdict } from '../forensics/reset-origin.js';
 import type { CloseVerdict } from '../../shared/reset-data-info.js';
 
 /** What the probes found, gathered once so each rule reads plain fields. */
@@ -78,7 +78,7 @@ export function gatherFacts(
     // count as evidence, so a failed scan must not make the verdict lose what the log showed.
     logs: results.get(logScanProbe)?.data ?? null,
     resetHop: results.data(resetHopProbe),
-    resets: origin?.resets ?? path?.resets ?? [],
+    resets: countedResets(origin?.resets ?? path?.resets ?? []),
     closes: origin?.closes ?? [],
     captured: origin !== null || results.get(resetOriginProbe)?.status === 'complete',
     ...run,

@@ -37,6 +37,14 @@ export function hopsAway(ttl: number): number {
   return initialTtl(ttl) - ttl;
 }
 
+export const AFTER_OWN_CLOSE =
+  'after this tool had closed the connection, its exchange complete (it reached no application, not counted)';
+
+/** The resets the run met: those after our own close of a finished exchange are only reported. */
+export function countedResets(resets: ResetVerdict[]): ResetVerdict[] {
+  return resets.filter((r) => !r.afterOwnClose);
+}
+
 export function packetsOf(c: Conversation, packets: CapturedPacket[]): CapturedPacket[] {
   return packets.filter(
     (p) =>
@@ -86,8 +94,20 @@ export function judgeResets(
       ? { hopsAway: hopsAway(synAck.ttl), ttl: synAck.ttl, source: 'syn-ack' }
       : reference;
     for (const p of own.filter((q) => q.tcp!.flags.includes('R'))) {
-      const verdict = judge({ label, role, conversation }, p, ref, synAck === undefined);
-      verdicts.push(withSignals(verdict, p, own, context));
+      const verdict = withSignals(
+        judge({ label, role, conversation }, p, ref, synAck === undefined),
+        p,
+        own,
+        context,
+      );
+      // A reset after our own close of a finished exchange (a reordered handshake ACK reaching a server
+      // that had already closed, say) hit nothing: healthy must survive it.
+      const afterOwnClose = conversation.outcome === 'complete' && p.at > conversation.endedAt;
+      verdicts.push(
+        afterOwnClose
+          ? { ...verdict, afterOwnClose, reason: `${AFTER_OWN_CLOSE}; ${verdict.reason}` }
+          : verdict,
+      );
     }
   }
   return verdicts.sort((a, b) => a.at - b.at);
@@ -144,7 +164,7 @@ function roundTrips(conversations: LabeledConversation[], packets: CapturedPacke
   return rtts;
 }
 
-type TtlVerdict = Omit<ResetVerdict, 'signals' | 'confidence' | 'senderState'>;
+type TtlVerdict = Omit<ResetVerdict, 'signals' | 'confidence' | 'senderState' | 'afterOwnClose'>;
 
 /**
  * TTL names the hop; the other signals corroborate or overrule it. A path device that forges the
@@ -159,7 +179,11 @@ function withSignals(
   context: SignalContext,
 ): ResetVerdict {
   const shape = senderShape(rst, serverBefore(own, rst)).state;
-  const verdict = { ...ttlVerdict, senderState: ttlVerdict.origin === 'server' ? shape : null };
+  const verdict = {
+    ...ttlVerdict,
+    senderState: ttlVerdict.origin === 'server' ? shape : null,
+    afterOwnClose: false,
+  };
   const signals: ResetSignal[] = [];
   if (verdict.hopsAway !== null && verdict.origin !== 'unknown') {
     signals.push({

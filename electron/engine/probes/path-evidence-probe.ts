@@ -1,5 +1,5 @@
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import { judgeResets, serverReference, type ResetVerdict } from '../forensics/reset-origin.js';
+import { countedResets, judgeResets, serverReference, type ResetVerdict } from '../forensics/reset-origin.js';
 import { pingProbe } from './ping-probe.js';
 import { NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { tcpConnectProbe } from './tcp-connect-probe.js';
@@ -65,7 +65,7 @@ export const pathEvidenceProbe: ProbeDefinition<PathEvidenceData> = {
         packets,
         reference,
       );
-      for (const r of resets.filter((v) => v.origin === 'path')) {
+      for (const r of countedResets(resets).filter((v) => v.origin === 'path')) {
         items.push({
           kind: 'foreign-reset',
           text: `a reset did not come from the server: ${r.reason}`,

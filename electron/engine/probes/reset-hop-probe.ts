@@ -1,6 +1,6 @@
 import type { ReplayAttempt, ResetHopData } from '../../shared/reset-data-info.js';
 import { resetHopPlace } from '../../shared/reset-words.js';
-import { hopsAway, routers } from '../forensics/reset-origin.js';
+import { countedResets, hopsAway, routers } from '../forensics/reset-origin.js';
 import { clientHelloBytes } from '../net/client-hello.js';
 import type { ReplayResult, ResolvedAddress, TtlReplayIo } from '../net/engine-io.js';
 import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';
@@ -121,7 +121,9 @@ function notReplayable(ctx: ProbeContext): string | null {
   const waited = afterSendMs(c);
   if (waited >= CUTOFF_MIN_MS)
     return `the reset came ${(waited / 1000).toFixed(1)} s after the request: a cut-off, not an answer to its bytes, so replaying them cannot place it (its TTL names the sender)`;
-  const judged = ctx.results.data(resetOriginProbe)?.resets.filter((r) => r.role === 'request') ?? [];
+  const judged = countedResets(ctx.results.data(resetOriginProbe)?.resets ?? []).filter(
+    (r) => r.role === 'request',
+  );
   const server = judged.find((r) => r.origin === 'server' && r.confidence >= 0.75);
   if (server && !judged.some((r) => r.origin === 'path'))
     return `the server itself sent the reset (${server.reason}): there is no path device to locate`;

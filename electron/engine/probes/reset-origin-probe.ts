@@ -1,6 +1,12 @@
 import type { ResetOriginData } from '../../shared/reset-data-info.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
-import { judgeCloses, judgeResets, serverReference } from '../forensics/reset-origin.js';
+import {
+  AFTER_OWN_CLOSE,
+  countedResets,
+  judgeCloses,
+  judgeResets,
+  serverReference,
+} from '../forensics/reset-origin.js';
 import { RAW_SOCKET_GRANT } from '../net/raw-network.js';
 import { pingProbe } from './ping-probe.js';
 import { NO_ADDRESS, targetAddress } from './probe-helpers.js';
@@ -35,14 +41,21 @@ export const resetOriginProbe: ProbeDefinition<ResetOriginData> = {
       resets,
       closes: judgeCloses(conversations, packets, reference),
     };
-    if (resets.length === 0)
-      return { status: 'complete', summary: 'No reset was captured', assessment: 'ok', data };
+    const counted = countedResets(resets);
+    const late = resets.length - counted.length;
+    if (late === resets.length) {
+      const summary =
+        late === 0 ? 'No reset was captured' : `No reset was met; ${late} came ${AFTER_OWN_CLOSE}`;
+      return { status: 'complete', summary, assessment: 'ok', data };
+    }
     const origins = [
-      ...new Set(resets.map((r) => (r.origin === 'path' ? (r.hop ? `hop ${r.hop}` : 'the path') : r.origin))),
+      ...new Set(
+        counted.map((r) => (r.origin === 'path' ? (r.hop ? `hop ${r.hop}` : 'the path') : r.origin)),
+      ),
     ];
     return {
       status: 'complete',
-      summary: `${resets.length} reset${resets.length > 1 ? 's' : ''} captured, sent by: ${origins.join(', ')}. ${resets[0]!.reason}`,
+      summary: `${counted.length} reset${counted.length > 1 ? 's' : ''} captured, sent by: ${origins.join(', ')}. ${counted[0]!.reason}`,
       assessment: 'fail',
       data,
     };
