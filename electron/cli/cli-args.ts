@@ -13,7 +13,7 @@ import { isStepId, STEP_IDS, type StepId } from '../shared/step-info.js';
 import { parseErrorText } from '../engine/parsers/error-text-parser.js';
 import { parseHost, TargetError } from '../engine/parsers/target-parser.js';
 import type { RunOptions } from '../engine/runner/run-environment.js';
-import type { WatchRequest } from '../engine/watch/run-watch.js';
+import type { WatchRequest } from '../shared/watch-info.js';
 import { logFileProblem } from '../engine/probes/log-file-check.js';
 import { formatFromPath, reportFileProblem } from '../engine/report/report-writer.js';
 

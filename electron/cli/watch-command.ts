@@ -2,11 +2,10 @@ import { printable } from '../shared/printable-text.js';
 import type { CapturedPacket } from '../engine/net/capture-types.js';
 import { reportFileProblem, writeFileAtomic } from '../engine/report/report-writer.js';
 import { watchPcap, type PcapFrames } from '../engine/watch/watch-pcap.js';
-import { checksLine } from '../engine/watch/watch-checks.js';
 import { UsageError } from './cli-args.js';
-import { routers } from '../engine/forensics/reset-origin.js';
-import { runWatch, type WatchRequest, type WatchResult } from '../engine/watch/run-watch.js';
-import { catchSender, type WatchCatch } from '../engine/watch/watch-tracker.js';
+import { runWatch } from '../engine/watch/run-watch.js';
+import type { WatchCatch, WatchRequest, WatchResult } from '../shared/watch-info.js';
+import { catchLine, summaryLines, watchSeconds } from '../shared/watch-words.js';
 
 /**
  * `reset-doctor watch`: one line per reset as it is caught, then the counts and the patterns. Exit 0 when
@@ -38,7 +37,7 @@ export async function watch(command: {
     onCheck: (check) => {
       if (!command.json && check.outcome !== 'complete')
         out(
-          `+${seconds(check.at)}  check  ${check.outcome === 'closed' ? 'closed early' : check.outcome} after ${check.ms} ms${check.localPort !== null ? ` (:${check.localPort})` : ''}`,
+          `+${watchSeconds(check.at)}  check  ${check.outcome === 'closed' ? 'closed early' : check.outcome} after ${check.ms} ms${check.localPort !== null ? ` (:${check.localPort})` : ''}`,
         );
     },
     ...(command.pcapFile === null ? {} : { onEvidence: (id, packets) => evidence.set(id, packets) }),
@@ -56,34 +55,12 @@ export async function watch(command: {
   }
   if (command.json) process.stdout.write(`${JSON.stringify({ ...result, pcap }, null, 2)}\n`);
   else {
-    for (const line of summaryLines(result)) out(line);
+    for (const line of ['', ...summaryLines(result)]) out(line);
     if (pcap) out(pcapLine(result, pcap));
   }
   if (pcapProblem !== null) process.stderr.write(`reset-doctor: ${printable(pcapProblem)}\n`);
   if (result.stoppedBy === 'cancelled') return 130;
   return result.counts.resets > 0 ? 1 : 0;
-}
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
-}
-
-/** "+12.3 s  reset  :51234 ← 198.18.4.2:80  after 5.0 s idle, 1,234 bytes in  sent by the server (…)" */
-export function catchLine(c: WatchCatch): string {
-  const v = c.verdict;
-  const who = catchSender(c);
-  const ttl = v && v.ttl !== null && v.hopsAway !== null ? ` (TTL ${v.ttl}, ${routers(v.hopsAway)})` : '';
-  const opened = c.sawOpen ? '' : ', opened before the watch';
-  const owner = c.owner
-    ? `${c.owner.process}${c.owner.pid !== null ? ` (pid ${c.owner.pid})` : ''}`
-    : 'program unknown';
-  const idle =
-    c.idleMs === null
-      ? ''
-      : c.seenBy === 'capture'
-        ? `after ${seconds(c.idleMs)} idle, `
-        : `after at most ${seconds(c.idleMs)} idle, `;
-  return `+${seconds(c.at)}  reset  ${owner} :${c.localPort} ← ${c.address.includes(':') ? `[${c.address}]` : c.address}:${c.port}  ${idle}${c.bytesIn.toLocaleString('en-US')} bytes in${opened}  ${who}${ttl}`;
 }
 
 /** Where each reset's packets are in the pcapng, so Wireshark can check the verdict. */
@@ -100,32 +77,4 @@ function pcapLine(
   if (ranges.length === 0)
     return `Packets around each reset: ${pcap.file} holds none${pcap.unwritten > 0 ? ` (${pcap.unwritten} IPv6 packets left out: captured without their IP header)` : ' (no reset caught)'}.`;
   return `Packets around each reset: ${pcap.file}: ${ranges.join(', ')}${skipped}.`;
-}
-
-export function summaryLines(r: WatchResult): string[] {
-  const { counts } = r;
-  const how = { time: 'time is up', count: 'enough resets caught', cancelled: 'stopped' }[r.stoppedBy];
-  const lines = [
-    '',
-    `Watched ${r.target.host}:${r.target.port} (${r.target.addresses.join(', ')}) until ${how}: ${counts.connections} connections, ${counts.resets} reset, ${counts.closed} closed by the target, ${counts.open} still open.`,
-  ];
-  const programs = Object.entries(counts.programs);
-  if (programs.length > 0)
-    lines.push(
-      `Programs: ${programs.map(([name, p]) => `${name} ${p.connections} connection${p.connections === 1 ? '' : 's'} (${p.resets} reset)`).join(', ')}.`,
-    );
-  if (r.ownersNote) lines.push(`The programs could not be named: ${r.ownersNote}.`);
-  if (counts.evicted > 0)
-    lines.push(`${counts.evicted} idle connections were no longer followed, to stay within memory.`);
-  if (r.catchesDropped > 0) lines.push(`${r.catchesDropped} more resets were counted, not kept.`);
-  if (counts.resets === 0)
-    lines.push(
-      counts.connections === 0
-        ? 'No connection to the target was seen: run the application while watching.'
-        : 'No reset came while watching: watch longer, or while the failure happens.',
-    );
-  if (r.checks.length > 0) lines.push(`Checks: ${checksLine(r.checks)}`);
-  for (const p of r.patterns) lines.push(p.text);
-  lines.push(r.captureNote);
-  return lines;
 }

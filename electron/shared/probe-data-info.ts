@@ -81,6 +81,20 @@ export interface PingProgress {
 /** Where a connection was when it ended; the report's vocabulary for "when did the reset happen". */
 export type ConnectionPhase = 'connect' | 'tls' | 'request' | 'response' | 'transfer' | 'idle';
 
+/** How one of this tool's connections ended. */
+export type ConversationOutcome =
+  /** Everything asked for happened. */
+  | 'complete'
+  /** The SYN was answered with a reset. */
+  | 'refused'
+  /** An established connection was reset. */
+  | 'reset'
+  /** The peer closed the connection (FIN) before the exchange was complete. */
+  | 'closed'
+  | 'timeout'
+  | 'unreachable'
+  | 'failed';
+
 /** What a connection was for: the diagnosis weighs a reset by what the connection was doing. */
 export type ConnectionRole =
   | 'connect'

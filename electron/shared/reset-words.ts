@@ -77,3 +77,8 @@ export function resetHopPlace(hop: number, hopAddress: string | null, exact: boo
   const address = hopAddress ? ` (${hopAddress})` : '';
   return exact === false ? `at or just after hop ${hop}${address}` : `at hop ${hop}${address}`;
 }
+
+/** "3 routers away": how the TTL evidence is worded everywhere. */
+export function routers(n: number): string {
+  return `${n} router${n === 1 ? '' : 's'} away`;
+}

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { WatchResult } from '../../electron/engine/watch/run-watch.js';
+import type { WatchResult } from '../../electron/shared/watch-info.js';
 import { AS_NOBODY, cliCommand } from './lab-cli.js';
 import { httpGet, tcpSession } from './lab-client.js';
 import { onPathInjector, stringRule, web } from './lab-scenario-kit.js';

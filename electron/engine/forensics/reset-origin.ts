@@ -16,6 +16,10 @@ import {
   type SignalContext,
 } from './reset-signals.js';
 
+import { routers } from '../../shared/reset-words.js';
+
+export { routers };
+
 // The verdicts are declared with the report's data (the faces read them too); the diagnosis and the
 // probes read them from here.
 export type { ConnectionRole } from '../../shared/probe-data-info.js';
@@ -220,10 +224,6 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-/** "3 routers away": how the TTL evidence is worded everywhere. */
-export function routers(n: number): string {
-  return `${n} router${n === 1 ? '' : 's'} away`;
-}
 
 const SOURCE_WORDS: Record<ServerReference['source'], string> = {
   'syn-ack': 'SYN-ACK',

@@ -1,8 +1,8 @@
 import type { FailureInfo } from '../../shared/failure-info.js';
-import type { ConnectionPhase } from '../../shared/probe-data-info.js';
+import type { ConnectionPhase, ConversationOutcome } from '../../shared/probe-data-info.js';
 
 // Declared with the probe data, where the report shows it; the socket code reads it from here.
-export type { ConnectionPhase } from '../../shared/probe-data-info.js';
+export type { ConnectionPhase, ConversationOutcome } from '../../shared/probe-data-info.js';
 
 export interface ConversationRequest {
   address: string;
@@ -48,19 +48,6 @@ export interface SocketState {
   /** Smoothed round trip, when the kernel has one. */
   rttMs: number | null;
 }
-
-export type ConversationOutcome =
-  /** Everything asked for happened. */
-  | 'complete'
-  /** The SYN was answered with a reset. */
-  | 'refused'
-  /** An established connection was reset. */
-  | 'reset'
-  /** The peer closed the connection (FIN) before the exchange was complete. */
-  | 'closed'
-  | 'timeout'
-  | 'unreachable'
-  | 'failed';
 
 export type ConversationEventKind =
   | 'connect-start'

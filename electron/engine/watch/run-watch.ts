@@ -7,43 +7,20 @@ import { nodeSystemIo } from '../net/node-system-io.js';
 import { loadRawNetwork } from '../net/raw-network.js';
 import { InputError } from '../input-error.js';
 import { parseTarget } from '../parsers/target-parser.js';
-import { watchPatterns, type WatchPattern } from './watch-patterns.js';
+import { watchPatterns } from './watch-patterns.js';
 import { SocketOwners } from './socket-owners.js';
-import { runChecks, type WatchCheck } from './watch-checks.js';
+import { runChecks } from './watch-checks.js';
 import { SOCKET_LOOK_MS, SocketTableWatch } from './socket-table-watch.js';
-import { WatchTracker, type WatchCatch, type WatchCounts } from './watch-tracker.js';
-
-export interface WatchRequest {
-  /** host, host:port, [v6]:port or URL, as `diagnose` takes it. */
-  target: string;
-  /** Stop after this long; null: until cancelled or `until` resets. */
-  forSeconds: number | null;
-  /** Stop after this many resets; null: no limit. */
-  until: number | null;
-  /** Send the request to the target this often (a light check); null: only watch. */
-  everySeconds: number | null;
-}
-
-export interface WatchResult {
-  target: { input: string; host: string; port: number; addresses: string[] };
-  startedAt: string;
-  finishedAt: string;
-  /** Why it stopped: its time ran out, the resets asked for were caught, or it was cancelled (Ctrl-C). */
-  stoppedBy: 'time' | 'count' | 'cancelled';
-  catches: WatchCatch[];
-  /** The checks sent with --every, in order (the first MAX_KEPT). */
-  checks: WatchCheck[];
-  /** Catches past MAX_KEPT are counted here, not kept. */
-  catchesDropped: number;
-  counts: WatchCounts;
-  patterns: WatchPattern[];
-  /** How the connections were watched: their packets, or the socket table (no raw sockets). */
-  seenBy: 'capture' | 'socket-table';
-  /** What the capture can see (IPv6 without hop limits, say), or what watching without it misses. */
-  captureNote: string;
-  /** Why the programs holding the connections could not be named, or null. */
-  ownersNote: string | null;
-}
+import { WatchTracker } from './watch-tracker.js';
+import type {
+  WatchCatch,
+  WatchCheck,
+  WatchCounts,
+  WatchRequest,
+  WatchResult,
+  WatchTimeline,
+} from '../../shared/watch-info.js';
+import { TimelineRecorder } from './watch-timeline.js';
 
 type PacketStream = Omit<PacketCapture, 'packets'>;
 
@@ -53,6 +30,8 @@ export interface WatchDeps {
   onCatch?: (caught: WatchCatch) => void;
   /** Each check (--every) as it finishes. */
   onCheck?: (check: WatchCheck) => void;
+  /** Each second: the counts so far and the timeline (the live picture). */
+  onSample?: (counts: WatchCounts, timeline: WatchTimeline) => void;
   /** The packets of each kept catch's connection, for a pcapng export (watch-pcap.ts). */
   onEvidence?: (connectionId: string, packets: CapturedPacket[]) => void;
   /** Tests pass recorded I/O; by default the real DNS and a raw-socket capture. */
@@ -63,6 +42,9 @@ export interface WatchDeps {
   tcp?: TcpIo;
   stream?: (now: () => number, onPacket: (packet: CapturedPacket) => void) => Promise<PacketStream>;
 }
+
+/** How often the counts are sampled for the timeline and the live view. */
+const SAMPLE_MS = 1000;
 
 /** An hour of one reset a second fits; past it, catches are counted, not kept. */
 const MAX_KEPT = 5000;
@@ -166,6 +148,23 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
       reading.signal,
     );
   }
+  const counts = (): WatchCounts =>
+    tableWatch
+      ? {
+          ...tracker.summary,
+          connections: tableWatch.counts.connections,
+          closed: tableWatch.counts.closed,
+          resets: catches.length + dropped,
+          open: tableWatch.open,
+        }
+      : tracker.summary;
+  const timeline = new TimelineRecorder();
+  const sample = () => {
+    const sofar = counts();
+    timeline.sample(now(), sofar);
+    deps.onSample?.(sofar, timeline.timeline);
+  };
+  const sampling = setInterval(sample, SAMPLE_MS);
   const timer =
     request.forSeconds === null ? null : setTimeout(() => stop('time'), request.forSeconds * 1000);
   const cancel = () => stop('cancelled');
@@ -178,15 +177,8 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   clearInterval(flushing);
   tracker.flush(Infinity);
   reading.abort();
-  const counts = tableWatch
-    ? {
-        ...tracker.summary,
-        connections: tableWatch.counts.connections,
-        closed: tableWatch.counts.closed,
-        resets: catches.length + dropped,
-        open: tableWatch.open,
-      }
-    : tracker.summary;
+  clearInterval(sampling);
+  sample();
   return {
     target: { input: target.input, host: target.host, port: target.port, addresses },
     startedAt,
@@ -195,8 +187,9 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     catches,
     checks,
     catchesDropped: dropped,
-    counts,
-    patterns: watchPatterns(catches, counts),
+    counts: counts(),
+    patterns: watchPatterns(catches, counts()),
+    timeline: timeline.timeline,
     seenBy: tableWatch ? 'socket-table' : 'capture',
     captureNote,
     ownersNote: owners.note,

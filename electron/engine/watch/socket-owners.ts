@@ -1,12 +1,7 @@
 import type { SystemIo } from '../net/engine-io.js';
 import { parseSsOutput } from '../parsers/socket-table-parser.js';
 import { socketsTo } from './socket-table-watch.js';
-
-/** The program that held a connection, from the socket table. */
-export interface SocketOwner {
-  process: string;
-  pid: number | null;
-}
+import type { SocketOwner } from '../../shared/watch-info.js';
 
 /** At most one look at the socket table this often: `ss` on a busy machine lists thousands of sockets. */
 const MIN_INTERVAL_MS = 100;

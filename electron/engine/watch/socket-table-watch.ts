@@ -2,14 +2,7 @@ import type { SystemIo } from '../net/engine-io.js';
 import { parseSsOutput, plainAddress, type LocalSocket } from '../parsers/socket-table-parser.js';
 import { parseLinuxTcpCounters } from '../parsers/tcp-counters-parser.js';
 import { sleep } from '../probes/probe-helpers.js';
-import type { SocketOwner } from './socket-owners.js';
-
-/** How a connection that left the socket table ended, as far as the table and the counters tell. */
-export type SocketEnd =
-  /** The machine's count of reset connections rose and it sent no reset: a reset came in. */
-  | 'reset-received'
-  /** The count rose, and this machine sent resets too: one side reset it, which is not known. */
-  | 'reset';
+import type { SocketEnd, SocketOwner } from '../../shared/watch-info.js';
 
 /** A connection the socket table saw end by a reset: no packet of it was seen, so no sender is named. */
 export interface SocketCatch {

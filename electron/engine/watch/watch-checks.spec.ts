@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, ConversationRequest } from '../net/conversation-types.js';
 import { parseTarget } from '../parsers/target-parser.js';
-import { checksLine, runChecks, type WatchCheck } from './watch-checks.js';
+import { runChecks } from './watch-checks.js';
+import { checksLine } from '../../shared/watch-words.js';
+import type { WatchCheck } from '../../shared/watch-info.js';
 
 describe('runChecks', () => {
   it("sends the diagnosis' request at each interval, one at a time, until stopped", async () => {

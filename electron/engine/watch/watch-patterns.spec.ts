@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResetVerdict } from '../../shared/reset-data-info.js';
 import { watchPatterns } from './watch-patterns.js';
-import type { WatchCatch } from './watch-tracker.js';
+import type { WatchCatch } from '../../shared/watch-info.js';
 
 function caught(
   at: number,

@@ -1,13 +1,5 @@
-import type { Origin } from '../../shared/cause-info.js';
 import { SOCKET_LOOK_MS } from './socket-table-watch.js';
-import type { WatchCatch, WatchCounts } from './watch-tracker.js';
-
-/** What the catches have in common, each with the sentence an engineer can check against them. */
-export type WatchPattern =
-  | { kind: 'after-idle'; seconds: number; text: string }
-  | { kind: 'periodic'; seconds: number; text: string }
-  | { kind: 'one-sender'; origin: Origin; hop: number | null; text: string }
-  | { kind: 'one-program'; program: string; text: string };
+import type { WatchCatch, WatchCounts, WatchPattern } from '../../shared/watch-info.js';
 
 /** Below this many catches nothing is called a pattern: two alike may be chance. */
 const MIN_CATCHES = 3;

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CapturedPacket } from '../net/capture-types.js';
-import type { WatchResult } from './run-watch.js';
+import type { WatchCatch, WatchResult } from '../../shared/watch-info.js';
 import { watchPcap } from './watch-pcap.js';
 import { targetPacket } from '../../../test/unit/watch-packets.js';
-import type { WatchCatch } from './watch-tracker.js';
 
 function packet(at: number, flags: string, family: 4 | 6 = 4): CapturedPacket {
   return targetPacket({ at, flags, family, ttl: 63, frame: true });

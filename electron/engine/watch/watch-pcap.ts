@@ -1,8 +1,8 @@
 import { SNAPLEN, type CapturedPacket } from '../net/capture-types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version.js';
 import { pcapngFile, type PcapRecord } from './pcapng-writer.js';
-import type { WatchResult } from './run-watch.js';
-import { catchSender } from './watch-tracker.js';
+import type { WatchResult } from '../../shared/watch-info.js';
+import { catchSender } from '../../shared/watch-words.js';
 
 /** Where each catch's packets are in the file: Wireshark's frame numbers, from 1. */
 export interface PcapFrames {

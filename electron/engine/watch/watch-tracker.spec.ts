@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CapturedPacket } from '../net/capture-types.js';
-import { WatchTracker, type WatchCatch } from './watch-tracker.js';
+import { WatchTracker } from './watch-tracker.js';
+import type { WatchCatch } from '../../shared/watch-info.js';
 import { targetPacket } from '../../../test/unit/watch-packets.js';
 
 function packet(

@@ -1,71 +1,11 @@
 import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation } from '../net/conversation-types.js';
 import { hopsAway, judgeResets } from '../forensics/reset-origin.js';
-import type { ResetVerdict, ServerReference } from '../../shared/reset-data-info.js';
-import type { SocketOwner } from './socket-owners.js';
-import type { SocketEnd } from './socket-table-watch.js';
+import type { ServerReference } from '../../shared/reset-data-info.js';
+import type { SocketOwner, WatchCatch, WatchCounts } from '../../shared/watch-info.js';
 
 /** How long the packets that follow a connection's end are counted as its own (TIME-WAIT is 60 s). */
 const ENDED_LINGER_MS = 60_000;
-
-/** One reset caught on a connection this machine had with the target, whoever opened it. */
-export interface WatchCatch {
-  /** "w12": unique within a watch. */
-  connectionId: string;
-  at: number;
-  address: string;
-  port: number;
-  localPort: number;
-  /** From the connection's first packet seen to the reset. */
-  lifetimeMs: number;
-  /**
-   * From the target's last packet before the reset (a SYN-ACK, data, an ACK) to the reset; from the
-   * socket table, at most this long without data; null when the table did not say.
-   */
-  idleMs: number | null;
-  /** Payload bytes the target sent on this connection before the reset. */
-  bytesIn: number;
-  /** Whether the watch saw the connection open (its SYN-ACK): a connection older than the watch has no reference. */
-  sawOpen: boolean;
-  /** The program that held the connection, when the socket table showed it before the reset. */
-  owner: SocketOwner | null;
-  /** How it was seen: its packets (capture), or its connection leaving the socket table (no privileges). */
-  seenBy: 'capture' | 'socket-table';
-  /**
-   * Who sent it, by the same packet forensics as a diagnosis (TTL against the SYN-ACK, the other
-   * signals); null when only the socket table saw it: then nobody is named.
-   */
-  verdict: ResetVerdict | null;
-  /** Socket table only: how it ended, and why that is believed. */
-  end?: { how: SocketEnd; reason: string };
-}
-
-/** Who sent a caught reset, in words: one wording for the live view and the pcapng's comments. */
-export function catchSender(c: WatchCatch): string {
-  const v = c.verdict;
-  if (v === null)
-    return c.end?.how === 'reset-received'
-      ? 'a reset came in, sender unknown (no capture)'
-      : 'reset by one side or the other, unknown (no capture)';
-  if (v.origin === 'server') return 'sent by the target';
-  if (v.origin === 'path') return `sent by a device on the path${v.hop !== null ? ` (hop ${v.hop})` : ''}`;
-  if (v.origin === 'local') return 'sent by this machine';
-  return 'sender unknown';
-}
-
-export interface WatchCounts {
-  /** Connections seen (their SYN-ACK or any packet of theirs). */
-  connections: number;
-  resets: number;
-  /** Connections the target closed with a FIN. */
-  closed: number;
-  /** Open when last seen. */
-  open: number;
-  /** Forgotten to stay within the bounds (the oldest idle connections first). */
-  evicted: number;
-  /** Per program that held connections (when the socket table named it): its connections and resets. */
-  programs: Record<string, { connections: number; resets: number }>;
-}
 
 interface Tracked {
   id: string;

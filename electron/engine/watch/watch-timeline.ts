@@ -1,0 +1,52 @@
+import type { WatchCounts, WatchSlice, WatchTimeline } from '../../shared/watch-info.js';
+
+/** Slices kept: a picture's worth of bars. Past it, neighbours merge and slices last twice as long. */
+export const MAX_SLICES = 120;
+const FIRST_SLICE_MS = 1000;
+
+/**
+ * Connections over a watch's time, from its running counts sampled at intervals: what opened, closed and
+ * was reset in each slice, and the most open at once. Bounded (MAX_SLICES), so a week's watch takes the
+ * room of two minutes', at a coarser grain.
+ */
+export class TimelineRecorder {
+  private sliceMs = FIRST_SLICE_MS;
+  private readonly slices: WatchSlice[] = [];
+  private last = { connections: 0, closed: 0, resets: 0 };
+
+  sample(at: number, counts: Pick<WatchCounts, 'connections' | 'closed' | 'resets' | 'open'>): void {
+    const start = Math.floor(at / this.sliceMs) * this.sliceMs;
+    let slice = this.slices[this.slices.length - 1];
+    if (!slice || slice.at !== start) {
+      slice = { at: start, opened: 0, closed: 0, resets: 0, open: 0 };
+      this.slices.push(slice);
+    }
+    // Counts only grow; a socket-table watch may restate them, never below what was sampled.
+    slice.opened += Math.max(0, counts.connections - this.last.connections);
+    slice.closed += Math.max(0, counts.closed - this.last.closed);
+    slice.resets += Math.max(0, counts.resets - this.last.resets);
+    slice.open = Math.max(slice.open, counts.open);
+    this.last = { connections: counts.connections, closed: counts.closed, resets: counts.resets };
+    if (this.slices.length > MAX_SLICES) this.coarsen();
+  }
+
+  get timeline(): WatchTimeline {
+    return { sliceMs: this.sliceMs, slices: this.slices.map((s) => ({ ...s })) };
+  }
+
+  private coarsen(): void {
+    this.sliceMs *= 2;
+    const merged: WatchSlice[] = [];
+    for (const s of this.slices) {
+      const at = Math.floor(s.at / this.sliceMs) * this.sliceMs;
+      const into = merged[merged.length - 1];
+      if (into && into.at === at) {
+        into.opened += s.opened;
+        into.closed += s.closed;
+        into.resets += s.resets;
+        into.open = Math.max(into.open, s.open);
+      } else merged.push({ ...s, at });
+    }
+    this.slices.splice(0, this.slices.length, ...merged);
+  }
+}

@@ -1,0 +1,103 @@
+import { routers } from './reset-words.js';
+import type { WatchCatch, WatchCheck, WatchResult } from './watch-info.js';
+
+// A watch in words: one wording for the CLI's live lines and summary, the wizard's Watch view, the
+// Markdown export and the pcapng's comments.
+
+/** Who sent a caught reset, in words. */
+export function catchSender(c: WatchCatch): string {
+  const v = c.verdict;
+  if (v === null)
+    return c.end?.how === 'reset-received'
+      ? 'a reset came in, sender unknown (no capture)'
+      : 'reset by one side or the other, unknown (no capture)';
+  if (v.origin === 'server') return 'sent by the target';
+  if (v.origin === 'path') return `sent by a device on the path${v.hop !== null ? ` (hop ${v.hop})` : ''}`;
+  if (v.origin === 'local') return 'sent by this machine';
+  return 'sender unknown';
+}
+
+export function watchSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** "firefox (pid 4242)", or "program unknown". */
+export function catchOwner(c: WatchCatch): string {
+  return c.owner
+    ? `${c.owner.process}${c.owner.pid !== null ? ` (pid ${c.owner.pid})` : ''}`
+    : 'program unknown';
+}
+
+/** "after 5.0 s idle, 1,234 bytes in": what the connection had done before its reset. */
+export function catchBefore(c: WatchCatch): string {
+  const idle =
+    c.idleMs === null
+      ? ''
+      : c.seenBy === 'capture'
+        ? `after ${watchSeconds(c.idleMs)} idle, `
+        : `after at most ${watchSeconds(c.idleMs)} idle, `;
+  const opened = c.sawOpen ? '' : ', opened before the watch';
+  return `${idle}${c.bytesIn.toLocaleString('en-US')} bytes in${opened}`;
+}
+
+/** "(TTL 61, 3 routers away)" when the capture saw the reset's TTL. */
+export function catchTtl(c: WatchCatch): string {
+  const v = c.verdict;
+  return v && v.ttl !== null && v.hopsAway !== null ? ` (TTL ${v.ttl}, ${routers(v.hopsAway)})` : '';
+}
+
+/** "+12.3 s  reset  curl (pid 7) :51234 ← 198.18.4.2:80  after 5.0 s idle, 1,234 bytes in  sent by the target (…)" */
+export function catchLine(c: WatchCatch): string {
+  const address = c.address.includes(':') ? `[${c.address}]` : c.address;
+  return `+${watchSeconds(c.at)}  reset  ${catchOwner(c)} :${c.localPort} ← ${address}:${c.port}  ${catchBefore(c)}  ${catchSender(c)}${catchTtl(c)}`;
+}
+
+/** "12 checks: 11 answered (median 3 ms), 1 reset." */
+export function checksLine(checks: WatchCheck[]): string {
+  if (checks.length === 0) return 'No check finished.';
+  const by = new Map<string, number>();
+  for (const c of checks) by.set(c.outcome, (by.get(c.outcome) ?? 0) + 1);
+  const answered = checks
+    .filter((c) => c.outcome === 'complete')
+    .map((c) => c.ms)
+    .sort((a, b) => a - b);
+  const parts = [...by].map(([outcome, n]) =>
+    outcome === 'complete'
+      ? `${n} answered (median ${answered[Math.floor(answered.length / 2)]} ms)`
+      : `${n} ${outcome === 'closed' ? 'closed early' : outcome}`,
+  );
+  return `${checks.length} check${checks.length === 1 ? '' : 's'}: ${parts.join(', ')}.`;
+}
+
+const STOPPED_WORDS: Record<WatchResult['stoppedBy'], string> = {
+  time: 'time is up',
+  count: 'enough resets caught',
+  cancelled: 'stopped',
+};
+
+/** The end of a watch: the counts, the programs, what was left out, the checks, the patterns, what capture saw. */
+export function summaryLines(r: WatchResult): string[] {
+  const { counts } = r;
+  const lines = [
+    `Watched ${r.target.host}:${r.target.port} (${r.target.addresses.join(', ')}) until ${STOPPED_WORDS[r.stoppedBy]}: ${counts.connections} connections, ${counts.resets} reset, ${counts.closed} closed by the target, ${counts.open} still open.`,
+  ];
+  const programs = Object.entries(counts.programs);
+  if (programs.length > 0)
+    lines.push(
+      `Programs: ${programs.map(([name, p]) => `${name} ${p.connections} connection${p.connections === 1 ? '' : 's'} (${p.resets} reset)`).join(', ')}.`,
+    );
+  if (r.ownersNote) lines.push(`The programs could not be named: ${r.ownersNote}.`);
+  if (counts.evicted > 0)
+    lines.push(`${counts.evicted} idle connections were no longer followed, to stay within memory.`);
+  if (r.catchesDropped > 0) lines.push(`${r.catchesDropped} more resets were counted, not kept.`);
+  if (counts.resets === 0)
+    lines.push(
+      counts.connections === 0
+        ? 'No connection to the target was seen: run the application while watching.'
+        : 'No reset came while watching: watch longer, or while the failure happens.',
+    );
+  if (r.checks.length > 0) lines.push(`Checks: ${checksLine(r.checks)}`);
+  for (const p of r.patterns) lines.push(p.text);
+  lines.push(r.captureNote);
+  return lines;
+}
