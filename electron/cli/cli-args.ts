@@ -13,7 +13,7 @@ import { isStepId, STEP_IDS, type StepId } from '../shared/step-info.js';
 import { parseErrorText } from '../engine/parsers/error-text-parser.js';
 import { parseHost, TargetError } from '../engine/parsers/target-parser.js';
 import type { RunOptions } from '../engine/runner/run-environment.js';
-import type { WatchRequest } from '../shared/watch-info.js';
+import { WATCH_BOUNDS, type WatchRequest } from '../shared/watch-info.js';
 import { logFileProblem } from '../engine/probes/log-file-check.js';
 import { formatFromPath, reportFileProblem } from '../engine/report/report-writer.js';
 
@@ -125,8 +125,19 @@ function watchCommand(values: Record<string, string | boolean | undefined>, rest
     request: {
       target: rest[0]!,
       forSeconds: forText === undefined ? null : duration('--for', forText),
-      until: untilText === undefined ? null : integer('--until', untilText, 1, 1_000_000),
-      everySeconds: values.every === undefined ? null : number('--every', values.every as string, 1, 3600),
+      until:
+        untilText === undefined
+          ? null
+          : integer('--until', untilText, WATCH_BOUNDS.until.min, WATCH_BOUNDS.until.max),
+      everySeconds:
+        values.every === undefined
+          ? null
+          : number(
+              '--every',
+              values.every as string,
+              WATCH_BOUNDS.everySeconds.min,
+              WATCH_BOUNDS.everySeconds.max,
+            ),
     },
   };
 }
@@ -137,8 +148,9 @@ function duration(flag: string, text: string): number {
   const seconds = match
     ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] as 's' | 'm' | 'h') ?? 's']
     : NaN;
-  if (!(seconds >= 1 && seconds <= 7 * 86400))
-    throw new UsageError(`${flag} ${text}: give a duration from 1s to 168h (90, 30s, 5m, 2h)`);
+  const { min, max } = WATCH_BOUNDS.forSeconds;
+  if (!(seconds >= min && seconds <= max))
+    throw new UsageError(`${flag} ${text}: give a duration from ${min}s to ${max / 3600}h (90, 30s, 5m, 2h)`);
   return seconds;
 }
 

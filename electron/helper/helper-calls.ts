@@ -1,9 +1,16 @@
-import { validateCall, type ExportFormat, type StartRunRequest } from '../shared/api-contract.js';
+import {
+  validateCall,
+  type ExportFormat,
+  type StartRunRequest,
+  type WatchExportFormat,
+} from '../shared/api-contract.js';
 import type { RunEvent } from '../shared/run-event-info.js';
 import type { CallHandler } from '../engine/service/api-dispatch.js';
 import { exportFile } from '../engine/service/run-service.js';
+import { watchExportFile } from '../engine/service/watch-service.js';
 import { EngineHelper, type HelperExit, type HelperHello } from './helper-client.js';
 import { HelperRunLedger } from './helper-run-ledger.js';
+import { HelperWatchLedger } from './helper-watch-ledger.js';
 
 /**
  * The calls of a face (the browser mode's WebSocket, later the Electron window) sent to the engine helper.
@@ -15,6 +22,7 @@ import { HelperRunLedger } from './helper-run-ledger.js';
 export function helperCalls(
   helper: Pick<EngineHelper, 'call'>,
   ledger: HelperRunLedger = new HelperRunLedger(),
+  watches: HelperWatchLedger = new HelperWatchLedger(),
 ): CallHandler {
   return async (channel, args, hooks) => {
     const problem = validateCall(channel, args);
@@ -22,40 +30,59 @@ export function helperCalls(
     const list = args as unknown[];
     if (channel === 'log:choose')
       return { ok: true, result: { path: hooks.chooseLog ? await hooks.chooseLog() : null } };
-    const interrupted =
-      channel === 'report:get' || channel === 'report:export' ? ledger.report(list[0] as string) : null;
     const answer =
-      interrupted === null
-        ? await helper.call(channel as string, list)
-        : {
-            ok: true as const,
-            result:
-              channel === 'report:get'
-                ? interrupted
-                : exportFile(interrupted, list[1] as ExportFormat, list[2] === true),
-          };
+      leftByHelper(channel as string, list, ledger, watches) ?? (await helper.call(channel as string, list));
     if (!answer.ok) return answer;
     if (channel === 'app:info')
       return {
         ok: true,
         result: { ...(answer.result as object), mode: hooks.mode, canChooseFiles: hooks.mode === 'electron' },
       };
-    if (channel === 'run:start') {
+    if (channel === 'run:start' || channel === 'watch:start') {
       const { runId } = answer.result as { runId: string };
-      ledger.started(runId, list[0] as StartRunRequest);
+      if (channel === 'run:start') ledger.started(runId, list[0] as StartRunRequest);
       if (hooks.owner) {
         const owner = hooks.owner;
-        const cancel = (): void => void helper.call('run:cancel', [runId]);
+        const stop = channel === 'run:start' ? 'run:cancel' : 'watch:stop';
+        const cancel = (): void => void helper.call(stop, [runId]);
         if (owner.aborted) cancel();
         else owner.addEventListener('abort', cancel, { once: true });
       }
     }
-    if (channel === 'report:export' && hooks.saveExport) {
+    if ((channel === 'report:export' || channel === 'watch:export') && hooks.saveExport) {
       const file = answer.result as { fileName: string; mime: string; content: string };
       return { ok: true, result: { kind: 'saved', path: await hooks.saveExport(file) } };
     }
     return answer;
   };
+}
+
+/** The answer to a call about a run or a watch the helper left when it died, from the ledgers; else null. */
+function leftByHelper(
+  channel: string,
+  list: unknown[],
+  ledger: HelperRunLedger,
+  watches: HelperWatchLedger,
+): { ok: true; result: unknown } | null {
+  const runId = list[0] as string;
+  if (channel === 'report:get' || channel === 'report:export') {
+    const report = ledger.report(runId);
+    if (report === null) return null;
+    return {
+      ok: true,
+      result:
+        channel === 'report:get' ? report : exportFile(report, list[1] as ExportFormat, list[2] === true),
+    };
+  }
+  if (channel === 'watch:get' || channel === 'watch:export') {
+    const result = watches.result(runId);
+    if (result === null) return null;
+    return {
+      ok: true,
+      result: channel === 'watch:get' ? result : watchExportFile(result, list[1] as WatchExportFormat),
+    };
+  }
+  return null;
 }
 
 export interface HelperEngine {
@@ -76,15 +103,18 @@ export function startHelperEngine(
   onExit?: (exit: HelperExit) => void,
 ): HelperEngine {
   const ledger = new HelperRunLedger();
+  const watches = new HelperWatchLedger();
   let privileges = { raw: false, note: 'the engine helper stopped before it said what it could do' };
   const helper = new EngineHelper({
     ...spawn,
     onEvent: (event) => {
       ledger.follow(event);
+      watches.follow(event);
       emit(event);
     },
     onExit: (exit) => {
       for (const event of ledger.helperStopped(exit.reason, privileges)) emit(event);
+      for (const event of watches.helperStopped(exit.reason)) emit(event);
       onExit?.(exit);
     },
   });
@@ -92,5 +122,5 @@ export function startHelperEngine(
     (hello) => (privileges = { raw: hello.privileged, note: hello.privilegeNote }),
     () => undefined,
   );
-  return { calls: helperCalls(helper, ledger), hello: helper.hello, stop: () => helper.stop() };
+  return { calls: helperCalls(helper, ledger, watches), hello: helper.hello, stop: () => helper.stop() };
 }

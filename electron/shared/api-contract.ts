@@ -8,6 +8,7 @@ import {
   type RequestOptions,
 } from './run-options-info.js';
 import { isStepId, type StepId } from './step-info.js';
+import { WATCH_BOUNDS, type WatchRequest, type WatchResult } from './watch-info.js';
 
 // The one contract between the wizard and the engine. Electron IPC, the browser mode's WebSocket and
 // tests all carry these calls (`domain:verb`) and the RunEvents of `run:event`, keyed by run id.
@@ -22,6 +23,8 @@ export interface StartRunRequest extends RequestOptions {
 }
 
 export type ExportFormat = 'html' | 'json' | 'md';
+/** A watch exports as data or as a ticket's text; its packets go out as pcapng from the CLI (`--pcap`). */
+export type WatchExportFormat = 'json' | 'md';
 
 export type ExportResult =
   /** Browser mode: the renderer downloads the content. */
@@ -63,6 +66,12 @@ export interface ApiCalls {
   /** redact: hide addresses, host names and the user name (see report-redact.ts). */
   'report:export': { args: [runId: string, format: ExportFormat, redact?: boolean]; result: ExportResult };
   'log:choose': { args: []; result: { path: string | null } };
+  /** A watch (`reset-doctor watch`): its catches, checks and timeline come as run events. */
+  'watch:start': { args: [request: WatchRequest]; result: { runId: string } };
+  /** Stops a watch, keeping everything caught so far (its watch-finished event follows). */
+  'watch:stop': { args: [runId: string]; result: { stopped: boolean } };
+  'watch:get': { args: [runId: string]; result: WatchResult | null };
+  'watch:export': { args: [runId: string, format: WatchExportFormat]; result: ExportResult };
 }
 
 export type ApiChannel = keyof ApiCalls;
@@ -76,6 +85,10 @@ export const API_CHANNELS: ApiChannel[] = [
   'report:get',
   'report:export',
   'log:choose',
+  'watch:start',
+  'watch:stop',
+  'watch:get',
+  'watch:export',
 ];
 export const EVENT_CHANNEL = 'run:event';
 
@@ -113,6 +126,8 @@ export function validateCall(channel: unknown, args: unknown): string | null {
       return args.length === 1 && text(args[0]) ? null : 'error:parse takes one error text';
     case 'run:cancel':
     case 'report:get':
+    case 'watch:stop':
+    case 'watch:get':
       return args.length === 1 && runId(args[0]) ? null : `${c} takes a run id`;
     case 'step:rerun':
       return args.length === 2 && runId(args[0]) && typeof args[1] === 'string' && isStepId(args[1])
@@ -126,7 +141,32 @@ export function validateCall(channel: unknown, args: unknown): string | null {
         : 'report:export takes a run id, html, json or md, and whether to redact';
     case 'run:start':
       return args.length === 1 ? validateStart(args[0]) : 'run:start takes one request';
+    case 'watch:start':
+      return args.length === 1 ? validateWatch(args[0]) : 'watch:start takes one request';
+    case 'watch:export':
+      return args.length === 2 && runId(args[0]) && WATCH_FORMATS.includes(args[1] as WatchExportFormat)
+        ? null
+        : 'watch:export takes a run id, and json or md';
   }
+}
+
+const WATCH_FORMATS: WatchExportFormat[] = ['json', 'md'];
+
+function validateWatch(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return 'watch:start takes a request object';
+  const r = value as Record<string, unknown>;
+  const fields = ['target', ...(Object.keys(WATCH_BOUNDS) as (keyof typeof WATCH_BOUNDS)[])];
+  const extra = Object.keys(r).filter((k) => !fields.includes(k));
+  if (extra.length) return `unexpected field ${extra[0]}`;
+  if (typeof r.target !== 'string' || r.target.length > 2048) return 'target must be text';
+  for (const [key, { min, max }] of Object.entries(WATCH_BOUNDS)) {
+    const v = r[key];
+    if (v === null) continue;
+    const whole = key === 'until';
+    if (typeof v !== 'number' || !(v >= min && v <= max) || (whole && !Number.isInteger(v)))
+      return `${key} must be ${whole ? 'a whole number ' : ''}${min}..${max} or null`;
+  }
+  return null;
 }
 
 function validateStart(value: unknown): string | null {

@@ -1,5 +1,6 @@
 import type { ProbeReport, Report, StepReport } from './report-info.js';
 import type { StepId } from './step-info.js';
+import type { WatchCatch, WatchCheck, WatchCounts, WatchResult, WatchTimeline } from './watch-info.js';
 
 /** The plan of a run, sent first so a UI can draw every step and probe as pending. */
 export interface RunPlan {
@@ -27,6 +28,25 @@ export type RunEvent =
     }
   | { type: 'probe-finished'; runId: string; stepId: StepId; probe: ProbeReport }
   | { type: 'step-finished'; runId: string; step: StepReport }
-  | { type: 'run-finished'; runId: string; report: Report };
+  | { type: 'run-finished'; runId: string; report: Report }
+  | WatchEvent;
+
+/** A watch's live events, on the same channel, keyed by its run id. */
+export type WatchEvent =
+  | {
+      type: 'watch-started';
+      runId: string;
+      at: string;
+      target: string;
+      addresses: string[];
+      seenBy: WatchResult['seenBy'];
+      captureNote: string;
+    }
+  /** Each second: the counts so far and the timeline. */
+  | { type: 'watch-sample'; runId: string; counts: WatchCounts; timeline: WatchTimeline }
+  | { type: 'watch-catch'; runId: string; caught: WatchCatch }
+  | { type: 'watch-check'; runId: string; check: WatchCheck }
+  /** The end: the result, or why the watch could not go on (a name that does not resolve). */
+  | { type: 'watch-finished'; runId: string; result: WatchResult | null; error: string | null };
 
 export type RunEventType = RunEvent['type'];

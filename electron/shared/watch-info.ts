@@ -4,6 +4,13 @@ import type { ResetVerdict } from './reset-data-info.js';
 
 // A watch's data, declared once for the engine (watch/), the CLI, the wizard and the exports.
 
+/** The bounds of a watch's numbers, for the CLI's flags and the calls alike. */
+export const WATCH_BOUNDS = {
+  forSeconds: { min: 1, max: 7 * 86400 },
+  until: { min: 1, max: 1_000_000 },
+  everySeconds: { min: 1, max: 3600 },
+} as const;
+
 /** What a watch is asked to do: the CLI's `watch` flags and the wizard's Watch form. */
 export interface WatchRequest {
   /** host, host:port, [v6]:port or URL, as `diagnose` takes it. */
@@ -120,8 +127,11 @@ export interface WatchResult {
   target: { input: string; host: string; port: number; addresses: string[] };
   startedAt: string;
   finishedAt: string;
-  /** Why it stopped: its time ran out, the resets asked for were caught, or it was cancelled (Ctrl-C). */
-  stoppedBy: 'time' | 'count' | 'cancelled';
+  /**
+   * Why it stopped: its time ran out, the resets asked for were caught, it was cancelled (Ctrl-C, Stop),
+   * or the engine helper running it stopped (what it had caught is kept).
+   */
+  stoppedBy: 'time' | 'count' | 'cancelled' | 'interrupted';
   catches: WatchCatch[];
   /** The checks sent with --every, in order (the first MAX_KEPT). */
   checks: WatchCheck[];

@@ -73,6 +73,7 @@ const STOPPED_WORDS: Record<WatchResult['stoppedBy'], string> = {
   time: 'time is up',
   count: 'enough resets caught',
   cancelled: 'stopped',
+  interrupted: 'the engine stopped',
 };
 
 /** The end of a watch: the counts, the programs, what was left out, the checks, the patterns, what capture saw. */

@@ -1,4 +1,5 @@
 import type { CapturedPacket } from '../../electron/engine/net/capture-types.js';
+import type { WatchDeps } from '../../electron/engine/watch/run-watch.js';
 
 export const WATCHED_SERVER = '198.18.4.2';
 
@@ -38,3 +39,37 @@ export function targetPacket(o: {
     ...(o.frame && family === 4 ? { frame: { bytes: new Uint8Array(40).fill(0x45, 0, 1), length: 40 } } : {}),
   };
 }
+
+/** A stream that plays `packets` once watched, and records what it was asked to watch. */
+export function fakeStream(packets: CapturedPacket[]) {
+  const seen = { watched: [] as string[], closed: false };
+  const stream: WatchDeps['stream'] = (now, onPacket) =>
+    Promise.resolve({
+      note: 'fake capture',
+      watch(addresses: string[]) {
+        seen.watched.push(...addresses);
+        setTimeout(() => {
+          for (const p of packets) onPacket({ ...p, at: now() });
+        }, 5);
+      },
+      close() {
+        seen.closed = true;
+      },
+    });
+  return { stream, seen };
+}
+
+export const watchDns = { lookup: () => Promise.resolve([{ address: WATCHED_SERVER, family: 4 as const }]) };
+
+/** `ss -tanp` as it would list the connections: 40001 and 40002 are curl's, 40003 java's. */
+const SS = [
+  'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
+  `ESTAB 0 0 198.18.1.2:40001 ${WATCHED_SERVER}:80 users:(("curl",pid=301,fd=5))`,
+  `ESTAB 0 0 198.18.1.2:40002 ${WATCHED_SERVER}:80 users:(("curl",pid=302,fd=5))`,
+  `ESTAB 0 0 198.18.1.2:40003 ${WATCHED_SERVER}:80 users:(("java",pid=77,fd=40))`,
+  `ESTAB 0 0 198.18.1.2:40009 10.0.0.9:80 users:(("other",pid=9,fd=4))`,
+].join('\n');
+export const watchSystem = {
+  run: () => Promise.resolve({ code: 0, stdout: SS, stderr: '' }),
+  which: () => Promise.resolve('/usr/bin/ss'),
+};

@@ -88,5 +88,17 @@ async function call(
       return {
         path: hooks.chooseLog ? await hooks.chooseLog() : null,
       } satisfies ApiCalls['log:choose']['result'];
+    case 'watch:start':
+      return service.watches.start(a[0]!, hooks.owner);
+    case 'watch:stop':
+      return service.watches.stop(a[0]!);
+    case 'watch:get':
+      return service.watches.result(a[0]!);
+    case 'watch:export': {
+      const file = service.watches.exportWatch(a[0]!, a[1]!);
+      if (hooks.saveExport)
+        return { kind: 'saved', path: await hooks.saveExport(file) } satisfies ExportResult;
+      return { kind: 'content', ...file } satisfies ExportResult;
+    }
   }
 }

@@ -19,11 +19,10 @@ import { detectPrivileges, DiagnosisSession, type DiagnosisRun } from '../run-di
 import type { Privileges } from '../runner/run-environment.js';
 import { firstLine } from '../net/errno-failure.js';
 import { TOOL_VERSION } from '../tool-version.js';
+import { ApiError } from './api-error.js';
+import { WatchService, type WatchOverrides } from './watch-service.js';
 
-/** A message for the person at the other end: shown as it is, never with a stack. */
-export class ApiError extends Error {
-  override name = 'ApiError';
-}
+export { ApiError };
 
 interface Entry {
   session: DiagnosisSession;
@@ -57,12 +56,21 @@ export class RunService {
   /** Runs being set up or in progress (a dropped session's run counts until it has stopped). */
   private running = 0;
   private disposed = false;
+  /** Watches (watch:*), in the same places as runs. */
+  readonly watches: WatchService;
 
   constructor(
     private readonly emit: (event: RunEvent) => void,
-    private readonly overrides: Partial<Pick<DiagnosisRun, 'io' | 'capture' | 'privileges' | 'steps'>> = {},
+    private readonly overrides: Partial<Pick<DiagnosisRun, 'io' | 'capture' | 'privileges' | 'steps'>> & {
+      watch?: WatchOverrides;
+    } = {},
   ) {
     this.privileges = overrides.privileges ? Promise.resolve(overrides.privileges) : detectPrivileges();
+    this.watches = new WatchService(
+      emit,
+      { claim: () => this.claimSlot(), release: () => void this.running-- },
+      overrides.watch,
+    );
   }
 
   async info(mode: AppInfo['mode']): Promise<AppInfo> {
@@ -168,6 +176,7 @@ export class RunService {
 
   dispose(): void {
     this.disposed = true;
+    this.watches.dispose();
     for (const runId of [...this.sessions.keys()]) this.drop(runId);
   }
 

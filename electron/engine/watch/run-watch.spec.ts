@@ -7,47 +7,19 @@ import type { CapturedPacket } from '../net/capture-types.js';
 import type { SystemIo } from '../net/engine-io.js';
 import { InputError } from '../input-error.js';
 import { runWatch, type WatchDeps } from './run-watch.js';
-import { targetPacket, WATCHED_SERVER } from '../../../test/unit/watch-packets.js';
+import {
+  fakeStream,
+  targetPacket,
+  watchDns as dns,
+  watchSystem as system,
+  WATCHED_SERVER,
+} from '../../../test/unit/watch-packets.js';
 
 const SERVER = WATCHED_SERVER;
 
 function tcp(localPort: number, flags: string, ttl = 61): CapturedPacket {
   return targetPacket({ localPort, flags, ttl });
 }
-
-/** A stream that plays `packets` once watched, and records what it was asked to watch. */
-function fakeStream(packets: CapturedPacket[]) {
-  const seen = { watched: [] as string[], closed: false };
-  const stream: WatchDeps['stream'] = (now, onPacket) =>
-    Promise.resolve({
-      note: 'fake capture',
-      watch(addresses: string[]) {
-        seen.watched.push(...addresses);
-        setTimeout(() => {
-          for (const p of packets) onPacket({ ...p, at: now() });
-        }, 5);
-      },
-      close() {
-        seen.closed = true;
-      },
-    });
-  return { stream, seen };
-}
-
-const dns = { lookup: () => Promise.resolve([{ address: SERVER, family: 4 as const }]) };
-
-/** `ss -tanp` as it would list the connections: 40001 and 40002 are curl's, 40003 java's. */
-const SS = [
-  'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process',
-  `ESTAB 0 0 198.18.1.2:40001 ${SERVER}:80 users:(("curl",pid=301,fd=5))`,
-  `ESTAB 0 0 198.18.1.2:40002 ${SERVER}:80 users:(("curl",pid=302,fd=5))`,
-  `ESTAB 0 0 198.18.1.2:40003 ${SERVER}:80 users:(("java",pid=77,fd=40))`,
-  `ESTAB 0 0 198.18.1.2:40009 10.0.0.9:80 users:(("other",pid=9,fd=4))`,
-].join('\n');
-const system = {
-  run: () => Promise.resolve({ code: 0, stdout: SS, stderr: '' }),
-  which: () => Promise.resolve('/usr/bin/ss'),
-};
 
 describe('runWatch', () => {
   it('stops once the resets asked for are caught, and says who sent them', async () => {

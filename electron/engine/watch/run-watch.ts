@@ -26,6 +26,8 @@ type PacketStream = Omit<PacketCapture, 'packets'>;
 
 export interface WatchDeps {
   signal: AbortSignal;
+  /** Once watching: the addresses, and how the connections are seen. */
+  onStarted?: (info: { addresses: string[]; seenBy: WatchResult['seenBy']; captureNote: string }) => void;
   /** Each reset as it is caught (the live view). */
   onCatch?: (caught: WatchCatch) => void;
   /** Each check (--every) as it finishes. */
@@ -131,6 +133,7 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     void tableWatch.run(reading.signal);
     captureNote = `No packet capture (${error.message.replace(/^watch needs packet capture, which needs /, 'it needs ')}): each connection's end was read from the socket table every ${SOCKET_LOOK_MS} ms, so no reset's sender is named and connections shorter than that are missed. With capture (root, CAP_NET_RAW, or the engine helper), watch names who sent each reset and can write its packets.`;
   }
+  deps.onStarted?.({ addresses, seenBy: tableWatch ? 'socket-table' : 'capture', captureNote });
   // Resets are judged JUDGE_AFTER_MS after their first RST, with what followed it.
   const flushing = setInterval(() => tracker.flush(now()), 100);
   const checks: WatchCheck[] = [];

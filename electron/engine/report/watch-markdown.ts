@@ -1,0 +1,54 @@
+import type { WatchResult } from '../../shared/watch-info.js';
+import {
+  catchBefore,
+  catchOwner,
+  catchSender,
+  catchTtl,
+  summaryLines,
+  watchSeconds,
+} from '../../shared/watch-words.js';
+import { md } from './report-markdown.js';
+
+/** Rows of the catches table: the rest are counted below it. */
+const MAX_ROWS = 200;
+
+/**
+ * A watch as Markdown for a ticket: what was watched and the counts first, then each reset with who
+ * sent it, then the timeline's busy slices. The words are the CLI's and the wizard's (watch-words.ts).
+ */
+export function renderWatchMarkdown(r: WatchResult): string {
+  const [summary = '', ...rest] = summaryLines(r);
+  const lines = [
+    `# Reset Doctor watch: ${md(r.target.input)}`,
+    '',
+    md(summary),
+    '',
+    `Watched from ${md(r.startedAt)} to ${md(r.finishedAt)}, by ${r.seenBy === 'capture' ? 'packet capture' : 'the socket table (no capture)'}.`,
+    '',
+    ...rest.map((line) => `- ${md(line)}`),
+  ];
+  if (r.catches.length > 0) {
+    lines.push('', '## Resets caught', '');
+    lines.push('| When | Program | Local port | Before the reset | Who sent it |', '|---|---|---|---|---|');
+    for (const c of r.catches.slice(0, MAX_ROWS))
+      lines.push(
+        `| +${watchSeconds(c.at)} | ${md(catchOwner(c))} | ${c.localPort} | ${md(catchBefore(c))} | ${md(catchSender(c) + catchTtl(c))} |`,
+      );
+    const more = r.catches.length - MAX_ROWS + r.catchesDropped;
+    if (more > 0) lines.push('', `${more} more resets are in the JSON export or were counted, not kept.`);
+    const reasons = r.catches.filter((c) => c.verdict !== null).slice(0, 3);
+    if (reasons.length > 0) {
+      lines.push('', 'Why, for the first of them:', '');
+      for (const c of reasons)
+        lines.push(`- +${watchSeconds(c.at)} :${c.localPort}: ${md(c.verdict!.reason)}`);
+    }
+  }
+  const busy = r.timeline.slices.filter((s) => s.opened + s.closed + s.resets > 0);
+  if (busy.length > 0) {
+    lines.push('', `## Timeline (slices of ${watchSeconds(r.timeline.sliceMs)})`, '');
+    lines.push('| From | Opened | Closed by the target | Reset | Open at most |', '|---|---|---|---|---|');
+    for (const s of busy)
+      lines.push(`| +${watchSeconds(s.at)} | ${s.opened} | ${s.closed} | ${s.resets} | ${s.open} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
