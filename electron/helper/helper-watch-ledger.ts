@@ -8,6 +8,7 @@ import type {
 } from '../shared/watch-info.js';
 import { parseTarget } from '../engine/parsers/target-parser.js';
 import { watchPatterns } from '../engine/watch/watch-patterns.js';
+import { diagnoseWatch } from '../engine/diagnosis/diagnose-watch.js';
 
 type Started = Extract<WatchEvent, { type: 'watch-started' }>;
 
@@ -85,6 +86,7 @@ function rebuild(watch: FollowedWatch, reason: string): WatchResult | null {
     return null;
   }
   const resets = Math.max(watch.counts.resets, watch.catches.length);
+  const patterns = watchPatterns(watch.catches, watch.counts);
   return {
     target: { input: target.input, host: target.host, port: target.port, addresses: started.addresses },
     startedAt: started.at,
@@ -94,8 +96,9 @@ function rebuild(watch: FollowedWatch, reason: string): WatchResult | null {
     checks: watch.checks,
     catchesDropped: resets - watch.catches.length,
     counts: { ...watch.counts, resets },
-    patterns: watchPatterns(watch.catches, watch.counts),
+    patterns,
     timeline: watch.timeline,
+    diagnosis: diagnoseWatch({ catches: watch.catches, patterns, seenBy: started.seenBy }),
     seenBy: started.seenBy,
     captureNote: `${started.captureNote} The watch ended early: ${reason}; this is what it had caught.`,
     ownersNote: null,

@@ -1,4 +1,4 @@
-import type { Origin } from './cause-info.js';
+import type { Diagnosis, Origin } from './cause-info.js';
 import type { ConversationOutcome } from './probe-data-info.js';
 import type { ResetVerdict } from './reset-data-info.js';
 
@@ -140,6 +140,11 @@ export interface WatchResult {
   counts: WatchCounts;
   patterns: WatchPattern[];
   timeline: WatchTimeline;
+  /**
+   * The verdict over all the catches, by the diagnosis' own causes and thresholds (diagnose-watch.ts);
+   * null when fewer than two resets were caught.
+   */
+  diagnosis: Diagnosis | null;
   /** How the connections were watched: their packets, or the socket table (no raw sockets). */
   seenBy: 'capture' | 'socket-table';
   /** What the capture can see (IPv6 without hop limits, say), or what watching without it misses. */

@@ -1,3 +1,4 @@
+import { CAUSE_TITLES, type Diagnosis } from './cause-info.js';
 import { routers } from './reset-words.js';
 import type { WatchCatch, WatchCheck, WatchResult } from './watch-info.js';
 
@@ -69,6 +70,30 @@ export function checksLine(checks: WatchCheck[]): string {
   return `${checks.length} check${checks.length === 1 ? '' : 's'}: ${parts.join(', ')}.`;
 }
 
+/**
+ * "Verdict over the 3 resets: Idle timeout (95%), sent by a device on the path, hop 2; idle timeout 3 s." or,
+ * when the catches do not settle it, the candidates. Null without a verdict (fewer than two resets).
+ */
+export function watchVerdictLine(d: Diagnosis | null, resets: number): string | null {
+  const lead = d?.findings[0];
+  if (!d || !lead) return null;
+  const over = `Verdict over the ${resets} resets`;
+  if (d.verdict === 'inconclusive') {
+    const candidates = (lead.candidates ?? []).map((c) => CAUSE_TITLES[c] ?? c);
+    return `${over}: inconclusive${candidates.length ? ` (${candidates.join(' or ')})` : ''}; ${lead.settle[0]?.text ?? 'watch longer, or run a diagnosis while it happens.'}`;
+  }
+  const who =
+    lead.origin === 'path'
+      ? `from a device on the path${lead.hop !== undefined ? `, hop ${lead.hop}` : ''}`
+      : lead.origin === 'server'
+        ? 'from the server'
+        : lead.origin === 'local'
+          ? 'from this machine'
+          : 'sender not seen';
+  const idle = lead.idleTimeoutSeconds !== undefined ? `; idle timeout ${lead.idleTimeoutSeconds} s` : '';
+  return `${over}: ${CAUSE_TITLES[lead.cause] ?? lead.cause} (${Math.round(lead.confidence * 100)}%), ${who}${idle}.`;
+}
+
 const STOPPED_WORDS: Record<WatchResult['stoppedBy'], string> = {
   time: 'time is up',
   count: 'enough resets caught',
@@ -97,8 +122,10 @@ export function summaryLines(r: WatchResult): string[] {
         ? 'No connection to the target was seen: run the application while watching.'
         : 'No reset came while watching: watch longer, or while the failure happens.',
     );
-  if (r.checks.length > 0) lines.push(`Checks: ${checksLine(r.checks)}`);
+  if (r.checks.length > 0) lines.push(checksLine(r.checks));
   for (const p of r.patterns) lines.push(p.text);
+  const verdict = watchVerdictLine(r.diagnosis, counts.resets);
+  if (verdict) lines.push(verdict);
   lines.push(r.captureNote);
   return lines;
 }

@@ -102,6 +102,7 @@ function pathVerdict({ id, role, connection }: Named, at: number): ResetVerdict 
     origin: 'path',
     hop: 4,
     reason: RESET_REASON,
+    afterOwnClose: false,
     signals: [
       { name: 'ttl', vote: 'path', weight: 3, detail: RESET_REASON },
       {

@@ -65,6 +65,8 @@ export function stubErrorParse(text: string): ErrorTextCheck {
   };
 }
 
+export const SAMPLE_WATCH_ID = '7a1c2f4e-0b9d-4c3e-8f21-5d6e7f809a1b';
+
 export class StubApi implements ResetDoctorApi {
   readonly calls: RecordedCall[] = [];
   private readonly listeners = new Set<(event: RunEvent) => void>();
@@ -83,6 +85,15 @@ export class StubApi implements ResetDoctorApi {
       content: format === 'json' ? JSON.stringify(demoReport()) : `report as ${format}`,
     }),
     'log:choose': () => ({ path: '/var/log/nginx/error.log' }),
+    'watch:start': () => ({ runId: SAMPLE_WATCH_ID }),
+    'watch:stop': () => ({ stopped: true }),
+    'watch:get': () => null,
+    'watch:export': (_runId, format) => ({
+      kind: 'content',
+      fileName: `reset-doctor-watch-api.example.com.${format}`,
+      mime: format === 'json' ? 'application/json' : 'text/markdown',
+      content: `watch as ${format}`,
+    }),
   };
 
   constructor(overrides: Partial<Handlers> = {}) {

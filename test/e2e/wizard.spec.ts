@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { CHECKLIST } from '../../electron/engine/steps/checklist.js';
 import { STEP_TITLES } from '../../electron/shared/step-info.js';
 /**
@@ -164,6 +165,51 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
         });
       });
     }
+  });
+
+  // Watch: the wizard's own checks, every second, meet the on-path injector; each reset shows up live with
+  // who sent it. Through the engine helper, as the desktop app runs it.
+  test.describe('watch, through the engine helper', () => {
+    test.use({ scenario: 'inject-http-hop2', serveWith: 'helper' });
+
+    test('catches the injected resets live, names hop 2, and exports the watch', async ({
+      page,
+      labServe,
+    }, testInfo) => {
+      const errors = collectPageErrors(page);
+      const start = new StartPage(page);
+      await start.open(labServe.url);
+      await start.target.fill(labServe.target);
+      await page.getByLabel('Stop after this many resets', { exact: true }).fill('2');
+      await page.getByLabel('Also send the request every (seconds)', { exact: true }).fill('1');
+      const watchButton = page.getByRole('button', { name: 'Start watching' });
+      await expect(watchButton).toBeEnabled();
+      await watchButton.click();
+      await expect(page.getByRole('heading', { level: 2, name: /Watching/ })).toBeVisible();
+      await expect(page.getByText(/from their packets/)).toBeVisible({ timeout: 15_000 });
+      await expect(page.getByRole('heading', { level: 2, name: /Watched/ })).toBeVisible({ timeout: 60_000 });
+      const rows = page.getByRole('table').getByRole('row');
+      await expect(rows).toHaveCount(3);
+      await expect(rows.nth(1)).toContainText('sent by a device on the path (hop 2)');
+      await expect(rows.nth(2)).toContainText('sent by a device on the path (hop 2)');
+      // The wizard's own checks were hit: said so, not "program unknown".
+      await expect(rows.nth(1)).toContainText("this watch's check");
+      await expect(page.getByText(/until enough resets caught/)).toBeVisible();
+      // The verdict over both catches, by the diagnosis' own causes.
+      const verdict = page.locator('[data-verdict="firewall-reset"]');
+      await expect(verdict).toContainText('Verdict over the 2 resets');
+      await expect(verdict).toContainText('from a device on the path, hop 2');
+      await expect(page.getByRole('img', { name: /^Connections over/ })).toBeVisible();
+      await fullScreenshot(page, screenshotPath('watch-inject-http-hop2'));
+      const download = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export Markdown' }).click();
+      const file = await (await download).path();
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain('## Resets caught');
+      expect(text).toContain('sent by a device on the path (hop 2)');
+      await testInfo.attach('watch.md', { body: text, contentType: 'text/markdown' });
+      expect(errors, 'errors in the page').toEqual([]);
+    });
   });
 
   test.describe('keyboard only', () => {

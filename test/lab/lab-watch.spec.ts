@@ -82,6 +82,9 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
     for (const c of result.catches) expect(c.verdict).toMatchObject({ origin: 'server' });
     expect(result.patterns.find((p) => p.kind === 'one-sender')).toMatchObject({ origin: 'server' });
     expect(result.counts.connections).toBeGreaterThanOrEqual(8);
+    // The verdict over the catches: the server's side resets, never the path, never an idle timer.
+    expect(['server-reset', 'application-error']).toContain(result.diagnosis?.verdict);
+    expect(result.diagnosis?.findings[0]?.origin).toBe('server');
   }, 40_000);
 
   it('checks the target itself with --every when no program talks to it, and judges the resets of its checks', async () => {
@@ -120,6 +123,12 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
     expect(run.result.stoppedBy).toBe('time');
     expect(run.result.catches.length).toBeGreaterThanOrEqual(2);
     for (const c of run.result.catches) expect(c.verdict).toMatchObject({ origin: 'path', hop: router });
+    expect(run.result.diagnosis?.verdict).toBe('firewall-reset');
+    // TTL 64 is router 1's or this machine's own firewall: without reading the local rules (a diagnosis
+    // does), the verdict over the catches names the path but not the hop.
+    const lead = run.result.diagnosis?.findings[0];
+    expect(lead?.origin).toBe('path');
+    expect(lead?.hop).toBe(router === 1 ? undefined : router);
     return run.result;
   }
 
@@ -207,6 +216,12 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
       // They lived long enough for the socket table to name the program that held them.
       for (const c of result.catches)
         expect(c.owner).toMatchObject({ process: 'node', pid: expect.any(Number) });
+      expect(result.diagnosis?.verdict).toBe('idle-timeout');
+      const lead = result.diagnosis?.findings[0];
+      expect(lead?.origin).toBe('server');
+      expect(Math.abs((lead?.idleTimeoutSeconds ?? 0) - seconds)).toBeLessThanOrEqual(
+        Math.max(0.5, seconds * 0.1),
+      );
     }, 40_000);
   }
 
@@ -231,5 +246,8 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
     expect(idle, JSON.stringify(result.catches.map((c) => c.idleMs))).toBeDefined();
     expect(Math.abs(idle!.seconds - 3)).toBeLessThanOrEqual(0.5);
     expect(result.patterns.some((p) => p.kind === 'one-sender')).toBe(false);
+    // The verdict measures the timeout and never claims who sent the resets it did not see.
+    expect(result.diagnosis?.verdict).toBe('idle-timeout');
+    expect(result.diagnosis?.findings[0]?.origin).toBe('unknown');
   }, 40_000);
 });

@@ -1,5 +1,6 @@
 import type { CapturedPacket } from '../../electron/engine/net/capture-types.js';
 import type { WatchDeps } from '../../electron/engine/watch/run-watch.js';
+import type { WatchCatch } from '../../electron/shared/watch-info.js';
 
 export const WATCHED_SERVER = '198.18.4.2';
 
@@ -73,3 +74,22 @@ export const watchSystem = {
   run: () => Promise.resolve({ code: 0, stdout: SS, stderr: '' }),
   which: () => Promise.resolve('/usr/bin/ss'),
 };
+
+/** A reset caught on connection n (local port 40000 + n), 3 s idle, no verdict unless given. */
+export function watchCatch(n: number, over: Partial<WatchCatch> = {}): WatchCatch {
+  return {
+    connectionId: `w${n}`,
+    at: n * 7000,
+    address: WATCHED_SERVER,
+    port: 80,
+    localPort: 40000 + n,
+    lifetimeMs: 5000,
+    idleMs: 3000,
+    bytesIn: 0,
+    sawOpen: true,
+    owner: { process: 'java', pid: 7 },
+    seenBy: 'capture',
+    verdict: null,
+    ...over,
+  };
+}

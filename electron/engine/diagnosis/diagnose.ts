@@ -38,7 +38,14 @@ export function diagnose(results: RunResults, target: TargetInfo, run?: RunState
 }
 
 export function diagnoseFacts(facts: DiagnosisFacts): Diagnosis {
-  const all = new Observations(observe(facts));
+  return diagnoseObservations(new Observations(observe(facts)), notesOf(facts));
+}
+
+/**
+ * The verdict from observations, wherever they come from: a diagnosis run's probes, or a watch's catches
+ * (watch/watch-verdict.ts). The same causes weigh them, with the same thresholds.
+ */
+export function diagnoseObservations(all: Observations, notes: DiagnosisNote[]): Diagnosis {
   const weighed = CAUSES.map((h) => weigh(h, all)).sort((a, b) => b.score - a.score);
   const standing = weighed.filter((w) => w.vetoes.length === 0 && w.score > 0 && w.evidence.length > 0);
   const healthyVetoes = all.list.flatMap((o) => {
@@ -52,7 +59,6 @@ export function diagnoseFacts(facts: DiagnosisFacts): Diagnosis {
   const ruledOut = weighed
     .filter((w) => w.vetoes.length > 0 && w.evidence.length > 0)
     .map((w) => finding(w, 0, all));
-  const notes = notesOf(facts);
 
   if (ranked.length === 0) {
     if (healthyVetoes.length === 0) {

@@ -47,7 +47,7 @@ export function observeResets(f: DiagnosisFacts): Observation[] {
     const group = GROUP[r.role] === 'request' && r.phase === 'connect' ? 'load' : GROUP[r.role];
     groups.set(group, [...(groups.get(group) ?? []), r]);
   }
-  return [...[...groups].map(([group, resets]) => observation(group, resets)), ...closes(f)];
+  return [...[...groups].map(([group, resets]) => resetsObservation(group, resets)), ...closes(f)];
 }
 
 /** The early FINs per kind of connection, by the side their TTL names. */
@@ -74,7 +74,12 @@ function closes(f: DiagnosisFacts): Observation[] {
   });
 }
 
-function observation(group: ResetSenders['group'], resets: ResetVerdict[]): Observation {
+/** The resets of one kind of connection as one observation; `words` names the connections (GROUP_WORDS). */
+export function resetsObservation(
+  group: ResetSenders['group'],
+  resets: ResetVerdict[],
+  words = GROUP_WORDS[group],
+): Observation {
   const weight = (o: Origin) => resets.filter((r) => r.origin === o).reduce((n, r) => n + r.confidence, 0);
   const path = weight('path');
   const server = weight('server');
@@ -99,7 +104,7 @@ function observation(group: ResetSenders['group'], resets: ResetVerdict[]): Obse
     senderState,
     phase: lead.phase,
     roles: [...new Set(resets.map((r) => r.role))],
-    text: `Captured ${resets.length === 1 ? 'RST' : `RSTs (${resets.length})`} ${GROUP_WORDS[group]}: ${senderWords(origin, hop, local)}. ${rstWords(lead)}`,
+    text: `Captured ${resets.length === 1 ? 'RST' : `RSTs (${resets.length})`} ${words}: ${senderWords(origin, hop, local)}. ${rstWords(lead)}`,
     figures: {
       count: resets.length,
       origin,

@@ -224,7 +224,6 @@ function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
 
-
 const SOURCE_WORDS: Record<ServerReference['source'], string> = {
   'syn-ack': 'SYN-ACK',
   'echo-reply': 'echo replies',

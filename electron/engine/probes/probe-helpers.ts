@@ -9,7 +9,14 @@ import { dnsProbe } from './dns-probe.js';
  * says who sent a reset, is only readable for IPv4 here (IPv6 raw sockets hide the hop limit).
  */
 export function targetAddress(ctx: Pick<ProbeContext, 'results'>): ResolvedAddress | null {
-  const addresses = ctx.results.data(dnsProbe)?.addresses ?? [];
+  return preferredAddress(ctx.results.data(dnsProbe)?.addresses ?? []);
+}
+
+/**
+ * The address the probes talk to: IPv4 first, because the capture reads a TTL there and gets no hop
+ * limit for IPv6, and a reset's sender is told by it.
+ */
+export function preferredAddress(addresses: ResolvedAddress[]): ResolvedAddress | null {
   return addresses.find((a) => a.family === 4) ?? addresses[0] ?? null;
 }
 

@@ -27,6 +27,11 @@ export function renderWatchMarkdown(r: WatchResult): string {
     '',
     ...rest.map((line) => `- ${md(line)}`),
   ];
+  const lead = r.diagnosis?.findings[0];
+  if (lead && lead.remedies.length > 0) {
+    lines.push('', '## What to change', '');
+    for (const remedy of lead.remedies.slice(0, 4)) lines.push(`- ${md(remedy)}`);
+  }
   if (r.catches.length > 0) {
     lines.push('', '## Resets caught', '');
     lines.push('| When | Program | Local port | Before the reset | Who sent it |', '|---|---|---|---|---|');

@@ -21,6 +21,8 @@ import type {
   WatchTimeline,
 } from '../../shared/watch-info.js';
 import { TimelineRecorder } from './watch-timeline.js';
+import { diagnoseWatch } from '../diagnosis/diagnose-watch.js';
+import { preferredAddress } from '../probes/probe-helpers.js';
 
 type PacketStream = Omit<PacketCapture, 'packets'>;
 
@@ -44,6 +46,11 @@ export interface WatchDeps {
   tcp?: TcpIo;
   stream?: (now: () => number, onPacket: (packet: CapturedPacket) => void) => Promise<PacketStream>;
 }
+
+/** The watch's own checks, as the owner of their connections. */
+const OWN_CHECK = { process: "this watch's check", pid: null };
+/** Check ports remembered: a reset is judged half a second after it came, its check finished by then. */
+const MAX_CHECK_PORTS = 64;
 
 /** How often the counts are sampled for the timeline and the live view. */
 const SAMPLE_MS = 1000;
@@ -80,7 +87,12 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   let dropped = 0;
   let stop: (why: WatchResult['stoppedBy']) => void = () => undefined;
   const stopped = new Promise<WatchResult['stoppedBy']>((resolve) => (stop = resolve));
-  const keep = (caught: WatchCatch, packets: CapturedPacket[]) => {
+  // The watch's own checks (--every): their connections are named as such, not "program unknown" (they
+  // are often over before the socket table is read).
+  const checkPorts = new Set<number>();
+  const keep = (found: WatchCatch, packets: CapturedPacket[]) => {
+    const caught =
+      found.owner === null && checkPorts.has(found.localPort) ? { ...found, owner: OWN_CHECK } : found;
     if (catches.length < MAX_KEPT) {
       catches.push(caught);
       if (packets.length > 0) deps.onEvidence?.(caught.connectionId, packets);
@@ -141,10 +153,14 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     void runChecks(
       deps.tcp ?? createNodeTcpIo(now),
       target,
-      resolved[0]!,
+      preferredAddress(resolved)!,
       request.everySeconds,
       now,
       (check) => {
+        if (check.localPort !== null) {
+          checkPorts.add(check.localPort);
+          if (checkPorts.size > MAX_CHECK_PORTS) checkPorts.delete(checkPorts.values().next().value!);
+        }
         if (checks.length < MAX_KEPT) checks.push(check);
         deps.onCheck?.(check);
       },
@@ -182,6 +198,9 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   reading.abort();
   clearInterval(sampling);
   sample();
+  const final = counts();
+  const patterns = watchPatterns(catches, final);
+  const seenBy = tableWatch ? 'socket-table' : 'capture';
   return {
     target: { input: target.input, host: target.host, port: target.port, addresses },
     startedAt,
@@ -190,10 +209,11 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     catches,
     checks,
     catchesDropped: dropped,
-    counts: counts(),
-    patterns: watchPatterns(catches, counts()),
+    counts: final,
+    patterns,
     timeline: timeline.timeline,
-    seenBy: tableWatch ? 'socket-table' : 'capture',
+    diagnosis: diagnoseWatch({ catches, patterns, seenBy }),
+    seenBy,
     captureNote,
     ownersNote: owners.note,
   };

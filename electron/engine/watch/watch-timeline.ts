@@ -12,12 +12,17 @@ const FIRST_SLICE_MS = 1000;
 export class TimelineRecorder {
   private sliceMs = FIRST_SLICE_MS;
   private readonly slices: WatchSlice[] = [];
-  private last = { connections: 0, closed: 0, resets: 0 };
+  private last = { at: 0, connections: 0, closed: 0, resets: 0 };
 
   sample(at: number, counts: Pick<WatchCounts, 'connections' | 'closed' | 'resets' | 'open'>): void {
-    const start = Math.floor(at / this.sliceMs) * this.sliceMs;
+    // What changed since the last sample happened between the two: it goes to the slice of their middle
+    // (sampled at each second's end, a second's news is that second's).
+    const middle = (this.last.at + at) / 2;
+    const start = Math.floor(middle / this.sliceMs) * this.sliceMs;
     let slice = this.slices[this.slices.length - 1];
-    if (!slice || slice.at !== start) {
+    if (slice && slice.at > start) {
+      // Merged into a coarser slice since: it is still the latest.
+    } else if (!slice || slice.at !== start) {
       slice = { at: start, opened: 0, closed: 0, resets: 0, open: 0 };
       this.slices.push(slice);
     }
@@ -26,7 +31,7 @@ export class TimelineRecorder {
     slice.closed += Math.max(0, counts.closed - this.last.closed);
     slice.resets += Math.max(0, counts.resets - this.last.resets);
     slice.open = Math.max(slice.open, counts.open);
-    this.last = { connections: counts.connections, closed: counts.closed, resets: counts.resets };
+    this.last = { at, connections: counts.connections, closed: counts.closed, resets: counts.resets };
     if (this.slices.length > MAX_SLICES) this.coarsen();
   }
 

@@ -29,8 +29,17 @@ export const idleTimeout: CauseHypothesis = {
     const idle = all.one('idle')!;
     const seen = seenOrigin(all, 'idle');
     // The server closing by itself is seen without capture; a reset on the next packet is a device unless the capture says server.
+    // Without a side (a watch that read only the socket table), only the capture could say: never guessed.
     const origin: Origin =
-      idle.side === 'server' ? (seen === 'path' ? 'path' : 'server') : seen === 'server' ? 'server' : 'path';
+      idle.side === null
+        ? seen
+        : idle.side === 'server'
+          ? seen === 'path'
+            ? 'path'
+            : 'server'
+          : seen === 'server'
+            ? 'server'
+            : 'path';
     const hop = origin === 'path' ? seenHop(all, 'idle') : null;
     return {
       origin,

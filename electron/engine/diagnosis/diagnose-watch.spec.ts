@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { SenderState } from '../forensics/reset-signals.js';
+import type { WatchCatch } from '../../shared/watch-info.js';
+import { watchPatterns } from '../watch/watch-patterns.js';
+import { diagnoseWatch } from './diagnose-watch.js';
+import { watchCatch } from '../../../test/unit/watch-packets.js';
+
+function caught(
+  n: number,
+  origin: 'server' | 'path' | null,
+  over: Partial<WatchCatch> = {},
+  senderState: SenderState | null = null,
+): WatchCatch {
+  return watchCatch(n, {
+    seenBy: origin === null ? 'socket-table' : 'capture',
+    verdict:
+      origin === null
+        ? null
+        : {
+            connection: `:${40000 + n}`,
+            connectionId: `w${n}`,
+            role: 'watched',
+            at: n * 7000,
+            family: 4,
+            ttl: origin === 'path' ? 63 : 61,
+            ipId: 0,
+            window: 0,
+            flags: 'R',
+            optionsLength: 0,
+            phase: 'transfer',
+            hopsAway: origin === 'path' ? 1 : 3,
+            origin,
+            hop: origin === 'path' ? 2 : null,
+            reason: origin === 'path' ? 'TTL 63 is nearer than the server' : 'TTL 61 matches the SYN-ACK',
+            signals: [],
+            confidence: 1,
+            senderState,
+            afterOwnClose: false,
+          },
+    ...over,
+  });
+}
+
+function verdictOf(catches: WatchCatch[]) {
+  const seenBy = catches.some((c) => c.verdict === null) ? 'socket-table' : 'capture';
+  const d = diagnoseWatch({ catches, patterns: watchPatterns(catches), seenBy });
+  return { d, lead: d?.findings[0] };
+}
+
+describe('a watch verdict over all its catches, by the diagnosis causes', () => {
+  it('names no cause from a single reset', () => {
+    expect(verdictOf([caught(1, 'server')]).d).toBeNull();
+  });
+
+  it.each([
+    [2.2, 'server'],
+    [3, 'server'],
+    [7, 'path'],
+  ] as const)(
+    'resets after the same %s s idle, sent by the %s: an idle timeout measured from real traffic',
+    (seconds, origin) => {
+      const catches = [1, 2, 3].map((n) =>
+        caught(n, origin, { idleMs: seconds * 1000 + n * 20 }, origin === 'server' ? 'no-socket' : null),
+      );
+      const { d, lead } = verdictOf(catches);
+      expect(d?.verdict).toBe('idle-timeout');
+      expect(lead).toMatchObject({ origin, idleTimeoutSeconds: seconds });
+      if (origin === 'path') expect(lead?.hop).toBe(2);
+    },
+  );
+
+  it('resets mid-exchange from hop 2: a device on the path resets, not an idle timer', () => {
+    const catches = [1, 2, 3].map((n) => caught(n, 'path', { idleMs: 20 + n * 400 }));
+    const { d, lead } = verdictOf(catches);
+    expect(d?.verdict).toBe('firewall-reset');
+    expect(lead).toMatchObject({ origin: 'path', hop: 2 });
+  });
+
+  it('resets the server application sends mid-exchange: the application, not the path', () => {
+    const catches = [1, 2, 3].map((n) =>
+      caught(n, 'server', { idleMs: 10 + n * 400, bytesIn: 500 }, 'aborted'),
+    );
+    const { d, lead } = verdictOf(catches);
+    expect(['application-error', 'server-reset']).toContain(d?.verdict);
+    expect(lead?.origin).toBe('server');
+  });
+
+  it('without capture: the idle timeout is measured, its sender never claimed', () => {
+    const catches = [1, 2, 3].map((n) => caught(n, null, { idleMs: 3000 }));
+    const { d, lead } = verdictOf(catches);
+    expect(d?.verdict).toBe('idle-timeout');
+    expect(lead?.origin).toBe('unknown');
+  });
+
+  it('without capture and without a pattern: inconclusive, never healthy', () => {
+    const catches = [1, 2, 3].map((n) => caught(n, null, { idleMs: n * 900 }));
+    const { d } = verdictOf(catches);
+    expect(d?.verdict).toBe('inconclusive');
+    expect(d?.findings[0]?.candidates ?? []).not.toContain('healthy');
+    expect(d?.findings[0]?.evidence[0]?.text).toMatch(/3 watched connections ended by a reset.*not seen/);
+  });
+});

@@ -1,0 +1,87 @@
+import type { Diagnosis } from '../../shared/cause-info.js';
+import type { WatchCatch, WatchResult } from '../../shared/watch-info.js';
+import { diagnoseObservations } from './diagnose.js';
+import { Observations, type Observation } from './observation-types.js';
+import { resetsObservation } from './observe-resets.js';
+
+/** Below this many catches the watch names no cause: one reset is an event, not yet a fault. */
+export const MIN_CATCHES_FOR_VERDICT = 2;
+
+/**
+ * A watch's verdict over all its catches, by the same causes and thresholds as a diagnosis: its resets
+ * (who sent them, from each one's own packets) and, when they all came after the same idle time, that
+ * idle timeout measured from the connections' own traffic. Null when too few resets were caught to weigh.
+ * The watch sees fewer things than a diagnosis (no ramps, no traceroute, no replays): where they would
+ * decide, the verdict says inconclusive and what would settle it.
+ */
+export function diagnoseWatch(r: Pick<WatchResult, 'catches' | 'patterns' | 'seenBy'>): Diagnosis | null {
+  if (r.catches.length < MIN_CATCHES_FOR_VERDICT) return null;
+  return diagnoseObservations(new Observations(observeWatch(r)), []);
+}
+
+export function observeWatch(r: Pick<WatchResult, 'catches' | 'patterns' | 'seenBy'>): Observation[] {
+  const out: Observation[] = [];
+  if (r.seenBy === 'socket-table')
+    out.push({
+      kind: 'no-capture',
+      probe: 'watch',
+      reason: 'the watch read the socket table, without packet capture',
+      text: 'Who sent each reset was not seen: the watch read the socket table, without packet capture (run as root, grant CAP_NET_RAW, or use the engine helper).',
+      figures: { captured: false },
+    });
+  const idle = r.patterns.find((p) => p.kind === 'after-idle');
+  const judged = r.catches.flatMap((c) => (c.verdict ? [c.verdict] : []));
+  const connections = r.catches.map((c) => c.connectionId);
+  if (judged.length > 0) {
+    // After the same idle time every time: they are idle connections' resets; otherwise resets mid-exchange.
+    const group = idle ? 'idle' : 'request';
+    const words = idle ? 'of the watched connections, each after it sat idle' : 'of the watched connections';
+    out.push({ ...resetsObservation(group, judged, words), probe: 'watch', connections });
+  }
+  const unjudged = r.catches.length - judged.length;
+  if (judged.length === 0 && unjudged > 0)
+    // Seen leaving the socket table by a reset: a reset, its sender unknown. It still rules healthy out.
+    out.push({
+      kind: 'resets',
+      probe: 'watch',
+      group: idle ? 'idle' : 'request',
+      count: unjudged,
+      origin: 'unknown',
+      confidence: 0,
+      hop: null,
+      local: false,
+      senderState: null,
+      phase: 'transfer',
+      roles: ['watched'],
+      text: `${unjudged} watched connection${unjudged === 1 ? '' : 's'} ended by a reset, read from the socket table: who sent ${unjudged === 1 ? 'it' : 'them'} was not seen.`,
+      figures: { count: unjudged, origin: 'unknown' },
+      connections,
+    });
+  if (idle && idle.kind === 'after-idle') out.push(idleObservation(r.catches, idle.seconds, idle.text));
+  return out;
+}
+
+/** The idle timeout the catches measured: every reset after about the same time without a packet. */
+function idleObservation(catches: WatchCatch[], seconds: number, text: string): Observation {
+  const gaps = catches.flatMap((c) => (c.idleMs === null ? [] : [Math.round(c.idleMs / 100) / 10]));
+  const server = catches.filter((c) => c.verdict?.origin === 'server').length;
+  const path = catches.filter((c) => c.verdict?.origin === 'path').length;
+  const lower = Math.min(...gaps);
+  const upper = Math.max(...gaps);
+  return {
+    kind: 'idle',
+    probe: 'watch',
+    timeoutSeconds: seconds,
+    // Who closes an idle connection: the server itself, or a device that forgot it.
+    side: server === 0 && path === 0 ? null : server >= path ? 'server' : 'path',
+    monotonic: true,
+    survived: [],
+    failed: gaps,
+    lower,
+    upper,
+    precision: Math.round(((upper - lower) / 2) * 10) / 10,
+    text,
+    figures: { timeoutSeconds: seconds, resets: gaps.length, shortest: lower, longest: upper },
+    connections: catches.map((c) => c.connectionId),
+  };
+}
