@@ -29,6 +29,7 @@ describe('HelperWatchLedger', () => {
         connections: 5,
         resets: 3,
         closed: 1,
+        pathCloses: 0,
         open: 1,
         evicted: 0,
         programs: { java: { connections: 5, resets: 3 } },

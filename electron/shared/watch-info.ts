@@ -36,10 +36,15 @@ export type SocketEnd =
   /** The count rose, and this machine sent resets too: one side reset it, which is not known. */
   | 'reset';
 
-/** One reset caught on a connection this machine had with the target, whoever opened it. */
+/**
+ * One reset caught on a connection this machine had with the target, whoever opened it; or a FIN that a
+ * device on the path sent in the target's name (its TTL nearer than the connection's SYN-ACK): the
+ * application sees the connection closed under it ("EOF", "server closed the connection").
+ */
 export interface WatchCatch {
   /** "w12": unique within a watch. */
   connectionId: string;
+  how: 'reset' | 'fin';
   /** Watch clock, ms. */
   at: number;
   address: string;
@@ -75,6 +80,8 @@ export interface WatchCounts {
   resets: number;
   /** Connections the target closed with a FIN. */
   closed: number;
+  /** Of those, closed by a FIN from a device on the path (caught, like resets). */
+  pathCloses: number;
   /** Open when last seen. */
   open: number;
   /** Forgotten to stay within the bounds (the oldest idle connections first). */

@@ -8,6 +8,9 @@ import type { WatchCatch, WatchCheck, WatchResult } from './watch-info.js';
 /** Who sent a caught reset, in words. */
 export function catchSender(c: WatchCatch): string {
   const v = c.verdict;
+  // Only a FIN from nearer than the target is caught: the close, not a reset, is the news.
+  if (c.how === 'fin')
+    return `closed (FIN) by a device on the path${v?.hop != null ? ` (hop ${v.hop})` : ''}`;
   if (v === null)
     return c.end?.how === 'reset-received'
       ? 'a reset came in, sender unknown (no capture)'
@@ -50,7 +53,7 @@ export function catchTtl(c: WatchCatch): string {
 /** "+12.3 s  reset  curl (pid 7) :51234 ← 198.18.4.2:80  after 5.0 s idle, 1,234 bytes in  sent by the target (…)" */
 export function catchLine(c: WatchCatch): string {
   const address = c.address.includes(':') ? `[${c.address}]` : c.address;
-  return `+${watchSeconds(c.at)}  reset  ${catchOwner(c)} :${c.localPort} ← ${address}:${c.port}  ${catchBefore(c)}  ${catchSender(c)}${catchTtl(c)}`;
+  return `+${watchSeconds(c.at)}  ${c.how === 'fin' ? 'close' : 'reset'}  ${catchOwner(c)} :${c.localPort} ← ${address}:${c.port}  ${catchBefore(c)}  ${catchSender(c)}${catchTtl(c)}`;
 }
 
 /** "12 checks: 11 answered (median 3 ms), 1 reset." */
@@ -105,7 +108,7 @@ const STOPPED_WORDS: Record<WatchResult['stoppedBy'], string> = {
 export function summaryLines(r: WatchResult): string[] {
   const { counts } = r;
   const lines = [
-    `Watched ${r.target.host}:${r.target.port} (${r.target.addresses.join(', ')}) until ${STOPPED_WORDS[r.stoppedBy]}: ${counts.connections} connections, ${counts.resets} reset, ${counts.closed} closed by the target, ${counts.open} still open.`,
+    `Watched ${r.target.host}:${r.target.port} (${r.target.addresses.join(', ')}) until ${STOPPED_WORDS[r.stoppedBy]}: ${counts.connections} connections, ${counts.resets} reset, ${counts.closed} closed by the target${counts.pathCloses > 0 ? ` (${counts.pathCloses} of them by a device on the path)` : ''}, ${counts.open} still open.`,
   ];
   const programs = Object.entries(counts.programs);
   if (programs.length > 0)

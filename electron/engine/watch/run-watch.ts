@@ -125,6 +125,7 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
         keep(
           {
             connectionId: `s${++n}`,
+            how: 'reset',
             at: c.at,
             address: c.address,
             port: target.port,

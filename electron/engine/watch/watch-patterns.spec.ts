@@ -10,6 +10,7 @@ function caught(
   hop: number | null = null,
 ): WatchCatch {
   return {
+    how: 'reset',
     connectionId: `w${at}`,
     at,
     address: '198.18.4.2',

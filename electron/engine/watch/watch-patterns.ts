@@ -24,9 +24,11 @@ const seconds = (ms: number): number => Math.round(ms / 100) / 10;
  * None is claimed from fewer than MIN_CATCHES catches.
  */
 export function watchPatterns(
-  catches: WatchCatch[],
+  caught: WatchCatch[],
   counts: Pick<WatchCounts, 'programs'> = { programs: {} },
 ): WatchPattern[] {
+  // The patterns are the resets' (their words say so); a path's FINs are weighed by the verdict.
+  const catches = caught.filter((c) => c.how === 'reset');
   if (catches.length < MIN_CATCHES) return [];
   const patterns: WatchPattern[] = [];
   const idle = catches.flatMap((c) => (c.idleMs === null ? [] : [c.idleMs]));

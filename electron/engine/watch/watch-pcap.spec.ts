@@ -10,6 +10,7 @@ function packet(at: number, flags: string, family: 4 | 6 = 4): CapturedPacket {
 
 function caught(id: string, at: number): WatchCatch {
   return {
+    how: 'reset',
     connectionId: id,
     at,
     address: '198.18.4.2',

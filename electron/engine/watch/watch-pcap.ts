@@ -36,14 +36,14 @@ export function watchPcap(result: WatchResult, evidence: Map<string, CapturedPac
         unwritten++;
         continue;
       }
-      const reset = p.tcp?.flags.includes('R') === true && p.at === c.at;
+      const reset = p.tcp?.flags.includes(c.how === 'fin' ? 'F' : 'R') === true && p.at === c.at;
       records.push({
         timeMicros: epochMicros + BigInt(Math.round(p.at * 1000)),
         bytes: p.frame.bytes,
         length: p.frame.length,
         ...(reset
           ? {
-              comment: `Reset Doctor: reset of ${c.owner?.process ?? 'a program'} :${c.localPort}, ${catchSender(c)}${c.verdict ? `: ${c.verdict.reason}` : ''}`,
+              comment: `Reset Doctor: ${c.how === 'fin' ? 'close' : 'reset'} of ${c.owner?.process ?? 'a program'} :${c.localPort}, ${catchSender(c)}${c.verdict ? `: ${c.verdict.reason}` : ''}`,
             }
           : {}),
       });

@@ -24,6 +24,21 @@ function tracker(options: { maxConnections?: number } = {}) {
 }
 
 describe('WatchTracker', () => {
+  it('catches a FIN sent from nearer than the target (a device closing in its name), and only that FIN', () => {
+    const { t, caught } = tracker();
+    // 40001: the server's own FIN (TTL 61, as its SYN-ACK). 40002: a FIN with TTL 63, two routers nearer.
+    t.push(packet(0, 40001, 'SA', { seq: 999 }));
+    t.push(packet(5, 40001, 'PA', { payload: 200, seq: 1000 }));
+    t.push(packet(6, 40001, 'FA', { seq: 1200 }));
+    t.push(packet(10, 40002, 'SA', { seq: 999 }));
+    t.push(packet(300, 40002, 'FA', { seq: 1000, ttl: 63 }));
+    t.flush(Infinity);
+    expect(caught).toHaveLength(1);
+    expect(caught[0]).toMatchObject({ how: 'fin', localPort: 40002, idleMs: 290, bytesIn: 0 });
+    expect(caught[0]!.verdict).toMatchObject({ origin: 'path', hop: 2, flags: 'FA' });
+    expect(t.summary).toMatchObject({ closed: 2, pathCloses: 1, resets: 0 });
+  });
+
   it("judges a reset from the server's own distance, with the idle time and bytes before it", () => {
     const { t, caught } = tracker();
     t.push(packet(0, 40000, 'SA', { seq: 999 }));

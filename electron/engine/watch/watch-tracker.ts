@@ -1,6 +1,6 @@
 import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation } from '../net/conversation-types.js';
-import { hopsAway, judgeResets } from '../forensics/reset-origin.js';
+import { hopsAway, judgeFin, judgeResets } from '../forensics/reset-origin.js';
 import type { ServerReference } from '../../shared/reset-data-info.js';
 import type { SocketOwner, WatchCatch, WatchCounts } from '../../shared/watch-info.js';
 
@@ -61,6 +61,7 @@ export class WatchTracker {
     connections: 0,
     resets: 0,
     closed: 0,
+    pathCloses: 0,
     open: 0,
     evicted: 0,
     programs: {},
@@ -107,9 +108,10 @@ export class WatchTracker {
     this.remember(conn, packet);
     if (tcp.flags.includes('F')) {
       this.counts.closed++;
-      this.endedFor(conn, false);
+      const owner = this.endedFor(conn, false);
       this.live.delete(key);
       this.markEnded(key, packet.at);
+      this.closedBy(conn, packet, owner);
     }
   }
 
@@ -212,6 +214,7 @@ export class WatchTracker {
     this.options.onCatch(
       {
         connectionId: conn.id,
+        how: 'reset',
         at: reset.at,
         address: conn.address,
         port: conn.port,
@@ -221,6 +224,40 @@ export class WatchTracker {
         bytesIn: reset.bytesIn,
         sawOpen: conn.sawOpen,
         owner: reset.owner,
+        seenBy: 'capture',
+        verdict,
+      },
+      conn.packets,
+    );
+  }
+
+  /**
+   * A FIN is the ordinary end of a connection, unless its TTL says a device nearer than the target sent
+   * it: then it is caught, judged against the connection's own SYN-ACK (only a connection seen opening
+   * has one; a FIN carries no other signal).
+   */
+  private closedBy(conn: Tracked, fin: CapturedPacket, owner: SocketOwner | null): void {
+    const synAck = conn.packets[0]?.tcp?.flags.includes('S') ? conn.packets[0] : undefined;
+    if (!synAck?.ttl || fin.ttl === null) return;
+    const ref: ServerReference = { hopsAway: hopsAway(synAck.ttl), ttl: synAck.ttl, source: 'syn-ack' };
+    const conversation = { ...asConversation(conn, fin.at), outcome: 'closed' as const };
+    const verdict = judgeFin({ label: `:${conn.localPort}`, role: 'watched', conversation }, fin, ref);
+    if (verdict.origin !== 'path') return;
+    this.counts.pathCloses++;
+    const before = conn.packets.filter((p) => p !== fin).at(-1)?.at ?? conn.firstAt;
+    this.options.onCatch(
+      {
+        connectionId: conn.id,
+        how: 'fin',
+        at: fin.at,
+        address: conn.address,
+        port: conn.port,
+        localPort: conn.localPort,
+        lifetimeMs: fin.at - conn.firstAt,
+        idleMs: fin.at - before,
+        bytesIn: conn.bytesIn,
+        sawOpen: conn.sawOpen,
+        owner,
         seenBy: 'capture',
         verdict,
       },
