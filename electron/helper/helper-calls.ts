@@ -5,7 +5,7 @@ import {
   type WatchExportFormat,
 } from '../shared/api-contract.js';
 import type { RunEvent } from '../shared/run-event-info.js';
-import type { CallHandler } from '../engine/service/api-dispatch.js';
+import type { CallHandler, DispatchResult } from '../engine/service/api-dispatch.js';
 import { exportFile } from '../engine/service/run-service.js';
 import { watchExportFile } from '../engine/service/watch-service.js';
 import { EngineHelper, type HelperExit, type HelperHello } from './helper-client.js';
@@ -63,7 +63,7 @@ function leftByHelper(
   list: unknown[],
   ledger: HelperRunLedger,
   watches: HelperWatchLedger,
-): { ok: true; result: unknown } | null {
+): DispatchResult | null {
   const runId = list[0] as string;
   if (channel === 'report:get' || channel === 'report:export') {
     const report = ledger.report(runId);
@@ -77,10 +77,13 @@ function leftByHelper(
   if (channel === 'watch:get' || channel === 'watch:export') {
     const result = watches.result(runId);
     if (result === null) return null;
-    return {
-      ok: true,
-      result: channel === 'watch:get' ? result : watchExportFile(result, list[1] as WatchExportFormat),
-    };
+    if (channel === 'watch:get') return { ok: true, result };
+    try {
+      return { ok: true, result: watchExportFile(result, list[1] as WatchExportFormat, null) };
+    } catch (error) {
+      // The packets stayed in the helper that died: said in one line, as the service says it.
+      return { ok: false, error: (error as Error).message };
+    }
   }
   return null;
 }

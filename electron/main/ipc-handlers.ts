@@ -94,7 +94,10 @@ function dialogHooks(dialog: IpcDeps['dialog'], window: BrowserWindow): Dispatch
         defaultPath: file.fileName,
       });
       if (r.canceled || !r.filePath) return null;
-      await writeFile(r.filePath, file.content, 'utf8');
+      await writeFile(
+        r.filePath,
+        file.encoding === 'base64' ? Buffer.from(file.content, 'base64') : file.content,
+      );
       return r.filePath;
     },
   };

@@ -23,12 +23,20 @@ export interface StartRunRequest extends RequestOptions {
 }
 
 export type ExportFormat = 'html' | 'json' | 'md';
-/** A watch exports as data or as a ticket's text; its packets go out as pcapng from the CLI (`--pcap`). */
-export type WatchExportFormat = 'json' | 'md';
+/** A watch exports as data, as a ticket's text, or as the packets around each catch (pcapng, for Wireshark). */
+export type WatchExportFormat = 'json' | 'md' | 'pcapng';
+
+/** A file an export gives: text, or bytes as base64 (a pcapng). */
+export interface ExportedFile {
+  fileName: string;
+  mime: string;
+  content: string;
+  encoding?: 'base64';
+}
 
 export type ExportResult =
   /** Browser mode: the renderer downloads the content. */
-  | { kind: 'content'; fileName: string; mime: string; content: string }
+  | ({ kind: 'content' } & ExportedFile)
   /** Electron: the main process showed a save dialog and wrote the file (null path: cancelled). */
   | { kind: 'saved'; path: string | null };
 
@@ -146,11 +154,11 @@ export function validateCall(channel: unknown, args: unknown): string | null {
     case 'watch:export':
       return args.length === 2 && runId(args[0]) && WATCH_FORMATS.includes(args[1] as WatchExportFormat)
         ? null
-        : 'watch:export takes a run id, and json or md';
+        : 'watch:export takes a run id, and json, md or pcapng';
   }
 }
 
-const WATCH_FORMATS: WatchExportFormat[] = ['json', 'md'];
+const WATCH_FORMATS: WatchExportFormat[] = ['json', 'md', 'pcapng'];
 
 function validateWatch(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'watch:start takes a request object';

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CHECKLIST } from '../../electron/engine/steps/checklist.js';
 import { STEP_TITLES } from '../../electron/shared/step-info.js';
@@ -206,8 +207,40 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
       const file = await (await download).path();
       const text = readFileSync(file, 'utf8');
       expect(text).toContain('## Resets caught');
+      expect(text).toContain('Frames in the pcapng');
       expect(text).toContain('sent by a device on the path (hop 2)');
       await testInfo.attach('watch.md', { body: text, contentType: 'text/markdown' });
+      // The packets: tshark finds both resets, each commented with who sent it.
+      const packets = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export packets (pcapng)' }).click();
+      const pcap = await (await packets).path();
+      const read = spawnSync(
+        'tshark',
+        [
+          '-r',
+          pcap,
+          '-Y',
+          'tcp.flags.reset == 1',
+          '-T',
+          'fields',
+          '-e',
+          'frame.number',
+          '-e',
+          'frame.comment',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(read.status, read.stderr).toBe(0);
+      const framesRead = read.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split('\t'));
+      expect(framesRead).toHaveLength(2);
+      for (const [frame, comment] of framesRead) {
+        expect(comment).toContain('sent by a device on the path (hop 2)');
+        // The Markdown names the frame range each reset ends.
+        expect(text).toMatch(new RegExp(`\\| \\d+–${frame} \\|`));
+      }
       expect(errors, 'errors in the page').toEqual([]);
     });
   });

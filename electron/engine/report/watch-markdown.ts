@@ -8,6 +8,7 @@ import {
   watchSeconds,
 } from '../../shared/watch-words.js';
 import { md } from './report-markdown.js';
+import type { PcapFrames } from '../watch/watch-pcap.js';
 
 /** Rows of the catches table: the rest are counted below it. */
 const MAX_ROWS = 200;
@@ -16,7 +17,8 @@ const MAX_ROWS = 200;
  * A watch as Markdown for a ticket: what was watched and the counts first, then each reset with who
  * sent it, then the timeline's busy slices. The words are the CLI's and the wizard's (watch-words.ts).
  */
-export function renderWatchMarkdown(r: WatchResult): string {
+export function renderWatchMarkdown(r: WatchResult, frames: Record<string, PcapFrames> = {}): string {
+  const framed = Object.keys(frames).length > 0;
   const [summary = '', ...rest] = summaryLines(r);
   const lines = [
     `# Reset Doctor watch: ${md(r.target.input)}`,
@@ -34,11 +36,18 @@ export function renderWatchMarkdown(r: WatchResult): string {
   }
   if (r.catches.length > 0) {
     lines.push('', '## Resets caught', '');
-    lines.push('| When | Program | Local port | Before the reset | Who sent it |', '|---|---|---|---|---|');
-    for (const c of r.catches.slice(0, MAX_ROWS))
+    // With the packets kept, each row names its frames in the pcapng export, to check it in Wireshark.
+    lines.push(
+      `| When | Program | Local port | Before the reset | Who sent it |${framed ? ' Frames in the pcapng |' : ''}`,
+      `|---|---|---|---|---|${framed ? '---|' : ''}`,
+    );
+    for (const c of r.catches.slice(0, MAX_ROWS)) {
+      const f = frames[c.connectionId];
+      const cell = framed ? ` ${f ? `${f.first}–${f.last}` : '—'} |` : '';
       lines.push(
-        `| +${watchSeconds(c.at)} | ${md(catchOwner(c))} | ${c.localPort} | ${md(catchBefore(c))} | ${md(catchSender(c) + catchTtl(c))} |`,
+        `| +${watchSeconds(c.at)} | ${md(catchOwner(c))} | ${c.localPort} | ${md(catchBefore(c))} | ${md(catchSender(c) + catchTtl(c))} |${cell}`,
       );
+    }
     const more = r.catches.length - MAX_ROWS + r.catchesDropped;
     if (more > 0) lines.push('', `${more} more resets are in the JSON export or were counted, not kept.`);
     const reasons = r.catches.filter((c) => c.verdict !== null).slice(0, 3);

@@ -2,6 +2,7 @@ import {
   validateCall,
   type ApiCalls,
   type ApiChannel,
+  type ExportedFile,
   type ExportResult,
 } from '../../shared/api-contract.js';
 import { printable } from '../../shared/printable-text.js';
@@ -13,7 +14,7 @@ export interface DispatchHooks {
   /** Electron: a file dialog. Browser mode has none (the path is typed). */
   chooseLog?: () => Promise<string | null>;
   /** Electron: a save dialog that writes the file; returns the path or null when cancelled. */
-  saveExport?: (file: { fileName: string; mime: string; content: string }) => Promise<string | null>;
+  saveExport?: (file: ExportedFile) => Promise<string | null>;
   /** Browser mode: ends when the caller's WebSocket closes; the runs it started end with it. */
   owner?: AbortSignal;
 }

@@ -87,6 +87,15 @@ describe('watch through the contract', () => {
     expect(md.result.content).toContain('sent by a device on the path (hop 2) (TTL 63, 1 router away)');
     const json = (await call(s, 'watch:export', runId, 'json')) as { ok: true; result: { content: string } };
     expect(JSON.parse(json.result.content)).toEqual(got.result);
+    // The packets around each catch, as pcapng bytes in base64 (the fake capture gives no frames: the
+    // file holds its header blocks only; the lab and e2e tests read real ones with tshark).
+    const pcap = (await call(s, 'watch:export', runId, 'pcapng')) as {
+      ok: true;
+      result: { content: string; encoding: string; fileName: string; mime: string };
+    };
+    expect(pcap.result).toMatchObject({ encoding: 'base64', mime: 'application/x-pcapng' });
+    expect(pcap.result.fileName).toMatch(/\.pcapng$/);
+    expect(Buffer.from(pcap.result.content, 'base64').readUInt32LE(0)).toBe(0x0a0d0d0a);
     s.dispose();
   });
 

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { WatchExportFormat } from '../../shared/api-contract.js';
+import type { ExportedFile, WatchExportFormat } from '../../shared/api-contract.js';
+import type { CapturedPacket } from '../net/capture-types.js';
+import { watchPcap } from '../watch/watch-pcap.js';
 import type { RunEvent } from '../../shared/run-event-info.js';
 import type { WatchRequest, WatchResult } from '../../shared/watch-info.js';
 import { InputError } from '../input-error.js';
@@ -15,12 +17,16 @@ export type WatchOverrides = Partial<Pick<WatchDeps, 'stream' | 'dns' | 'system'
 interface WatchEntry {
   controller: AbortController;
   result: WatchResult | null;
+  /** The packets around each kept catch, for the pcapng export (the first MAX_EVIDENCE catches'). */
+  evidence: Map<string, CapturedPacket[]>;
   running: boolean;
   unlisten: () => void;
 }
 
 /** Finished watches kept for an export. */
 const KEEP_WATCHES = 5;
+/** Catches whose packets are kept for the pcapng: about 25 packets of 128 bytes each, some 3 MB per watch. */
+const MAX_EVIDENCE = 1000;
 
 /**
  * The watches a wizard started (the CLI's `watch`, live): each catch, check and second of the timeline
@@ -52,6 +58,7 @@ export class WatchService {
     const entry: WatchEntry = {
       controller,
       result: null,
+      evidence: new Map(),
       running: true,
       unlisten: () => owner?.removeEventListener('abort', stop),
     };
@@ -63,6 +70,9 @@ export class WatchService {
       onStarted: (info) =>
         emit({ type: 'watch-started', runId, at: new Date().toISOString(), target: request.target, ...info }),
       onCatch: (caught) => emit({ type: 'watch-catch', runId, caught }),
+      onEvidence: (connectionId, packets) => {
+        if (entry.evidence.size < MAX_EVIDENCE) entry.evidence.set(connectionId, packets);
+      },
       onCheck: (check) => emit({ type: 'watch-check', runId, check }),
       onSample: (counts, timeline) => emit({ type: 'watch-sample', runId, counts, timeline }),
     })
@@ -103,7 +113,7 @@ export class WatchService {
   exportWatch(runId: string, format: WatchExportFormat): ExportedFile {
     const result = this.result(runId);
     if (!result) throw new ApiError('the watch has not finished yet: stop it first');
-    return watchExportFile(result, format);
+    return watchExportFile(result, format, this.watches.get(runId)!.evidence);
   }
 
   dispose(): void {
@@ -116,19 +126,35 @@ export class WatchService {
   }
 }
 
-export interface ExportedFile {
-  fileName: string;
-  mime: string;
-  content: string;
-}
-
-/** A watch's result as the file an export gives. */
-export function watchExportFile(result: WatchResult, format: WatchExportFormat): ExportedFile {
+/** A watch's result as the file an export gives; the pcapng needs the packets the watch kept. */
+export function watchExportFile(
+  result: WatchResult,
+  format: WatchExportFormat,
+  evidence: Map<string, CapturedPacket[]> | null,
+): ExportedFile {
   const stamp = result.startedAt.replace(/[:.]/g, '-').slice(0, 19);
   const host = result.target.host.replace(/[^a-z0-9.-]+/gi, '_');
+  if (format === 'pcapng') {
+    if (result.seenBy !== 'capture')
+      throw new ApiError('no packets to export: the watch read the socket table, without packet capture');
+    if (evidence === null)
+      throw new ApiError('no packets to export: they were kept by the engine helper, which stopped');
+    return {
+      fileName: `reset-doctor-watch-${host}-${stamp}.pcapng`,
+      mime: 'application/x-pcapng',
+      content: watchPcap(result, evidence).file.toString('base64'),
+      encoding: 'base64',
+    };
+  }
   return {
     fileName: `reset-doctor-watch-${host}-${stamp}.${format}`,
     mime: format === 'json' ? 'application/json' : 'text/markdown',
-    content: format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderWatchMarkdown(result),
+    content:
+      format === 'json'
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : renderWatchMarkdown(
+            result,
+            evidence && result.seenBy === 'capture' ? watchPcap(result, evidence).frames : {},
+          ),
   };
 }

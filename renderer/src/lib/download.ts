@@ -1,6 +1,13 @@
-/** Saves text as a file through the browser: a Blob and a temporary <a download>. */
-export function downloadText(fileName: string, mime: string, content: string): void {
-  const url = URL.createObjectURL(new Blob([content], { type: mime }));
+/** Saves an export as a file through the browser: a Blob and a temporary <a download>. */
+export function downloadFile(file: {
+  fileName: string;
+  mime: string;
+  content: string;
+  encoding?: 'base64';
+}): void {
+  const { fileName, mime, content } = file;
+  const body = file.encoding === 'base64' ? Uint8Array.from(atob(content), (c) => c.charCodeAt(0)) : content;
+  const url = URL.createObjectURL(new Blob([body], { type: mime }));
   const link = document.createElement('a');
   link.href = url;
   link.download = safeFileName(fileName);
