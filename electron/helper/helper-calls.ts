@@ -5,7 +5,7 @@ import {
   type WatchExportFormat,
 } from '../shared/api-contract.js';
 import type { RunEvent } from '../shared/run-event-info.js';
-import type { CallHandler, DispatchResult } from '../engine/service/api-dispatch.js';
+import { latestOf, type CallHandler, type DispatchResult } from '../engine/service/api-dispatch.js';
 import { exportFile } from '../engine/service/run-service.js';
 import { watchExportFile } from '../engine/service/watch-service.js';
 import { EngineHelper, type HelperExit, type HelperHello } from './helper-client.js';
@@ -30,6 +30,7 @@ export function helperCalls(
     const list = args as unknown[];
     if (channel === 'log:choose')
       return { ok: true, result: { path: hooks.chooseLog ? await hooks.chooseLog() : null } };
+    if (channel === 'run:latest') return { ok: true, result: latestOf(hooks) };
     const answer =
       leftByHelper(channel as string, list, ledger, watches) ?? (await helper.call(channel as string, list));
     if (!answer.ok) return answer;

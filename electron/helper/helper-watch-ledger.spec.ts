@@ -11,7 +11,7 @@ const started: RunEvent = {
   type: 'watch-started',
   runId: RUN,
   at: '2026-12-06T10:00:00.000Z',
-  target: '198.18.4.2:80',
+  request: { target: '198.18.4.2:80', forSeconds: null, until: null, everySeconds: null },
   addresses: ['198.18.4.2'],
   seenBy: 'capture',
   captureNote: 'Captures incoming TCP.',

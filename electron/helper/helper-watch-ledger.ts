@@ -81,7 +81,7 @@ function rebuild(watch: FollowedWatch, reason: string): WatchResult | null {
   const { started } = watch;
   let target;
   try {
-    target = parseTarget(started.target);
+    target = parseTarget(started.request.target);
   } catch {
     return null;
   }

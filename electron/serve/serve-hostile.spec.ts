@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { NetError, type EngineIo } from '../engine/net/engine-io.js';
 import { MAX_RUNNING, RunService } from '../engine/service/run-service.js';
 import type { WsServerMessage } from '../shared/ws-protocol.js';
-import { fakeIo } from '../../test/unit/fake-io.js';
+import { hangingIo } from '../../test/unit/fake-io.js';
 import {
   closeCode,
   frame,
@@ -27,22 +26,6 @@ let handle: ServeHandle;
 let dir: string;
 let token: string;
 let port: number;
-
-/** Fake I/O whose DNS lookup waits until the run is cancelled: a run stays in progress until told. */
-function hangingIo(): EngineIo {
-  const { io } = fakeIo({});
-  return {
-    ...io,
-    dns: {
-      lookup: (_host, signal) =>
-        new Promise((_resolve, reject) => {
-          const stop = () => reject(new NetError({ code: 'cancelled', message: 'cancelled' }));
-          if (signal.aborted) stop();
-          signal.addEventListener('abort', stop, { once: true });
-        }),
-    },
-  };
-}
 
 // An exception nothing caught would end a real server; vitest only reports it, so each test looks.
 const uncaught: unknown[] = [];
@@ -64,6 +47,8 @@ beforeAll(async () => {
     port: 0,
     host: '127.0.0.1',
     rendererDir: dir,
+    // A closed socket's runs are cancelled at once here (the grace for a reload: serve-server.spec.ts).
+    reconnectGraceMs: 0,
     service: (emit) =>
       new RunService(emit, { io: hangingIo(), capture: null, privileges: { raw: false, note: 'test' } }),
   });

@@ -10,6 +10,7 @@ import { RunService } from '../engine/service/run-service.js';
 import { allowedHosts, bracket } from './serve-hosts.js';
 import { answerMessage, CLOSE_UNACCEPTABLE } from '../engine/service/call-messages.js';
 import { startFaceEngine, type FaceEngine } from '../helper/face-engine.js';
+import { RunEventLog } from '../engine/service/run-event-log.js';
 
 export interface ServeOptions {
   port: number;
@@ -23,6 +24,11 @@ export interface ServeOptions {
    * `node …/engine-helper-main.js`). When it cannot start, the engine runs in this process.
    */
   helper?: { command: string; args: string[] };
+  /**
+   * How long the runs of a page whose WebSocket closed keep going, waiting for the page to come back (a
+   * reload, a dropped SSH tunnel opened again); a page that connects within it takes them over.
+   */
+  reconnectGraceMs?: number;
 }
 
 export interface ServeHandle {
@@ -52,6 +58,9 @@ const HEADERS = {
   'Cache-Control': 'no-store',
 };
 
+/** A reload takes a second or two; a dropped tunnel a little longer to open again. */
+const RECONNECT_GRACE_MS = 30_000;
+
 /** Browser mode's one definition of the largest message a client may send (a call is far smaller). */
 const MAX_PAYLOAD = 1024 * 1024;
 
@@ -64,7 +73,11 @@ const MAX_PAYLOAD = 1024 * 1024;
 export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   const token = randomBytes(24).toString('base64url');
   const sockets = new Set<WebSocket>();
+  const log = new RunEventLog();
+  // The owners of closed pages, waiting out the grace before their runs are cancelled.
+  const orphans = new Map<AbortController, NodeJS.Timeout>();
   const broadcast = (event: RunEvent) => {
+    log.record(event);
     const message = JSON.stringify({ type: 'event', event } satisfies WsServerMessage);
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(message);
   };
@@ -105,23 +118,39 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
   });
 
   const accept = (ws: WebSocket) => {
-    // Ends when the socket closes: the runs it started are cancelled and their sessions released.
+    // Ends when the socket closes and no page comes back within the grace: the runs it started are then
+    // cancelled and their sessions released. A page that connects meanwhile takes the orphans over.
     const owner = new AbortController();
+    for (const [orphan, timer] of orphans) {
+      clearTimeout(timer);
+      owner.signal.addEventListener('abort', () => orphan.abort(), { once: true });
+    }
+    orphans.clear();
     sockets.add(ws);
     // A protocol error (oversize, invalid UTF-8, reserved opcode): ws closes this socket with the code.
     ws.on('error', () => undefined);
     ws.on('close', () => {
       sockets.delete(ws);
-      owner.abort();
+      const grace = options.reconnectGraceMs ?? RECONNECT_GRACE_MS;
+      if (grace <= 0) return owner.abort();
+      orphans.set(
+        owner,
+        setTimeout(() => {
+          orphans.delete(owner);
+          owner.abort();
+        }, grace),
+      );
     });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return ws.close(CLOSE_UNACCEPTABLE, 'text messages only');
-      void answerMessage(engine.calls, text(data), { mode: 'browser', owner: owner.signal }).then(
-        (answer) => {
-          if ('close' in answer) ws.close(answer.close, answer.reason);
-          else if (ws.readyState === ws.OPEN) ws.send(answer.send);
-        },
-      );
+      void answerMessage(engine.calls, text(data), {
+        mode: 'browser',
+        owner: owner.signal,
+        latestRun: () => log.latest(),
+      }).then((answer) => {
+        if ('close' in answer) ws.close(answer.close, answer.reason);
+        else if (ws.readyState === ws.OPEN) ws.send(answer.send);
+      });
     });
   };
 
@@ -135,6 +164,11 @@ export async function startServe(options: ServeOptions): Promise<ServeHandle> {
     port,
     helper: engine.helper,
     async close() {
+      for (const [orphan, timer] of orphans) {
+        clearTimeout(timer);
+        orphan.abort();
+      }
+      orphans.clear();
       await engine.dispose();
       for (const ws of sockets) ws.terminate();
       wss.close();

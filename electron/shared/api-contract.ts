@@ -74,6 +74,11 @@ export interface ApiCalls {
   /** redact: hide addresses, host names and the user name (see report-redact.ts). */
   'report:export': { args: [runId: string, format: ExportFormat, redact?: boolean]; result: ExportResult };
   'log:choose': { args: []; result: { path: string | null } };
+  /**
+   * The latest run's or watch's events so far (its start first, progress compacted), or null: a page
+   * that reloads draws it as it stands and follows its events on (browser mode; null in Electron).
+   */
+  'run:latest': { args: []; result: { events: RunEvent[] } | null };
   /** A watch (`reset-doctor watch`): its catches, checks and timeline come as run events. */
   'watch:start': { args: [request: WatchRequest]; result: { runId: string } };
   /** Stops a watch, keeping everything caught so far (its watch-finished event follows). */
@@ -93,6 +98,7 @@ export const API_CHANNELS: ApiChannel[] = [
   'report:get',
   'report:export',
   'log:choose',
+  'run:latest',
   'watch:start',
   'watch:stop',
   'watch:get',
@@ -127,6 +133,7 @@ export function validateCall(channel: unknown, args: unknown): string | null {
   switch (c) {
     case 'app:info':
     case 'log:choose':
+    case 'run:latest':
       return args.length === 0 ? null : `${c} takes no arguments`;
     case 'target:check':
       return args.length === 1 && text(args[0], 2048) ? null : 'target:check takes one target text';

@@ -1,6 +1,13 @@
 import type { ProbeReport, Report, StepReport } from './report-info.js';
 import type { StepId } from './step-info.js';
-import type { WatchCatch, WatchCheck, WatchCounts, WatchResult, WatchTimeline } from './watch-info.js';
+import type {
+  WatchCatch,
+  WatchCheck,
+  WatchCounts,
+  WatchRequest,
+  WatchResult,
+  WatchTimeline,
+} from './watch-info.js';
 
 /** The plan of a run, sent first so a UI can draw every step and probe as pending. */
 export interface RunPlan {
@@ -37,7 +44,7 @@ export type WatchEvent =
       type: 'watch-started';
       runId: string;
       at: string;
-      target: string;
+      request: WatchRequest;
       addresses: string[];
       seenBy: WatchResult['seenBy'];
       captureNote: string;

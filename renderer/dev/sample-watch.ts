@@ -84,7 +84,7 @@ export function sampleWatchEvents(runId: string): WatchEvent[] {
       type: 'watch-started',
       runId,
       at: '2026-12-06T10:00:00.000Z',
-      target: `https://api.example.com/`,
+      request: { target: 'https://api.example.com/', forSeconds: 600, until: null, everySeconds: null },
       addresses: [WATCH_SERVER],
       seenBy: 'capture',
       captureNote: 'Packets are captured as they come in.',

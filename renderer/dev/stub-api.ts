@@ -85,6 +85,7 @@ export class StubApi implements ResetDoctorApi {
       content: format === 'json' ? JSON.stringify(demoReport()) : `report as ${format}`,
     }),
     'log:choose': () => ({ path: '/var/log/nginx/error.log' }),
+    'run:latest': () => null,
     'watch:start': () => ({ runId: SAMPLE_WATCH_ID }),
     'watch:stop': () => ({ stopped: true }),
     'watch:get': () => null,

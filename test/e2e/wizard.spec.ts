@@ -245,6 +245,30 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
     });
   });
 
+  test.describe('watch, reloaded', () => {
+    test.use({ scenario: 'inject-http-hop2' });
+
+    test('a page reloaded mid-watch draws it as it stands and follows it to its end', async ({
+      page,
+      labServe,
+    }) => {
+      const start = new StartPage(page);
+      await start.open(labServe.url);
+      await start.target.fill(labServe.target);
+      await page.getByLabel('Stop after this many resets', { exact: true }).fill('3');
+      await page.getByLabel('Also send the request every (seconds)', { exact: true }).fill('1');
+      await page.getByRole('button', { name: 'Start watching' }).click();
+      const rows = page.getByRole('table').getByRole('row');
+      await expect(rows).toHaveCount(2, { timeout: 15_000 });
+      await page.reload();
+      await expect(page.getByRole('heading', { level: 2, name: /Watch(ing|ed)/ })).toBeVisible();
+      await expect(rows.nth(1)).toContainText('sent by a device on the path (hop 2)');
+      await expect(page.getByRole('heading', { level: 2, name: /Watched/ })).toBeVisible({ timeout: 30_000 });
+      await expect(rows).toHaveCount(4);
+      await expect(page.getByText(/until enough resets caught/)).toBeVisible();
+    });
+  });
+
   test.describe('keyboard only', () => {
     test.use({ scenario: 'healthy' });
 

@@ -146,3 +146,18 @@ export function synAck(c: Conversation, ttl: number): CapturedPacket {
     tcp: { ...rst(c, ttl).tcp!, flags: 'SA', window: 64240, optionsLength: 20 },
   };
 }
+
+/** A DNS lookup that waits until its run is cancelled: a run stays in progress until told. */
+export const HANGING_DNS: EngineIo['dns'] = {
+  lookup: (_host, signal) =>
+    new Promise((_resolve, reject) => {
+      const stop = () => reject(new NetError({ code: 'cancelled', message: 'cancelled' }));
+      if (signal.aborted) stop();
+      signal.addEventListener('abort', stop, { once: true });
+    }),
+};
+
+/** Fake I/O whose runs stay in progress until cancelled (HANGING_DNS). */
+export function hangingIo(): EngineIo {
+  return { ...fakeIo({}).io, dns: HANGING_DNS };
+}

@@ -6,6 +6,7 @@ import {
   type ExportResult,
 } from '../../shared/api-contract.js';
 import { printable } from '../../shared/printable-text.js';
+import type { RunEvent } from '../../shared/run-event-info.js';
 import { firstLine } from '../net/errno-failure.js';
 import { ApiError, type RunService } from './run-service.js';
 
@@ -17,6 +18,8 @@ export interface DispatchHooks {
   saveExport?: (file: ExportedFile) => Promise<string | null>;
   /** Browser mode: ends when the caller's WebSocket closes; the runs it started end with it. */
   owner?: AbortSignal;
+  /** Browser mode: the latest run's events (serve's RunEventLog), for a page that reloads. */
+  latestRun?: () => RunEvent[] | null;
 }
 
 export type DispatchResult = { ok: true; result: unknown } | { ok: false; error: string };
@@ -51,6 +54,12 @@ export async function dispatch(
     // A message may echo what was sent (a target, a path): one line, with nothing that steers a terminal.
     return { ok: false, error: clip(printable(message)) };
   }
+}
+
+/** run:latest: the face keeps the events (it saw them all), so a helper's face answers it too. */
+export function latestOf(hooks: DispatchHooks): ApiCalls['run:latest']['result'] {
+  const events = hooks.latestRun?.() ?? null;
+  return events === null ? null : { events };
 }
 
 function clip(line: string): string {
@@ -89,6 +98,8 @@ async function call(
       return {
         path: hooks.chooseLog ? await hooks.chooseLog() : null,
       } satisfies ApiCalls['log:choose']['result'];
+    case 'run:latest':
+      return latestOf(hooks);
     case 'watch:start':
       return service.watches.start(a[0]!, hooks.owner);
     case 'watch:stop':

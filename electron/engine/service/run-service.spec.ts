@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../shared/run-event-info.js';
 import { STEP_IDS } from '../../shared/step-info.js';
 import { validateReport } from '../report/report-schema.js';
-import { NetError, type EngineIo } from '../net/engine-io.js';
-import { fakeIo } from '../../../test/unit/fake-io.js';
+import type { EngineIo } from '../net/engine-io.js';
+import { fakeIo, HANGING_DNS } from '../../../test/unit/fake-io.js';
 import { ApiError, MAX_RUNNING, RunService } from './run-service.js';
 import { startRequest } from '../../../test/unit/start-request.js';
 
@@ -33,14 +33,7 @@ function hanging(): { io: EngineIo; closes: () => number } {
     io: {
       ...io,
       icmp: { ...io.icmp!, close: () => void closes++ },
-      dns: {
-        lookup: (_host, signal) =>
-          new Promise((_resolve, reject) => {
-            const stop = () => reject(new NetError({ code: 'cancelled', message: 'cancelled' }));
-            if (signal.aborted) stop();
-            signal.addEventListener('abort', stop, { once: true });
-          }),
-      },
+      dns: HANGING_DNS,
     },
     closes: () => closes,
   };

@@ -68,7 +68,7 @@ export class WatchService {
       ...this.overrides,
       signal: controller.signal,
       onStarted: (info) =>
-        emit({ type: 'watch-started', runId, at: new Date().toISOString(), target: request.target, ...info }),
+        emit({ type: 'watch-started', runId, at: new Date().toISOString(), request, ...info }),
       onCatch: (caught) => emit({ type: 'watch-catch', runId, caught }),
       onEvidence: (connectionId, packets) => {
         if (entry.evidence.size < MAX_EVIDENCE) entry.evidence.set(connectionId, packets);

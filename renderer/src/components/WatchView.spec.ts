@@ -2,8 +2,9 @@ import '@testing-library/svelte/vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { tick } from 'svelte';
 import { describe, expect, it } from 'vitest';
-import { sampleWatchEvents, sampleWatchResult } from '../../dev/sample-watch.js';
-import { button, field, renderApp, type } from '../../dev/spec-support.js';
+import { sampleCatch, sampleWatchEvents, sampleWatchResult } from '../../dev/sample-watch.js';
+import type { RunEvent } from '../../../electron/shared/run-event-info.js';
+import { button, field, renderApp, sampleEvents, type } from '../../dev/spec-support.js';
 import { SAMPLE_WATCH_ID, StubApi } from '../../dev/stub-api.js';
 
 const TARGET = 'https://api.example.com/';
@@ -115,5 +116,28 @@ describe('Watch view', () => {
     });
     await tick();
     expect(screen.getByText('The watch could not go on: api.example.com: no address to watch')).toBeTruthy();
+  });
+
+  it('a reloaded page draws the watch as it stands (run:latest) and follows it on, each catch once', async () => {
+    const events = sampleWatchEvents(SAMPLE_WATCH_ID);
+    const api = new StubApi({ 'run:latest': () => ({ events }) });
+    renderApp(api);
+    await waitFor(() => expect(screen.getByRole('heading', { level: 2, name: /Watching/ })).toBeTruthy());
+    expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(3);
+    // The last catch again (it was in the log and comes live too), then a new one.
+    api.emit(events[4]!, { ...events[4]!, caught: { ...sampleCatch(3, 'server', 9900) } } as RunEvent);
+    await tick();
+    expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(4);
+    expect(screen.getByRole('button', { name: 'Stop and keep what was caught' })).toBeTruthy();
+  });
+
+  it('a reloaded page draws a diagnosis in progress where it stands', async () => {
+    const events = sampleEvents().slice(0, 12);
+    const api = new StubApi({ 'run:latest': () => ({ events }) });
+    renderApp(api);
+    await waitFor(() =>
+      expect(screen.getByRole('heading', { level: 2, name: 'Identify the application' })).toBeTruthy(),
+    );
+    expect(api.callsTo('run:start')).toHaveLength(0);
   });
 });

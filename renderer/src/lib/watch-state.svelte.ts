@@ -96,16 +96,19 @@ export class WatchState {
   private apply(event: WatchEvent): void {
     switch (event.type) {
       case 'watch-started':
+        this.request = event.request;
         this.addresses = event.addresses;
         this.seenBy = event.seenBy;
         this.captureNote = event.captureNote;
-        this.announcement = `Watching ${event.target}`;
+        this.announcement = `Watching ${event.request.target}`;
         return;
       case 'watch-sample':
         this.counts = event.counts;
         this.timeline = event.timeline;
         return;
       case 'watch-catch':
+        // A page restored from run:latest may meet a catch twice (in the log and live).
+        if (this.catches.some((c) => c.connectionId === event.caught.connectionId)) return;
         this.catches.push(event.caught);
         if (this.catches.length > SHOWN_CATCHES) {
           this.catches.shift();
@@ -114,6 +117,7 @@ export class WatchState {
         this.announcement = `Reset caught at ${watchSeconds(event.caught.at)}: ${catchSender(event.caught)}`;
         return;
       case 'watch-check':
+        if (this.checks.some((c) => c.at === event.check.at)) return;
         this.checks.push(event.check);
         if (this.checks.length > SHOWN_CATCHES) this.checks.shift();
         return;
