@@ -173,6 +173,18 @@ describe('replayed scenarios reach the right verdict', () => {
     expect(top.settle.map((s) => s.kind)).toContain('privilege');
   });
 
+  it('one lost SYN is not a firewall drop: the bare connection asked again connects, and the run goes on', async () => {
+    const { report } = await replay({
+      // Only the very first connection of the run goes unanswered (a SYN lost under load).
+      converse: (_request, n) => (n === 0 ? { outcome: 'timeout', connectMs: null, phase: 'connect' } : {}),
+      packets: () => [],
+    });
+    expect(report.diagnosis.verdict).toBe('healthy');
+    const tcp = report.steps.flatMap((s) => s.probes).find((p) => p.id === 'tcp-connect')!;
+    expect(tcp).toMatchObject({ assessment: 'warn' });
+    expect(tcp.summary).toMatch(/^The first SYN to .* got no answer; asked again, it connected/);
+  });
+
   it('mtu-blackhole: big DF echoes vanish silently', async () => {
     const { top } = await replay({
       echo: (r) => (r.size !== undefined && r.size > 1252 ? { kind: 'timeout', from: null } : {}),

@@ -128,6 +128,22 @@ function connect(f: DiagnosisFacts): Observation[] {
   const first = f.tcp?.attempts[0];
   if (!first) return [];
   const hostAnswers = (f.ping?.received ?? 0) > 0 || f.trace?.reached === true;
+  const again = first.outcome === 'timeout' ? f.tcp!.attempts[1] : undefined;
+  if (again?.outcome === 'complete') {
+    // The first SYN went unanswered and the second connected: a lost packet, not a port dropped.
+    return [
+      {
+        kind: 'connect',
+        probe: 'tcp-connect',
+        hostAnswers,
+        connections: [first.id, again.id],
+        outcome: 'complete',
+        afterMs: null,
+        text: `TCP connect: the first SYN to ${hostPort(first.address, first.port)} got no answer within ${Math.round(first.endedAt - first.startedAt)} ms; asked again, it connected in ${again.connectMs?.toFixed(3)} ms (one packet lost, not a port dropped).`,
+        figures: { connectMs: again.connectMs, firstWaitedMs: Math.round(first.endedAt - first.startedAt) },
+      },
+    ];
+  }
   const where = hostPort(first.address, first.port);
   const accepted = first.events.find((e) => e.kind === 'connected')?.at ?? first.startedAt;
   const base = { kind: 'connect' as const, probe: 'tcp-connect', hostAnswers, connections: [first.id] };

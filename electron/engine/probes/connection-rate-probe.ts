@@ -4,7 +4,7 @@ import { heldConnections, LIMIT_OUTCOMES, outcomeCounts } from './conversation-h
 import { doublingRamp, NO_ADDRESS, sleep, targetAddress } from './probe-helpers.js';
 import { pingProbe } from './ping-probe.js';
 import { recoveryProbe } from './recovery-probe.js';
-import { tcpConnectProbe } from './tcp-connect-probe.js';
+import { bareOutcome, tcpConnectProbe } from './tcp-connect-probe.js';
 import { ordinal } from '../../shared/common-words.js';
 
 export interface RateAttempt {
@@ -100,7 +100,8 @@ export const connectionRateProbe: ProbeDefinition<ConnectionRateData> = {
 const LOSSY_PERCENT = 10;
 
 export function loadTestBlocker(ctx: Pick<ProbeContext, 'results'>): string | null {
-  if (ctx.results.data(tcpConnectProbe)?.attempts[0]?.outcome !== 'complete')
+  const tcp = ctx.results.data(tcpConnectProbe);
+  if (!tcp || bareOutcome(tcp) !== 'complete')
     return 'a single connection does not work: a limit cannot be told apart';
   const recovery = ctx.results.data(recoveryProbe);
   if (recovery?.stoppedAccepting && recovery.recoveredAfterMs === null)

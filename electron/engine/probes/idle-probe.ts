@@ -4,7 +4,7 @@ import { conversationBase, exchangeFor } from './conversation-helpers.js';
 import { anySignal, NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { requestProbe } from './request-probe.js';
 import { requestRepeatProbe } from './request-repeat-probe.js';
-import { tcpConnectProbe } from './tcp-connect-probe.js';
+import { bareOutcome, tcpConnectProbe } from './tcp-connect-probe.js';
 import { median } from '../../shared/number-stats.js';
 
 export type IdleResult =
@@ -99,7 +99,8 @@ export const idleProbe: ProbeDefinition<IdleData> = {
         reason: 'off: pass --idle-max SECONDS to hold connections idle and measure an idle timeout',
       };
     }
-    if (ctx.results.data(tcpConnectProbe)?.attempts[0]?.outcome !== 'complete') {
+    const tcp = ctx.results.data(tcpConnectProbe);
+    if (!tcp || bareOutcome(tcp) !== 'complete') {
       return { status: 'skipped', reason: 'a fresh connection does not work, so idle ones cannot be tested' };
     }
     const fresh = freshRequestsFail(ctx);

@@ -2,7 +2,7 @@ import type { ProbeDefinition } from '../runner/probe-types.js';
 import { countedResets, judgeResets, serverReference, type ResetVerdict } from '../forensics/reset-origin.js';
 import { pingProbe } from './ping-probe.js';
 import { NO_ADDRESS, targetAddress } from './probe-helpers.js';
-import { tcpConnectProbe } from './tcp-connect-probe.js';
+import { bareOutcome, tcpConnectProbe } from './tcp-connect-probe.js';
 import { tracerouteProbe } from './traceroute-probe.js';
 
 export interface PathEvidenceItem {
@@ -28,9 +28,8 @@ export const pathEvidenceProbe: ProbeDefinition<PathEvidenceData> = {
     const ping = ctx.results.data(pingProbe);
     const trace = ctx.results.data(tracerouteProbe);
     const items: PathEvidenceItem[] = [];
-    const first = tcp.attempts[0]!;
     const hostAnswers = (ping?.received ?? 0) > 0 || trace?.reached === true;
-    if (first.outcome === 'timeout' && hostAnswers) {
+    if (bareOutcome(tcp) === 'timeout' && hostAnswers) {
       const lastHop = trace?.destinationHop ? ` (${trace.destinationHop} hops away)` : '';
       items.push({
         kind: 'silent-drop',

@@ -1,4 +1,4 @@
-import type { Conversation } from '../net/conversation-types.js';
+import type { Conversation, ConversationOutcome } from '../net/conversation-types.js';
 import type { ProbeDefinition } from '../runner/probe-types.js';
 import { hostPort } from '../../shared/common-words.js';
 import type { RttStats } from '../../shared/probe-data-info.js';
@@ -13,11 +13,21 @@ export interface TcpConnectData {
 }
 
 const HOLD_MS = 300;
+
+/**
+ * How the bare connection went, as the other probes and the diagnosis take it: the first attempt's
+ * outcome, or the second's when the first SYN went unanswered and the second connected (a lost packet).
+ */
+export function bareOutcome(data: Pick<TcpConnectData, 'attempts'>): ConversationOutcome | null {
+  const [first, again] = data.attempts;
+  if (!first) return null;
+  return first.outcome === 'timeout' && again?.outcome === 'complete' ? 'complete' : first.outcome;
+}
 const TIMING_ATTEMPTS = 2;
 
 /**
- * The bare connection: held a moment to catch a reset before any request, then timed twice more.
- * Side effects: three connections, no request.
+ * The bare connection: held a moment to catch a reset before any request, then timed twice more; an
+ * unanswered first SYN is tried once more. Side effects: up to three connections, no request.
  */
 export const tcpConnectProbe: ProbeDefinition<TcpConnectData> = {
   id: 'tcp-connect',
@@ -40,6 +50,17 @@ export const tcpConnectProbe: ProbeDefinition<TcpConnectData> = {
       connectMs: first.connectMs,
     });
     const attempts = [first];
+    // An unanswered SYN is asked once more before it counts: one lost SYN or SYN-ACK (a busy link, a
+    // moment's congestion) must not pass for a firewall that drops the port.
+    if (first.outcome === 'timeout' && !ctx.signal.aborted) {
+      const again = await ctx.env.io.tcp.converse({ ...base, readUntil: 'none' }, ctx.signal);
+      attempts.push(again);
+      ctx.progress(`connect again: ${again.outcome}`, 0.75, {
+        attempt: 1,
+        outcome: again.outcome,
+        connectMs: again.connectMs,
+      });
+    }
     // Only repeat what answered quickly: a timeout would just cost the same wait again.
     if (first.connectMs !== null) {
       for (let i = 0; i < TIMING_ATTEMPTS && !ctx.signal.aborted; i++) {
@@ -52,10 +73,13 @@ export const tcpConnectProbe: ProbeDefinition<TcpConnectData> = {
       attempts,
       connectStats: rttStats(attempts.flatMap((a) => (a.connectMs === null ? [] : [a.connectMs]))),
     };
+    const recovered = first.outcome === 'timeout' && bareOutcome(data) === 'complete';
     return {
       status: 'complete',
-      summary: summarize(data, first),
-      assessment: first.outcome === 'complete' ? 'ok' : 'fail',
+      summary: recovered
+        ? `The first SYN to ${hostPort(data.address, data.port)} got no answer; asked again, it connected in ${ms(attempts[1]!.connectMs ?? 0)} (one packet lost)`
+        : summarize(data, first),
+      assessment: first.outcome === 'complete' ? 'ok' : recovered ? 'warn' : 'fail',
       data,
     };
   },

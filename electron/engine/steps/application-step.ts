@@ -5,7 +5,7 @@ import { NO_ADDRESS } from '../probes/probe-helpers.js';
 import { recoveryProbe } from '../probes/recovery-probe.js';
 import { requestRepeatProbe } from '../probes/request-repeat-probe.js';
 import { requestProbe } from '../probes/request-probe.js';
-import { tcpConnectProbe } from '../probes/tcp-connect-probe.js';
+import { bareOutcome, tcpConnectProbe } from '../probes/tcp-connect-probe.js';
 import type { StepDefinition } from '../runner/step-types.js';
 
 const PROBES = [
@@ -30,9 +30,9 @@ export const applicationStep: StepDefinition = {
       for (const probe of PROBES) step.skip(probe, connect?.skipReason ?? NO_ADDRESS);
       return;
     }
-    const first = connect.data?.attempts[0];
-    if (first && ['refused', 'timeout', 'unreachable', 'failed'].includes(first.outcome)) {
-      const reason = `TCP connect already failed (${first.outcome}): there is no connection to send a request on`;
+    const outcome = connect.data ? bareOutcome(connect.data) : null;
+    if (outcome && ['refused', 'timeout', 'unreachable', 'failed'].includes(outcome)) {
+      const reason = `TCP connect already failed (${outcome}): there is no connection to send a request on`;
       for (const probe of PROBES) step.skip(probe, reason);
       return;
     }
