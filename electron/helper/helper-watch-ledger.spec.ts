@@ -30,6 +30,7 @@ describe('HelperWatchLedger', () => {
         resets: 3,
         closed: 1,
         pathCloses: 0,
+        longestSurvivedIdleMs: 0,
         open: 1,
         evicted: 0,
         programs: { java: { connections: 5, resets: 3 } },

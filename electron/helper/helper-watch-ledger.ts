@@ -39,7 +39,16 @@ export class HelperWatchLedger {
         started: event,
         catches: [],
         checks: [],
-        counts: { connections: 0, resets: 0, closed: 0, pathCloses: 0, open: 0, evicted: 0, programs: {} },
+        counts: {
+          connections: 0,
+          resets: 0,
+          closed: 0,
+          pathCloses: 0,
+          longestSurvivedIdleMs: 0,
+          open: 0,
+          evicted: 0,
+          programs: {},
+        },
         timeline: { sliceMs: 1000, slices: [] },
       });
       return;

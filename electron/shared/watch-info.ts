@@ -86,6 +86,11 @@ export interface WatchCounts {
   open: number;
   /** Forgotten to stay within the bounds (the oldest idle connections first). */
   evicted: number;
+  /**
+   * The longest silence from the target that a connection came through (more of its packets followed):
+   * an idle timeout, if there is one, is longer. Capture only; 0 when none was seen.
+   */
+  longestSurvivedIdleMs: number;
   /** Per program that held connections (when the socket table named it): its connections and resets. */
   programs: Record<string, { connections: number; resets: number }>;
 }
@@ -105,7 +110,12 @@ export interface WatchCheck {
 
 /** What the catches have in common, each with the sentence an engineer can check against them. */
 export type WatchPattern =
-  | { kind: 'after-idle'; seconds: number; text: string }
+  /**
+   * Every reset after the same idle time; or, at varied idle times (a client idling at random), every
+   * reset after a longer silence than any connection came through: then `lower` is that silence and
+   * `seconds` the shortest idle that was reset.
+   */
+  | { kind: 'after-idle'; seconds: number; lower: number | null; text: string }
   | { kind: 'periodic'; seconds: number; text: string }
   | { kind: 'one-sender'; origin: Origin; hop: number | null; text: string }
   | { kind: 'one-program'; program: string; text: string };

@@ -58,6 +58,7 @@ export function sampleCounts(resets: number): WatchCounts {
     resets,
     closed: 9,
     pathCloses: 0,
+    longestSurvivedIdleMs: 0,
     open: 3,
     evicted: 0,
     programs: { firefox: { connections: 14, resets } },

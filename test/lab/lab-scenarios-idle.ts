@@ -4,7 +4,7 @@ import { WEB, probe, routerRule, web, type LabScenario } from './lab-scenario-ki
 import type { Lab } from './lab-topology.js';
 
 /** Router 2 as a stateful firewall that forgets connections idle for `seconds` and resets their next packet. */
-async function forgetfulFirewall(lab: Lab, seconds: number): Promise<void> {
+export async function forgetfulFirewall(lab: Lab, seconds: number): Promise<void> {
   await web(lab);
   const r2 = lab.names.routers[1]!;
   await lab.sysctl(r2, 'net.netfilter.nf_conntrack_tcp_loose', 0);

@@ -11,6 +11,7 @@ import type { WatchResult } from '../../electron/shared/watch-info.js';
 import { AS_NOBODY, cliCommand } from './lab-cli.js';
 import { httpGet, tcpSession } from './lab-client.js';
 import { onPathInjector, stringRule, web } from './lab-scenario-kit.js';
+import { forgetfulFirewall } from './lab-scenarios-idle.js';
 import { createLab, labUnavailableReason, type Lab } from './lab-topology.js';
 
 const unavailable = labUnavailableReason();
@@ -239,6 +240,46 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
       expect(Math.abs((lead?.idleTimeoutSeconds ?? 0) - seconds)).toBeLessThanOrEqual(
         Math.max(0.5, seconds * 0.1),
       );
+    }, 40_000);
+  }
+
+  // A client that idles at random gaps before each request: the firewall resets only those past its timer.
+  for (const [timeout, gaps] of [
+    [3, [1.2, 2.1, 4.4, 5.6, 6.9]],
+    [5, [1.6, 3.7, 6.3, 7.2, 8.4]],
+  ] as const) {
+    it(`brackets a firewall's ${timeout} s idle timeout from a client idling at random gaps, and names hop 2`, async () => {
+      lab = await createLab();
+      await forgetfulFirewall(lab, timeout);
+      const l = lab;
+      const longest = Math.max(...gaps);
+      const { code, result } = await watchWhile(
+        l,
+        '198.18.4.2:80',
+        ['--for', String(Math.ceil(longest) + 4)],
+        () =>
+          Promise.all(
+            gaps.map((gap) =>
+              tcpSession(l, '198.18.4.2', 80, {
+                send: 'GET / HTTP/1.0\\r\\nHost: web.lab.test\\r\\n\\r\\n',
+                sendAfterMs: gap * 1000,
+                waitMs: gap * 1000 + 2000,
+              }),
+            ),
+          ).then(() => undefined),
+      );
+      const expected = gaps.filter((g) => g > timeout).length;
+      expect(code).toBe(1);
+      expect(result.catches, JSON.stringify(result.catches.map((c) => c.idleMs))).toHaveLength(expected);
+      for (const c of result.catches) expect(c.verdict).toMatchObject({ origin: 'path', hop: 2 });
+      const idle = result.patterns.find((p) => p.kind === 'after-idle');
+      expect(idle, JSON.stringify(result.patterns)).toBeDefined();
+      // Between the longest gap answered and the shortest reset one, measured from real traffic.
+      expect(idle!.lower).toBeGreaterThanOrEqual(Math.max(...gaps.filter((g) => g < timeout)) - 0.3);
+      expect(idle!.lower!).toBeLessThanOrEqual(timeout);
+      expect(idle!.seconds).toBeGreaterThanOrEqual(timeout);
+      expect(result.diagnosis?.verdict).toBe('idle-timeout');
+      expect(result.diagnosis?.findings[0]).toMatchObject({ origin: 'path', hop: 2 });
     }, 40_000);
   }
 

@@ -69,6 +69,19 @@ describe('a watch verdict over all its catches, by the diagnosis causes', () => 
     },
   );
 
+  it('resets at random idle times past a middlebox timer: an idle timeout between the silences survived and reset', () => {
+    const catches = [4.2, 6.8, 9.1].map((s, i) =>
+      caught(i + 1, 'path', { idleMs: s * 1000, at: 20_000 * (i + 1) + i * 777 }),
+    );
+    const d = diagnoseWatch({
+      catches,
+      patterns: watchPatterns(catches, { programs: {}, longestSurvivedIdleMs: 3000 }),
+      seenBy: 'capture',
+    });
+    expect(d?.verdict).toBe('idle-timeout');
+    expect(d?.findings[0]).toMatchObject({ origin: 'path', hop: 2, idleTimeoutSeconds: 3.6 });
+  });
+
   it('resets mid-exchange from hop 2: a device on the path resets, not an idle timer', () => {
     const catches = [1, 2, 3].map((n) => caught(n, 'path', { idleMs: 20 + n * 400 }));
     const { d, lead } = verdictOf(catches);

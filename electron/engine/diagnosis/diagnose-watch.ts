@@ -73,31 +73,39 @@ export function observeWatch(r: Pick<WatchResult, 'catches' | 'patterns' | 'seen
       figures: { count: unjudged, origin: 'unknown' },
       connections,
     });
-  if (idle && idle.kind === 'after-idle') out.push(idleObservation(resets, idle.seconds, idle.text));
+  if (idle && idle.kind === 'after-idle')
+    out.push(idleObservation(resets, idle.seconds, idle.lower, idle.text));
   return out;
 }
 
 /** The idle timeout the catches measured: every reset after about the same time without a packet. */
-function idleObservation(catches: WatchCatch[], seconds: number, text: string): Observation {
+function idleObservation(
+  catches: WatchCatch[],
+  seconds: number,
+  survived: number | null,
+  text: string,
+): Observation {
   const gaps = catches.flatMap((c) => (c.idleMs === null ? [] : [Math.round(c.idleMs / 100) / 10]));
   const server = catches.filter((c) => c.verdict?.origin === 'server').length;
   const path = catches.filter((c) => c.verdict?.origin === 'path').length;
-  const lower = Math.min(...gaps);
-  const upper = Math.max(...gaps);
+  // Resets at varied idle times: the timeout lies between the longest silence survived and the
+  // shortest reset; at the same idle time, within the spread of the resets themselves.
+  const lower = survived ?? Math.min(...gaps);
+  const upper = survived !== null ? Math.min(...gaps) : Math.max(...gaps);
   return {
     kind: 'idle',
     probe: 'watch',
-    timeoutSeconds: seconds,
+    timeoutSeconds: survived !== null ? Math.round(((lower + upper) / 2) * 10) / 10 : seconds,
     // Who closes an idle connection: the server itself, or a device that forgot it.
     side: server === 0 && path === 0 ? null : server >= path ? 'server' : 'path',
     monotonic: true,
-    survived: [],
+    survived: survived !== null ? [survived] : [],
     failed: gaps,
     lower,
     upper,
     precision: Math.round(((upper - lower) / 2) * 10) / 10,
     text,
-    figures: { timeoutSeconds: seconds, resets: gaps.length, shortest: lower, longest: upper },
+    figures: { timeoutSeconds: seconds, resets: gaps.length, lower, upper },
     connections: catches.map((c) => c.connectionId),
   };
 }

@@ -46,7 +46,16 @@ describe('RunEventLog', () => {
       seenBy: 'capture',
       captureNote: '',
     });
-    const counts = { connections: 0, resets: 0, closed: 0, pathCloses: 0, open: 0, evicted: 0, programs: {} };
+    const counts = {
+      connections: 0,
+      resets: 0,
+      closed: 0,
+      pathCloses: 0,
+      open: 0,
+      evicted: 0,
+      longestSurvivedIdleMs: 0,
+      programs: {},
+    };
     for (let i = 1; i <= 3600; i++) {
       log.record({
         type: 'watch-sample',

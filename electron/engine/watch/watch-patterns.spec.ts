@@ -27,6 +27,31 @@ function caught(
 }
 
 describe('watchPatterns', () => {
+  it.each([
+    [3000, 4200],
+    [5500, 7100],
+  ])(
+    'brackets an idle timeout from resets at varied idle times: connections came through %i ms, none past %i ms',
+    (survived, shortest) => {
+      const catches = [shortest, shortest + 2600, shortest + 4900].map((idle, i) =>
+        caught(20_000 * (i + 1) + i * 777, idle, 'path', 2),
+      );
+      const [idle] = watchPatterns(catches, { programs: {}, longestSurvivedIdleMs: survived });
+      expect(idle).toMatchObject({ kind: 'after-idle', lower: survived / 1000, seconds: shortest / 1000 });
+      expect(idle!.text).toContain(`an idle timeout between ${survived / 1000} and ${shortest / 1000} s`);
+    },
+  );
+
+  it('claims no idle timeout when a connection came through a silence as long as a reset one, or none did', () => {
+    const catches = [4200, 6800, 9100].map((idle, i) => caught(20_000 * (i + 1) + i * 777, idle));
+    for (const survived of [5000, 0, 800])
+      expect(
+        watchPatterns(catches, { programs: {}, longestSurvivedIdleMs: survived }).some(
+          (p) => p.kind === 'after-idle',
+        ),
+      ).toBe(false);
+  });
+
   it('names an idle timeout measured from the connections themselves', () => {
     const patterns = watchPatterns([caught(1000, 5000), caught(9000, 5200), caught(12000, 4900)]);
     expect(patterns.find((p) => p.kind === 'after-idle')).toMatchObject({ seconds: 5 });

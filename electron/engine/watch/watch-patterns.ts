@@ -25,7 +25,9 @@ const seconds = (ms: number): number => Math.round(ms / 100) / 10;
  */
 export function watchPatterns(
   caught: WatchCatch[],
-  counts: Pick<WatchCounts, 'programs'> = { programs: {} },
+  counts: Pick<WatchCounts, 'programs'> & Partial<Pick<WatchCounts, 'longestSurvivedIdleMs'>> = {
+    programs: {},
+  },
 ): WatchPattern[] {
   // The patterns are the resets' (their words say so); a path's FINs are weighed by the verdict.
   const catches = caught.filter((c) => c.how === 'reset');
@@ -39,10 +41,14 @@ export function watchPatterns(
     patterns.push({
       kind: 'after-idle',
       seconds: seconds(idleMedian),
+      lower: null,
       text: captured
         ? `All ${catches.length} resets came after about ${seconds(idleMedian)} s without a packet from the target (${range}): an idle timeout, measured from the connections' own traffic.`
         : `All ${catches.length} resets came after about ${seconds(idleMedian)} s without data from the target (${range}, read from the socket table every ${SOCKET_LOOK_MS} ms): an idle timeout, measured from the connections' own traffic.`,
     });
+  } else {
+    const bracket = idleBracket(catches, idle, counts.longestSurvivedIdleMs ?? 0);
+    if (bracket) patterns.push(bracket);
   }
   const at = catches.map((c) => c.at).sort((a, b) => a - b);
   const gaps = at.slice(1).map((t, i) => t - at[i]!);
@@ -73,6 +79,26 @@ export function watchPatterns(
   const program = oneProgram(catches, counts.programs);
   if (program) patterns.push(program);
   return patterns;
+}
+
+/**
+ * Resets at varied idle times, a client idling at random: an idle timer still shows when every reset
+ * came after a longer silence than any connection came through (survived) during the watch. The timeout
+ * lies between the two; claimed only when connections did come through silences of their own (at least
+ * a second), and from captured packets.
+ */
+function idleBracket(catches: WatchCatch[], idle: number[], survivedMs: number): WatchPattern | null {
+  if (idle.length !== catches.length || catches.some((c) => c.seenBy !== 'capture')) return null;
+  const shortest = Math.min(...idle);
+  if (survivedMs < 1000 || shortest <= survivedMs) return null;
+  const lower = seconds(survivedMs);
+  const upper = seconds(shortest);
+  return {
+    kind: 'after-idle',
+    seconds: upper,
+    lower,
+    text: `All ${catches.length} resets came after ${upper}–${seconds(Math.max(...idle))} s without a packet from the target, while connections came through silences of up to ${lower} s: an idle timeout between ${lower} and ${upper} s, measured from the connections' own traffic.`,
+  };
 }
 
 /** Every reset hit one program, while others' connections to the same target were not reset. */

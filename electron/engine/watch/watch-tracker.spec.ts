@@ -24,6 +24,16 @@ function tracker(options: { maxConnections?: number } = {}) {
 }
 
 describe('WatchTracker', () => {
+  it('remembers the longest silence a connection came through, not the one a reset ended', () => {
+    const { t } = tracker();
+    t.push(packet(0, 40001, 'SA', { seq: 999 }));
+    t.push(packet(3000, 40001, 'PA', { payload: 10, seq: 1000 }));
+    t.push(packet(3500, 40001, 'A', { seq: 1010 }));
+    t.push(packet(12_000, 40001, 'R', { seq: 1010 }));
+    t.flush(Infinity);
+    expect(t.summary.longestSurvivedIdleMs).toBe(3000);
+  });
+
   it('catches a FIN sent from nearer than the target (a device closing in its name), and only that FIN', () => {
     const { t, caught } = tracker();
     // 40001: the server's own FIN (TTL 61, as its SYN-ACK). 40002: a FIN with TTL 63, two routers nearer.

@@ -62,6 +62,7 @@ export class WatchTracker {
     resets: 0,
     closed: 0,
     pathCloses: 0,
+    longestSurvivedIdleMs: 0,
     open: 0,
     evicted: 0,
     programs: {},
@@ -99,6 +100,12 @@ export class WatchTracker {
       // A new connection, or the local port reused for a new one.
       if (conn) this.live.delete(key);
       conn = this.open(key, packet, synAck);
+    }
+    // A silence the connection came through (more than a FIN or a RST followed it): the idle timeout,
+    // if there is one, is longer.
+    if (!tcp.flags.includes('R') && !tcp.flags.includes('F') && conn.packets.length > 0) {
+      const gap = packet.at - conn.lastAt;
+      if (gap > this.counts.longestSurvivedIdleMs) this.counts.longestSurvivedIdleMs = gap;
     }
     conn.lastAt = packet.at;
     if (synAck && packet.ttl !== null)
