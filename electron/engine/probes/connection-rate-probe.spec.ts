@@ -98,6 +98,19 @@ describe('connection rate probe', () => {
     expect(shortestGapMs(server)).toBeGreaterThanOrEqual(47);
   });
 
+  it('waits out what the probes before it left at a limit on connections at once: a refused first connection, then none', async () => {
+    let n = 0;
+    const { ctx, server } = context(() => (++n <= 2 ? 'refuse' : 'accept'));
+    const { data, summary, assessment } = complete(await connectionRateProbe.run(ctx));
+    expect(data.verdict).toBe('clean');
+    expect(assessment).toBe('ok');
+    expect(data.doorRefused).toBe(2);
+    expect(data.attempts.every((a) => a.conversation.outcome === 'complete')).toBe(true);
+    expect(summary).toMatch(/refused 2 times, 250 ms apart/);
+    // The bound holds from the door's connection to the ramp's first.
+    expect(shortestGapMs(server)).toBeGreaterThanOrEqual(23);
+  });
+
   it('a server that stops accepting is not a rate limit', async () => {
     let n = 0;
     const { ctx } = context(() => (++n <= 3 ? 'accept' : 'refuse'));

@@ -50,6 +50,11 @@ export interface ConnectionRateData {
   after: { attempts: number; established: number; windowMs: number } | null;
   /** New connections per second that still got through after the first refusal: the limit's own rate. */
   acceptedPerSecond: number | null;
+  /**
+   * The connection before the ramp, refused this many times (a short wait apart) before it got through:
+   * what the probes before it left, still counted by a limit on connections at once. Not the ramp's.
+   */
+  doorRefused: number;
 }
 
 // Each rate for STEP_MS: short enough to keep a healthy run quick, long enough to drain a small burst.
@@ -62,6 +67,9 @@ const HOLD_MS = 20;
 // 20/s has already shown itself there (and the ramp waited for its burst to refill); a 10/s step would
 // add 0.2 s to every healthy run to tell 10/s from 20/s, which the measured accepted rate says better.
 const FIRST_RATE = 20;
+/** Before the ramp: a refused first connection is tried again this much later, at most DOOR_TRIES times. */
+const DOOR_WAIT_MS = 250;
+const DOOR_TRIES = 3;
 
 /** 20, 40, 80, ... new connections per second, doubling up to the bound, which is always the last. */
 export function rateSteps(max: number): number[] {
@@ -73,7 +81,9 @@ export function rateSteps(max: number): number[] {
  * rising at the first refusal or reset; that rate is kept a little longer to measure what still gets
  * through, which is the limit's own rate whatever its burst.
  * Side effects: up to --rate-max new connections a second for about a second; it drains a rate limiter's
- * burst, so it runs after the request and its repeats, and before the concurrency ramp.
+ * burst, so it runs after the request and its repeats, and before the concurrency ramp. What it would
+ * see of the probes before it: their connections still counted by a limit on connections at once, which
+ * refuse the ramp's first one as if the rate did; doorOpen waits them out.
  */
 export const connectionRateProbe: ProbeDefinition<ConnectionRateData> = {
   id: 'connection-rate',
@@ -88,9 +98,10 @@ export const connectionRateProbe: ProbeDefinition<ConnectionRateData> = {
     if (!address) return { status: 'skipped', reason: NO_ADDRESS };
     const held = heldConnections(ctx, address);
     const open = () => held(HOLD_MS);
+    const door = await doorOpen(ctx, open);
     const steps = rateSteps(max);
-    const attempts = await runRamp(ctx, steps, open);
-    const data = analyse(max, steps, attempts);
+    const attempts = await runRamp(ctx, steps, open, door.at);
+    const data = { ...analyse(max, steps, attempts, door.through), doorRefused: door.refused };
     const assessment = data.verdict === 'clean' ? 'ok' : data.verdict === 'unanswered' ? 'warn' : 'fail';
     return { status: 'complete', summary: summarize(data), assessment, data };
   },
@@ -113,12 +124,18 @@ export function loadTestBlocker(ctx: Pick<ProbeContext, 'results'>): string | nu
   return null;
 }
 
-async function runRamp(ctx: ProbeContext, steps: number[], open: () => Promise<Conversation>) {
+/** `doorAt`: when the door's connection opened, so the bound holds between it and the ramp's first. */
+async function runRamp(
+  ctx: ProbeContext,
+  steps: number[],
+  open: () => Promise<Conversation>,
+  doorAt: number,
+) {
   const started = ctx.env.now();
   const attempts: { rate: number; atMs: number; pending: Promise<Conversation> }[] = [];
   const ended: (Conversation | undefined)[] = [];
   let next = 0;
-  let lastAt = -Infinity;
+  let lastAt = doorAt - started;
   let measureUntil: number | null = null;
   let stopped = false;
   for (const rate of steps) {
@@ -154,7 +171,35 @@ async function runRamp(ctx: ProbeContext, steps: number[], open: () => Promise<C
   }));
 }
 
-function analyse(max: number, steps: number[], attempts: RateAttempt[]): ConnectionRateData {
+/**
+ * The probes just before (the repeats sent together, above all) may have left connections that a limit
+ * on connections at once still counts for a moment: a refused first connection of the ramp would read
+ * as a rate limit at its lowest rate. One connection first, and while it is refused, a short wait and
+ * another (a few at most: a server that refuses everything is the ramp's to record).
+ */
+async function doorOpen(
+  ctx: ProbeContext,
+  open: () => Promise<Conversation>,
+): Promise<{ refused: number; through: boolean; at: number }> {
+  let refused = 0;
+  for (;;) {
+    const at = ctx.env.now();
+    const c = await open();
+    const turnedAway = LIMIT_OUTCOMES.includes(c.outcome);
+    if (turnedAway) refused++;
+    if (!turnedAway || refused >= DOOR_TRIES || ctx.signal.aborted)
+      return { refused, through: c.outcome === 'complete', at };
+    await sleep(DOOR_WAIT_MS, ctx.signal);
+  }
+}
+
+/** `doorThrough`: the connection before the ramp got through, so a refusal of the ramp's first is a limit's. */
+function analyse(
+  max: number,
+  steps: number[],
+  attempts: RateAttempt[],
+  doorThrough: boolean,
+): Omit<ConnectionRateData, 'doorRefused'> {
   const failed = (a: RateAttempt) => LIMIT_OUTCOMES.includes(a.conversation.outcome);
   const first = attempts.findIndex(failed);
   const failingRate = first >= 0 ? attempts[first]!.rate : null;
@@ -175,7 +220,9 @@ function analyse(max: number, steps: number[], attempts: RateAttempt[]): Connect
     acceptedPerSecond = Math.round((established * 10_000) / windowMs) / 10;
   }
   const index = failingRate === null ? -1 : steps.indexOf(failingRate);
-  const before = first > 0 && attempts.slice(0, first).some((a) => a.conversation.outcome === 'complete');
+  const before =
+    (first === 0 && doorThrough) ||
+    (first > 0 && attempts.slice(0, first).some((a) => a.conversation.outcome === 'complete'));
   const verdict: RateVerdict =
     first >= 0
       ? before && (after === null || after.established > 0)
@@ -200,6 +247,14 @@ function analyse(max: number, steps: number[], attempts: RateAttempt[]): Connect
 }
 
 function summarize(d: ConnectionRateData): string {
+  const door =
+    d.doorRefused > 0
+      ? ` (before the ramp, its first connection was refused ${d.doorRefused === 1 ? 'once' : `${d.doorRefused} times`}, ${DOOR_WAIT_MS} ms apart: the connections of the probes before it were still counted by a limit on connections at once)`
+      : '';
+  return `${rampWords(d)}${door}`;
+}
+
+function rampWords(d: ConnectionRateData): string {
   const total = d.attempts.length;
   const rates = d.steps.map((s) => s.rate).join(', ');
   const how = d.firstFailureOutcome === 'refused' ? 'refused' : 'reset';
