@@ -25,7 +25,15 @@ export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'diagnose'; options: RunOptions; json: boolean; reportFile: string | null; redact: boolean }
-  | { kind: 'serve'; port: number; host: string; open: boolean; helper: string | null }
+  | {
+      kind: 'serve';
+      port: number;
+      host: string;
+      open: boolean;
+      helper: string | null;
+      /** Where finished runs are kept; null: the user's data directory. */
+      history: string | null;
+    }
   | { kind: 'watch'; request: WatchRequest; json: boolean; pcapFile: string | null };
 
 const DEFAULT_SERVE_PORT = 8750;
@@ -53,6 +61,7 @@ export function parseCli(argv: string[]): CliCommand {
         host: { type: 'string' },
         'no-open': { type: 'boolean' },
         helper: { type: 'string' },
+        history: { type: 'string' },
         for: { type: 'string' },
         until: { type: 'string' },
         pcap: { type: 'string' },
@@ -79,9 +88,11 @@ export function parseCli(argv: string[]): CliCommand {
       host: values.host === undefined ? DEFAULT_SERVE_HOST : serveHost(values.host),
       open: !values['no-open'],
       helper: values.helper ?? null,
+      history: values.history ?? null,
     };
   }
-  if (values.helper !== undefined) throw new UsageError('--helper is an option of serve');
+  for (const flag of ['helper', 'history'] as const)
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of serve`);
   if (command === 'watch') return watchCommand(values, rest);
   for (const flag of ['for', 'until', 'pcap', 'every'] as const)
     if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of watch`);
@@ -280,7 +291,7 @@ export const HELP = [
   '       reset-doctor watch <target> [--for DURATION] [--until N]',
   '                          [--every SECONDS] [--pcap FILE.pcapng] [--json]',
   '       reset-doctor serve [--port N] [--host ADDR] [--no-open]',
-  '                          [--helper PROGRAM]',
+  '                          [--helper PROGRAM] [--history DIR]',
   '',
   'Finds out why connections to <target> end in "connection reset by peer" and',
   'who sends the reset. <target> is a host, host:port, [IPv6]:port or an http(s)',
@@ -312,6 +323,7 @@ export const HELP = [
     '--helper PROGRAM',
     'run the probes in this engine helper (reset-doctor-helper, installed with cap_net_raw,cap_net_admin); serve itself keeps no privileges',
   ),
+  helpEntry('--history DIR', 'keep finished runs here (default ~/.local/share/reset-doctor/history)'),
   '',
   helpEntry('-h, --help', 'this help'),
   helpEntry('-V, --version', 'the version'),

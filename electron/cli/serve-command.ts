@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { isLoopback } from '../serve/serve-hosts.js';
 import { startServe } from '../serve/serve-server.js';
 import { UsageError } from './cli-args.js';
+import { defaultHistoryDir } from '../engine/service/run-history.js';
 
 const RENDERER_DIR = fileURLToPath(new URL('../../renderer/', import.meta.url));
 
@@ -14,6 +15,7 @@ export async function serve(command: {
   host: string;
   open: boolean;
   helper: string | null;
+  history: string | null;
 }): Promise<number> {
   if (!existsSync(`${RENDERER_DIR}index.html`)) {
     throw new UsageError('the wizard is not built: run "npm run build" first');
@@ -24,6 +26,7 @@ export async function serve(command: {
       port: command.port,
       host: command.host,
       rendererDir: RENDERER_DIR,
+      historyDir: command.history ?? defaultHistoryDir(),
       ...(command.helper === null ? {} : { helper: { command: command.helper, args: [] } }),
     });
   } catch (error) {

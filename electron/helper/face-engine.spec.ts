@@ -2,9 +2,14 @@
  * A face's engine: the helper when it starts, the engine in-process when it cannot (the probes lose their
  * privileges, never the run), and the reason kept to be told.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { RunService } from '../engine/service/run-service.js';
+import type { RunEvent } from '../shared/run-event-info.js';
+import { startRequest } from '../../test/unit/start-request.js';
 import { fakeIo } from '../../test/unit/fake-io.js';
 import { startFaceEngine } from './face-engine.js';
 
@@ -64,6 +69,68 @@ describe('startFaceEngine', () => {
     expect(await engine.calls('app:info', [], hooks)).toMatchObject({
       ok: true,
       result: { privileged: true },
+    });
+    await engine.dispose();
+  });
+
+  it('keeps each run that ends in its history folder, answers history:* itself, and exports a kept run', async () => {
+    const { io } = fakeIo({});
+    const dir = mkdtempSync(join(tmpdir(), 'rd-face-history-'));
+    const events: RunEvent[] = [];
+    const engine = await startFaceEngine(
+      {
+        historyDir: join(dir, 'history'),
+        service: (emit) =>
+          new RunService(emit, { io, capture: null, privileges: { raw: false, note: 'test' } }),
+      },
+      (event) => events.push(event),
+    );
+    try {
+      const started = await engine.calls('run:start', [startRequest()], hooks);
+      const runId = (started as { ok: true; result: { runId: string } }).result.runId;
+      for (let i = 0; i < 200 && !events.some((e) => e.type === 'run-finished'); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(await engine.calls('history:list', [], hooks)).toMatchObject({
+        ok: true,
+        result: {
+          entries: [{ id: runId, kind: 'diagnosis', verdict: 'healthy', target: 'http://web.lab.test/' }],
+          problems: [],
+        },
+      });
+      const kept = await engine.calls('history:get', [runId], hooks);
+      expect(kept).toMatchObject({ ok: true, result: { report: { diagnosis: { verdict: 'healthy' } } } });
+      expect(await engine.calls('history:export', [runId, 'md', true], hooks)).toMatchObject({
+        ok: true,
+        result: { kind: 'content', mime: 'text/markdown', fileName: expect.stringContaining('redacted') },
+      });
+      expect(await engine.calls('history:get', ['not-an-id'], hooks)).toEqual({
+        ok: false,
+        error: 'refused: history:get takes a run id',
+      });
+      expect(
+        await engine.calls('history:export', ['00000000-0000-4000-8000-000000000000', 'md'], hooks),
+      ).toEqual({ ok: false, error: 'that run is no longer kept' });
+    } finally {
+      await engine.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps nothing, and says so, where no history folder is given', async () => {
+    const { io } = fakeIo({});
+    const engine = await startFaceEngine(
+      {
+        service: (emit) => new RunService(emit, { io, capture: null, privileges: { raw: false, note: 't' } }),
+      },
+      () => undefined,
+    );
+    expect(await engine.calls('history:list', [], hooks)).toEqual({
+      ok: true,
+      result: { entries: [], problems: [] },
+    });
+    expect(await engine.calls('history:get', ['00000000-0000-4000-8000-000000000000'], hooks)).toEqual({
+      ok: true,
+      result: null,
     });
     await engine.dispose();
   });

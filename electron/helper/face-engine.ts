@@ -1,6 +1,8 @@
 import type { RunEvent } from '../shared/run-event-info.js';
 import { localCalls, type CallHandler } from '../engine/service/api-dispatch.js';
 import { RunService } from '../engine/service/run-service.js';
+import { RunHistory } from '../engine/service/run-history.js';
+import { keepRuns } from './face-history.js';
 import { startHelperEngine } from './helper-calls.js';
 import type { HelperHello } from './helper-client.js';
 
@@ -9,6 +11,8 @@ export interface FaceEngineOptions {
   helper?: { command: string; args: string[] } | undefined;
   /** Tests pass their own service (recorded I/O) for the engine in this process. */
   service?: ((emit: (event: RunEvent) => void) => RunService) | undefined;
+  /** Where the runs that end are kept (history:*); absent or null: none are kept. */
+  historyDir?: string | null | undefined;
 }
 
 /** Where a face's calls go, and what it can tell the person about it. */
@@ -26,12 +30,23 @@ export interface FaceEngine {
  */
 export async function startFaceEngine(
   options: FaceEngineOptions,
-  emit: (event: RunEvent) => void,
+  toFace: (event: RunEvent) => void,
 ): Promise<FaceEngine> {
+  // The runs that end are kept here, whichever process ran them.
+  let kept: ReturnType<typeof keepRuns> | null = null;
+  const emit = (event: RunEvent) => {
+    toFace(event);
+    kept?.observe(event);
+  };
+  const keeping = (calls: CallHandler): CallHandler => {
+    if (!options.historyDir) return calls;
+    kept = keepRuns(new RunHistory(options.historyDir), calls);
+    return kept.calls;
+  };
   const local = (problem: string | null): FaceEngine => {
     const service = options.service ? options.service(emit) : new RunService(emit);
     return {
-      calls: localCalls(service),
+      calls: keeping(localCalls(service)),
       helper: problem === null ? null : { problem },
       dispose: () => Promise.resolve(service.dispose()),
     };
@@ -40,7 +55,11 @@ export async function startFaceEngine(
   const helper = startHelperEngine(options.helper, emit);
   try {
     const hello = await helper.hello;
-    return { calls: helper.calls, helper: { hello }, dispose: () => helper.stop().then(() => undefined) };
+    return {
+      calls: keeping(helper.calls),
+      helper: { hello },
+      dispose: () => helper.stop().then(() => undefined),
+    };
   } catch (error) {
     return local((error as Error).message);
   }

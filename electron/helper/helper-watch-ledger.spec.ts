@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../shared/run-event-info.js';
+import { emptyWatchCounts } from '../shared/watch-info.js';
 import { watchCatch } from '../../test/unit/watch-packets.js';
 import { HelperWatchLedger } from './helper-watch-ledger.js';
 
@@ -26,16 +27,17 @@ describe('HelperWatchLedger', () => {
       type: 'watch-sample',
       runId: RUN,
       counts: {
+        ...emptyWatchCounts(),
         connections: 5,
         resets: 3,
         closed: 1,
-        pathCloses: 0,
-        longestSurvivedIdleMs: 0,
         open: 1,
-        evicted: 0,
         programs: { java: { connections: 5, resets: 3 } },
       },
-      timeline: { sliceMs: 1000, slices: [{ at: 0, opened: 5, closed: 1, resets: 3, open: 2 }] },
+      timeline: {
+        sliceMs: 1000,
+        slices: [{ at: 0, opened: 5, closed: 1, resets: 3, open: 2, rttMs: 0.4, retransmits: 0 }],
+      },
     });
     const [event, ...rest] = ledger.helperStopped('the engine helper was killed (SIGKILL)');
     expect(rest).toEqual([]);

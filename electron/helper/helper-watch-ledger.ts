@@ -1,10 +1,11 @@
 import type { RunEvent, WatchEvent } from '../shared/run-event-info.js';
-import type {
-  WatchCatch,
-  WatchCheck,
-  WatchCounts,
-  WatchResult,
-  WatchTimeline,
+import {
+  emptyWatchCounts,
+  type WatchCatch,
+  type WatchCheck,
+  type WatchCounts,
+  type WatchResult,
+  type WatchTimeline,
 } from '../shared/watch-info.js';
 import { parseTarget } from '../engine/parsers/target-parser.js';
 import { watchPatterns } from '../engine/watch/watch-patterns.js';
@@ -39,16 +40,7 @@ export class HelperWatchLedger {
         started: event,
         catches: [],
         checks: [],
-        counts: {
-          connections: 0,
-          resets: 0,
-          closed: 0,
-          pathCloses: 0,
-          longestSurvivedIdleMs: 0,
-          open: 0,
-          evicted: 0,
-          programs: {},
-        },
+        counts: emptyWatchCounts(),
         timeline: { sliceMs: 1000, slices: [] },
       });
       return;
@@ -107,7 +99,12 @@ function rebuild(watch: FollowedWatch, reason: string): WatchResult | null {
     counts: { ...watch.counts, resets },
     patterns,
     timeline: watch.timeline,
-    diagnosis: diagnoseWatch({ catches: watch.catches, patterns, seenBy: started.seenBy }),
+    diagnosis: diagnoseWatch({
+      catches: watch.catches,
+      patterns,
+      seenBy: started.seenBy,
+      counts: watch.counts,
+    }),
     seenBy: started.seenBy,
     captureNote: `${started.captureNote} The watch ended early: ${reason}; this is what it had caught.`,
     ownersNote: null,

@@ -53,7 +53,8 @@ function createWindow(ipc: IpcWindows): void {
 
   // The window's engine: in the engine helper where the package installed one, else in this process.
   // Calls made while the helper starts wait for it.
-  const engine = startFaceEngine({ helper: packagedHelper() }, (event) => {
+  const historyDir = join(app.getPath('userData'), 'history');
+  const engine = startFaceEngine({ helper: packagedHelper(), historyDir }, (event) => {
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
   });
   const leave = ipc.addWindow(window, async (channel, args, hooks) =>

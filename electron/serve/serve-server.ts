@@ -29,6 +29,8 @@ export interface ServeOptions {
    * reload, a dropped SSH tunnel opened again); a page that connects within it takes them over.
    */
   reconnectGraceMs?: number;
+  /** Where finished runs are kept (history:*); absent or null: none are kept. */
+  historyDir?: string | null;
 }
 
 export interface ServeHandle {

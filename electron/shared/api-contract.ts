@@ -1,3 +1,4 @@
+import type { HistoryEntry, HistoryRecord } from './history-info.js';
 import type { ProbeReport, Report } from './report-info.js';
 import type { RunEvent } from './run-event-info.js';
 import {
@@ -85,6 +86,18 @@ export interface ApiCalls {
   'watch:stop': { args: [runId: string]; result: { stopped: boolean } };
   'watch:get': { args: [runId: string]; result: WatchResult | null };
   'watch:export': { args: [runId: string, format: WatchExportFormat]; result: ExportResult };
+  /**
+   * The runs kept on this machine (the app's, or serve's, data directory), newest first, and why files
+   * of the folder were left out; empty where nothing is kept.
+   */
+  'history:list': { args: []; result: { entries: HistoryEntry[]; problems: string[] } };
+  /** One kept run, whole (its report, or its watch result), to draw it again; null when not kept. */
+  'history:get': { args: [id: string]; result: HistoryRecord | null };
+  /** A kept run as a file: a diagnosis as html, json or md (redact as report:export); a watch as json or md. */
+  'history:export': {
+    args: [id: string, format: ExportFormat, redact?: boolean];
+    result: ExportResult;
+  };
 }
 
 export type ApiChannel = keyof ApiCalls;
@@ -103,6 +116,9 @@ export const API_CHANNELS: ApiChannel[] = [
   'watch:stop',
   'watch:get',
   'watch:export',
+  'history:list',
+  'history:get',
+  'history:export',
 ];
 export const EVENT_CHANNEL = 'run:event';
 
@@ -134,6 +150,7 @@ export function validateCall(channel: unknown, args: unknown): string | null {
     case 'app:info':
     case 'log:choose':
     case 'run:latest':
+    case 'history:list':
       return args.length === 0 ? null : `${c} takes no arguments`;
     case 'target:check':
       return args.length === 1 && text(args[0], 2048) ? null : 'target:check takes one target text';
@@ -143,17 +160,19 @@ export function validateCall(channel: unknown, args: unknown): string | null {
     case 'report:get':
     case 'watch:stop':
     case 'watch:get':
+    case 'history:get':
       return args.length === 1 && runId(args[0]) ? null : `${c} takes a run id`;
     case 'step:rerun':
       return args.length === 2 && runId(args[0]) && typeof args[1] === 'string' && isStepId(args[1])
         ? null
         : 'step:rerun takes a run id and a step id';
     case 'report:export':
+    case 'history:export':
       return (args.length === 2 || (args.length === 3 && typeof args[2] === 'boolean')) &&
         runId(args[0]) &&
         FORMATS.includes(args[1] as ExportFormat)
         ? null
-        : 'report:export takes a run id, html, json or md, and whether to redact';
+        : `${c} takes a run id, html, json or md, and whether to redact`;
     case 'run:start':
       return args.length === 1 ? validateStart(args[0]) : 'run:start takes one request';
     case 'watch:start':

@@ -14,6 +14,17 @@ export interface RunPlan {
   steps: { id: StepId; title: string; probes: { id: string; title: string }[] }[];
 }
 
+/** The plan a finished run's report followed: its steps and their probes. */
+export function reportPlan(report: Report): RunPlan {
+  return {
+    steps: report.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      probes: s.probes.map((p) => ({ id: p.id, title: p.title })),
+    })),
+  };
+}
+
 /**
  * Live events of one run, keyed by run id. The CLI, the Electron IPC and the browser-mode WebSocket
  * carry exactly these objects; they are plain JSON.

@@ -59,6 +59,22 @@ export interface WatchCatch {
   idleMs: number | null;
   /** Payload bytes the target sent on this connection before the reset. */
   bytesIn: number;
+  /**
+   * Payload bytes this machine had sent that the target acknowledged, read from the target's ACK numbers
+   * against its SYN-ACK's; null when the watch did not see the connection open.
+   */
+  bytesOut: number | null;
+  /**
+   * The connection's place among those the watch saw start (1: the first), refusals of a SYN included;
+   * null for a connection older than the watch.
+   */
+  order: number | null;
+  /**
+   * Connections to the target open when it started, itself included, from the socket table (read as
+   * connections open); for a SYN refused at once, those open at the last look, plus it. Null when the
+   * table did not show it.
+   */
+  concurrent: number | null;
   /** Whether the watch saw the connection open (its SYN-ACK): a connection older than the watch has no reference. */
   sawOpen: boolean;
   /** The program that held the connection, when the socket table showed it before the reset. */
@@ -86,13 +102,41 @@ export interface WatchCounts {
   open: number;
   /** Forgotten to stay within the bounds (the oldest idle connections first). */
   evicted: number;
-  /**
-   * The longest silence from the target that a connection came through (more of its packets followed):
-   * an idle timeout, if there is one, is longer. Capture only; 0 when none was seen.
-   */
-  longestSurvivedIdleMs: number;
+  /** What the connections that were not reset came through: the limits a pattern of resets is weighed against. */
+  survived: WatchSurvived;
   /** Per program that held connections (when the socket table named it): its connections and resets. */
   programs: Record<string, { connections: number; resets: number }>;
+}
+
+/**
+ * The most that connections came through without a reset (capture only; 0 when not seen): a limit that
+ * resets connections, if there is one, lies beyond.
+ */
+export interface WatchSurvived {
+  /** Connections the target closed with its own FIN, and those still open when last seen. */
+  connections: number;
+  /** The longest silence from the target that a connection came through (more of its packets followed). */
+  longestIdleMs: number;
+  /** The most payload bytes the target sent on one connection. */
+  mostBytesIn: number;
+  /** The most payload bytes the target acknowledged on one connection. */
+  mostBytesOut: number;
+  /** The most connections open when one of them started (from the socket table). */
+  mostConcurrent: number;
+}
+
+/** The counts of a watch that has seen nothing yet. */
+export function emptyWatchCounts(): WatchCounts {
+  return {
+    connections: 0,
+    resets: 0,
+    closed: 0,
+    pathCloses: 0,
+    open: 0,
+    evicted: 0,
+    survived: { connections: 0, longestIdleMs: 0, mostBytesIn: 0, mostBytesOut: 0, mostConcurrent: 0 },
+    programs: {},
+  };
 }
 
 /** One light check of the target during a watch: the request the diagnosis makes, once. */
@@ -118,7 +162,19 @@ export type WatchPattern =
   | { kind: 'after-idle'; seconds: number; lower: number | null; text: string }
   | { kind: 'periodic'; seconds: number; text: string }
   | { kind: 'one-sender'; origin: Origin; hop: number | null; text: string }
-  | { kind: 'one-program'; program: string; text: string };
+  | { kind: 'one-program'; program: string; text: string }
+  /** The reset connections came at a fixed place in the order connections started: every `period`th. */
+  | { kind: 'every-nth'; period: number; text: string }
+  /**
+   * Every reset connection started while `atLeast` or more connections to the target were open, and
+   * none that started with up to `survived` open was reset: a limit on connections at once.
+   */
+  | { kind: 'under-concurrency'; atLeast: number; survived: number; text: string }
+  /**
+   * Every reset came after `atLeast` bytes had passed one way on its connection, and connections that
+   * carried up to `survived` bytes that way were not reset: a limit on the size of a transfer.
+   */
+  | { kind: 'past-bytes'; direction: 'in' | 'out'; atLeast: number; survived: number; text: string };
 
 /** One slice of the watch's time: what happened to the connections within it. */
 export interface WatchSlice {
@@ -129,6 +185,19 @@ export interface WatchSlice {
   resets: number;
   /** The most connections open at once, as sampled within the slice. */
   open: number;
+  /**
+   * The round trip to the target: the highest median of the open connections' smoothed RTT (the kernel's,
+   * `ss -i`) among the looks within the slice; null when none was read.
+   */
+  rttMs: number | null;
+  /** Segments this machine retransmitted to the target within the slice (lost, or their ACKs were). */
+  retransmits: number;
+}
+
+/** What the socket table said of the path between two samples of the timeline. */
+export interface WatchPathSample {
+  rttMs: number | null;
+  retransmits: number;
 }
 
 /**

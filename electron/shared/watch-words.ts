@@ -32,16 +32,24 @@ export function catchOwner(c: WatchCatch): string {
     : 'program unknown';
 }
 
-/** "after 5.0 s idle, 1,234 bytes in": what the connection had done before its reset. */
+/**
+ * "connection #6 of 2 open, after 5.0 s idle, 1,234 bytes in, 310 out": what the connection had done
+ * before its reset.
+ */
 export function catchBefore(c: WatchCatch): string {
+  const place =
+    c.order === null
+      ? ''
+      : `connection #${c.order}${c.concurrent !== null ? ` of ${c.concurrent} open` : ''}, `;
   const idle =
     c.idleMs === null
       ? ''
       : c.seenBy === 'capture'
         ? `after ${watchSeconds(c.idleMs)} idle, `
         : `after at most ${watchSeconds(c.idleMs)} idle, `;
-  const opened = c.sawOpen ? '' : ', opened before the watch';
-  return `${idle}${c.bytesIn.toLocaleString('en-US')} bytes in${opened}`;
+  const out = c.bytesOut !== null ? `, ${c.bytesOut.toLocaleString('en-US')} out` : '';
+  const opened = c.sawOpen || c.order !== null ? '' : ', opened before the watch';
+  return `${place}${idle}${c.bytesIn.toLocaleString('en-US')} bytes in${out}${opened}`;
 }
 
 /** "(TTL 61, 3 routers away)" when the capture saw the reset's TTL. */
@@ -104,6 +112,26 @@ const STOPPED_WORDS: Record<WatchResult['stoppedBy'], string> = {
   interrupted: 'the engine stopped',
 };
 
+/** "0.05", "2.5", "95": a round trip's milliseconds, as precise as they are small. */
+export function rttFigure(ms: number): string {
+  return ms < 1 ? ms.toFixed(2) : ms < 10 ? ms.toFixed(1) : String(Math.round(ms));
+}
+
+/** "Round trip 0.4–12 ms (the kernel's smoothed RTT of the open connections); 3 segments retransmitted." */
+export function pathLine(r: Pick<WatchResult, 'timeline'>): string | null {
+  const rtts = r.timeline.slices.flatMap((s) => (s.rttMs === null ? [] : [s.rttMs]));
+  const retransmits = r.timeline.slices.reduce((n, s) => n + s.retransmits, 0);
+  if (rtts.length === 0 && retransmits === 0) return null;
+  const low = Math.min(...rtts);
+  const high = Math.max(...rtts);
+  const rtt =
+    rtts.length === 0
+      ? ''
+      : `Round trip ${low === high ? rttFigure(low) : `${rttFigure(low)}–${rttFigure(high)}`} ms (the kernel's smoothed RTT of the open connections, the highest of each slice)`;
+  const lost = `${retransmits} segment${retransmits === 1 ? '' : 's'} retransmitted to the target`;
+  return rtt ? `${rtt}; ${lost}.` : `${lost[0]!.toUpperCase()}${lost.slice(1)}.`;
+}
+
 /** The end of a watch: the counts, the programs, what was left out, the checks, the patterns, what capture saw. */
 export function summaryLines(r: WatchResult): string[] {
   const { counts } = r;
@@ -126,6 +154,8 @@ export function summaryLines(r: WatchResult): string[] {
         : 'No reset came while watching: watch longer, or while the failure happens.',
     );
   if (r.checks.length > 0) lines.push(checksLine(r.checks));
+  const path = pathLine(r);
+  if (path) lines.push(path);
   for (const p of r.patterns) lines.push(p.text);
   const verdict = watchVerdictLine(r.diagnosis, counts.resets);
   if (verdict) lines.push(verdict);

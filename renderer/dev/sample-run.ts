@@ -13,7 +13,7 @@ import type {
 } from '../../electron/shared/probe-data-info.js';
 import type { ResetOriginData, ResetVerdict } from '../../electron/shared/reset-data-info.js';
 import type { ProbeReport, Report, StepReport } from '../../electron/shared/report-info.js';
-import type { RunEvent, RunPlan } from '../../electron/shared/run-event-info.js';
+import { reportPlan, type RunEvent } from '../../electron/shared/run-event-info.js';
 import type { StepId } from '../../electron/shared/step-info.js';
 
 export const SAMPLE_RUN_ID = '5b0e3f7a-2c4d-4e6f-8a1b-9c0d1e2f3a4b';
@@ -203,16 +203,6 @@ function probeIn(report: Report, stepId: StepId, probeId: string): ProbeReport {
   return probe;
 }
 
-export function planOf(report: Report): RunPlan {
-  return {
-    steps: report.steps.map((s) => ({
-      id: s.id,
-      title: s.title,
-      probes: s.probes.map((p) => ({ id: p.id, title: p.title })),
-    })),
-  };
-}
-
 const stamp = () => new Date().toISOString();
 
 /** The events of one step, as the runner emits them; skipped probes appear only in its step-finished. */
@@ -301,7 +291,13 @@ export function sampleRunEvents(runId: string = SAMPLE_RUN_ID, report: Report = 
   const events: TimedEvent[] = [
     {
       delayMs: 0,
-      event: { type: 'run-started', runId, at: stamp(), target: report.target.input, plan: planOf(report) },
+      event: {
+        type: 'run-started',
+        runId,
+        at: stamp(),
+        target: report.target.input,
+        plan: reportPlan(report),
+      },
     },
   ];
   for (const id of order) {

@@ -1,9 +1,10 @@
 import type { WatchEvent } from '../../electron/shared/run-event-info.js';
-import type {
-  WatchCatch,
-  WatchCounts,
-  WatchResult,
-  WatchTimeline,
+import {
+  emptyWatchCounts,
+  type WatchCatch,
+  type WatchCounts,
+  type WatchResult,
+  type WatchTimeline,
 } from '../../electron/shared/watch-info.js';
 
 // A watch for the dev preview and the specs: a browser's connections to the API, two resets caught, one
@@ -23,6 +24,9 @@ export function sampleCatch(n: number, origin: 'path' | 'server', at: number): W
     lifetimeMs: 4200,
     idleMs: path ? 120 : 30_000,
     bytesIn: path ? 5120 : 0,
+    bytesOut: 310,
+    order: 40 + n,
+    concurrent: 6,
     sawOpen: true,
     owner: { process: 'firefox', pid: 4242 },
     seenBy: 'capture',
@@ -54,13 +58,11 @@ export function sampleCatch(n: number, origin: 'path' | 'server', at: number): W
 
 export function sampleCounts(resets: number): WatchCounts {
   return {
+    ...emptyWatchCounts(),
     connections: 14,
     resets,
     closed: 9,
-    pathCloses: 0,
-    longestSurvivedIdleMs: 0,
     open: 3,
-    evicted: 0,
     programs: { firefox: { connections: 14, resets } },
   };
 }
@@ -74,6 +76,9 @@ export function sampleTimeline(seconds: number): WatchTimeline {
       closed: i % 2,
       resets: i === 4 || i === 9 ? 1 : 0,
       open: 2 + (i % 3),
+      // The round trip climbs around the resets, with a few retransmissions: a congested path.
+      rttMs: i === 9 ? 95 : 18 + (i % 4) * 3,
+      retransmits: i === 9 ? 3 : 0,
     })),
   };
 }

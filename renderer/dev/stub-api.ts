@@ -95,6 +95,14 @@ export class StubApi implements ResetDoctorApi {
       mime: format === 'json' ? 'application/json' : 'text/markdown',
       content: `watch as ${format}`,
     }),
+    'history:list': () => ({ entries: [], problems: [] }),
+    'history:get': () => null,
+    'history:export': (_id, format) => ({
+      kind: 'content',
+      fileName: `reset-doctor-kept.${format}`,
+      mime: format === 'json' ? 'application/json' : 'text/markdown',
+      content: `kept run as ${format}`,
+    }),
   };
 
   constructor(overrides: Partial<Handlers> = {}) {

@@ -125,9 +125,5 @@ export async function onPathInjector(lab: Lab, keyword: string, options: string[
   return () => output;
 }
 
-/** 1st, 2nd, 3rd, 4th… 11th, 12th, 13th, 21st. */
-export function ordinal(n: number): string {
-  const teen = n % 100 >= 11 && n % 100 <= 13;
-  const suffix = teen ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${suffix}`;
-}
+/** 1st, 2nd, 3rd, 4th… as the engine words them (one definition). */
+export { ordinal } from '../../electron/shared/common-words.js';

@@ -2,8 +2,17 @@ import type { Report } from '../../electron/shared/report-info.js';
 import type { ConcurrencyData } from '../../electron/engine/probes/concurrency-probe.js';
 import type { ConnectionRateData } from '../../electron/engine/probes/connection-rate-probe.js';
 import { WEB, evidenceTexts, ordinal, probe, routerRule, web, type LabScenario } from './lab-scenario-kit.js';
+import type { Lab } from './lab-topology.js';
 
 const RATE_RULE = 'tcp dport 80 ct state new limit rate over 10/second burst 5 packets reject with tcp reset';
+
+/** A firewall rule on the server that rejects (with a reset) more than `limit` connections at once to port 80. */
+export async function connectionCap(lab: Lab, limit: number): Promise<void> {
+  await lab.nft(
+    lab.names.server,
+    `table inet rd_limit {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    tcp dport 80 ct count over ${limit} reject with tcp reset\n  }\n}\n`,
+  );
+}
 
 /** The server rejects (with a reset) more than `limit` concurrent connections to port 80. */
 function concurrencyLimit(limit: number, id: string): LabScenario {
@@ -16,10 +25,7 @@ function concurrencyLimit(limit: number, id: string): LabScenario {
     what: `the server rejects (with a reset) more than ${limit} concurrent connections to port 80`,
     async setup(lab) {
       await web(lab);
-      await lab.nft(
-        lab.names.server,
-        `table inet rd_limit {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    tcp dport 80 ct count over ${limit} reject with tcp reset\n  }\n}\n`,
-      );
+      await connectionCap(lab, limit);
       return { target: WEB };
     },
     check(report) {

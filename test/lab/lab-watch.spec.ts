@@ -10,7 +10,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { WatchResult } from '../../electron/shared/watch-info.js';
 import { AS_NOBODY, cliCommand } from './lab-cli.js';
 import { httpGet, tcpSession } from './lab-client.js';
-import { onPathInjector, stringRule, web } from './lab-scenario-kit.js';
+import { onPathInjector, ordinal, stringRule, web } from './lab-scenario-kit.js';
+import { connectionCap } from './lab-scenarios-load.js';
 import { forgetfulFirewall } from './lab-scenarios-idle.js';
 import { createLab, labUnavailableReason, type Lab } from './lab-topology.js';
 
@@ -65,28 +66,73 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
     lab = null;
   });
 
-  it('catches every reset a bad backend sends to another program, and names the server', async () => {
-    lab = await createLab();
-    await lab.startServer('reset-every-nth', { port: 80, every: 3 });
-    const l = lab;
-    const { code, result } = await watchWhile(
-      l,
-      'http://web.lab.test/',
-      ['--until', '3', '--for', '20'],
-      async () => {
-        for (let i = 0; i < 9; i++) await httpGet(l, 'http://web.lab.test/', { timeoutMs: 3000 });
-      },
-    );
-    expect(code).toBe(1);
-    expect(result.stoppedBy).toBe('count');
-    expect(result.catches).toHaveLength(3);
-    for (const c of result.catches) expect(c.verdict).toMatchObject({ origin: 'server' });
-    expect(result.patterns.find((p) => p.kind === 'one-sender')).toMatchObject({ origin: 'server' });
-    expect(result.counts.connections).toBeGreaterThanOrEqual(8);
-    // The verdict over the catches: the server's side resets, never the path, never an idle timer.
-    expect(['server-reset', 'application-error']).toContain(result.diagnosis?.verdict);
-    expect(result.diagnosis?.findings[0]?.origin).toBe('server');
-  }, 40_000);
+  for (const every of [2, 3])
+    it(`catches every reset a bad backend (every ${ordinal(every)} connection) sends to another program, names the server and the period`, async () => {
+      lab = await createLab();
+      await lab.startServer('reset-every-nth', { port: 80, every });
+      const l = lab;
+      const { code, result } = await watchWhile(
+        l,
+        'http://web.lab.test/',
+        ['--until', '3', '--for', '20'],
+        async () => {
+          for (let i = 0; i < 3 * every; i++) await httpGet(l, 'http://web.lab.test/', { timeoutMs: 3000 });
+        },
+      );
+      expect(code).toBe(1);
+      expect(result.stoppedBy).toBe('count');
+      expect(result.catches).toHaveLength(3);
+      for (const c of result.catches) expect(c.verdict).toMatchObject({ origin: 'server' });
+      expect(result.catches.map((c) => c.order)).toEqual([every, 2 * every, 3 * every]);
+      expect(result.patterns.find((p) => p.kind === 'one-sender')).toMatchObject({ origin: 'server' });
+      expect(result.patterns.find((p) => p.kind === 'every-nth')).toMatchObject({ period: every });
+      expect(result.counts.connections).toBeGreaterThanOrEqual(3 * every - 1);
+      // The verdict over the catches: the application behind the server's address (one bad backend), never
+      // the path, never an idle timer.
+      expect(result.diagnosis?.verdict).toBe('application-error');
+      expect(result.diagnosis?.findings[0]).toMatchObject({
+        origin: 'server',
+        intermittency: { pattern: 'every-nth', period: every },
+      });
+    }, 40_000);
+
+  // A client that opens more connections at once than the server's firewall lets in: two waves of
+  // limit + 2, each held open for a while.
+  for (const limit of [3, 5])
+    it(`names a limit of ${limit} connections at once from the socket table's count, and the server that enforces it`, async () => {
+      lab = await createLab();
+      await web(lab);
+      await connectionCap(lab, limit);
+      const l = lab;
+      const wave = () =>
+        Promise.all(
+          Array.from({ length: limit + 2 }, async (_, i) => {
+            await new Promise((r) => setTimeout(r, i * 200));
+            await tcpSession(l, '198.18.4.2', 80, { waitMs: 2500 });
+          }),
+        );
+      const { code, result } = await watchWhile(l, '198.18.4.2:80', ['--for', '13'], async () => {
+        await wave();
+        await new Promise((r) => setTimeout(r, 500));
+        await wave();
+      });
+      expect(code).toBe(1);
+      const summary = JSON.stringify(result.catches.map((c) => [c.order, c.concurrent]));
+      expect(result.catches, summary).toHaveLength(4);
+      for (const c of result.catches)
+        expect(c, summary).toMatchObject({
+          concurrent: limit + 1,
+          bytesIn: 0,
+          verdict: { origin: 'server' },
+        });
+      expect(result.counts.survived.mostConcurrent).toBe(limit);
+      expect(result.patterns.find((p) => p.kind === 'under-concurrency')).toMatchObject({
+        atLeast: limit + 1,
+        survived: limit,
+      });
+      expect(result.diagnosis?.verdict).toBe('connection-limit');
+      expect(result.diagnosis?.findings[0]?.origin).toBe('server');
+    }, 40_000);
 
   it('checks the target itself with --every when no program talks to it, and judges the resets of its checks', async () => {
     lab = await createLab();

@@ -16,6 +16,7 @@ export function targetPacket(o: {
   family?: 4 | 6;
   payload?: number;
   seq?: number;
+  ack?: number;
   srcPort?: number;
   frame?: boolean;
 }): CapturedPacket {
@@ -31,7 +32,7 @@ export function targetPacket(o: {
       srcPort: o.srcPort ?? 80,
       dstPort: o.localPort ?? 40000,
       seq: o.seq ?? 1000,
-      ack: 1,
+      ack: o.ack ?? 1,
       flags: o.flags,
       window: 502,
       optionsLength: o.flags.includes('S') ? 20 : 12,
@@ -87,6 +88,9 @@ export function watchCatch(n: number, over: Partial<WatchCatch> = {}): WatchCatc
     lifetimeMs: 5000,
     idleMs: 3000,
     bytesIn: 0,
+    bytesOut: 120,
+    order: n,
+    concurrent: 1,
     sawOpen: true,
     owner: { process: 'java', pid: 7 },
     seenBy: 'capture',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SenderState } from '../forensics/reset-signals.js';
-import type { WatchCatch } from '../../shared/watch-info.js';
+import { emptyWatchCounts, type WatchCatch } from '../../shared/watch-info.js';
 import { watchPatterns } from '../watch/watch-patterns.js';
 import { diagnoseWatch } from './diagnose-watch.js';
 import { watchCatch } from '../../../test/unit/watch-packets.js';
@@ -75,7 +75,7 @@ describe('a watch verdict over all its catches, by the diagnosis causes', () => 
     );
     const d = diagnoseWatch({
       catches,
-      patterns: watchPatterns(catches, { programs: {}, longestSurvivedIdleMs: 3000 }),
+      patterns: watchPatterns(catches, { survived: { ...emptyWatchCounts().survived, longestIdleMs: 3000 } }),
       seenBy: 'capture',
     });
     expect(d?.verdict).toBe('idle-timeout');
@@ -112,4 +112,42 @@ describe('a watch verdict over all its catches, by the diagnosis causes', () => 
     expect(d?.findings[0]?.candidates ?? []).not.toContain('healthy');
     expect(d?.findings[0]?.evidence[0]?.text).toMatch(/3 watched connections ended by a reset.*not seen/);
   });
+
+  it.each([2, 3])(
+    'every %ith connection reset by the server: one bad backend in N, the period in the verdict',
+    (period) => {
+      const catches = [1, 2, 3].map((k) =>
+        caught(k, 'server', { order: k * period, idleMs: 15, bytesIn: 0 }, 'aborted'),
+      );
+      const patterns = watchPatterns(catches);
+      const d = diagnoseWatch({
+        catches,
+        patterns,
+        seenBy: 'capture',
+        counts: { connections: 3 * period + 1 },
+      });
+      expect(d?.verdict).toBe('application-error');
+      expect(d?.findings[0]).toMatchObject({
+        origin: 'server',
+        intermittency: { pattern: 'every-nth', period, failed: 3, total: 3 * period + 1 },
+      });
+      expect(d?.findings[0]?.remedies[0]).toContain(`${period} backends`);
+    },
+  );
+
+  it.each([3, 5])(
+    'connections turned away by the server above %i open at once: a connection limit, at the server',
+    (limit) => {
+      const catches = [1, 2, 3, 4].map((k) =>
+        caught(k, 'server', { concurrent: limit + 1 + (k % 2), bytesIn: 0, lifetimeMs: 1, idleMs: 1 }),
+      );
+      const survived = { ...emptyWatchCounts().survived, connections: 9, mostConcurrent: limit };
+      const patterns = watchPatterns(catches, { survived });
+      expect(patterns.map((p) => p.kind)).toContain('under-concurrency');
+      const d = diagnoseWatch({ catches, patterns, seenBy: 'capture' });
+      expect(d?.verdict).toBe('connection-limit');
+      expect(d?.findings[0]?.origin).toBe('server');
+      expect(d?.findings[0]?.remedies.join(' ')).toContain(`${limit} connections`);
+    },
+  );
 });

@@ -1,25 +1,31 @@
 import type { Diagnosis } from '../../shared/cause-info.js';
-import type { WatchCatch, WatchResult } from '../../shared/watch-info.js';
+import type { WatchCatch, WatchPattern, WatchResult } from '../../shared/watch-info.js';
 import { diagnoseObservations } from './diagnose.js';
-import { Observations, type Observation } from './observation-types.js';
+import { Observations, type Observation, type RequestOutcome } from './observation-types.js';
 import { resetsObservation } from './observe-resets.js';
 
 /** Below this many catches the watch names no cause: one reset is an event, not yet a fault. */
 export const MIN_CATCHES_FOR_VERDICT = 2;
 
+type Watched = Pick<WatchResult, 'catches' | 'patterns' | 'seenBy'> & {
+  counts?: Pick<WatchResult['counts'], 'connections'>;
+};
+
 /**
  * A watch's verdict over all its catches, by the same causes and thresholds as a diagnosis: its resets
  * (who sent them, from each one's own packets) and, when they all came after the same idle time, that
- * idle timeout measured from the connections' own traffic. Null when too few resets were caught to weigh.
+ * idle timeout measured from the connections' own traffic; every Nth connection reset, as the repeated
+ * requests of a diagnosis would show it; resets only with many connections open, as its concurrency ramp
+ * would. Null when too few resets were caught to weigh.
  * The watch sees fewer things than a diagnosis (no ramps, no traceroute, no replays): where they would
  * decide, the verdict says inconclusive and what would settle it.
  */
-export function diagnoseWatch(r: Pick<WatchResult, 'catches' | 'patterns' | 'seenBy'>): Diagnosis | null {
+export function diagnoseWatch(r: Watched): Diagnosis | null {
   if (r.catches.length < MIN_CATCHES_FOR_VERDICT) return null;
   return diagnoseObservations(new Observations(observeWatch(r)), []);
 }
 
-export function observeWatch(r: Pick<WatchResult, 'catches' | 'patterns' | 'seenBy'>): Observation[] {
+export function observeWatch(r: Watched): Observation[] {
   const out: Observation[] = [];
   if (r.seenBy === 'socket-table')
     out.push({
@@ -30,6 +36,8 @@ export function observeWatch(r: Pick<WatchResult, 'catches' | 'patterns' | 'seen
       figures: { captured: false },
     });
   const idle = r.patterns.find((p) => p.kind === 'after-idle');
+  const crowded = pattern(r.patterns, 'under-concurrency');
+  const nth = pattern(r.patterns, 'every-nth');
   const resets = r.catches.filter((c) => c.how === 'reset');
   const judged = resets.flatMap((c) => (c.verdict ? [c.verdict] : []));
   const connections = resets.map((c) => c.connectionId);
@@ -49,9 +57,14 @@ export function observeWatch(r: Pick<WatchResult, 'catches' | 'patterns' | 'seen
     });
   }
   if (judged.length > 0) {
-    // After the same idle time every time: they are idle connections' resets; otherwise resets mid-exchange.
-    const group = idle ? 'idle' : 'request';
-    const words = idle ? 'of the watched connections, each after it sat idle' : 'of the watched connections';
+    // After the same idle time every time: they are idle connections' resets; turned away with many open,
+    // a limit's (as a diagnosis' ramps find them); otherwise resets mid-exchange.
+    const group = idle ? 'idle' : crowded ? 'load' : 'request';
+    const words = idle
+      ? 'of the watched connections, each after it sat idle'
+      : crowded
+        ? 'of the watched connections turned away with many open'
+        : 'of the watched connections';
     out.push({ ...resetsObservation(group, judged, words), probe: 'watch', connections });
   }
   const unjudged = resets.length - judged.length;
@@ -75,7 +88,71 @@ export function observeWatch(r: Pick<WatchResult, 'catches' | 'patterns' | 'seen
     });
   if (idle && idle.kind === 'after-idle')
     out.push(idleObservation(resets, idle.seconds, idle.lower, idle.text));
+  if (crowded)
+    out.push({
+      kind: 'concurrency',
+      probe: 'watch',
+      // Below the limit every connection came through; at it, every one was turned away: as confirmed as
+      // a ramp that held the last clean step (the pattern needs three of each).
+      limit: crowded.survived,
+      confirmed: true,
+      held: crowded.survived,
+      text: crowded.text,
+      figures: { limit: crowded.survived, resetAtOrAbove: crowded.atLeast },
+      connections,
+    });
+  if (nth) out.push(everyNthObservation(resets, nth, r.counts?.connections ?? null));
   return out;
+}
+
+function pattern<K extends WatchPattern['kind']>(
+  patterns: WatchPattern[],
+  kind: K,
+): Extract<WatchPattern, { kind: K }> | null {
+  return (patterns.find((p) => p.kind === kind) as Extract<WatchPattern, { kind: K }> | undefined) ?? null;
+}
+
+/**
+ * Every Nth connection reset, as a diagnosis' repeated requests would report it ("3 of 9 requests reset,
+ * every 3rd"): each reset connection stands for a request that failed, quickly or part-way through.
+ */
+function everyNthObservation(
+  resets: WatchCatch[],
+  nth: Extract<WatchPattern, { kind: 'every-nth' }>,
+  connections: number | null,
+): Observation {
+  const outcomes: RequestOutcome[] = resets.map((c) => ({
+    id: c.connectionId,
+    role: 'repeat',
+    order: c.order ?? 0,
+    mode: 'sequential',
+    failure: c.bytesIn > 0 ? 'transfer-reset' : 'quick-reset',
+    afterSendSeconds: Math.round((c.idleMs ?? 0) / 100) / 10,
+    how: 'reset',
+    phase: c.bytesIn > 0 ? 'transfer' : 'request',
+    bytesReceived: c.bytesIn,
+    status: null,
+    silentSeconds: null,
+  }));
+  const classes: Partial<Record<NonNullable<RequestOutcome['failure']>, number>> = {};
+  for (const o of outcomes) classes[o.failure!] = (classes[o.failure!] ?? 0) + 1;
+  const total = Math.max(connections ?? 0, ...resets.map((c) => c.order ?? 0));
+  return {
+    kind: 'requests',
+    probe: 'watch',
+    total,
+    failed: resets.length,
+    pattern: 'every-nth',
+    period: nth.period,
+    classes,
+    cutoffs: [],
+    consistent: false,
+    first: outcomes[0]!,
+    outcomes,
+    text: nth.text,
+    figures: { failed: resets.length, total, period: nth.period },
+    connections: resets.map((c) => c.connectionId),
+  };
 }
 
 /** The idle timeout the catches measured: every reset after about the same time without a packet. */

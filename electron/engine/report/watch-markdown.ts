@@ -4,6 +4,7 @@ import {
   catchOwner,
   catchSender,
   catchTtl,
+  rttFigure,
   summaryLines,
   watchSeconds,
 } from '../../shared/watch-words.js';
@@ -57,12 +58,17 @@ export function renderWatchMarkdown(r: WatchResult, frames: Record<string, PcapF
         lines.push(`- +${watchSeconds(c.at)} :${c.localPort}: ${md(c.verdict!.reason)}`);
     }
   }
-  const busy = r.timeline.slices.filter((s) => s.opened + s.closed + s.resets > 0);
+  const busy = r.timeline.slices.filter((s) => s.opened + s.closed + s.resets + s.retransmits > 0);
   if (busy.length > 0) {
     lines.push('', `## Timeline (slices of ${watchSeconds(r.timeline.sliceMs)})`, '');
-    lines.push('| From | Opened | Closed by the target | Reset | Open at most |', '|---|---|---|---|---|');
+    lines.push(
+      '| From | Opened | Closed by the target | Reset | Open at most | Round trip at most | Retransmitted |',
+      '|---|---|---|---|---|---|---|',
+    );
     for (const s of busy)
-      lines.push(`| +${watchSeconds(s.at)} | ${s.opened} | ${s.closed} | ${s.resets} | ${s.open} |`);
+      lines.push(
+        `| +${watchSeconds(s.at)} | ${s.opened} | ${s.closed} | ${s.resets} | ${s.open} | ${s.rttMs === null ? '–' : `${rttFigure(s.rttMs)} ms`} | ${s.retransmits} |`,
+      );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../shared/run-event-info.js';
+import { emptyWatchCounts } from '../../shared/watch-info.js';
 import { watchCatch } from '../../../test/unit/watch-packets.js';
 import { RunEventLog } from './run-event-log.js';
 
@@ -47,14 +48,7 @@ describe('RunEventLog', () => {
       captureNote: '',
     });
     const counts = {
-      connections: 0,
-      resets: 0,
-      closed: 0,
-      pathCloses: 0,
-      open: 0,
-      evicted: 0,
-      longestSurvivedIdleMs: 0,
-      programs: {},
+      ...emptyWatchCounts(),
     };
     for (let i = 1; i <= 3600; i++) {
       log.record({

@@ -102,7 +102,9 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   };
   const tracker = new WatchTracker({
     port: target.port,
-    onOpen: () => owners.look(),
+    onOpen: (localPort) => owners.started(localPort),
+    onEnd: (localPort) => owners.ended(localPort),
+    openNow: () => owners.openNow(),
     ownerOf: (localPort) => owners.owner(localPort),
     onCatch: keep,
   });
@@ -133,6 +135,9 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
             lifetimeMs: c.lifetimeMs,
             idleMs: c.idleMs,
             bytesIn: c.bytesIn,
+            bytesOut: null,
+            order: null,
+            concurrent: null,
             sawOpen: c.sawOpen,
             owner: c.owner,
             seenBy: 'socket-table',
@@ -147,6 +152,8 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     captureNote = `No packet capture (${error.message.replace(/^watch needs packet capture, which needs /, 'it needs ')}): each connection's end was read from the socket table every ${SOCKET_LOOK_MS} ms, so no reset's sender is named and connections shorter than that are missed. With capture (root, CAP_NET_RAW, or the engine helper), watch names who sent each reset and can write its packets.`;
   }
   deps.onStarted?.({ addresses, seenBy: tableWatch ? 'socket-table' : 'capture', captureNote });
+  // The connections already open: counted before the first new one is (an idle pool, say).
+  if (!tableWatch) owners.look();
   // Resets are judged JUDGE_AFTER_MS after their first RST, with what followed it.
   const flushing = setInterval(() => tracker.flush(now()), 100);
   const checks: WatchCheck[] = [];
@@ -181,7 +188,9 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   const timeline = new TimelineRecorder();
   const sample = () => {
     const sofar = counts();
-    timeline.sample(now(), sofar);
+    // A look each sample while connections are open: their RTT and retransmissions for the timeline.
+    if (!tableWatch && sofar.open > 0) owners.look();
+    timeline.sample(now(), sofar, (tableWatch ?? owners).path.sample());
     deps.onSample?.(sofar, timeline.timeline);
   };
   const sampling = setInterval(sample, SAMPLE_MS);
@@ -213,7 +222,7 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     counts: final,
     patterns,
     timeline: timeline.timeline,
-    diagnosis: diagnoseWatch({ catches, patterns, seenBy }),
+    diagnosis: diagnoseWatch({ catches, patterns, seenBy, counts: final }),
     seenBy,
     captureNote,
     ownersNote: owners.note,

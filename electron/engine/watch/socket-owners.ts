@@ -1,5 +1,6 @@
 import type { SystemIo } from '../net/engine-io.js';
 import { parseSsOutput } from '../parsers/socket-table-parser.js';
+import { PathReadings } from './path-readings.js';
 import { socketsTo } from './socket-table-watch.js';
 import type { SocketOwner } from '../../shared/watch-info.js';
 
@@ -8,14 +9,29 @@ const MIN_INTERVAL_MS = 100;
 /** Owners remembered by local port; a port is reused long after its connection is gone. */
 const MAX_REMEMBERED = 8192;
 
+/** The states of a connection that is open (not yet closing, not TIME-WAIT). */
+const OPEN_STATES = new Set(['SYN_SENT', 'SYN_RECV', 'ESTABLISHED']);
+
 /**
  * Which program holds each of this machine's connections to the target, read from the socket table
  * (`ss -tanp`, Linux) when the watch sees a connection open. A connection that ends before the next look
  * (a few milliseconds) is never seen there: its owner stays unknown rather than guessed. The socket table
  * names only this user's programs unless the watch runs as root.
+ *
+ * It also counts the connections to the target open at once: those the last look listed open, and those
+ * the capture saw start since (a look lags them by up to MIN_INTERVAL_MS), less those seen ending. A
+ * connection that went away without a packet from the target (this machine reset it) drops out at the
+ * next look, where the capture alone would count it open for ever.
+ * Each look's open connections also go to the path readings (RTT, retransmissions) for the timeline.
  */
 export class SocketOwners {
   private readonly owners = new Map<number, SocketOwner>();
+  /** Local ports the last look listed open, and those started since that look began. */
+  private listed = new Set<number>();
+  private readonly pending = new Set<number>();
+  private looked = false;
+  /** The RTT and retransmissions of each look, for the timeline. */
+  readonly path = new PathReadings();
   private busy = false;
   private again = false;
   private last = -Infinity;
@@ -27,7 +43,27 @@ export class SocketOwners {
     private readonly signal: AbortSignal,
   ) {}
 
-  /** A connection opened: look at the table soon (once for many at the same time). */
+  /** A connection started (its SYN-ACK): counted open, and the table read soon for its owner. */
+  started(localPort: number): void {
+    this.pending.add(localPort);
+    this.look();
+  }
+
+  /** A connection ended (the target's FIN, a reset): no longer open. */
+  ended(localPort: number): void {
+    this.listed.delete(localPort);
+    this.pending.delete(localPort);
+  }
+
+  /** Connections to the target open now, as far as the table and the capture tell; null when unread. */
+  openNow(): number | null {
+    if (this.problem !== null || (!this.looked && this.pending.size === 0)) return null;
+    let n = this.pending.size;
+    for (const port of this.listed) if (!this.pending.has(port)) n++;
+    return n;
+  }
+
+  /** Look at the table soon (once for many at the same time). */
   look(): void {
     if (this.problem !== null) return;
     if (this.busy) {
@@ -50,9 +86,17 @@ export class SocketOwners {
 
   private async read(): Promise<void> {
     this.last = performance.now();
+    // Started before this look: listed by it if still open; those started during it wait for the next.
+    const before = [...this.pending];
     try {
-      const result = await this.io.run('ss', ['-tanp'], { timeoutMs: 3000, signal: this.signal });
-      for (const s of socketsTo(parseSsOutput(result.stdout), this.target)) {
+      const result = await this.io.run('ss', ['-tanpi'], { timeoutMs: 3000, signal: this.signal });
+      const sockets = socketsTo(parseSsOutput(result.stdout), this.target);
+      const open = sockets.filter((s) => OPEN_STATES.has(s.state));
+      this.listed = new Set(open.map((s) => s.localPort!));
+      this.path.read(open);
+      for (const port of before) this.pending.delete(port);
+      this.looked = true;
+      for (const s of sockets) {
         if (s.process === null) continue;
         this.owners.delete(s.localPort!);
         this.owners.set(s.localPort!, { process: s.process, pid: s.pid });

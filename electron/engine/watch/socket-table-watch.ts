@@ -2,6 +2,7 @@ import type { SystemIo } from '../net/engine-io.js';
 import { parseSsOutput, plainAddress, type LocalSocket } from '../parsers/socket-table-parser.js';
 import { parseLinuxTcpCounters } from '../parsers/tcp-counters-parser.js';
 import { sleep } from '../probes/probe-helpers.js';
+import { PathReadings } from './path-readings.js';
 import type { SocketEnd, SocketOwner } from '../../shared/watch-info.js';
 
 /** A connection the socket table saw end by a reset: no packet of it was seen, so no sender is named. */
@@ -63,6 +64,9 @@ export class SocketTableWatch {
     private readonly now: () => number,
   ) {}
 
+  /** The RTT and retransmissions of each look, for the timeline. */
+  readonly path = new PathReadings();
+
   /** Connections seen so far, and those that ended closed (not reset). */
   readonly counts = { connections: 0, closed: 0 };
 
@@ -98,6 +102,7 @@ export class SocketTableWatch {
     const at = this.now();
     const mine = new Map<number, LocalSocket>();
     for (const s of socketsTo(table, this.target)) mine.set(s.localPort!, s);
+    this.path.read([...mine.values()].filter((s) => s.state === 'ESTABLISHED'));
     const resetsRose = counters !== null && this.counters !== null && counters.resets > this.counters.resets;
     const sentResets = counters !== null && this.counters !== null && counters.sent > this.counters.sent;
     for (const [port, before] of this.seen) {

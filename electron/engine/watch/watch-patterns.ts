@@ -1,5 +1,12 @@
+import { ordinal } from '../../shared/common-words.js';
+import { median as medianOf } from '../../shared/number-stats.js';
 import { SOCKET_LOOK_MS } from './socket-table-watch.js';
-import type { WatchCatch, WatchCounts, WatchPattern } from '../../shared/watch-info.js';
+import {
+  emptyWatchCounts,
+  type WatchCatch,
+  type WatchCounts,
+  type WatchPattern,
+} from '../../shared/watch-info.js';
 
 /** Below this many catches nothing is called a pattern: two alike may be chance. */
 const MIN_CATCHES = 3;
@@ -9,26 +16,21 @@ function alike(values: number[], median: number): boolean {
   return values.every((v) => Math.abs(v - median) <= slack);
 }
 
-function medianOf(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 const seconds = (ms: number): number => Math.round(ms / 100) / 10;
 
 /**
  * The patterns across a watch's catches: every reset after the same idle time (an idle timeout measured
- * from real traffic), resets at a fixed interval (a job, a rotation), one sender for all of them, and one
- * program hit while others' connections were not.
+ * from real traffic), resets at a fixed interval (a job, a rotation), one sender for all of them, one
+ * program hit while others' connections were not, every Nth connection (one bad backend in N), only
+ * with many connections open, and only past a number of bytes. A limit (idle, concurrency, bytes) is
+ * claimed only where connections came through less than every reset one had: the limit lies between.
  * None is claimed from fewer than MIN_CATCHES catches.
  */
 export function watchPatterns(
   caught: WatchCatch[],
-  counts: Pick<WatchCounts, 'programs'> & Partial<Pick<WatchCounts, 'longestSurvivedIdleMs'>> = {
-    programs: {},
-  },
+  counts: Partial<Pick<WatchCounts, 'programs' | 'survived'>> = {},
 ): WatchPattern[] {
+  const { programs, survived } = { ...emptyWatchCounts(), ...counts };
   // The patterns are the resets' (their words say so); a path's FINs are weighed by the verdict.
   const catches = caught.filter((c) => c.how === 'reset');
   if (catches.length < MIN_CATCHES) return [];
@@ -47,13 +49,16 @@ export function watchPatterns(
         : `All ${catches.length} resets came after about ${seconds(idleMedian)} s without data from the target (${range}, read from the socket table every ${SOCKET_LOOK_MS} ms): an idle timeout, measured from the connections' own traffic.`,
     });
   } else {
-    const bracket = idleBracket(catches, idle, counts.longestSurvivedIdleMs ?? 0);
+    const bracket = idleBracket(catches, idle, survived.longestIdleMs);
     if (bracket) patterns.push(bracket);
   }
+  const nth = everyNth(catches);
   const at = catches.map((c) => c.at).sort((a, b) => a - b);
   const gaps = at.slice(1).map((t, i) => t - at[i]!);
   const gapMedian = medianOf(gaps);
-  if (gaps.length >= MIN_CATCHES - 1 && gapMedian >= 1000 && alike(gaps, gapMedian)) {
+  // Every Nth connection of a client that connects at a steady pace is reset at a steady pace too: the
+  // traffic's rhythm, not a timer's.
+  if (!nth && gaps.length >= MIN_CATCHES - 1 && gapMedian >= 1000 && alike(gaps, gapMedian)) {
     patterns.push({
       kind: 'periodic',
       seconds: seconds(gapMedian),
@@ -76,9 +81,86 @@ export function watchPatterns(
       text: `Every reset was sent by ${who}.`,
     });
   }
-  const program = oneProgram(catches, counts.programs);
+  const program = oneProgram(catches, programs);
   if (program) patterns.push(program);
-  return patterns;
+  const limits = [
+    nth,
+    underConcurrency(catches, survived),
+    pastBytes(catches, 'in', survived),
+    pastBytes(catches, 'out', survived),
+  ];
+  return [...patterns, ...limits.filter((p) => p !== null)];
+}
+
+/**
+ * The reset connections came every Nth in the order connections started (a balancer's round robin over
+ * N backends, one of them bad): claimed only when the steps between them are all the same N ≥ 2.
+ */
+function everyNth(catches: WatchCatch[]): WatchPattern | null {
+  if (catches.some((c) => c.order === null)) return null;
+  const order = catches.map((c) => c.order!).sort((a, b) => a - b);
+  const steps = order.slice(1).map((o, i) => o - order[i]!);
+  const period = steps[0]!;
+  if (period < 2 || steps.some((s) => s !== period)) return null;
+  const first = order[0]!;
+  // Before the first reset, fewer than N connections: else one at the same place was not reset.
+  if (first > period) return null;
+  const nth = period === 2 ? 'second' : ordinal(period);
+  return {
+    kind: 'every-nth',
+    period,
+    text: `Every ${nth} connection to the target was reset (connections ${order.map((o) => `#${o}`).join(', ')} in the order they started), the ones between came through: a round robin over ${period} backends (or workers) with one of them failing.`,
+  };
+}
+
+/** A limit on connections at once turns a new one away within this long of its start. */
+const TURNED_AWAY_MS = 1000;
+
+/**
+ * Every reset connection was turned away at once (before the target sent anything), and started while more
+ * connections to it were open than any connection that came through: a limit on connections at once
+ * (the server's, or a firewall's in front of it). From the socket table's count at each start.
+ */
+function underConcurrency(catches: WatchCatch[], survived: WatchCounts['survived']): WatchPattern | null {
+  if (catches.some((c) => c.concurrent === null || c.bytesIn > 0 || c.lifetimeMs >= TURNED_AWAY_MS))
+    return null;
+  const atLeast = Math.min(...catches.map((c) => c.concurrent!));
+  const most = survived.mostConcurrent;
+  if (atLeast < 2 || most < 1 || most >= atLeast || survived.connections < MIN_CATCHES) return null;
+  return {
+    kind: 'under-concurrency',
+    atLeast,
+    survived: most,
+    text: `Every reset connection started while ${atLeast} or more connections to the target were open (itself included) and was turned away before the target sent anything, while connections that started with up to ${most} open came through: a limit of ${most === atLeast - 1 ? most : `${most} to ${atLeast - 1}`} connections at once, on the target or a firewall in front of it (counted from the socket table).`,
+  };
+}
+
+/** Below this many bytes a "size limit" is more likely the request's own length: claimed above it only. */
+const MIN_LIMIT_BYTES = 1024;
+
+/**
+ * Every reset came after more bytes had passed one way on its connection than any connection that came
+ * through carried that way: a limit on the size of a transfer (a proxy's or a filter's, a body-size limit).
+ */
+function pastBytes(
+  catches: WatchCatch[],
+  direction: 'in' | 'out',
+  survived: WatchCounts['survived'],
+): WatchPattern | null {
+  const bytes = catches.map((c) => (direction === 'in' ? c.bytesIn : c.bytesOut));
+  if (bytes.some((b) => b === null) || catches.some((c) => c.seenBy !== 'capture')) return null;
+  const atLeast = Math.min(...(bytes as number[]));
+  const most = direction === 'in' ? survived.mostBytesIn : survived.mostBytesOut;
+  if (atLeast < MIN_LIMIT_BYTES || most === 0 || most >= atLeast || survived.connections < MIN_CATCHES)
+    return null;
+  const way = direction === 'in' ? 'the target had sent' : 'the target had acknowledged';
+  return {
+    kind: 'past-bytes',
+    direction,
+    atLeast,
+    survived: most,
+    text: `Every reset came after ${way} at least ${atLeast} bytes on its connection, while connections that carried up to ${most} bytes ${direction === 'in' ? 'from' : 'to'} it came through: a limit on the size of a transfer between the two (a proxy's or a filter's, or a ${direction === 'in' ? 'response' : 'request body'} size limit).`,
+  };
 }
 
 /**

@@ -12,18 +12,48 @@ function packet(
   at: number,
   localPort: number,
   flags: string,
-  over: { ttl?: number; payload?: number; seq?: number } = {},
+  over: { ttl?: number; payload?: number; seq?: number; ack?: number } = {},
 ): CapturedPacket {
   return targetPacket({ at, localPort, flags, ...over });
 }
 
-function tracker(options: { maxConnections?: number } = {}) {
+function tracker(options: { maxConnections?: number; openNow?: () => number | null } = {}) {
   const caught: WatchCatch[] = [];
   const t = new WatchTracker({ port: 80, onCatch: (c) => caught.push(c), ...options });
   return { t, caught };
 }
 
 describe('WatchTracker', () => {
+  it("counts the bytes the target acknowledged, each connection's place in the order, and the connections open at its start", () => {
+    let open = 0;
+    const { t, caught } = tracker({ openNow: () => open });
+    // 40001 opens alone and carries 5000 bytes up, 300 down, then closes; 40002 and 40003 open beside
+    // each other; 40004's SYN is refused (RST,ACK seq 0) while those two are open.
+    open = 1;
+    t.push(packet(0, 40001, 'SA', { seq: 999, ack: 70_000 }));
+    t.push(packet(5, 40001, 'PA', { payload: 300, seq: 1000, ack: 75_000 }));
+    t.push(packet(6, 40001, 'FA', { seq: 1300, ack: 75_001 }));
+    open = 1;
+    t.push(packet(20, 40002, 'SA', { seq: 999, ack: 4_294_967_000 }));
+    open = 2;
+    t.push(packet(21, 40003, 'SA', { seq: 999, ack: 10 }));
+    t.push(packet(22, 40004, 'RA', { seq: 0, ack: 5 }));
+    // 40002 sends 2000 bytes across the sequence numbers' wrap, then is reset.
+    t.push(packet(30, 40002, 'A', { seq: 1000, ack: (4_294_967_000 + 2000) % 2 ** 32 }));
+    t.push(packet(40, 40002, 'R', { seq: 1000 }));
+    t.flush(Infinity);
+    const byPort = Object.fromEntries(caught.map((c) => [c.localPort, c]));
+    expect(byPort[40004]).toMatchObject({ order: 4, concurrent: 3, bytesOut: null, sawOpen: false });
+    expect(byPort[40002]).toMatchObject({ order: 2, concurrent: 1, bytesOut: 2000, bytesIn: 0 });
+    // Came through: 40001 (closed by its target, 5001 bytes acknowledged with our FIN) and 40003 (open).
+    expect(t.summary.survived).toMatchObject({
+      connections: 2,
+      mostBytesIn: 300,
+      mostBytesOut: 5001,
+      mostConcurrent: 2,
+    });
+  });
+
   it('remembers the longest silence a connection came through, not the one a reset ended', () => {
     const { t } = tracker();
     t.push(packet(0, 40001, 'SA', { seq: 999 }));
@@ -31,7 +61,7 @@ describe('WatchTracker', () => {
     t.push(packet(3500, 40001, 'A', { seq: 1010 }));
     t.push(packet(12_000, 40001, 'R', { seq: 1010 }));
     t.flush(Infinity);
-    expect(t.summary.longestSurvivedIdleMs).toBe(3000);
+    expect(t.summary.survived.longestIdleMs).toBe(3000);
   });
 
   it('catches a FIN sent from nearer than the target (a device closing in its name), and only that FIN', () => {

@@ -2,7 +2,13 @@ import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation } from '../net/conversation-types.js';
 import { hopsAway, judgeFin, judgeResets } from '../forensics/reset-origin.js';
 import type { ServerReference } from '../../shared/reset-data-info.js';
-import type { SocketOwner, WatchCatch, WatchCounts } from '../../shared/watch-info.js';
+import {
+  emptyWatchCounts,
+  type SocketOwner,
+  type WatchCatch,
+  type WatchCounts,
+  type WatchSurvived,
+} from '../../shared/watch-info.js';
 
 /** How long the packets that follow a connection's end are counted as its own (TIME-WAIT is 60 s). */
 const ENDED_LINGER_MS = 60_000;
@@ -16,10 +22,24 @@ interface Tracked {
   lastAt: number;
   bytesIn: number;
   sawOpen: boolean;
+  /** Its place among the connections the watch saw start; null when it was older than the watch. */
+  order: number | null;
+  /** Connections to the target open when it started, itself included; null when unknown. */
+  concurrent: number | null;
+  /** The SYN-ACK's ACK number (our first byte) and the latest: the bytes the target acknowledged. */
+  ackBase: number | null;
+  ackLast: number;
   /** The last packets, with the SYN-ACK kept first: what the forensics read. */
   packets: CapturedPacket[];
   /** Set at its first RST: judged JUDGE_AFTER_MS later, with what followed (a burst, the server's late answer). */
-  reset?: { at: number; idleFrom: number; bytesIn: number; owner: SocketOwner | null; after: boolean };
+  reset?: {
+    at: number;
+    idleFrom: number;
+    bytesIn: number;
+    owner: SocketOwner | null;
+    after: boolean;
+    concurrent: number | null;
+  };
 }
 
 /**
@@ -35,9 +55,13 @@ export interface WatchTrackerOptions {
   /** Each reset, with its connection's last packets (the SYN-ACK first, the reset last). */
   onCatch: (caught: WatchCatch, packets: CapturedPacket[]) => void;
   /** A connection was seen opening (its SYN-ACK): the moment to read the socket table. */
-  onOpen?: () => void;
+  onOpen?: (localPort: number) => void;
+  /** A connection ended (the target's FIN, or a reset judged). */
+  onEnd?: (localPort: number) => void;
   /** The program holding a local port, as last read from the socket table. */
   ownerOf?: (localPort: number) => SocketOwner | null;
+  /** Connections to the target open now (the socket table's count), or null when unknown. */
+  openNow?: () => number | null;
   /** At most this many connections followed at once (default 4096). */
   maxConnections?: number;
   /** Packets kept per connection besides its SYN-ACK (default 24). */
@@ -57,19 +81,11 @@ export class WatchTracker {
    * FIN, a burst's other resets) belong to them, not to a new connection. A SYN-ACK starts a new one.
    */
   private readonly ended = new Map<string, number>();
-  private readonly counts: WatchCounts = {
-    connections: 0,
-    resets: 0,
-    closed: 0,
-    pathCloses: 0,
-    longestSurvivedIdleMs: 0,
-    open: 0,
-    evicted: 0,
-    programs: {},
-  };
+  private readonly counts: WatchCounts = emptyWatchCounts();
   /** The target's distance from its latest SYN-ACK: the reference for a connection opened before the watch. */
   private reference = new Map<string, ServerReference>();
   private nextId = 1;
+  private started = 0;
   private readonly maxConnections: number;
   private readonly keep: number;
 
@@ -101,11 +117,12 @@ export class WatchTracker {
       if (conn) this.live.delete(key);
       conn = this.open(key, packet, synAck);
     }
+    if (tcp.flags.includes('A') && !tcp.flags.includes('R')) conn.ackLast = tcp.ack;
     // A silence the connection came through (more than a FIN or a RST followed it): the idle timeout,
     // if there is one, is longer.
     if (!tcp.flags.includes('R') && !tcp.flags.includes('F') && conn.packets.length > 0) {
-      const gap = packet.at - conn.lastAt;
-      if (gap > this.counts.longestSurvivedIdleMs) this.counts.longestSurvivedIdleMs = gap;
+      const survived = this.counts.survived;
+      survived.longestIdleMs = Math.max(survived.longestIdleMs, packet.at - conn.lastAt);
     }
     conn.lastAt = packet.at;
     if (synAck && packet.ttl !== null)
@@ -118,7 +135,8 @@ export class WatchTracker {
       const owner = this.endedFor(conn, false);
       this.live.delete(key);
       this.markEnded(key, packet.at);
-      this.closedBy(conn, packet, owner);
+      this.options.onEnd?.(conn.localPort);
+      if (!this.closedBy(conn, packet, owner)) this.survivor(this.counts.survived, conn);
     }
   }
 
@@ -130,14 +148,24 @@ export class WatchTracker {
 
   get summary(): WatchCounts {
     const programs = structuredClone(this.counts.programs);
-    // Connections still open count for their program too.
+    const survived = { ...this.counts.survived };
+    // Connections still open count for their program too, and came through what they carried so far.
     for (const conn of this.live.values()) {
       if (conn.reset) continue;
       const owner = this.options.ownerOf?.(conn.localPort);
       if (owner) (programs[owner.process] ??= { connections: 0, resets: 0 }).connections++;
+      this.survivor(survived, conn);
     }
     const open = [...this.live.values()].filter((c) => !c.reset).length;
-    return { ...this.counts, open, programs };
+    return { ...this.counts, survived, open, programs };
+  }
+
+  /** A connection not reset (closed by its target, or still open): what it came through. */
+  private survivor(survived: WatchSurvived, conn: Tracked): void {
+    survived.connections++;
+    survived.mostBytesIn = Math.max(survived.mostBytesIn, conn.bytesIn);
+    survived.mostBytesOut = Math.max(survived.mostBytesOut, bytesOut(conn) ?? 0);
+    survived.mostConcurrent = Math.max(survived.mostConcurrent, conn.concurrent ?? 0);
   }
 
   private markEnded(key: string, at: number): void {
@@ -171,20 +199,28 @@ export class WatchTracker {
 
   private open(key: string, packet: CapturedPacket, synAck: boolean): Tracked {
     if (this.live.size >= this.maxConnections) this.evictIdlest();
+    const tcp = packet.tcp!;
     const conn: Tracked = {
       id: `w${this.nextId++}`,
       address: packet.src,
-      port: packet.tcp!.srcPort,
-      localPort: packet.tcp!.dstPort,
+      port: tcp.srcPort,
+      localPort: tcp.dstPort,
       firstAt: packet.at,
       lastAt: packet.at,
       bytesIn: 0,
       sawOpen: synAck,
+      order: synAck || refusal(packet) ? ++this.started : null,
+      ackBase: synAck ? tcp.ack : null,
+      ackLast: tcp.ack,
+      concurrent: null,
       packets: [],
     };
     this.live.set(key, conn);
     this.counts.connections++;
-    if (synAck) this.options.onOpen?.();
+    if (synAck) {
+      this.options.onOpen?.(conn.localPort);
+      conn.concurrent = this.options.openNow?.() ?? null;
+    }
     return conn;
   }
 
@@ -202,7 +238,18 @@ export class WatchTracker {
     const after = conn.packets.length > 0;
     conn.packets.push(rst);
     this.counts.resets++;
-    conn.reset = { at: rst.at, idleFrom, bytesIn: conn.bytesIn, owner: this.endedFor(conn, true), after };
+    // A SYN refused at once never was open: those open as it was refused, plus it.
+    const open = !after && refusal(rst) ? this.options.openNow?.() : null;
+    const concurrent = conn.concurrent ?? (open === null || open === undefined ? null : open + 1);
+    this.options.onEnd?.(conn.localPort);
+    conn.reset = {
+      at: rst.at,
+      idleFrom,
+      bytesIn: conn.bytesIn,
+      owner: this.endedFor(conn, true),
+      after,
+      concurrent,
+    };
   }
 
   private judge(key: string, conn: Tracked): void {
@@ -229,6 +276,9 @@ export class WatchTracker {
         lifetimeMs: reset.at - conn.firstAt,
         idleMs: reset.at - reset.idleFrom,
         bytesIn: reset.bytesIn,
+        bytesOut: bytesOut(conn),
+        order: conn.order,
+        concurrent: reset.concurrent,
         sawOpen: conn.sawOpen,
         owner: reset.owner,
         seenBy: 'capture',
@@ -243,13 +293,13 @@ export class WatchTracker {
    * it: then it is caught, judged against the connection's own SYN-ACK (only a connection seen opening
    * has one; a FIN carries no other signal).
    */
-  private closedBy(conn: Tracked, fin: CapturedPacket, owner: SocketOwner | null): void {
+  private closedBy(conn: Tracked, fin: CapturedPacket, owner: SocketOwner | null): boolean {
     const synAck = conn.packets[0]?.tcp?.flags.includes('S') ? conn.packets[0] : undefined;
-    if (!synAck?.ttl || fin.ttl === null) return;
+    if (!synAck?.ttl || fin.ttl === null) return false;
     const ref: ServerReference = { hopsAway: hopsAway(synAck.ttl), ttl: synAck.ttl, source: 'syn-ack' };
     const conversation = { ...asConversation(conn, fin.at), outcome: 'closed' as const };
     const verdict = judgeFin({ label: `:${conn.localPort}`, role: 'watched', conversation }, fin, ref);
-    if (verdict.origin !== 'path') return;
+    if (verdict.origin !== 'path') return false;
     this.counts.pathCloses++;
     const before = conn.packets.filter((p) => p !== fin).at(-1)?.at ?? conn.firstAt;
     this.options.onCatch(
@@ -263,6 +313,9 @@ export class WatchTracker {
         lifetimeMs: fin.at - conn.firstAt,
         idleMs: fin.at - before,
         bytesIn: conn.bytesIn,
+        bytesOut: bytesOut(conn),
+        order: conn.order,
+        concurrent: conn.concurrent,
         sawOpen: conn.sawOpen,
         owner,
         seenBy: 'capture',
@@ -270,6 +323,7 @@ export class WatchTracker {
       },
       conn.packets,
     );
+    return true;
   }
 
   private evictIdlest(): void {
@@ -282,6 +336,21 @@ export class WatchTracker {
       this.counts.evicted++;
     }
   }
+}
+
+/**
+ * A reset that answers a SYN: sequence number 0 (the SYN acknowledged nothing it could follow), as a
+ * kernel or a `reject with tcp-reset` rule sends it. A reset of an established connection carries the
+ * connection's sequence number.
+ */
+function refusal(packet: CapturedPacket): boolean {
+  const tcp = packet.tcp!;
+  return tcp.flags.includes('R') && tcp.flags.includes('A') && tcp.seq === 0;
+}
+
+/** Bytes the target acknowledged (its ACK numbers run modulo 2^32 from the SYN-ACK's). */
+function bytesOut(conn: Tracked): number | null {
+  return conn.ackBase === null ? null : (conn.ackLast - conn.ackBase) >>> 0;
 }
 
 /**

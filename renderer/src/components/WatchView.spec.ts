@@ -61,7 +61,7 @@ describe('Watch view', () => {
     expect(rows[1]!.textContent).toContain('after 0.1 s idle, 5,120 bytes in');
     const picture = screen.getByRole('img', { name: /^Connections over/ });
     expect(picture.getAttribute('aria-label')).toBe(
-      'Connections over 10.0 s: 14 opened, 2 reset; each reset marked by who sent it',
+      'Connections over 10.0 s: 14 opened, 2 reset, 3 retransmitted, round trip up to 95 ms; each reset marked by who sent it',
     );
     expect(picture.querySelectorAll('circle.mark.path')).toHaveLength(1);
     expect(picture.querySelectorAll('circle.mark.server')).toHaveLength(1);

@@ -83,6 +83,8 @@ export class RunState {
   report = $state<Report | null>(null);
   /** The engine is working: a run, or a re-run of one step. */
   active = $state(false);
+  /** A run kept on this machine, opened again: its steps cannot run again, its exports come from the kept copy. */
+  kept = $state(false);
   cancelling = $state(false);
   currentIndex = $state(0);
   /** The latest sentence for the polite live region (step completions, the verdict). */
@@ -114,6 +116,7 @@ export class RunState {
   prepare(target: string): void {
     this.runId = null;
     this.starting = true;
+    this.kept = false;
     this.target = target;
     this.steps = pendingSteps();
     this.report = null;
@@ -141,6 +144,7 @@ export class RunState {
   reset(): void {
     this.runId = null;
     this.starting = false;
+    this.kept = false;
     this.target = '';
     this.steps = [];
     this.report = null;

@@ -32,6 +32,8 @@ export class WatchState {
   result = $state<WatchResult | null>(null);
   error = $state('');
   stopping = $state(false);
+  /** A watch kept on this machine, opened again: its exports come from the kept copy (no packets). */
+  kept = $state(false);
   /** The latest news for a screen reader (a reset caught, the end). */
   announcement = $state('');
   private held: RunEvent[] = [];
@@ -67,6 +69,7 @@ export class WatchState {
   reset(): void {
     this.runId = null;
     this.starting = false;
+    this.kept = false;
     this.request = null;
     this.addresses = [];
     this.seenBy = null;

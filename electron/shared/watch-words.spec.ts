@@ -1,0 +1,37 @@
+/**
+ * A watch's words, as the CLI prints them and the exports write them: each catch with its place among the
+ * connections, the path's round trip and retransmissions, the patterns.
+ */
+import { describe, expect, it } from 'vitest';
+import { renderWatchMarkdown } from '../engine/report/watch-markdown.js';
+import { sampleWatchResult } from '../../renderer/dev/sample-watch.js';
+import { catchBefore, pathLine, summaryLines } from './watch-words.js';
+
+describe('watch words', () => {
+  it('says where a caught connection stood: its place, the connections open with it, the bytes each way', () => {
+    const [c] = sampleWatchResult().catches;
+    expect(catchBefore(c!)).toBe('connection #41 of 6 open, after 0.1 s idle, 5,120 bytes in, 310 out');
+    // A connection older than the watch has no place and no count of what it sent.
+    expect(catchBefore({ ...c!, order: null, concurrent: null, bytesOut: null, sawOpen: false })).toBe(
+      'after 0.1 s idle, 5,120 bytes in, opened before the watch',
+    );
+  });
+
+  it("sums up the path's round trip and retransmissions, or says nothing when the table was never read", () => {
+    const r = sampleWatchResult();
+    expect(pathLine(r)).toBe(
+      "Round trip 18–95 ms (the kernel's smoothed RTT of the open connections, the highest of each slice); 3 segments retransmitted to the target.",
+    );
+    expect(summaryLines(r)).toContain(pathLine(r));
+    const unread = r.timeline.slices.map((s) => ({ ...s, rttMs: null, retransmits: 0 }));
+    expect(pathLine({ timeline: { ...r.timeline, slices: unread } })).toBeNull();
+  });
+
+  it('writes the round trip and the retransmissions of each busy slice into the Markdown timeline', () => {
+    const md = renderWatchMarkdown(sampleWatchResult());
+    expect(md).toContain(
+      '| From | Opened | Closed by the target | Reset | Open at most | Round trip at most | Retransmitted |',
+    );
+    expect(md).toContain('| +9.0 s | 2 | 1 | 1 | 2 | 95 ms | 3 |');
+  });
+});
