@@ -243,3 +243,25 @@ export function zeroTurnsOff(option: NumericOption): boolean {
 export function isOff(option: NumericOption, value: number | null): boolean {
   return value === null || (value === 0 && zeroTurnsOff(option));
 }
+
+/**
+ * The run's options as the reports list them (and the wizard's comparison of kept runs) under "Run", in the table's order, as [label, words]:
+ * "Idle test", "up to 30 s". Options the reports show elsewhere (the error text) are left out.
+ */
+export function optionLines(options: RunOptionsInfo): [string, string][] {
+  const values = options as unknown as Record<string, unknown>;
+  return RUN_OPTIONS.flatMap((option: RunOptionSpec): [string, string][] =>
+    option.report === null
+      ? []
+      : [[option.report.label, optionWords(option, option.report.words, values[option.key])]],
+  );
+}
+
+function optionWords(option: RunOptionSpec, words: string, value: unknown): string {
+  const numeric = option.kind === 'number' || option.kind === 'integer';
+  if (numeric && isOff(option, value as number | null)) return 'off';
+  if (value === null || (Array.isArray(value) && value.length === 0)) return 'none';
+  const text = Array.isArray(value) ? value.join(', ') : String(value);
+  // A function, so a `$` in a path is not read as a replacement pattern.
+  return words.replace('#', () => text);
+}

@@ -22,7 +22,8 @@ import {
   type Page,
 } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AS_NOBODY, capableHelper, CLI } from '../lab/lab-cli.js';
@@ -90,9 +91,12 @@ export const test = base.extend<Fixtures>({
     const lab = await createLab();
     let serve: ChildProcess | undefined;
     let output = '';
+    // The runs this serve keeps: its own folder, writable by nobody too (serveWith 'helper').
+    const history = mkdtempSync(join(tmpdir(), 'rd-e2e-history-'));
+    chmodSync(history, 0o777);
     try {
       const setup = await scenario.setup(lab);
-      const args = [CLI, 'serve', '--port', '0', '--no-open'];
+      const args = [CLI, 'serve', '--port', '0', '--no-open', '--history', history];
       serve =
         serveWith === 'helper'
           ? lab.spawn(lab.names.client, 'setpriv', [
@@ -122,6 +126,7 @@ export const test = base.extend<Fixtures>({
         await testInfo.attach('reset-doctor serve output', { body: output, contentType: 'text/plain' });
       }
       await lab.destroy();
+      rmSync(history, { recursive: true, force: true });
     }
   },
 

@@ -354,6 +354,50 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
     });
   });
 
+  test.describe('kept runs', () => {
+    test.use({ scenario: 'healthy' });
+
+    test('lists the runs that ended, after a reload too, reopens one and compares two side by side', async ({
+      page,
+      labServe,
+    }) => {
+      const errors = collectPageErrors(page);
+      const start = new StartPage(page);
+      const wizard = new WizardPage(page);
+      const summary = new SummaryPage(page);
+      const newDiagnosis = page.getByRole('button', { name: 'New diagnosis' });
+      const pastRuns = page.getByRole('region', { name: 'Past runs on this machine' });
+      await start.open(labServe.url);
+      await expect(start.startButton).toBeVisible();
+      await expect(pastRuns).toBeHidden();
+      for (const concurrency of [2, 4]) {
+        await start.fillAndStart({ target: labServe.target, concurrency });
+        await wizard.runAll();
+        expect(await summary.verdictId({ timeout: 30_000 })).toBe('healthy');
+        await newDiagnosis.click();
+      }
+      // Kept by serve on disk: a reload lists them as well (the reload draws the latest run first).
+      await page.reload();
+      await newDiagnosis.click();
+      await expect(pastRuns.getByRole('row')).toHaveCount(3);
+      await expect(pastRuns).toContainText('No fault found');
+      await pastRuns.getByRole('button', { name: 'Open' }).last().click();
+      await expect(summary.verdict).toHaveAttribute('data-verdict', 'healthy');
+      // A kept run's steps do not run again: its engine session may be long gone.
+      await wizard.goToStep('Network connectivity');
+      await expect(wizard.rerunButton).toBeHidden();
+      await newDiagnosis.click();
+      for (const box of await pastRuns.getByRole('checkbox').all()) await box.check();
+      await pastRuns.getByRole('button', { name: 'Compare the two ticked' }).click();
+      await expect(page.getByRole('heading', { level: 2, name: 'Two runs side by side' })).toBeVisible();
+      await expect(page.getByRole('rowheader', { name: /^Verdict/ }).locator('..')).toContainText(
+        'No fault found',
+      );
+      await fullScreenshot(page, screenshotPath('kept-runs-compare'));
+      expect(errors, 'errors in the page').toEqual([]);
+    });
+  });
+
   test.describe('access token', () => {
     test.use({ scenario: 'healthy' });
 

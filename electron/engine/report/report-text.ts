@@ -1,11 +1,7 @@
 import type { Finding, Origin, Phase } from '../../shared/cause-info.js';
 import type { Report } from '../../shared/report-info.js';
-import {
-  isOff,
-  RUN_OPTIONS,
-  type RunOptionSpec,
-  type RunOptionsInfo,
-} from '../../shared/run-options-info.js';
+// The run's options in words: defined beside the options (the wizard compares kept runs by them too).
+export { optionLines } from '../../shared/run-options-info.js';
 
 // Wording shared by the Markdown and HTML reports, so a ticket and the file attached to it say the same.
 
@@ -70,26 +66,4 @@ export function runDurationMs(report: Report): number | null {
 
 export function formatNumber(value: number, digits = 1): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(digits);
-}
-
-/**
- * The run's options as the reports list them under "Run", in the table's order, as [label, words]:
- * "Idle test", "up to 30 s". Options the reports show elsewhere (the error text) are left out.
- */
-export function optionLines(options: RunOptionsInfo): [string, string][] {
-  const values = options as unknown as Record<string, unknown>;
-  return RUN_OPTIONS.flatMap((option: RunOptionSpec): [string, string][] =>
-    option.report === null
-      ? []
-      : [[option.report.label, optionWords(option, option.report.words, values[option.key])]],
-  );
-}
-
-function optionWords(option: RunOptionSpec, words: string, value: unknown): string {
-  const numeric = option.kind === 'number' || option.kind === 'integer';
-  if (numeric && isOff(option, value as number | null)) return 'off';
-  if (value === null || (Array.isArray(value) && value.length === 0)) return 'none';
-  const text = Array.isArray(value) ? value.join(', ') : String(value);
-  // A function, so a `$` in a path is not read as a replacement pattern.
-  return words.replace('#', () => text);
 }

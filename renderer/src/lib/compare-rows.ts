@@ -1,5 +1,6 @@
 import { CAUSE_TITLES, type Diagnosis, type Finding } from '../../../electron/shared/cause-info.js';
 import type { HistoryRecord } from '../../../electron/shared/history-info.js';
+import { optionLines } from '../../../electron/shared/run-options-info.js';
 import { pathLine } from '../../../electron/shared/watch-words.js';
 import { formatPercent, originWords, PHASE_WORDS } from './words.js';
 
@@ -41,7 +42,8 @@ const ROWS: { label: string; value: (r: HistoryRecord) => string }[] = [
     label: 'Who sent the reset',
     value: (r) => {
       const f = lead(r);
-      return f ? originWords(f.origin, f.hop ?? null) : NONE;
+      if (!f) return NONE;
+      return f.cause === 'healthy' ? 'no reset seen' : originWords(f.origin, f.hop ?? null);
     },
   },
   { label: 'Confidence', value: (r) => (lead(r) ? formatPercent(lead(r)!.confidence) : NONE) },
@@ -62,6 +64,15 @@ const ROWS: { label: string; value: (r: HistoryRecord) => string }[] = [
       ('report' in r ? r.report.environment.privileged : r.watch.seenBy === 'capture')
         ? 'yes'
         : 'no (the sender could not be seen)',
+  },
+  {
+    label: 'Options',
+    value: (r) =>
+      'report' in r
+        ? optionLines(r.report.options)
+            .map(([label, words]) => `${label}: ${words}`)
+            .join('; ')
+        : NONE,
   },
   {
     label: 'Patterns',
