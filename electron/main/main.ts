@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { EVENT_CHANNEL } from '../shared/api-contract.js';
 import { HELPER_RESOURCE } from '../shared/helper-protocol.js';
 import { startFaceEngine } from '../helper/face-engine.js';
+import { RunEventLog } from '../engine/service/run-event-log.js';
 import { installAppMenu } from './app-menu.js';
 import { installIpcHandlers, type IpcWindows } from './ipc-handlers.js';
 import { loadWindowState, trackWindowState } from './window-state.js';
@@ -54,11 +55,15 @@ function createWindow(ipc: IpcWindows): void {
   // The window's engine: in the engine helper where the package installed one, else in this process.
   // Calls made while the helper starts wait for it.
   const historyDir = join(app.getPath('userData'), 'history');
+  // A page that reloads (Ctrl+R, or its renderer crashed and came back) draws the latest run or watch as
+  // it stands from run:latest, and follows it on: the engine behind the window never stopped.
+  const log = new RunEventLog();
   const engine = startFaceEngine({ helper: packagedHelper(), historyDir }, (event) => {
+    log.record(event);
     if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event);
   });
   const leave = ipc.addWindow(window, async (channel, args, hooks) =>
-    (await engine).calls(channel, args, hooks),
+    (await engine).calls(channel, args, { ...hooks, latestRun: () => log.latest() }),
   );
   window.on('closed', () => {
     leave();

@@ -77,7 +77,7 @@ export interface ApiCalls {
   'log:choose': { args: []; result: { path: string | null } };
   /**
    * The latest run's or watch's events so far (its start first, progress compacted), or null: a page
-   * that reloads draws it as it stands and follows its events on (browser mode; null in Electron).
+   * that reloads (a browser's, or an Electron window's) draws it as it stands and follows its events on.
    */
   'run:latest': { args: []; result: { events: RunEvent[] } | null };
   /** A watch (`reset-doctor watch`): its catches, checks and timeline come as run events. */

@@ -18,7 +18,7 @@ export interface DispatchHooks {
   saveExport?: (file: ExportedFile) => Promise<string | null>;
   /** Browser mode: ends when the caller's WebSocket closes; the runs it started end with it. */
   owner?: AbortSignal;
-  /** Browser mode: the latest run's events (serve's RunEventLog), for a page that reloads. */
+  /** The latest run's events (the face's RunEventLog: serve's, an Electron window's), for a page that reloads. */
   latestRun?: () => RunEvent[] | null;
 }
 
