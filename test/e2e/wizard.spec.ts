@@ -387,6 +387,8 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
       await wizard.goToStep('Network connectivity');
       await expect(wizard.rerunButton).toBeHidden();
       await newDiagnosis.click();
+      // The list comes in after the start page is drawn: tick only once both runs are there.
+      await expect(pastRuns.getByRole('checkbox')).toHaveCount(2);
       for (const box of await pastRuns.getByRole('checkbox').all()) await box.check();
       await pastRuns.getByRole('button', { name: 'Compare the two ticked' }).click();
       await expect(page.getByRole('heading', { level: 2, name: 'Two runs side by side' })).toBeVisible();
