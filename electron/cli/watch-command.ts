@@ -9,7 +9,8 @@ import { catchLine, summaryLines, watchSeconds } from '../shared/watch-words.js'
 
 /**
  * `reset-doctor watch`: one line per reset as it is caught, then the counts and the patterns. Exit 0 when
- * no reset (nor a path's FIN) came, 1 when some did, 130 when cancelled (what was caught is still printed).
+ * no reset (nor a path's FIN, nor a silence) came, 1 when some did, 130 when cancelled (what was caught is
+ * still printed).
  */
 export async function watch(command: {
   request: WatchRequest;
@@ -60,7 +61,7 @@ export async function watch(command: {
   }
   if (pcapProblem !== null) process.stderr.write(`reset-doctor: ${printable(pcapProblem)}\n`);
   if (result.stoppedBy === 'cancelled') return 130;
-  return result.counts.resets + result.counts.pathCloses > 0 ? 1 : 0;
+  return result.counts.resets + result.counts.pathCloses + result.counts.silences > 0 ? 1 : 0;
 }
 
 /** Where each reset's packets are in the pcapng, so Wireshark can check the verdict. */

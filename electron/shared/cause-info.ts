@@ -36,7 +36,7 @@ export const CAUSE_TITLES: Record<CauseId, string> = {
   'server-reset': 'The server resets the connection without reading the request',
   'application-error': 'The server resets in response to the request',
   'request-timeout': 'The request is cut off after a fixed time without an answer',
-  'idle-timeout': 'Idle connections are forgotten and then reset',
+  'idle-timeout': 'Idle connections are forgotten, then reset or dropped',
   'server-crash': 'The server crashed or restarted',
   'packet-loss': 'Packet loss on the path',
   'mtu-blackhole': 'Large packets vanish on the path (MTU black hole)',

@@ -39,12 +39,14 @@ export type SocketEnd =
 /**
  * One reset caught on a connection this machine had with the target, whoever opened it; or a FIN that a
  * device on the path sent in the target's name (its TTL nearer than the connection's SYN-ACK): the
- * application sees the connection closed under it ("EOF", "server closed the connection").
+ * application sees the connection closed under it ("EOF", "server closed the connection"); or a silence:
+ * the target stopped answering while this machine retransmitted (the application sees a timeout, or a
+ * reset when something answers at last).
  */
 export interface WatchCatch {
   /** "w12": unique within a watch. */
   connectionId: string;
-  how: 'reset' | 'fin';
+  how: 'reset' | 'fin' | 'silence';
   /** Watch clock, ms. */
   at: number;
   address: string;
@@ -88,6 +90,13 @@ export interface WatchCatch {
   verdict: ResetVerdict | null;
   /** Socket table only: how it ended, and why that is believed. */
   end?: { how: SocketEnd; reason: string };
+  /**
+   * A silence only, read from the socket table's retransmission timer: how long its segment (a request,
+   * a SYN) had gone unanswered when caught (estimated within a few hundred ms), sent how many times more,
+   * and whether it was the SYN (the connection never opened). `idleMs` is then the silence from the
+   * target before that segment went out.
+   */
+  silence?: { silentMs: number; retransmits: number; connecting: boolean };
 }
 
 export interface WatchCounts {
@@ -98,6 +107,8 @@ export interface WatchCounts {
   closed: number;
   /** Of those, closed by a FIN from a device on the path (caught, like resets). */
   pathCloses: number;
+  /** Connections the target left unanswered while this machine retransmitted (caught, like resets). */
+  silences: number;
   /** Open when last seen. */
   open: number;
   /** Forgotten to stay within the bounds (the oldest idle connections first). */
@@ -132,6 +143,7 @@ export function emptyWatchCounts(): WatchCounts {
     resets: 0,
     closed: 0,
     pathCloses: 0,
+    silences: 0,
     open: 0,
     evicted: 0,
     survived: { connections: 0, longestIdleMs: 0, mostBytesIn: 0, mostBytesOut: 0, mostConcurrent: 0 },
@@ -159,7 +171,14 @@ export type WatchPattern =
    * reset after a longer silence than any connection came through: then `lower` is that silence and
    * `seconds` the shortest idle that was reset.
    */
-  | { kind: 'after-idle'; seconds: number; lower: number | null; text: string }
+  | {
+      kind: 'after-idle';
+      seconds: number;
+      lower: number | null;
+      /** What the idle connections met: a reset, or no answer at all (their packets dropped). */
+      ended: 'reset' | 'silence';
+      text: string;
+    }
   | { kind: 'periodic'; seconds: number; text: string }
   | { kind: 'one-sender'; origin: Origin; hop: number | null; text: string }
   | { kind: 'one-program'; program: string; text: string }

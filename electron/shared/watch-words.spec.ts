@@ -5,7 +5,15 @@
 import { describe, expect, it } from 'vitest';
 import { renderWatchMarkdown } from '../engine/report/watch-markdown.js';
 import { sampleWatchResult } from '../../renderer/dev/sample-watch.js';
-import { catchBefore, pathLine, summaryLines } from './watch-words.js';
+import {
+  catchBefore,
+  catchLine,
+  catchSender,
+  caughtHeading,
+  pathLine,
+  summaryLines,
+  watchVerdictLine,
+} from './watch-words.js';
 
 describe('watch words', () => {
   it('says where a caught connection stood: its place, the connections open with it, the bytes each way', () => {
@@ -33,5 +41,30 @@ describe('watch words', () => {
       '| From | Opened | Closed by the target | Reset | Open at most | Round trip at most | Retransmitted |',
     );
     expect(md).toContain('| +9.0 s | 2 | 1 | 1 | 2 | 95 ms | 3 |');
+  });
+
+  it('words a silence: how long unanswered, the idle gap before it, and nobody named', () => {
+    const r = sampleWatchResult();
+    const [c] = r.catches;
+    const silent = {
+      ...c!,
+      how: 'silence' as const,
+      idleMs: 4400,
+      bytesIn: 0,
+      verdict: null,
+      silence: { silentMs: 3100, retransmits: 3, connecting: false },
+    };
+    expect(catchLine(silent)).toMatch(/^\+[\d.]+ s {2}silence {2}/);
+    expect(catchBefore(silent)).toContain('sent after about 4.4 s idle');
+    expect(catchSender(silent)).toBe(
+      'no answer to its data for 3.1 s (3 retransmissions), no reset: dropped on the way or at the target, where is not seen',
+    );
+    expect(caughtHeading([silent])).toBe('Silences caught');
+    expect(caughtHeading([c!, silent])).toBe('Resets and silences caught');
+    expect(caughtHeading([c!])).toBe('Resets caught');
+    const counts = { ...r.counts, resets: 0, pathCloses: 0, silences: 3 };
+    expect(summaryLines({ ...r, counts })[0]).toContain('3 left unanswered');
+    expect(watchVerdictLine(r.diagnosis, counts)).toMatch(/^Verdict over the 3 silences: /);
+    expect(renderWatchMarkdown({ ...r, catches: [silent] })).toContain('## Silences caught');
   });
 });

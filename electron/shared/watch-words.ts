@@ -1,6 +1,6 @@
 import { CAUSE_TITLES, type Diagnosis } from './cause-info.js';
 import { routers } from './reset-words.js';
-import type { WatchCatch, WatchCheck, WatchResult } from './watch-info.js';
+import type { WatchCatch, WatchCheck, WatchCounts, WatchResult } from './watch-info.js';
 
 // A watch in words: one wording for the CLI's live lines and summary, the wizard's Watch view, the
 // Markdown export and the pcapng's comments.
@@ -11,6 +11,7 @@ export function catchSender(c: WatchCatch): string {
   // Only a FIN from nearer than the target is caught: the close, not a reset, is the news.
   if (c.how === 'fin')
     return `closed (FIN) by a device on the path${v?.hop != null ? ` (hop ${v.hop})` : ''}`;
+  if (c.silence) return silenceWords(c.silence);
   if (v === null)
     return c.end?.how === 'reset-received'
       ? 'a reset came in, sender unknown (no capture)'
@@ -19,6 +20,27 @@ export function catchSender(c: WatchCatch): string {
   if (v.origin === 'path') return `sent by a device on the path${v.hop !== null ? ` (hop ${v.hop})` : ''}`;
   if (v.origin === 'local') return 'sent by this machine';
   return 'sender unknown';
+}
+
+/**
+ * "no answer for 4.2 s (3 retransmissions), no reset: dropped on the way or at the target": nobody is
+ * named, since a silence carries no packet to judge.
+ */
+export function silenceWords(s: NonNullable<WatchCatch['silence']>): string {
+  const what = s.connecting ? 'its SYN' : 'its data';
+  return `no answer to ${what} for ${watchSeconds(s.silentMs)} (${s.retransmits} retransmissions), no reset: dropped on the way or at the target, where is not seen`;
+}
+
+/** What a catch was, in one word: "reset", "close", "silence". */
+export function catchKind(c: WatchCatch): string {
+  return c.how === 'fin' ? 'close' : c.how;
+}
+
+/** "Resets caught", or what else was caught with them: a section's heading. */
+export function caughtHeading(catches: WatchCatch[]): string {
+  const kinds = new Set(catches.map((c) => c.how));
+  if (!kinds.has('silence')) return 'Resets caught';
+  return kinds.size === 1 ? 'Silences caught' : 'Resets and silences caught';
 }
 
 export function watchSeconds(ms: number): string {
@@ -44,9 +66,11 @@ export function catchBefore(c: WatchCatch): string {
   const idle =
     c.idleMs === null
       ? ''
-      : c.seenBy === 'capture'
-        ? `after ${watchSeconds(c.idleMs)} idle, `
-        : `after at most ${watchSeconds(c.idleMs)} idle, `;
+      : c.how === 'silence'
+        ? `sent after about ${watchSeconds(c.idleMs)} idle, `
+        : c.seenBy === 'capture'
+          ? `after ${watchSeconds(c.idleMs)} idle, `
+          : `after at most ${watchSeconds(c.idleMs)} idle, `;
   const out = c.bytesOut !== null ? `, ${c.bytesOut.toLocaleString('en-US')} out` : '';
   const opened = c.sawOpen || c.order !== null ? '' : ', opened before the watch';
   return `${place}${idle}${c.bytesIn.toLocaleString('en-US')} bytes in${out}${opened}`;
@@ -61,7 +85,7 @@ export function catchTtl(c: WatchCatch): string {
 /** "+12.3 s  reset  curl (pid 7) :51234 ← 198.18.4.2:80  after 5.0 s idle, 1,234 bytes in  sent by the target (…)" */
 export function catchLine(c: WatchCatch): string {
   const address = c.address.includes(':') ? `[${c.address}]` : c.address;
-  return `+${watchSeconds(c.at)}  ${c.how === 'fin' ? 'close' : 'reset'}  ${catchOwner(c)} :${c.localPort} ← ${address}:${c.port}  ${catchBefore(c)}  ${catchSender(c)}${catchTtl(c)}`;
+  return `+${watchSeconds(c.at)}  ${catchKind(c)}  ${catchOwner(c)} :${c.localPort} ← ${address}:${c.port}  ${catchBefore(c)}  ${catchSender(c)}${catchTtl(c)}`;
 }
 
 /** "12 checks: 11 answered (median 3 ms), 1 reset." */
@@ -85,10 +109,15 @@ export function checksLine(checks: WatchCheck[]): string {
  * "Verdict over the 3 resets: Idle timeout (95%), sent by a device on the path, hop 2; idle timeout 3 s." or,
  * when the catches do not settle it, the candidates. Null without a verdict (fewer than two resets).
  */
-export function watchVerdictLine(d: Diagnosis | null, resets: number): string | null {
+export function watchVerdictLine(
+  d: Diagnosis | null,
+  counts: Pick<WatchCounts, 'resets' | 'silences' | 'pathCloses'>,
+): string | null {
   const lead = d?.findings[0];
   if (!d || !lead) return null;
-  const over = `Verdict over the ${resets} resets`;
+  const { resets, silences, pathCloses } = counts;
+  const noun = silences + pathCloses === 0 ? 'resets' : resets + pathCloses === 0 ? 'silences' : 'catches';
+  const over = `Verdict over the ${resets + silences + pathCloses} ${noun}`;
   if (d.verdict === 'inconclusive') {
     const candidates = (lead.candidates ?? []).map((c) => CAUSE_TITLES[c] ?? c);
     return `${over}: inconclusive${candidates.length ? ` (${candidates.join(' or ')})` : ''}; ${lead.settle[0]?.text ?? 'watch longer, or run a diagnosis while it happens.'}`;
@@ -136,7 +165,7 @@ export function pathLine(r: Pick<WatchResult, 'timeline'>): string | null {
 export function summaryLines(r: WatchResult): string[] {
   const { counts } = r;
   const lines = [
-    `Watched ${r.target.host}:${r.target.port} (${r.target.addresses.join(', ')}) until ${STOPPED_WORDS[r.stoppedBy]}: ${counts.connections} connections, ${counts.resets} reset, ${counts.closed} closed by the target${counts.pathCloses > 0 ? ` (${counts.pathCloses} of them by a device on the path)` : ''}, ${counts.open} still open.`,
+    `Watched ${r.target.host}:${r.target.port} (${r.target.addresses.join(', ')}) until ${STOPPED_WORDS[r.stoppedBy]}: ${counts.connections} connections, ${counts.resets} reset, ${counts.closed} closed by the target${counts.pathCloses > 0 ? ` (${counts.pathCloses} of them by a device on the path)` : ''},${counts.silences > 0 ? ` ${counts.silences} left unanswered,` : ''} ${counts.open} still open.`,
   ];
   const programs = Object.entries(counts.programs);
   if (programs.length > 0)
@@ -147,7 +176,7 @@ export function summaryLines(r: WatchResult): string[] {
   if (counts.evicted > 0)
     lines.push(`${counts.evicted} idle connections were no longer followed, to stay within memory.`);
   if (r.catchesDropped > 0) lines.push(`${r.catchesDropped} more resets were counted, not kept.`);
-  if (counts.resets === 0)
+  if (counts.resets === 0 && counts.silences === 0)
     lines.push(
       counts.connections === 0
         ? 'No connection to the target was seen: run the application while watching.'
@@ -157,7 +186,7 @@ export function summaryLines(r: WatchResult): string[] {
   const path = pathLine(r);
   if (path) lines.push(path);
   for (const p of r.patterns) lines.push(p.text);
-  const verdict = watchVerdictLine(r.diagnosis, counts.resets);
+  const verdict = watchVerdictLine(r.diagnosis, counts);
   if (verdict) lines.push(verdict);
   lines.push(r.captureNote);
   return lines;

@@ -3,12 +3,23 @@ import type { Report } from '../../electron/shared/report-info.js';
 import { WEB, probe, routerRule, web, type LabScenario } from './lab-scenario-kit.js';
 import type { Lab } from './lab-topology.js';
 
-/** Router 2 as a stateful firewall that forgets connections idle for `seconds` and resets their next packet. */
-export async function forgetfulFirewall(lab: Lab, seconds: number): Promise<void> {
+/**
+ * Router 2 as a stateful firewall that forgets connections idle for `seconds` and resets their next packet,
+ * or drops it (and every one after) without a word.
+ */
+export async function forgetfulFirewall(
+  lab: Lab,
+  seconds: number,
+  answer: 'reset' | 'drop' = 'reset',
+): Promise<void> {
   await web(lab);
   const r2 = lab.names.routers[1]!;
   await lab.sysctl(r2, 'net.netfilter.nf_conntrack_tcp_loose', 0);
-  await routerRule(lab, 2, 'ct state invalid reject with tcp reset');
+  await routerRule(
+    lab,
+    2,
+    answer === 'reset' ? 'ct state invalid reject with tcp reset' : 'ct state invalid drop',
+  );
   // Set after the rule loads conntrack in the namespace, so the sysctl exists.
   await lab.sysctl(r2, 'net.netfilter.nf_conntrack_tcp_timeout_established', seconds);
 }

@@ -59,6 +59,19 @@ async function idleSessions(lab: Lab, seconds: number): Promise<void> {
   );
 }
 
+/** One request per gap, each on its own connection sent after that long idle, then `waitMs` for the answer. */
+async function requestsAfter(lab: Lab, gaps: readonly number[], waitMs: number): Promise<void> {
+  await Promise.all(
+    gaps.map((gap) =>
+      tcpSession(lab, '198.18.4.2', 80, {
+        send: 'GET / HTTP/1.0\\r\\nHost: web.lab.test\\r\\n\\r\\n',
+        sendAfterMs: gap * 1000,
+        waitMs: gap * 1000 + waitMs,
+      }),
+    ),
+  );
+}
+
 describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: ${unavailable}` : ''}`, () => {
   let lab: Lab | null = null;
   afterEach(async () => {
@@ -303,16 +316,7 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
         l,
         '198.18.4.2:80',
         ['--for', String(Math.ceil(longest) + 4)],
-        () =>
-          Promise.all(
-            gaps.map((gap) =>
-              tcpSession(l, '198.18.4.2', 80, {
-                send: 'GET / HTTP/1.0\\r\\nHost: web.lab.test\\r\\n\\r\\n',
-                sendAfterMs: gap * 1000,
-                waitMs: gap * 1000 + 2000,
-              }),
-            ),
-          ).then(() => undefined),
+        () => requestsAfter(l, gaps, 2000),
       );
       const expected = gaps.filter((g) => g > timeout).length;
       expect(code).toBe(1);
@@ -328,6 +332,82 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
       expect(result.diagnosis?.findings[0]).toMatchObject({ origin: 'path', hop: 2 });
     }, 40_000);
   }
+
+  // The same firewall dropping, not resetting: the client's request after the gap is never answered.
+  for (const [timeout, gaps] of [
+    [3, [1.1, 2.2, 4.6, 5.4, 6.6]],
+    [5, [1.4, 3.6, 6.8, 7.7, 8.9]],
+  ] as const) {
+    it(`catches the silences a firewall that forgets idle connections after ${timeout} s leaves, and brackets its timeout without naming who dropped`, async () => {
+      lab = await createLab();
+      await forgetfulFirewall(lab, timeout, 'drop');
+      const l = lab;
+      const longest = Math.max(...gaps);
+      const { code, result, stderr } = await watchWhile(
+        l,
+        '198.18.4.2:80',
+        ['--for', String(Math.ceil(longest) + 7)],
+        () => requestsAfter(l, gaps, 5500),
+      );
+      const dropped = gaps.filter((g) => g > timeout);
+      expect(code, stderr).toBe(1);
+      const silences = result.catches.filter((c) => c.how === 'silence');
+      expect(silences, JSON.stringify(result.catches)).toHaveLength(dropped.length);
+      expect(result.catches.filter((c) => c.how !== 'silence')).toEqual([]);
+      expect(result.counts.silences).toBe(dropped.length);
+      for (const c of silences) {
+        // Nobody is named: a silence has no packet to judge.
+        expect(c).toMatchObject({ verdict: null, seenBy: 'capture', owner: { process: 'node' } });
+        expect(c.silence!.silentMs).toBeGreaterThanOrEqual(3000);
+        expect(c.silence!.connecting).toBe(false);
+      }
+      // Each silence's idle gap, estimated from the retransmission timer, within a second of the client's.
+      const idle = silences.map((c) => c.idleMs! / 1000).sort((a, b) => a - b);
+      idle.forEach((gap, i) => expect(Math.abs(gap - dropped[i]!)).toBeLessThan(1));
+      const pattern = result.patterns.find((p) => p.kind === 'after-idle');
+      expect(pattern, JSON.stringify(result.patterns)).toMatchObject({ ended: 'silence' });
+      expect(pattern!.lower!).toBeGreaterThanOrEqual(Math.max(...gaps.filter((g) => g < timeout)) - 0.3);
+      expect(pattern!.lower!).toBeLessThanOrEqual(timeout);
+      expect(pattern!.seconds).toBeGreaterThanOrEqual(timeout - 0.5);
+      expect(result.diagnosis?.verdict).toBe('idle-timeout');
+      // Dropped on the way or at the target: where, a silence cannot tell.
+      expect(result.diagnosis?.findings[0]?.origin).toBe('unknown');
+      expect(result.diagnosis?.findings[0]?.remedies[0]).toMatch(/drops their next packets/);
+    }, 60_000);
+  }
+
+  it('without raw sockets, catches the silences from the socket table, and the idle time before them', async () => {
+    lab = await createLab();
+    await forgetfulFirewall(lab, 3, 'drop');
+    const l = lab;
+    const { code, result } = await watchWhile(
+      l,
+      '198.18.4.2:80',
+      ['--until', '3', '--for', '25'],
+      () =>
+        Promise.all(
+          [0, 300, 700].map(async (delay) => {
+            await new Promise((r) => setTimeout(r, delay));
+            await tcpSession(l, '198.18.4.2', 80, {
+              send: 'GET / HTTP/1.0\\r\\nHost: web.lab.test\\r\\n\\r\\n',
+              sendAfterMs: 4500,
+              waitMs: 10_000,
+            });
+          }),
+        ).then(() => undefined),
+      { asNobody: true },
+    );
+    expect(code).toBe(1);
+    expect(result.seenBy).toBe('socket-table');
+    expect(result.catches).toHaveLength(3);
+    for (const c of result.catches)
+      expect(c).toMatchObject({ how: 'silence', seenBy: 'socket-table', verdict: null });
+    const pattern = result.patterns.find((p) => p.kind === 'after-idle');
+    expect(pattern, JSON.stringify(result.catches.map((c) => c.idleMs))).toMatchObject({ ended: 'silence' });
+    expect(Math.abs(pattern!.seconds - 4.5)).toBeLessThanOrEqual(1);
+    expect(result.diagnosis?.verdict).toBe('idle-timeout');
+    expect(result.diagnosis?.findings[0]?.origin).toBe('unknown');
+  }, 40_000);
 
   it('without raw sockets, records the resets from the socket table and names no sender', async () => {
     lab = await createLab();

@@ -150,4 +150,48 @@ describe('a watch verdict over all its catches, by the diagnosis causes', () => 
       expect(d?.findings[0]?.remedies.join(' ')).toContain(`${limit} connections`);
     },
   );
+
+  describe('silences: connections the target left unanswered', () => {
+    const silent = (n: number, idleMs: number | null, connecting = false): WatchCatch =>
+      caught(n, null, {
+        how: 'silence',
+        seenBy: 'capture',
+        idleMs,
+        bytesIn: 0,
+        silence: { silentMs: 3400, retransmits: 4, connecting },
+      });
+
+    it.each([3100, 6200])(
+      'after the same %s ms idle: an idle timeout whose device dropped, nobody named',
+      (idleMs) => {
+        const catches = [1, 2, 3].map((n) => silent(n, idleMs + n * 50));
+        const patterns = watchPatterns(catches);
+        expect(patterns).toEqual([expect.objectContaining({ kind: 'after-idle', ended: 'silence' })]);
+        const d = diagnoseWatch({ catches, patterns, seenBy: 'capture' });
+        expect(d?.verdict).toBe('idle-timeout');
+        const lead = d!.findings[0]!;
+        expect(lead.origin).toBe('unknown');
+        expect(Math.abs(lead.idleTimeoutSeconds! - idleMs / 1000)).toBeLessThan(0.5);
+        expect(lead.remedies[0]).toMatch(/drops their next packets/);
+      },
+    );
+
+    it('at no common idle time: dropped requests, a firewall drop, where unknown', () => {
+      const catches = [silent(1, 200), silent(2, 9000), silent(3, null, true)];
+      const d = diagnoseWatch({ catches, patterns: watchPatterns(catches), seenBy: 'capture' });
+      // A rule or loss: the watch measured neither (no ping, no rules read), so it says what would settle it.
+      expect(d?.verdict).toBe('inconclusive');
+      expect(d?.findings[0]?.candidates).toEqual(expect.arrayContaining(['firewall-drop', 'packet-loss']));
+      expect(d?.findings[0]?.origin).toBe('unknown');
+      expect(d?.findings[0]?.settle.map((s) => s.text).join(' ')).toMatch(/Run a diagnosis/);
+      const text = d?.findings.flatMap((f) => f.evidence.map((e) => e.text)).join(' ') ?? '';
+      expect(text).toMatch(/left unanswered while this machine retransmitted/);
+    });
+
+    it("resets after idle with silences beside them: the idle pattern stays the resets'", () => {
+      const catches = [1, 2, 3].map((n) => caught(n, 'server', { idleMs: 3000 })).concat([silent(4, 9000)]);
+      const patterns = watchPatterns(catches);
+      expect(patterns.find((p) => p.kind === 'after-idle')).toMatchObject({ ended: 'reset', seconds: 3 });
+    });
+  });
 });

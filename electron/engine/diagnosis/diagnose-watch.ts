@@ -35,7 +35,9 @@ export function observeWatch(r: Watched): Observation[] {
       text: 'Who sent each reset was not seen: the watch read the socket table, without packet capture (run as root, grant CAP_NET_RAW, or use the engine helper).',
       figures: { captured: false },
     });
-  const idle = r.patterns.find((p) => p.kind === 'after-idle');
+  const idle = pattern(r.patterns, 'after-idle');
+  // The resets are idle connections' only when the idle pattern is theirs (not the silences').
+  const idleResets = idle?.ended === 'reset';
   const crowded = pattern(r.patterns, 'under-concurrency');
   const nth = pattern(r.patterns, 'every-nth');
   const resets = r.catches.filter((c) => c.how === 'reset');
@@ -59,8 +61,8 @@ export function observeWatch(r: Watched): Observation[] {
   if (judged.length > 0) {
     // After the same idle time every time: they are idle connections' resets; turned away with many open,
     // a limit's (as a diagnosis' ramps find them); otherwise resets mid-exchange.
-    const group = idle ? 'idle' : crowded ? 'load' : 'request';
-    const words = idle
+    const group = idleResets ? 'idle' : crowded ? 'load' : 'request';
+    const words = idleResets
       ? 'of the watched connections, each after it sat idle'
       : crowded
         ? 'of the watched connections turned away with many open'
@@ -73,7 +75,7 @@ export function observeWatch(r: Watched): Observation[] {
     out.push({
       kind: 'resets',
       probe: 'watch',
-      group: idle ? 'idle' : 'request',
+      group: idleResets ? 'idle' : 'request',
       count: unjudged,
       origin: 'unknown',
       confidence: 0,
@@ -86,8 +88,25 @@ export function observeWatch(r: Watched): Observation[] {
       figures: { count: unjudged, origin: 'unknown' },
       connections,
     });
-  if (idle && idle.kind === 'after-idle')
-    out.push(idleObservation(resets, idle.seconds, idle.lower, idle.text));
+  const silences = r.catches.filter((c) => c.how === 'silence');
+  if (idle)
+    out.push(
+      idle.ended === 'silence'
+        ? idleObservation(silences, idle.seconds, idle.lower, idle.text, true)
+        : idleObservation(resets, idle.seconds, idle.lower, idle.text, false),
+    );
+  // Left unanswered, not after an idle time: their packets dropped mid-exchange, or their SYN.
+  else if (silences.length > 0 && !nth) {
+    out.push(silenceObservation(silences, r.counts?.connections ?? null));
+    // A drop's place is not seen from a silence: this machine's own rules are one, and the watch reads none.
+    out.push({
+      kind: 'rules-unread',
+      probe: 'watch',
+      reason: 'the watch does not read firewall rules',
+      text: "The watch does not read this machine's firewall rules: a rule here that drops the traffic is not ruled out (a diagnosis reads them).",
+      figures: { rulesRead: false },
+    });
+  }
   if (crowded)
     out.push({
       kind: 'concurrency',
@@ -155,12 +174,53 @@ function everyNthObservation(
   };
 }
 
-/** The idle timeout the catches measured: every reset after about the same time without a packet. */
+/**
+ * Connections the target stopped answering while this machine retransmitted, as a diagnosis' requests
+ * would report them: a request never acknowledged is 'dropped', a SYN never answered 'connect-timeout'.
+ */
+function silenceObservation(silences: WatchCatch[], connections: number | null): Observation {
+  const outcomes: RequestOutcome[] = silences.map((c) => ({
+    id: c.connectionId,
+    role: 'repeat',
+    order: c.order ?? 0,
+    mode: 'sequential',
+    failure: c.silence?.connecting ? 'connect-timeout' : 'dropped',
+    afterSendSeconds: Math.round((c.silence?.silentMs ?? 0) / 100) / 10,
+    how: 'silence',
+    phase: c.silence?.connecting ? 'connect' : 'request',
+    bytesReceived: c.bytesIn,
+    status: null,
+    silentSeconds: Math.round((c.silence?.silentMs ?? 0) / 100) / 10,
+  }));
+  const classes: Partial<Record<NonNullable<RequestOutcome['failure']>, number>> = {};
+  for (const o of outcomes) classes[o.failure!] = (classes[o.failure!] ?? 0) + 1;
+  const total = Math.max(connections ?? 0, silences.length);
+  const n = silences.length;
+  return {
+    kind: 'requests',
+    probe: 'watch',
+    total,
+    failed: n,
+    pattern: null,
+    period: null,
+    classes,
+    cutoffs: [],
+    consistent: false,
+    first: outcomes[0]!,
+    outcomes,
+    text: `${n} watched connection${n === 1 ? ' was' : 's were'} left unanswered while this machine retransmitted (${outcomes.map((o) => `${o.silentSeconds} s`).join(', ')} without an answer, no reset): their packets were dropped on the way or at the target; where is not seen from here.`,
+    figures: { silences: n, total },
+    connections: silences.map((c) => c.connectionId),
+  };
+}
+
+/** The idle timeout the catches measured: every reset (or silence) after about the same time without a packet. */
 function idleObservation(
   catches: WatchCatch[],
   seconds: number,
   survived: number | null,
   text: string,
+  silent: boolean,
 ): Observation {
   const gaps = catches.flatMap((c) => (c.idleMs === null ? [] : [Math.round(c.idleMs / 100) / 10]));
   const server = catches.filter((c) => c.verdict?.origin === 'server').length;
@@ -173,8 +233,10 @@ function idleObservation(
     kind: 'idle',
     probe: 'watch',
     timeoutSeconds: survived !== null ? Math.round(((lower + upper) / 2) * 10) / 10 : seconds,
-    // Who closes an idle connection: the server itself, or a device that forgot it.
-    side: server === 0 && path === 0 ? null : server >= path ? 'server' : 'path',
+    // Who closes an idle connection: the server itself, or a device that forgot it. A silence names
+    // nobody: the dropping device may be on the path or in front of the target.
+    side: silent || (server === 0 && path === 0) ? null : server >= path ? 'server' : 'path',
+    silent,
     monotonic: true,
     survived: survived !== null ? [survived] : [],
     failed: gaps,

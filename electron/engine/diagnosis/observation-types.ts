@@ -151,6 +151,8 @@ export type Observation = Seen &
         lower: number | null;
         upper: number | null;
         precision: number | null;
+        /** The connections past the timeout got no answer at all: their packets were dropped, not reset. */
+        silent: boolean;
       }
     | { kind: 'concurrency'; limit: number | null; confirmed: boolean; held: number }
     | {

@@ -359,6 +359,8 @@ function idle(f: DiagnosisFacts): Observation[] {
       lower: d.lowerSeconds,
       upper: d.upperSeconds,
       precision: d.precisionSeconds,
+      silent:
+        d.trials.some((t) => t.result === 'no-answer') && !d.trials.some((t) => t.result === 'reset-on-send'),
       text: monotonic
         ? text
         : `${text} The failures do not follow the gap: a shorter gap failed while a longer one survived.`,

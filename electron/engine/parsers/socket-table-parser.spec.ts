@@ -167,6 +167,9 @@ describe('parseSsOutput (recorded ss 6.1 output)', () => {
         bytesReceived: 5400,
         bytesAcked: null,
         unacked: 0,
+        rtoMs: 204,
+        backoff: 0,
+        retransmitsOut: 0,
       },
     ]);
   });

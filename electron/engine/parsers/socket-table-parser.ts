@@ -42,6 +42,17 @@ export interface LocalSocket {
   unacked: number | null;
   /** Milliseconds since the last data received (ss -i `lastrcv`), when ss gives it. */
   lastReceiveMs?: number;
+  /** Milliseconds since the last ACK received, and since the last segment sent (ss -i `lastack`, `lastsnd`). */
+  lastAckMs?: number;
+  lastSendMs?: number;
+  /**
+   * The retransmission timer (ss -i `rto`, ms) and how many times in a row it ran out unanswered
+   * (`backoff`, 0 when ss leaves it out): each time doubles the timer.
+   */
+  rtoMs?: number;
+  backoff?: number;
+  /** Retransmitted segments not yet acknowledged (the first figure of ss -i `retrans:1/5`). */
+  retransmitsOut?: number;
 }
 
 export interface Endpoint {
@@ -195,6 +206,10 @@ function applySsInfo(target: LocalSocket, info: string): void {
   // retrans:<unacknowledged retransmissions>/<total>; ss leaves the field out while both are 0.
   const retrans = /(?:^|\s)retrans:(\d+)\/(\d+)/.exec(info);
   target.retransmits = retrans?.[2] !== undefined ? figure(retrans[2]) : 0;
+  target.retransmitsOut = figure(retrans?.[1]) ?? 0;
+  target.backoff = numberField(info, 'backoff') ?? 0;
+  const rto = numberField(info, 'rto');
+  if (rto !== null) target.rtoMs = rto;
   target.bytesSent = numberField(info, 'bytes_sent');
   target.bytesReceived = numberField(info, 'bytes_received');
   const acked = numberField(info, 'bytes_acked');
@@ -202,6 +217,10 @@ function applySsInfo(target: LocalSocket, info: string): void {
   target.unacked = numberField(info, 'unacked') ?? 0;
   const lastReceive = numberField(info, 'lastrcv');
   if (lastReceive !== null) target.lastReceiveMs = lastReceive;
+  const lastAck = numberField(info, 'lastack');
+  if (lastAck !== null) target.lastAckMs = lastAck;
+  const lastSend = numberField(info, 'lastsnd');
+  if (lastSend !== null) target.lastSendMs = lastSend;
 }
 
 /** `users:(("curl",pid=123,fd=5),("curl",pid=124,fd=5))`: the first process that holds the socket. */

@@ -94,6 +94,11 @@ describe('localSocketsProbe', () => {
         unacked: 1,
         // ss's lastrcv: a SYN-SENT socket never received, so it counts from boot.
         lastReceiveMs: 5206380,
+        lastAckMs: 5206380,
+        lastSendMs: 5206380,
+        rtoMs: 1000,
+        backoff: 0,
+        retransmitsOut: 0,
       },
     ]);
     expect(outcome.data.processes).toEqual([

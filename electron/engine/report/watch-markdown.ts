@@ -1,6 +1,7 @@
 import type { WatchResult } from '../../shared/watch-info.js';
 import {
   catchBefore,
+  caughtHeading,
   catchOwner,
   catchSender,
   catchTtl,
@@ -36,7 +37,7 @@ export function renderWatchMarkdown(r: WatchResult, frames: Record<string, PcapF
     for (const remedy of lead.remedies.slice(0, 4)) lines.push(`- ${md(remedy)}`);
   }
   if (r.catches.length > 0) {
-    lines.push('', '## Resets caught', '');
+    lines.push('', `## ${caughtHeading(r.catches)}`, '');
     // With the packets kept, each row names its frames in the pcapng export, to check it in Wireshark.
     lines.push(
       `| When | Program | Local port | Before the reset | Who sent it |${framed ? ' Frames in the pcapng |' : ''}`,

@@ -12,6 +12,7 @@ import { SocketOwners } from './socket-owners.js';
 import { runChecks } from './watch-checks.js';
 import { SOCKET_LOOK_MS, SocketTableWatch } from './socket-table-watch.js';
 import { WatchTracker } from './watch-tracker.js';
+import { silenceCatch, type SilenceSeen } from './watch-silence.js';
 import type {
   WatchCatch,
   WatchCheck,
@@ -78,13 +79,21 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   const addresses = resolved.map((a) => a.address);
 
   const reading = new AbortController();
+  // Silences are caught from the socket table's looks, with capture (the tracker adds what it saw) or not.
+  let silenced: (seen: SilenceSeen) => void = () => undefined;
   const owners = new SocketOwners(
     deps.system ?? nodeSystemIo,
     { addresses, port: target.port },
     reading.signal,
+    {
+      now,
+      onSilence: (seen) => silenced(seen),
+    },
   );
   const catches: WatchCatch[] = [];
   let dropped = 0;
+  /** Silences the socket-table watch caught (with capture, the tracker counts them). */
+  let silences = 0;
   let stop: (why: WatchResult['stoppedBy']) => void = () => undefined;
   const stopped = new Promise<WatchResult['stoppedBy']>((resolve) => (stop = resolve));
   // The watch's own checks (--every): their connections are named as such, not "program unknown" (they
@@ -108,6 +117,7 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     ownerOf: (localPort) => owners.owner(localPort),
     onCatch: keep,
   });
+  silenced = (seen) => tracker.silenced(seen);
   let stream: PacketStream | null = null;
   let tableWatch: SocketTableWatch | null = null;
   let captureNote: string;
@@ -147,6 +157,10 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
           [],
         ),
       now,
+      (seen) => {
+        silences++;
+        keep(silenceCatch(seen, { connectionId: `s${++n}`, port: target.port, seenBy: 'socket-table' }), []);
+      },
     );
     void tableWatch.run(reading.signal);
     captureNote = `No packet capture (${error.message.replace(/^watch needs packet capture, which needs /, 'it needs ')}): each connection's end was read from the socket table every ${SOCKET_LOOK_MS} ms, so no reset's sender is named and connections shorter than that are missed. With capture (root, CAP_NET_RAW, or the engine helper), watch names who sent each reset and can write its packets.`;
@@ -181,15 +195,17 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
           ...tracker.summary,
           connections: tableWatch.counts.connections,
           closed: tableWatch.counts.closed,
-          resets: catches.length + dropped,
+          resets: catches.length + dropped - silences,
+          silences,
           open: tableWatch.open,
         }
       : tracker.summary;
   const timeline = new TimelineRecorder();
   const sample = () => {
     const sofar = counts();
-    // A look each sample while connections are open: their RTT and retransmissions for the timeline.
-    if (!tableWatch && sofar.open > 0) owners.look();
+    // A look each sample: the open connections' RTT and retransmissions for the timeline, and a SYN or a
+    // request left unanswered (the capture sees nothing of those).
+    if (!tableWatch) owners.look();
     timeline.sample(now(), sofar, (tableWatch ?? owners).path.sample());
     deps.onSample?.(sofar, timeline.timeline);
   };

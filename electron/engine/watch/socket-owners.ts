@@ -1,6 +1,7 @@
 import type { SystemIo } from '../net/engine-io.js';
 import { parseSsOutput } from '../parsers/socket-table-parser.js';
 import { PathReadings } from './path-readings.js';
+import { SilenceSpotter, type SilenceSeen } from './watch-silence.js';
 import { socketsTo } from './socket-table-watch.js';
 import type { SocketOwner } from '../../shared/watch-info.js';
 
@@ -22,7 +23,8 @@ const OPEN_STATES = new Set(['SYN_SENT', 'SYN_RECV', 'ESTABLISHED']);
  * the capture saw start since (a look lags them by up to MIN_INTERVAL_MS), less those seen ending. A
  * connection that went away without a packet from the target (this machine reset it) drops out at the
  * next look, where the capture alone would count it open for ever.
- * Each look's open connections also go to the path readings (RTT, retransmissions) for the timeline.
+ * Each look's open connections also go to the path readings (RTT, retransmissions) for the timeline, and
+ * to the silence spotter (a connection the target stopped answering).
  */
 export class SocketOwners {
   private readonly owners = new Map<number, SocketOwner>();
@@ -37,10 +39,14 @@ export class SocketOwners {
   private last = -Infinity;
   private problem: string | null = null;
 
+  private readonly silences = new SilenceSpotter();
+
+  /** `silent`: each connection the table shows left unanswered (watch-silence.ts), on the watch's clock. */
   constructor(
     private readonly io: SystemIo,
     private readonly target: { addresses: string[]; port: number },
     private readonly signal: AbortSignal,
+    private readonly silent?: { now: () => number; onSilence: (seen: SilenceSeen) => void },
   ) {}
 
   /** A connection started (its SYN-ACK): counted open, and the table read soon for its owner. */
@@ -94,6 +100,8 @@ export class SocketOwners {
       const open = sockets.filter((s) => OPEN_STATES.has(s.state));
       this.listed = new Set(open.map((s) => s.localPort!));
       this.path.read(open);
+      if (this.silent)
+        for (const seen of this.silences.read(open, this.silent.now())) this.silent.onSilence(seen);
       for (const port of before) this.pending.delete(port);
       this.looked = true;
       for (const s of sockets) {

@@ -3,6 +3,7 @@ import { parseSsOutput, plainAddress, type LocalSocket } from '../parsers/socket
 import { parseLinuxTcpCounters } from '../parsers/tcp-counters-parser.js';
 import { sleep } from '../probes/probe-helpers.js';
 import { PathReadings } from './path-readings.js';
+import { SilenceSpotter, type SilenceSeen } from './watch-silence.js';
 import type { SocketEnd, SocketOwner } from '../../shared/watch-info.js';
 
 /** A connection the socket table saw end by a reset: no packet of it was seen, so no sender is named. */
@@ -62,7 +63,11 @@ export class SocketTableWatch {
     private readonly target: { addresses: string[]; port: number },
     private readonly onCatch: (caught: SocketCatch) => void,
     private readonly now: () => number,
+    /** Each connection the target left unanswered while this machine retransmitted. */
+    private readonly onSilence: (seen: SilenceSeen) => void = () => undefined,
   ) {}
+
+  private readonly silences = new SilenceSpotter();
 
   /** The RTT and retransmissions of each look, for the timeline. */
   readonly path = new PathReadings();
@@ -103,6 +108,7 @@ export class SocketTableWatch {
     const mine = new Map<number, LocalSocket>();
     for (const s of socketsTo(table, this.target)) mine.set(s.localPort!, s);
     this.path.read([...mine.values()].filter((s) => s.state === 'ESTABLISHED'));
+    for (const seen of this.silences.read([...mine.values()], at)) this.onSilence(seen);
     const resetsRose = counters !== null && this.counters !== null && counters.resets > this.counters.resets;
     const sentResets = counters !== null && this.counters !== null && counters.sent > this.counters.sent;
     for (const [port, before] of this.seen) {

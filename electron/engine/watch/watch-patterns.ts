@@ -31,27 +31,16 @@ export function watchPatterns(
   counts: Partial<Pick<WatchCounts, 'programs' | 'survived'>> = {},
 ): WatchPattern[] {
   const { programs, survived } = { ...emptyWatchCounts(), ...counts };
-  // The patterns are the resets' (their words say so); a path's FINs are weighed by the verdict.
+  // Connections left unanswered show an idle timeout too: a device that forgot them drops their packets.
+  const silences = caught.filter((c) => c.how === 'silence');
+  const silent =
+    silences.length >= MIN_CATCHES ? idlePattern(silences, survived.longestIdleMs, 'silence') : null;
+  // The other patterns are the resets' (their words say so); a path's FINs are weighed by the verdict.
   const catches = caught.filter((c) => c.how === 'reset');
-  if (catches.length < MIN_CATCHES) return [];
+  if (catches.length < MIN_CATCHES) return silent ? [silent] : [];
   const patterns: WatchPattern[] = [];
-  const idle = catches.flatMap((c) => (c.idleMs === null ? [] : [c.idleMs]));
-  const idleMedian = idle.length === catches.length ? medianOf(idle) : 0;
-  if (idleMedian >= 1000 && alike(idle, idleMedian)) {
-    const captured = catches.every((c) => c.seenBy === 'capture');
-    const range = `${(Math.min(...idle) / 1000).toFixed(1)}–${(Math.max(...idle) / 1000).toFixed(1)} s`;
-    patterns.push({
-      kind: 'after-idle',
-      seconds: seconds(idleMedian),
-      lower: null,
-      text: captured
-        ? `All ${catches.length} resets came after about ${seconds(idleMedian)} s without a packet from the target (${range}): an idle timeout, measured from the connections' own traffic.`
-        : `All ${catches.length} resets came after about ${seconds(idleMedian)} s without data from the target (${range}, read from the socket table every ${SOCKET_LOOK_MS} ms): an idle timeout, measured from the connections' own traffic.`,
-    });
-  } else {
-    const bracket = idleBracket(catches, idle, survived.longestIdleMs);
-    if (bracket) patterns.push(bracket);
-  }
+  const idle = idlePattern(catches, survived.longestIdleMs, 'reset') ?? silent;
+  if (idle) patterns.push(idle);
   const nth = everyNth(catches);
   const at = catches.map((c) => c.at).sort((a, b) => a - b);
   const gaps = at.slice(1).map((t, i) => t - at[i]!);
@@ -163,15 +152,47 @@ function pastBytes(
   };
 }
 
+const NOUNS = { reset: 'resets', silence: 'silences' } as const;
+/** "an idle timeout between 5.5 and 7.1 s": what the idle connections met, the timeout's words inside. */
+function met(ended: 'reset' | 'silence', timeout: string): string {
+  return ended === 'reset'
+    ? `an idle timeout${timeout}`
+    : `connections forgotten after an idle timeout${timeout}, their packets dropped without a reset`;
+}
+
 /**
- * Resets at varied idle times, a client idling at random: an idle timer still shows when every reset
- * came after a longer silence than any connection came through (survived) during the watch. The timeout
- * lies between the two; claimed only when connections did come through silences of their own (at least
- * a second), and from captured packets.
+ * Every reset (or silence) after the same idle time, measured from the connections' own traffic; or, at
+ * varied idle times (a client idling at random), after a longer silence than any connection came through
+ * (`survivedMs`): the timeout lies between the two. The bracket is claimed only when connections did come
+ * through silences of their own (at least a second), and from captured packets.
  */
-function idleBracket(catches: WatchCatch[], idle: number[], survivedMs: number): WatchPattern | null {
-  if (idle.length !== catches.length || catches.some((c) => c.seenBy !== 'capture')) return null;
+function idlePattern(
+  catches: WatchCatch[],
+  survivedMs: number,
+  ended: 'reset' | 'silence',
+): WatchPattern | null {
+  const idle = catches.flatMap((c) => (c.idleMs === null ? [] : [c.idleMs]));
+  if (idle.length !== catches.length) return null;
+  const noun = NOUNS[ended];
+  const middle = medianOf(idle);
   const shortest = Math.min(...idle);
+  const range = `${(shortest / 1000).toFixed(1)}–${(Math.max(...idle) / 1000).toFixed(1)} s`;
+  if (middle >= 1000 && alike(idle, middle)) {
+    const captured = catches.every((c) => c.seenBy === 'capture');
+    // A silence's idle time is read from the table's retransmission timer, with or without capture.
+    const from =
+      captured && ended === 'reset'
+        ? 'without a packet from the target'
+        : `without data from the target (${range}, read from the socket table${ended === 'reset' ? ` every ${SOCKET_LOOK_MS} ms` : "'s retransmission timer"})`;
+    return {
+      kind: 'after-idle',
+      seconds: seconds(middle),
+      lower: null,
+      ended,
+      text: `All ${catches.length} ${noun} came after about ${seconds(middle)} s ${from}${captured && ended === 'reset' ? ` (${range})` : ''}: ${met(ended, '')}, measured from the connections' own traffic.`,
+    };
+  }
+  if (catches.some((c) => c.seenBy !== 'capture')) return null;
   if (survivedMs < 1000 || shortest <= survivedMs) return null;
   const lower = seconds(survivedMs);
   const upper = seconds(shortest);
@@ -179,7 +200,8 @@ function idleBracket(catches: WatchCatch[], idle: number[], survivedMs: number):
     kind: 'after-idle',
     seconds: upper,
     lower,
-    text: `All ${catches.length} resets came after ${upper}–${seconds(Math.max(...idle))} s without a packet from the target, while connections came through silences of up to ${lower} s: an idle timeout between ${lower} and ${upper} s, measured from the connections' own traffic.`,
+    ended,
+    text: `All ${catches.length} ${noun} came after ${upper}–${seconds(Math.max(...idle))} s without a packet from the target, while connections came through silences of up to ${lower} s: ${met(ended, ` between ${lower} and ${upper} s`)}, measured from the connections' own traffic.`,
   };
 }
 

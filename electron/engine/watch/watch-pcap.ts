@@ -2,7 +2,7 @@ import { SNAPLEN, type CapturedPacket } from '../net/capture-types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../tool-version.js';
 import { pcapngFile, type PcapRecord } from './pcapng-writer.js';
 import type { WatchResult } from '../../shared/watch-info.js';
-import { catchSender } from '../../shared/watch-words.js';
+import { catchKind, catchSender } from '../../shared/watch-words.js';
 
 /** Where each catch's packets are in the file: Wireshark's frame numbers, from 1. */
 export interface PcapFrames {
@@ -36,14 +36,18 @@ export function watchPcap(result: WatchResult, evidence: Map<string, CapturedPac
         unwritten++;
         continue;
       }
-      const reset = p.tcp?.flags.includes(c.how === 'fin' ? 'F' : 'R') === true && p.at === c.at;
+      // The reset's or the FIN's frame; for a silence, the target's last packet before it.
+      const reset =
+        c.how === 'silence'
+          ? p === packets.at(-1)
+          : p.tcp?.flags.includes(c.how === 'fin' ? 'F' : 'R') === true && p.at === c.at;
       records.push({
         timeMicros: epochMicros + BigInt(Math.round(p.at * 1000)),
         bytes: p.frame.bytes,
         length: p.frame.length,
         ...(reset
           ? {
-              comment: `Reset Doctor: ${c.how === 'fin' ? 'close' : 'reset'} of ${c.owner?.process ?? 'a program'} :${c.localPort}, ${catchSender(c)}${c.verdict ? `: ${c.verdict.reason}` : ''}`,
+              comment: `Reset Doctor: ${catchKind(c)} of ${c.owner?.process ?? 'a program'} :${c.localPort}, ${c.how === 'silence' ? 'the last packet from the target before it: ' : ''}${catchSender(c)}${c.verdict ? `: ${c.verdict.reason}` : ''}`,
             }
           : {}),
       });

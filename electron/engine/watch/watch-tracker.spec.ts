@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { CapturedPacket } from '../net/capture-types.js';
 import { WatchTracker } from './watch-tracker.js';
 import type { WatchCatch } from '../../shared/watch-info.js';
-import { targetPacket } from '../../../test/unit/watch-packets.js';
+import { WATCHED_SERVER, targetPacket } from '../../../test/unit/watch-packets.js';
 
 function packet(
   at: number,
@@ -166,5 +166,43 @@ describe('WatchTracker', () => {
     }
     expect(t.summary.open).toBeLessThanOrEqual(100);
     expect(t.summary.evicted).toBe(10_000 - 100);
+  });
+
+  it('catches a connection the socket table shows left unanswered, with what the capture saw of it, and a SYN it never saw', () => {
+    const { t, caught } = tracker({ openNow: () => 1 });
+    t.push(packet(0, 40001, 'SA', { seq: 999, ack: 70_000 }));
+    t.push(packet(5, 40001, 'PA', { payload: 300, seq: 1000, ack: 70_100 }));
+    const seen = {
+      address: WATCHED_SERVER,
+      at: 9000,
+      silentMs: 3500,
+      retransmits: 4,
+      connecting: false,
+      idleBeforeMs: 5400,
+      bytesIn: 300,
+      bytesOut: 100,
+      owner: { process: 'java', pid: 7 },
+    };
+    t.silenced({ ...seen, localPort: 40001 });
+    t.silenced({ ...seen, localPort: 40009, connecting: true, idleBeforeMs: null, bytesIn: 0, bytesOut: 0 });
+    expect(caught).toHaveLength(2);
+    expect(caught[0]).toMatchObject({
+      connectionId: 'w1',
+      how: 'silence',
+      order: 1,
+      concurrent: 1,
+      sawOpen: true,
+      lifetimeMs: 9000,
+      idleMs: 5400,
+      bytesIn: 300,
+      verdict: null,
+      silence: { silentMs: 3500, retransmits: 4, connecting: false },
+    });
+    expect(caught[1]).toMatchObject({ connectionId: 'w2', localPort: 40009, silence: { connecting: true } });
+    // Not open, not a survivor; still its program's connection. A reset that follows is caught too.
+    expect(t.summary).toMatchObject({ open: 0, silences: 2, survived: { connections: 0 } });
+    t.push(packet(12_000, 40001, 'R', { seq: 1300 }));
+    t.flush(Infinity);
+    expect(caught.map((c) => c.how)).toEqual(['silence', 'silence', 'reset']);
   });
 });

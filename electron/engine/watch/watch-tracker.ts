@@ -2,6 +2,7 @@ import type { CapturedPacket } from '../net/capture-types.js';
 import type { Conversation } from '../net/conversation-types.js';
 import { hopsAway, judgeFin, judgeResets } from '../forensics/reset-origin.js';
 import type { ServerReference } from '../../shared/reset-data-info.js';
+import { silenceCatch, type SilenceSeen } from './watch-silence.js';
 import {
   emptyWatchCounts,
   type SocketOwner,
@@ -31,6 +32,8 @@ interface Tracked {
   ackLast: number;
   /** The last packets, with the SYN-ACK kept first: what the forensics read. */
   packets: CapturedPacket[];
+  /** Caught silent: no longer counted open (its program gave up on it, or will). */
+  silenced?: boolean;
   /** Set at its first RST: judged JUDGE_AFTER_MS later, with what followed (a burst, the server's late answer). */
   reset?: {
     at: number;
@@ -140,6 +143,40 @@ export class WatchTracker {
     }
   }
 
+  /**
+   * A connection the socket table shows unanswered while this machine retransmits (watch-silence.ts):
+   * caught with what the capture knows of it (its place, its last packets from the target). A reset that
+   * comes later on it is caught too: who sent it is more evidence.
+   */
+  silenced(seen: SilenceSeen): void {
+    const conn = [...this.live.values()].find(
+      (c) => c.localPort === seen.localPort && c.address === seen.address && !c.reset,
+    );
+    this.counts.silences++;
+    if (!conn) {
+      // A SYN never answered: the capture saw nothing of it.
+      this.options.onCatch(
+        silenceCatch(seen, { connectionId: `w${this.nextId++}`, port: this.options.port, seenBy: 'capture' }),
+        [],
+      );
+      return;
+    }
+    conn.silenced = true;
+    this.options.onCatch(
+      silenceCatch(seen, {
+        connectionId: conn.id,
+        port: conn.port,
+        seenBy: 'capture',
+        lifetimeMs: seen.at - conn.firstAt,
+        order: conn.order,
+        concurrent: conn.concurrent,
+        sawOpen: conn.sawOpen,
+        bytesIn: conn.bytesIn,
+      }),
+      [...conn.packets],
+    );
+  }
+
   /** Judges the resets whose wait is over (`at`: the watch clock; Infinity at the end of the watch). */
   flush(at: number): void {
     for (const [key, conn] of this.live)
@@ -154,9 +191,10 @@ export class WatchTracker {
       if (conn.reset) continue;
       const owner = this.options.ownerOf?.(conn.localPort);
       if (owner) (programs[owner.process] ??= { connections: 0, resets: 0 }).connections++;
-      this.survivor(survived, conn);
+      // A connection left unanswered did not come through.
+      if (!conn.silenced) this.survivor(survived, conn);
     }
-    const open = [...this.live.values()].filter((c) => !c.reset).length;
+    const open = [...this.live.values()].filter((c) => !c.reset && !c.silenced).length;
     return { ...this.counts, survived, open, programs };
   }
 

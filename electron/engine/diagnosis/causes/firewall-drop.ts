@@ -7,6 +7,11 @@ const RULES_STEP = {
   text: "Run with the privilege to read this machine's firewall rules (as root, or with CAP_NET_ADMIN): a rule here that drops the traffic is then named, or ruled out.",
 };
 
+const DIAGNOSIS_RULES_STEP = {
+  kind: 'repeat' as const,
+  text: "Run a diagnosis of the target: it reads this machine's firewall rules (with the privilege to) and names a rule here that drops the traffic, or rules one out.",
+};
+
 /**
  * A firewall silently drops the traffic: the SYN goes unanswered while the host answers ICMP, or the
  * request is never acknowledged and is retransmitted (the socket's own TCP state shows it). A request
@@ -43,7 +48,8 @@ export const firewallDrop: CauseHypothesis = {
     const rule = all.all('local-rule').find((r) => r.effect === 'drop');
     const onConnect = connect?.outcome === 'timeout' || connect?.outcome === 'not-permitted';
     // The path is named only once this machine's own rules were read and none drops the traffic.
-    const rulesRead = all.one('rules-unread') === null;
+    const unread = all.one('rules-unread');
+    const rulesRead = unread === null;
     const origin: Origin =
       connect?.outcome === 'not-permitted' || (rule?.exact && onConnect)
         ? 'local'
@@ -53,7 +59,8 @@ export const firewallDrop: CauseHypothesis = {
     return {
       origin,
       phase: onConnect ? 'connect' : 'request',
-      settle: rulesRead ? [] : [RULES_STEP],
+      // A watch reads no rules at all: a diagnosis does.
+      settle: rulesRead ? [] : [unread.probe === 'watch' ? DIAGNOSIS_RULES_STEP : RULES_STEP],
       remedies: [
         origin === 'local'
           ? 'A rule on this machine drops the traffic (named in the evidence): change it or add an exception for the application.'

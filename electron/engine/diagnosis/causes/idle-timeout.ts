@@ -59,7 +59,12 @@ export function keepAliveSeconds(timeoutSeconds: number): number {
   return timeoutSeconds > 1 ? 1 : Math.max(0.1, Math.floor(timeoutSeconds * 6.6) / 10);
 }
 
-type IdleSeen = { timeoutSeconds: number | null; side: IdleData['side']; lower: number | null };
+type IdleSeen = {
+  timeoutSeconds: number | null;
+  side: IdleData['side'];
+  lower: number | null;
+  silent: boolean;
+};
 
 function idleRemedies(idle: IdleSeen, origin: Origin, hop: number | null): string[] {
   const t = idle.timeoutSeconds!;
@@ -84,11 +89,15 @@ function idleRemedies(idle: IdleSeen, origin: Origin, hop: number | null): strin
       ? 'Something at the server (its host firewall, conntrack or a load balancer answering for it)'
       : hop !== null
         ? `A device on the path (hop ${hop}: a firewall, NAT or load balancer)`
-        : 'A device on the path (a firewall, NAT or load balancer)';
+        : origin === 'path'
+          ? 'A device on the path (a firewall, NAT or load balancer)'
+          : 'A stateful device (a firewall, NAT or load balancer, on the path or in front of the server)';
   const what =
     idle.side === 'server'
       ? `resets connections idle for ${t} s on its own`
-      : `forgets connections idle for about ${t} s and answers the next packet with a reset`;
+      : idle.silent
+        ? `forgets connections idle for about ${t} s and drops their next packets without a word (the application hangs, then times out or is reset)`
+        : `forgets connections idle for about ${t} s and answers the next packet with a reset`;
   return [
     `${who} ${what}. Keep connections from idling that long: TCP keep-alive every ${k} s (below ${t} s) keeps its state fresh; or a pool idle timeout of ${k} s closes them first; or raise the device's idle timeout above the clients'.`,
     `TCP keep-alive every ${k} s: SO_KEEPALIVE with TCP_KEEPIDLE=${k} and TCP_KEEPINTVL=${k} on the socket, or system-wide \`sysctl net.ipv4.tcp_keepalive_time=${k}\` (only for sockets that set SO_KEEPALIVE; the default is 7200 s). Node http.Agent \`{ keepAlive: true, keepAliveMsecs: ${ms} }\`; Go \`net.Dialer{KeepAlive: ${k} * time.Second}\` as the Transport's DialContext; nginx \`proxy_socket_keepalive on;\` with the system setting.`,

@@ -4,6 +4,11 @@ import { failedAs } from './cause-helpers.js';
 /** Below this loss, ping's count is within what a short run sees by chance. */
 const LOSS_PERCENT = 5;
 
+const MEASURE_LOSS = {
+  kind: 'repeat' as const,
+  text: 'Run a diagnosis while it happens: its ping and traceroute tell loss on the path from a rule that drops the packets, and show where.',
+};
+
 /** Packets are lost on the path: connections and answers time out, now and then. */
 export const packetLoss: CauseHypothesis = {
   cause: 'packet-loss',
@@ -17,8 +22,17 @@ export const packetLoss: CauseHypothesis = {
       case 'connect':
         return o.outcome === 'timeout' && lossy ? supports(WEIGHT.weak) : null;
       case 'requests':
-        return lossy && failedAs(o, 'dropped', 'stalled', 'connect-timeout', 'unanswered') > 0
-          ? supports(WEIGHT.weak)
+        if (lossy && failedAs(o, 'dropped', 'stalled', 'connect-timeout', 'unanswered') > 0)
+          return supports(WEIGHT.weak);
+        // A watch's silences with no ping beside them: loss drops packets as well as a rule does, and was
+        // not measured. A diagnosis always pings; there, a host that never answers ping is another cause.
+        return o.probe === 'watch' &&
+          all.one('ping') === null &&
+          failedAs(o, 'dropped', 'connect-timeout') > 0
+          ? supports(
+              WEIGHT.strong,
+              `${o.text} Loss on the path was not measured (no ping): it drops packets as well as a rule does.`,
+            )
           : null;
       default:
         return null;
@@ -30,6 +44,7 @@ export const packetLoss: CauseHypothesis = {
       origin: 'path',
       phase: 'route',
       hop: ping?.hop ?? null,
+      settle: ping ? [] : [MEASURE_LOSS],
       remedies: [
         "Find where the loss starts (the first hop whose loss carries on to the destination) and report it to that network's owner.",
         'Use retries with backoff and sensible timeouts; check cables, Wi-Fi signal, duplex settings and congested links.',
