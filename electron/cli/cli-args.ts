@@ -308,7 +308,7 @@ export const HELP = [
   'target leaves unanswered for 3 s while this machine retransmits is caught too.',
   helpEntry('--for DURATION', 'stop after this long (90, 30s, 5m, 2h); default: until Ctrl-C'),
   helpEntry('--until N', 'stop after N resets (or silences)'),
-  helpEntry('--every SECONDS', 'also send the request this often (1 to 3600), a light check'),
+  helpEntry('--every SECONDS', 'also send the request and a ping this often (1 to 3600)'),
   helpEntry('--pcap FILE.pcapng', "also write each reset's packets, for Wireshark"),
   'It exits 0 when nothing was caught, 1 when something was.',
   '',

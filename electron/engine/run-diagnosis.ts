@@ -13,7 +13,7 @@ import { loadRawNetwork, RAW_SOCKET_GRANT } from './net/raw-network.js';
 import { nodeSystemIo } from './net/node-system-io.js';
 import { createNodeTcpIo } from './net/node-tcp-io.js';
 import { ssSocketStateReader } from './net/socket-state-reader.js';
-import { createSystemPingIo } from './net/system-ping-io.js';
+import { icmpIoFor } from './net/system-ping-io.js';
 import { InputError } from './input-error.js';
 import { parseTarget } from './parsers/target-parser.js';
 import { logFileProblem } from './probes/log-file-check.js';
@@ -263,16 +263,10 @@ async function startCapture(now: () => number) {
 }
 
 async function realIo(privileges: Privileges, now: () => number): Promise<EngineIo> {
-  let icmp = null;
-  let replay = null;
-  const rawNetwork = privileges.raw ? await loadRawNetwork() : null;
-  if (rawNetwork && !('error' in rawNetwork)) {
-    icmp = rawNetwork.createNetPingIo();
-    replay = rawNetwork.createTtlReplayIo(now);
-  } else {
-    const ping = await nodeSystemIo.which('ping');
-    if (ping) icmp = createSystemPingIo(nodeSystemIo, ping);
-  }
+  const loaded = privileges.raw ? await loadRawNetwork() : null;
+  const rawNetwork = loaded && !('error' in loaded) ? loaded : null;
+  const icmp = await icmpIoFor(rawNetwork, nodeSystemIo);
+  const replay = rawNetwork?.createTtlReplayIo(now) ?? null;
   // The socket's TCP state tells a request the server is processing from one the path drops, unprivileged.
   const ss = await nodeSystemIo.which('ss');
   const readState = ss ? ssSocketStateReader(nodeSystemIo, ss, now) : null;

@@ -86,7 +86,9 @@ function rebuild(watch: FollowedWatch, reason: string): WatchResult | null {
   } catch {
     return null;
   }
-  const resets = Math.max(watch.counts.resets, watch.catches.length);
+  // The catches kept are resets, a path's FINs and silences; the counts' resets only the first.
+  const kept = watch.catches.filter((c) => c.how === 'reset').length;
+  const resets = Math.max(watch.counts.resets, kept);
   const patterns = watchPatterns(watch.catches, watch.counts);
   return {
     target: { input: target.input, host: target.host, port: target.port, addresses: started.addresses },
@@ -95,7 +97,7 @@ function rebuild(watch: FollowedWatch, reason: string): WatchResult | null {
     stoppedBy: 'interrupted',
     catches: watch.catches,
     checks: watch.checks,
-    catchesDropped: resets - watch.catches.length,
+    catchesDropped: resets - kept,
     counts: { ...watch.counts, resets },
     patterns,
     timeline: watch.timeline,
@@ -104,6 +106,7 @@ function rebuild(watch: FollowedWatch, reason: string): WatchResult | null {
       patterns,
       seenBy: started.seenBy,
       counts: watch.counts,
+      checks: watch.checks,
     }),
     seenBy: started.seenBy,
     captureNote: `${started.captureNote} The watch ended early: ${reason}; this is what it had caught.`,

@@ -162,6 +162,11 @@ export interface WatchCheck {
   status: number | null;
   /** Its local port: a reset of it is caught like any other connection's. */
   localPort: number | null;
+  /**
+   * The ICMP echo sent beside it: answered (its round trip) or not; null where this machine cannot ping.
+   * The loss they add up to tells a path that loses packets from a rule that drops a connection's.
+   */
+  ping: { answered: boolean; rttMs: number | null } | null;
 }
 
 /** What the catches have in common, each with the sentence an engineer can check against them. */

@@ -182,7 +182,7 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
       await start.open(labServe.url);
       await start.target.fill(labServe.target);
       await page.getByLabel('Stop after this many resets', { exact: true }).fill('2');
-      await page.getByLabel('Also send the request every (seconds)', { exact: true }).fill('1');
+      await page.getByLabel('Also send the request and a ping every (seconds)', { exact: true }).fill('1');
       const watchButton = page.getByRole('button', { name: 'Start watching' });
       await expect(watchButton).toBeEnabled();
       await watchButton.click();
@@ -256,7 +256,7 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
       await start.open(labServe.url);
       await start.target.fill(labServe.target);
       await page.getByLabel('Stop after this many resets', { exact: true }).fill('3');
-      await page.getByLabel('Also send the request every (seconds)', { exact: true }).fill('1');
+      await page.getByLabel('Also send the request and a ping every (seconds)', { exact: true }).fill('1');
       await page.getByRole('button', { name: 'Start watching' }).click();
       const rows = page.getByRole('table').getByRole('row');
       await expect(rows).toHaveCount(2, { timeout: 15_000 });

@@ -220,6 +220,44 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
     }, 40_000);
   }
 
+  // A firewall that drops requests with a keyword: the connection opens, its request is never answered.
+  for (const every of [null, 1]) {
+    it(`catches the requests a firewall drops on a keyword as silences${every ? ', and with pings beside --every checks names a firewall drop' : ', and without a ping leaves a rule or loss undecided'}`, async () => {
+      lab = await createLab();
+      await web(lab);
+      await stringRule(lab, 2, 80, KEYWORD, 'drop');
+      const l = lab;
+      const args = ['--for', '9', ...(every ? ['--every', String(every)] : [])];
+      const { code, result } = await watchWhile(l, 'http://198.18.4.2/', args, async () => {
+        await Promise.all(
+          ['/', `/${KEYWORD}`, '/a', `/${KEYWORD}/b`, '/c'].map((path) =>
+            httpGet(l, `http://198.18.4.2${path}`, { timeoutMs: 6000 }),
+          ),
+        );
+      });
+      expect(code).toBe(1);
+      const silences = result.catches.filter((c) => c.how === 'silence');
+      expect(silences, JSON.stringify(result.catches)).toHaveLength(2);
+      for (const c of silences)
+        expect(c).toMatchObject({
+          verdict: null,
+          owner: { process: 'curl' },
+          silence: { connecting: false },
+        });
+      expect(result.patterns.some((p) => p.kind === 'after-idle')).toBe(false);
+      const lead = result.diagnosis?.findings[0];
+      expect(lead?.origin).toBe('unknown');
+      if (every) {
+        expect(result.checks.length).toBeGreaterThanOrEqual(5);
+        expect(result.checks.every((c) => c.ping?.answered === true)).toBe(true);
+        expect(result.diagnosis?.verdict).toBe('firewall-drop');
+      } else {
+        expect(result.diagnosis?.verdict).toBe('inconclusive');
+        expect(lead?.candidates).toEqual(expect.arrayContaining(['firewall-drop', 'packet-loss']));
+      }
+    }, 40_000);
+  }
+
   it('catches a FIN a device on the path sends in the server name (the application reads EOF), and names hop 2', async () => {
     lab = await createLab();
     await web(lab);

@@ -188,6 +188,29 @@ describe('a watch verdict over all its catches, by the diagnosis causes', () => 
       expect(text).toMatch(/left unanswered while this machine retransmitted/);
     });
 
+    it.each([
+      [0, 'firewall-drop'],
+      [6, 'packet-loss'],
+    ] as const)(
+      'at no common idle time, with pings beside the checks (%s of 20 lost): %s',
+      (lost, verdict) => {
+        const catches = [silent(1, 200), silent(2, 9000), silent(3, 400)];
+        const checks = Array.from({ length: 20 }, (_, i) => ({
+          at: i * 1000,
+          outcome: 'complete' as const,
+          ms: 3,
+          status: 200,
+          localPort: 50000 + i,
+          ping: i < lost ? { answered: false, rttMs: null } : { answered: true, rttMs: 0.4 },
+        }));
+        const d = diagnoseWatch({ catches, patterns: watchPatterns(catches), seenBy: 'capture', checks });
+        expect(d?.verdict).toBe(verdict);
+        // Where the packets die is never seen from a silence.
+        expect(d?.findings[0]?.origin).not.toBe('server');
+        if (verdict === 'firewall-drop') expect(d?.findings[0]?.origin).toBe('unknown');
+      },
+    );
+
     it("resets after idle with silences beside them: the idle pattern stays the resets'", () => {
       const catches = [1, 2, 3].map((n) => caught(n, 'server', { idleMs: 3000 })).concat([silent(4, 9000)]);
       const patterns = watchPatterns(catches);

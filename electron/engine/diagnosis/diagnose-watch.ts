@@ -9,6 +9,8 @@ export const MIN_CATCHES_FOR_VERDICT = 2;
 
 type Watched = Pick<WatchResult, 'catches' | 'patterns' | 'seenBy'> & {
   counts?: Pick<WatchResult['counts'], 'connections'>;
+  /** The checks (--every), whose pings measure loss on the path. */
+  checks?: WatchResult['checks'];
 };
 
 /**
@@ -35,6 +37,7 @@ export function observeWatch(r: Watched): Observation[] {
       text: 'Who sent each reset was not seen: the watch read the socket table, without packet capture (run as root, grant CAP_NET_RAW, or use the engine helper).',
       figures: { captured: false },
     });
+  out.push(...pingObservation(r.checks ?? []));
   const idle = pattern(r.patterns, 'after-idle');
   // The resets are idle connections' only when the idle pattern is theirs (not the silences').
   const idleResets = idle?.ended === 'reset';
@@ -122,6 +125,30 @@ export function observeWatch(r: Watched): Observation[] {
     });
   if (nth) out.push(everyNthObservation(resets, nth, r.counts?.connections ?? null));
   return out;
+}
+
+/**
+ * The loss the checks' pings measured, as a diagnosis' ping reports it; none when no echo was answered
+ * (a target that does not answer ping says nothing about loss).
+ */
+function pingObservation(checks: WatchResult['checks']): Observation[] {
+  const pings = checks.flatMap((c) => (c.ping ? [c.ping] : []));
+  const answered = pings.filter((p) => p.answered).length;
+  if (answered === 0) return [];
+  const lost = pings.length - answered;
+  const lossPercent = Math.round((lost / pings.length) * 1000) / 10;
+  return [
+    {
+      kind: 'ping',
+      probe: 'watch',
+      lossPercent,
+      lost,
+      sent: pings.length,
+      hop: null,
+      text: `Ping beside the watch's checks: ${lost} of ${pings.length} echo requests lost (${lossPercent}%).`,
+      figures: { sent: pings.length, lost, lossPercent },
+    },
+  ];
 }
 
 function pattern<K extends WatchPattern['kind']>(

@@ -1,5 +1,16 @@
 import type { EchoRequest, EchoResult, IcmpIo, SystemIo } from './engine-io.js';
 import { NetError } from './engine-io.js';
+import type { RawNetwork } from './raw-network.js';
+
+/**
+ * The ICMP a run uses: net-ping over raw sockets when it has them, else the system's ping tool (installed
+ * with the capability), else none.
+ */
+export async function icmpIoFor(raw: RawNetwork | null, system: SystemIo): Promise<IcmpIo | null> {
+  if (raw) return raw.createNetPingIo();
+  const ping = await system.which('ping');
+  return ping ? createSystemPingIo(system, ping) : null;
+}
 
 /**
  * ICMP echo through the system's ping tool, for runs without raw-socket privileges: ping is installed

@@ -1,5 +1,6 @@
 import type { CapturedPacket, PacketCapture } from '../net/capture-types.js';
-import type { DnsIo, SystemIo, TcpIo } from '../net/engine-io.js';
+import type { DnsIo, IcmpIo, SystemIo, TcpIo } from '../net/engine-io.js';
+import { icmpIoFor } from '../net/system-ping-io.js';
 import type { ResolvedAddress } from '../../shared/probe-data-info.js';
 import { createNodeTcpIo } from '../net/node-tcp-io.js';
 import { nodeDnsIo } from '../net/node-dns-io.js';
@@ -45,6 +46,8 @@ export interface WatchDeps {
   system?: SystemIo;
   /** Sends the checks (--every). */
   tcp?: TcpIo;
+  /** Pings beside the checks; null: no ping. By default net-ping with raw sockets, else the ping tool. */
+  icmp?: IcmpIo | null;
   stream?: (now: () => number, onPacket: (packet: CapturedPacket) => void) => Promise<PacketStream>;
 }
 
@@ -171,9 +174,11 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   // Resets are judged JUDGE_AFTER_MS after their first RST, with what followed it.
   const flushing = setInterval(() => tracker.flush(now()), 100);
   const checks: WatchCheck[] = [];
+  let icmp: IcmpIo | null = null;
   if (request.everySeconds !== null) {
+    icmp = deps.icmp !== undefined ? deps.icmp : await defaultIcmp(tableWatch === null, deps.system);
     void runChecks(
-      deps.tcp ?? createNodeTcpIo(now),
+      { tcp: deps.tcp ?? createNodeTcpIo(now), icmp },
       target,
       preferredAddress(resolved)!,
       request.everySeconds,
@@ -222,6 +227,7 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   clearInterval(flushing);
   tracker.flush(Infinity);
   reading.abort();
+  icmp?.close();
   clearInterval(sampling);
   sample();
   const final = counts();
@@ -238,11 +244,17 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     counts: final,
     patterns,
     timeline: timeline.timeline,
-    diagnosis: diagnoseWatch({ catches, patterns, seenBy, counts: final }),
+    diagnosis: diagnoseWatch({ catches, patterns, seenBy, counts: final, checks }),
     seenBy,
     captureNote,
     ownersNote: owners.note,
   };
+}
+
+/** The pings of the checks: over raw sockets when the watch captures, else through the ping tool. */
+async function defaultIcmp(raw: boolean, system: SystemIo = nodeSystemIo): Promise<IcmpIo | null> {
+  const loaded = raw ? await loadRawNetwork() : null;
+  return icmpIoFor(loaded && !('error' in loaded) ? loaded : null, system);
 }
 
 async function realStream(

@@ -23,11 +23,23 @@ describe('runChecks', () => {
         } as Conversation);
       },
     };
+    // The echoes beside them: the second is lost.
+    let echoes = 0;
+    const icmp = {
+      method: 'fake',
+      echo: () =>
+        Promise.resolve(
+          ++echoes === 2
+            ? { kind: 'timeout' as const, from: null, rttMs: 2000 }
+            : { kind: 'reply' as const, from: '198.18.4.2', rttMs: 0.4 },
+        ),
+      close: () => undefined,
+    };
     const checks: WatchCheck[] = [];
     const controller = new AbortController();
     const now = () => (clock = performance.now());
     const running = runChecks(
-      tcp,
+      { tcp, icmp },
       parseTarget('http://web.lab.test/health'),
       { address: '198.18.4.2', family: 4 },
       0.05,
@@ -43,6 +55,13 @@ describe('runChecks', () => {
     expect(checks.map((c) => c.status)).toEqual([200, null, 200]);
     expect(sent[0]).toMatchObject({ address: '198.18.4.2', port: 80, readUntil: 'http-response' });
     expect(sent[0]!.send).toMatch(/^GET \/health HTTP\/1\.1\r\nHost: web\.lab\.test\r\n/);
-    expect(checksLine(checks)).toBe('3 checks: 2 answered (median 4 ms), 1 reset.');
+    expect(checks.map((c) => c.ping)).toEqual([
+      { answered: true, rttMs: 0.4 },
+      { answered: false, rttMs: null },
+      { answered: true, rttMs: 0.4 },
+    ]);
+    expect(checksLine(checks)).toBe(
+      '3 checks: 2 answered (median 4 ms), 1 reset; pings beside them: 2 of 3 answered (median 0.40 ms), 1 lost.',
+    );
   });
 });

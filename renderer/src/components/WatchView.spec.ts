@@ -42,7 +42,7 @@ describe('Watch view', () => {
     expect(screen.getByText('From 1 to 1000000, or empty.')).toBeTruthy();
     expect(button('Start watching').disabled).toBe(true);
     await type('Stop after this many resets', '2');
-    await type('Also send the request every (seconds)', '0.5');
+    await type('Also send the request and a ping every (seconds)', '0.5');
     await tick();
     expect(button('Start watching').disabled).toBe(true);
   });
