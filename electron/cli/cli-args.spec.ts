@@ -118,19 +118,34 @@ describe('watch', () => {
       kind: 'watch',
       json: false,
       pcapFile: null,
+      reportFile: null,
       request: { target: 'web.lab.test', forSeconds: null, until: null, everySeconds: null },
     });
     expect(
-      parseCli(['watch', 'web.lab.test:8080', '--for', '5m', '--until', '3', '--json', '--pcap', 'r.pcapng']),
+      parseCli([
+        'watch',
+        'web.lab.test:8080',
+        '--for',
+        '5m',
+        '--until',
+        '3',
+        '--json',
+        '--pcap',
+        'r.pcapng',
+        '--report',
+        'w.html',
+      ]),
     ).toEqual({
       kind: 'watch',
       json: true,
       pcapFile: 'r.pcapng',
+      reportFile: 'w.html',
       request: { target: 'web.lab.test:8080', forSeconds: 300, until: 3, everySeconds: null },
     });
     expect(parseCli(['watch', 'a', '--for', '90'])).toMatchObject({ request: { forSeconds: 90 } });
     expect(parseCli(['watch', 'a', '--for', '1.5h'])).toMatchObject({ request: { forSeconds: 5400 } });
     expect(parseCli(['watch', 'a', '--every', '2.5'])).toMatchObject({ request: { everySeconds: 2.5 } });
+    expect(() => parseCli(['watch', 'a', '--report', 'w.txt'])).toThrow(/must end in \.json, \.html or \.md/);
   });
 
   it('refuses a missing target, a bad duration, and its flags on other commands, in one line', () => {

@@ -34,7 +34,14 @@ export type CliCommand =
       /** Where finished runs are kept; null: the user's data directory. */
       history: string | null;
     }
-  | { kind: 'watch'; request: WatchRequest; json: boolean; pcapFile: string | null };
+  | {
+      kind: 'watch';
+      request: WatchRequest;
+      json: boolean;
+      pcapFile: string | null;
+      /** The watch also written as a report: FILE.html, FILE.md or FILE.json. */
+      reportFile: string | null;
+    };
 
 const DEFAULT_SERVE_PORT = 8750;
 const DEFAULT_SERVE_HOST = '127.0.0.1';
@@ -129,10 +136,14 @@ function watchCommand(values: Record<string, string | boolean | undefined>, rest
   const pcapFile = (values.pcap as string | undefined) ?? null;
   if (pcapFile !== null && !pcapFile.endsWith('.pcapng'))
     throw new UsageError(`--pcap ${pcapFile}: the file name must end in .pcapng`);
+  const reportFile = (values.report as string | undefined) ?? null;
+  if (reportFile !== null && formatFromPath(reportFile) === null)
+    throw new UsageError(`--report ${reportFile}: the file name must end in .json, .html or .md`);
   return {
     kind: 'watch',
     json: values.json === true,
     pcapFile,
+    reportFile,
     request: {
       target: rest[0]!,
       forSeconds: forText === undefined ? null : duration('--for', forText),
@@ -310,6 +321,7 @@ export const HELP = [
   helpEntry('--until N', 'stop after N resets (or silences)'),
   helpEntry('--every SECONDS', 'also send the request and a ping this often (1 to 3600)'),
   helpEntry('--pcap FILE.pcapng', "also write each reset's packets, for Wireshark"),
+  helpEntry('--report FILE', 'also write the watch: FILE.html (with its timeline), .md or .json'),
   'It exits 0 when nothing was caught, 1 when something was.',
   '',
   'serve: the wizard in a browser, for a server reached over SSH',

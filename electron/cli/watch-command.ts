@@ -1,6 +1,7 @@
 import { printable } from '../shared/printable-text.js';
 import type { CapturedPacket } from '../engine/net/capture-types.js';
-import { reportFileProblem, writeFileAtomic } from '../engine/report/report-writer.js';
+import { formatFromPath, reportFileProblem, writeFileAtomic } from '../engine/report/report-writer.js';
+import { watchExportFile } from '../engine/service/watch-service.js';
 import { watchPcap, type PcapFrames } from '../engine/watch/watch-pcap.js';
 import { UsageError } from './cli-args.js';
 import { runWatch } from '../engine/watch/run-watch.js';
@@ -16,10 +17,15 @@ export async function watch(command: {
   request: WatchRequest;
   json: boolean;
   pcapFile: string | null;
+  reportFile: string | null;
 }): Promise<number> {
-  if (command.pcapFile !== null) {
-    const problem = await reportFileProblem(command.pcapFile);
-    if (problem !== null) throw new UsageError(`--pcap ${command.pcapFile}: ${problem}`);
+  for (const [flag, file] of [
+    ['--pcap', command.pcapFile],
+    ['--report', command.reportFile],
+  ] as const) {
+    if (file === null) continue;
+    const problem = await reportFileProblem(file);
+    if (problem !== null) throw new UsageError(`${flag} ${file}: ${problem}`);
   }
   const controller = new AbortController();
   process.once('SIGINT', () => {
@@ -54,12 +60,22 @@ export async function watch(command: {
       pcapProblem = `could not write ${command.pcapFile}: ${(error as Error).message}`;
     }
   }
+  // The report names each catch's frames only when the pcapng beside it was written.
+  const problems = pcapProblem === null ? [] : [pcapProblem];
+  if (command.reportFile !== null) {
+    const file = await watchExportFile(result, formatFromPath(command.reportFile)!, pcap ? evidence : null);
+    await writeFileAtomic(command.reportFile, file.content).catch((error: Error) =>
+      problems.push(`could not write ${command.reportFile}: ${error.message}`),
+    );
+  }
   if (command.json) process.stdout.write(`${JSON.stringify({ ...result, pcap }, null, 2)}\n`);
   else {
     for (const line of ['', ...summaryLines(result)]) out(line);
     if (pcap) out(pcapLine(result, pcap));
+    if (command.reportFile !== null && problems.length === (pcapProblem === null ? 0 : 1))
+      out(`The watch is written to ${command.reportFile}.`);
   }
-  if (pcapProblem !== null) process.stderr.write(`reset-doctor: ${printable(pcapProblem)}\n`);
+  for (const problem of problems) process.stderr.write(`reset-doctor: ${printable(problem)}\n`);
   if (result.stoppedBy === 'cancelled') return 130;
   return result.counts.resets + result.counts.pathCloses + result.counts.silences > 0 ? 1 : 0;
 }

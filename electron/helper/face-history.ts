@@ -51,8 +51,7 @@ export function keepRuns(
             ok: true,
             result: await exported(exportFile(record.report, format, a[2] === true), hooks),
           };
-        if (format === 'html') return { ok: false, error: 'a watch exports as json or md' };
-        return { ok: true, result: await exported(watchExportFile(record.watch, format, null), hooks) };
+        return { ok: true, result: await exported(await watchExportFile(record.watch, format, null), hooks) };
       } catch (error) {
         return {
           ok: false,

@@ -32,7 +32,8 @@ export function helperCalls(
       return { ok: true, result: { path: hooks.chooseLog ? await hooks.chooseLog() : null } };
     if (channel === 'run:latest') return { ok: true, result: latestOf(hooks) };
     const answer =
-      leftByHelper(channel as string, list, ledger, watches) ?? (await helper.call(channel as string, list));
+      (await leftByHelper(channel as string, list, ledger, watches)) ??
+      (await helper.call(channel as string, list));
     if (!answer.ok) return answer;
     if (channel === 'app:info')
       return {
@@ -59,12 +60,12 @@ export function helperCalls(
 }
 
 /** The answer to a call about a run or a watch the helper left when it died, from the ledgers; else null. */
-function leftByHelper(
+async function leftByHelper(
   channel: string,
   list: unknown[],
   ledger: HelperRunLedger,
   watches: HelperWatchLedger,
-): DispatchResult | null {
+): Promise<DispatchResult | null> {
   const runId = list[0] as string;
   if (channel === 'report:get' || channel === 'report:export') {
     const report = ledger.report(runId);
@@ -80,7 +81,7 @@ function leftByHelper(
     if (result === null) return null;
     if (channel === 'watch:get') return { ok: true, result };
     try {
-      return { ok: true, result: watchExportFile(result, list[1] as WatchExportFormat, null) };
+      return { ok: true, result: await watchExportFile(result, list[1] as WatchExportFormat, null) };
     } catch (error) {
       // The packets stayed in the helper that died: said in one line, as the service says it.
       return { ok: false, error: (error as Error).message };

@@ -25,7 +25,7 @@ export interface StartRunRequest extends RequestOptions {
 
 export type ExportFormat = 'html' | 'json' | 'md';
 /** A watch exports as data, as a ticket's text, or as the packets around each catch (pcapng, for Wireshark). */
-export type WatchExportFormat = 'json' | 'md' | 'pcapng';
+export type WatchExportFormat = 'html' | 'json' | 'md' | 'pcapng';
 
 /** A file an export gives: text, or bytes as base64 (a pcapng). */
 export interface ExportedFile {
@@ -180,11 +180,11 @@ export function validateCall(channel: unknown, args: unknown): string | null {
     case 'watch:export':
       return args.length === 2 && runId(args[0]) && WATCH_FORMATS.includes(args[1] as WatchExportFormat)
         ? null
-        : 'watch:export takes a run id, and json, md or pcapng';
+        : 'watch:export takes a run id, and html, json, md or pcapng';
   }
 }
 
-const WATCH_FORMATS: WatchExportFormat[] = ['json', 'md', 'pcapng'];
+const WATCH_FORMATS: WatchExportFormat[] = ['html', 'json', 'md', 'pcapng'];
 
 function validateWatch(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'watch:start takes a request object';

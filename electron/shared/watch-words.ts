@@ -144,7 +144,7 @@ export function watchVerdictLine(
         : lead.origin === 'local'
           ? 'from this machine'
           : resets + pathCloses === 0
-            ? 'where the packets were dropped not seen'
+            ? 'the place of the drop not seen'
             : 'sender not seen';
   const idle = lead.idleTimeoutSeconds !== undefined ? `; idle timeout ${lead.idleTimeoutSeconds} s` : '';
   return `${over}: ${CAUSE_TITLES[lead.cause] ?? lead.cause} (${Math.round(lead.confidence * 100)}%), ${who}${idle}.`;

@@ -210,6 +210,36 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
       expect(text).toContain('Frames in the pcapng');
       expect(text).toContain('sent by a device on the path (hop 2)');
       await testInfo.attach('watch.md', { body: text, contentType: 'text/markdown' });
+      // The HTML export draws the timeline with the wizard's own component: the same picture, mark for mark.
+      const htmlDownload = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export HTML' }).click();
+      const htmlFile = await (await htmlDownload).path();
+      const exported = await page.context().newPage();
+      // A download keeps no file name (no .html): the page is given its content.
+      await exported.setContent(readFileSync(htmlFile, 'utf8'));
+      // Element by element, attributes sorted (the client and the server write them in different orders).
+      const picture = (p: typeof page) =>
+        p.locator('figure.timeline svg').evaluate((svg) => {
+          type Drawn = {
+            tagName: string;
+            attributes: ArrayLike<{ name: string; value: string }>;
+            children: ArrayLike<Drawn>;
+            textContent: string | null;
+          };
+          const attributes = (e: Drawn) =>
+            Array.from(e.attributes)
+              .map((a) => `${a.name}=${a.value}`)
+              .sort()
+              .join(' ');
+          const canonical = (e: Drawn): string =>
+            `<${e.tagName} ${attributes(e)}>${e.children.length === 0 ? (e.textContent ?? '') : Array.from(e.children).map(canonical).join('')}</>`;
+          return canonical(svg as unknown as Drawn);
+        });
+      const drawn = await picture(page);
+      expect(drawn).toMatch(/<circle class=mark path svelte-\w+ cx=/);
+      expect(await picture(exported)).toBe(drawn);
+      await fullScreenshot(exported, screenshotPath('watch-export-html'));
+      await exported.close();
       // The packets: tshark finds both resets, each commented with who sent it.
       const packets = page.waitForEvent('download');
       await page.getByRole('button', { name: 'Export packets (pcapng)' }).click();

@@ -3,7 +3,7 @@
  * application (curl, a process watch did not start), and must catch each reset with its sender.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -279,7 +279,8 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
     `writes the packets around each reset as pcapng: tshark finds each reset at the frames named, with the verdict${tshark ? '' : ' — skipped: tshark is not installed (apt-get install tshark)'}`,
     async () => {
       const pcapFile = join(tmp, 'watch.pcapng');
-      const result = (await keywordResets(2, ['--pcap', pcapFile])) as WatchResult & {
+      const reportFile = join(tmp, 'watch.html');
+      const result = (await keywordResets(2, ['--pcap', pcapFile, '--report', reportFile])) as WatchResult & {
         pcap: { file: string; frames: Record<string, { first: number; last: number }> };
       };
       expect(result.pcap.file).toBe(pcapFile);
@@ -309,6 +310,14 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
         expect(Number(rows[i]![0])).toBe(result.pcap.frames[c.connectionId]!.last);
         expect(Number(rows[i]![1])).toBe(c.verdict?.ttl);
         expect(rows[i]![2]).toContain('device on the path (hop 2)');
+      }
+      // The HTML report beside it: the wizard's timeline, a mark per catch, each catch's frames.
+      const html = readFileSync(reportFile, 'utf8');
+      expect(html).toMatch(/<figure class="timeline svelte-[a-z0-9]+"><svg /);
+      expect(html.match(/<circle class="mark path /g)).toHaveLength(result.catches.length);
+      for (const c of result.catches) {
+        const f = result.pcap.frames[c.connectionId]!;
+        expect(html).toContain(`<td>${f.first}–${f.last}</td>`);
       }
     },
     40_000,

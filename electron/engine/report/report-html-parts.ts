@@ -40,6 +40,11 @@ export function badge(status: string): string {
   return `<span class="badge${cls}">${mark ? `${mark} ` : ''}${esc(status)}</span>`;
 }
 
+/** Wraps already-escaped HTML in a titled card. */
+export function card(title: string, html: string): string {
+  return `<section class="card"><h2>${esc(title)}</h2>${html}</section>`;
+}
+
 export function list(items: string[], empty: string): string {
   if (items.length === 0) return `<p class="sub">${esc(empty)}</p>`;
   return `<ul class="list">${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>`;
@@ -89,4 +94,38 @@ export function probeTable(probes: ProbeReport[]): string {
     '<table><thead><tr><th class="probe">Probe</th><th>Status</th><th>Time</th><th>Result</th></tr></thead>' +
     `<tbody>${rows.join('')}</tbody></table>`
   );
+}
+
+// Fixed UTC wording rather than the locale's: the reader and the machine may be in different zones.
+export function readableTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$|Z$/, ' UTC');
+}
+
+// The policy makes the no-script, no-network promise hold even if some text ever escaped unescaped.
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+/** A whole page: escaped title, the style, already-escaped head extras and body; no script, nothing fetched. */
+export function htmlPage(page: { title: string; css: string; head?: string[]; body: string }): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`,
+    ...(page.head ?? []),
+    `<title>${esc(page.title)}</title>`,
+    `<style>${page.css}</style>`,
+    '</head>',
+    '<body>',
+    `<main>${page.body}</main>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
 }

@@ -2,7 +2,17 @@ import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import { printableJson } from '../../shared/printable-text.js';
 import type { Report, StepReport } from '../../shared/report-info.js';
 import { probeCharts } from './report-html-charts.js';
-import { badge, esc, evidenceList, keyValues, list, probeTable } from './report-html-parts.js';
+import {
+  badge,
+  card,
+  esc,
+  evidenceList,
+  htmlPage,
+  keyValues,
+  list,
+  probeTable,
+  readableTime,
+} from './report-html-parts.js';
 import { resetsCard } from './report-html-resets.js';
 import { REPORT_CSS } from './report-html-style.js';
 import { resetHopNumber } from './report-resets.js';
@@ -17,9 +27,6 @@ import {
   runDurationMs,
   verdictFinding,
 } from './report-text.js';
-
-// The policy makes the no-script, no-network promise hold even if some text ever escaped unescaped.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
 /**
  * One self-contained HTML page for people who were not at the machine: no scripts, no external
@@ -55,23 +62,12 @@ export function renderHtml(report: Report): string {
     rawJson(report),
     `<footer>Made by ${esc(report.tool.name)} ${esc(report.tool.version)}, report format ${esc(report.schema)}.</footer>`,
   ];
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">`,
-    `<meta name="generator" content="${esc(`${report.tool.name} ${report.tool.version}`)}">`,
-    `<title>Reset Doctor report: ${esc(report.target.input)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
-    '</head>',
-    '<body>',
-    `<main>${body.filter((b) => b !== '').join('\n')}</main>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return htmlPage({
+    title: `Reset Doctor report: ${report.target.input}`,
+    css: REPORT_CSS,
+    head: [`<meta name="generator" content="${esc(`${report.tool.name} ${report.tool.version}`)}">`],
+    body: body.filter((b) => b !== '').join('\n'),
+  });
 }
 
 function header(report: Report): string {
@@ -176,19 +172,4 @@ function rawJson(report: Report): string {
     '<section class="card raw"><details><summary>Raw report (JSON)</summary>' +
     `<pre>${esc(printableJson(JSON.stringify(report, null, 2)))}</pre></details></section>`
   );
-}
-
-/** Wraps already-escaped HTML in a titled card. */
-function card(title: string, html: string): string {
-  return `<section class="card"><h2>${esc(title)}</h2>${html}</section>`;
-}
-
-// Fixed UTC wording rather than the locale's: the reader and the machine may be in different zones.
-function readableTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  return new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$|Z$/, ' UTC');
 }

@@ -103,7 +103,7 @@ async function call(
     case 'watch:get':
       return service.watches.result(a[0]!);
     case 'watch:export': {
-      const file = service.watches.exportWatch(a[0]!, a[1]!);
+      const file = await service.watches.exportWatch(a[0]!, a[1]!);
       return exported(file, hooks);
     }
     case 'history:list':

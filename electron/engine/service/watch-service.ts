@@ -8,6 +8,8 @@ import { InputError } from '../input-error.js';
 import { ApiError } from './api-error.js';
 import { firstLine } from '../net/errno-failure.js';
 import { parseTarget } from '../parsers/target-parser.js';
+import { loadExportPictures } from '../report/export-pictures-loader.js';
+import { renderWatchHtml } from '../report/watch-html.js';
 import { renderWatchMarkdown } from '../report/watch-markdown.js';
 import { runWatch, type WatchDeps } from '../watch/run-watch.js';
 
@@ -109,8 +111,8 @@ export class WatchService {
     return this.watches.get(runId)?.result ?? null;
   }
 
-  /** The watch as a file: JSON (everything, for tools) or Markdown (for a ticket). */
-  exportWatch(runId: string, format: WatchExportFormat): ExportedFile {
+  /** The watch as a file: JSON (everything, for tools), HTML or Markdown (for a ticket), or its packets. */
+  exportWatch(runId: string, format: WatchExportFormat): Promise<ExportedFile> {
     const result = this.result(runId);
     if (!result) throw new ApiError('the watch has not finished yet: stop it first');
     return watchExportFile(result, format, this.watches.get(runId)!.evidence);
@@ -126,12 +128,15 @@ export class WatchService {
   }
 }
 
-/** A watch's result as the file an export gives; the pcapng needs the packets the watch kept. */
-export function watchExportFile(
+/**
+ * A watch's result as the file an export gives; the pcapng needs the packets the watch kept, the HTML the
+ * pictures built from the wizard's components.
+ */
+export async function watchExportFile(
   result: WatchResult,
   format: WatchExportFormat,
   evidence: Map<string, CapturedPacket[]> | null,
-): ExportedFile {
+): Promise<ExportedFile> {
   const stamp = result.startedAt.replace(/[:.]/g, '-').slice(0, 19);
   const host = result.target.host.replace(/[^a-z0-9.-]+/gi, '_');
   if (format === 'pcapng') {
@@ -146,15 +151,15 @@ export function watchExportFile(
       encoding: 'base64',
     };
   }
+  const frames = evidence && result.seenBy === 'capture' ? watchPcap(result, evidence).frames : {};
   return {
     fileName: `reset-doctor-watch-${host}-${stamp}.${format}`,
-    mime: format === 'json' ? 'application/json' : 'text/markdown',
+    mime: format === 'json' ? 'application/json' : format === 'html' ? 'text/html' : 'text/markdown',
     content:
       format === 'json'
         ? `${JSON.stringify(result, null, 2)}\n`
-        : renderWatchMarkdown(
-            result,
-            evidence && result.seenBy === 'capture' ? watchPcap(result, evidence).frames : {},
-          ),
+        : format === 'html'
+          ? renderWatchHtml(result, await loadExportPictures(), frames)
+          : renderWatchMarkdown(result, frames),
   };
 }
