@@ -111,5 +111,6 @@ function rebuild(watch: FollowedWatch, reason: string): WatchResult | null {
     seenBy: started.seenBy,
     captureNote: `${started.captureNote} The watch ended early: ${reason}; this is what it had caught.`,
     ownersNote: null,
+    hopSearch: null,
   };
 }

@@ -1,6 +1,6 @@
 import type { Diagnosis, Origin } from './cause-info.js';
 import type { ConversationOutcome } from './probe-data-info.js';
-import type { ResetVerdict } from './reset-data-info.js';
+import type { ResetHopData, ResetVerdict } from './reset-data-info.js';
 
 // A watch's data, declared once for the engine (watch/), the CLI, the wizard and the exports.
 
@@ -261,4 +261,9 @@ export interface WatchResult {
   captureNote: string;
   /** Why the programs holding the connections could not be named, or null. */
   ownersNote: string | null;
+  /**
+   * After the first reset from the path, with --every and raw sockets: the checks' request replayed with
+   * TTL 1, 2, 3... to place the device that resets it (the diagnosis' reset-hop search); null otherwise.
+   */
+  hopSearch: ResetHopData | null;
 }

@@ -10,6 +10,7 @@ import {
   catchLine,
   catchSender,
   caughtHeading,
+  hopSearchLine,
   pathLine,
   summaryLines,
   watchVerdictLine,
@@ -66,5 +67,56 @@ describe('watch words', () => {
     expect(summaryLines({ ...r, counts })[0]).toContain('3 left unanswered');
     expect(watchVerdictLine(r.diagnosis, counts)).toMatch(/^Verdict over the 3 silences: /);
     expect(renderWatchMarkdown({ ...r, catches: [silent] })).toContain('## Silences caught');
+  });
+
+  it("says where the hop search placed the device, or that the checks' request was not reset", () => {
+    const attempts = [
+      {
+        ttl: 1,
+        payload: 'trigger' as const,
+        outcome: 'time-exceeded' as const,
+        from: '198.18.1.1',
+        rstTtl: null,
+        ms: 1,
+      },
+      {
+        ttl: 2,
+        payload: 'trigger' as const,
+        outcome: 'reset' as const,
+        from: '198.18.4.2',
+        rstTtl: 63,
+        ms: 1,
+      },
+      {
+        ttl: 2,
+        payload: 'control' as const,
+        outcome: 'time-exceeded' as const,
+        from: '198.18.2.1',
+        rstTtl: null,
+        ms: 1,
+      },
+    ];
+    const h = {
+      connection: 'request',
+      trigger: 'http-request' as const,
+      triggerText: 'GET /x HTTP/1.1 (Host web.lab.test)',
+      attempts,
+      lastPassingTtl: 1,
+      firstResetTtl: 2,
+      controlOutcome: 'time-exceeded' as const,
+      exact: true,
+      hop: 2,
+      hopAddress: '198.18.2.1',
+      verdict: 'located' as const,
+      reason: '…',
+    };
+    expect(hopSearchLine(h)).toBe(
+      "The checks' GET /x HTTP/1.1 (Host web.lab.test), replayed with TTL 1 to 2, is reset by a device at hop 2 (198.18.2.1), harmless data passes.",
+    );
+    expect(hopSearchLine({ ...h, verdict: 'not-reproduced', hop: null })).toMatch(
+      /was not reset: .* own bytes/,
+    );
+    expect(hopSearchLine(null)).toBeNull();
+    expect(summaryLines({ ...sampleWatchResult(), hopSearch: h })).toContain(hopSearchLine(h));
   });
 });

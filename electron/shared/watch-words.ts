@@ -1,6 +1,6 @@
 import { CAUSE_TITLES, type Diagnosis } from './cause-info.js';
 import { median as medianOf } from './number-stats.js';
-import { routers } from './reset-words.js';
+import { resetHopPlace, routers } from './reset-words.js';
 import type { WatchCatch, WatchCheck, WatchCounts, WatchResult } from './watch-info.js';
 
 // A watch in words: one wording for the CLI's live lines and summary, the wizard's Watch view, the
@@ -177,6 +177,17 @@ export function pathLine(r: Pick<WatchResult, 'timeline'>): string | null {
   return rtt ? `${rtt}; ${lost}.` : `${lost[0]!.toUpperCase()}${lost.slice(1)}.`;
 }
 
+/** What the hop search after a reset from the path found, in one line; null when none ran. */
+export function hopSearchLine(h: WatchResult['hopSearch']): string | null {
+  if (!h) return null;
+  const last = h.attempts.filter((a) => a.payload === 'trigger').at(-1)?.ttl ?? 1;
+  const replayed = `The checks' ${h.triggerText}, replayed with TTL 1 to ${last}`;
+  if ((h.verdict === 'located' || h.verdict === 'any-data') && h.hop !== null)
+    return `${replayed}, is reset by a device ${resetHopPlace(h.hop, h.hopAddress, h.exact)}${h.verdict === 'any-data' ? '; harmless data is reset there too' : ', harmless data passes'}.`;
+  if (h.verdict === 'server') return `${replayed}, is reset only where it reaches the server.`;
+  return `${replayed}, was not reset: whatever resets reacts to the application's own bytes, not the checks'.`;
+}
+
 /** The end of a watch: the counts, the programs, what was left out, the checks, the patterns, what capture saw. */
 export function summaryLines(r: WatchResult): string[] {
   const { counts } = r;
@@ -201,6 +212,8 @@ export function summaryLines(r: WatchResult): string[] {
   if (r.checks.length > 0) lines.push(checksLine(r.checks));
   const path = pathLine(r);
   if (path) lines.push(path);
+  const hop = hopSearchLine(r.hopSearch ?? null);
+  if (hop) lines.push(hop);
   for (const p of r.patterns) lines.push(p.text);
   const verdict = watchVerdictLine(r.diagnosis, counts);
   if (verdict) lines.push(verdict);

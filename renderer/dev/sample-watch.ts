@@ -148,5 +148,6 @@ export function sampleWatchResult(stoppedBy: WatchResult['stoppedBy'] = 'cancell
     seenBy: 'capture',
     captureNote: 'Packets are captured as they come in.',
     ownersNote: null,
+    hopSearch: null,
   };
 }

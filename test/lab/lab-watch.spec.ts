@@ -192,6 +192,38 @@ describe.skipIf(unavailable !== null)(`lab: watch${unavailable ? ` — skipped: 
     return run.result;
   }
 
+  // The checks' own request carries the keyword: the router resets them, and the watch places it by TTL.
+  for (const router of [1, 2]) {
+    it(`after the path resets its checks, replays their request by TTL and places router ${router}, with its address`, async () => {
+      lab = await createLab();
+      await web(lab);
+      await stringRule(lab, router, 80, KEYWORD, 'reset');
+      const { code, result } = await watchWhile(
+        lab,
+        `http://198.18.4.2/${KEYWORD}`,
+        ['--every', '1', '--for', '6'],
+        () => Promise.resolve(),
+      );
+      expect(code).toBe(1);
+      expect(result.catches.length).toBeGreaterThanOrEqual(2);
+      // Only the checks: the search's own replays, reset as meant, are never caught.
+      for (const c of result.catches)
+        expect(c).toMatchObject({
+          how: 'reset',
+          owner: { process: "this watch's check" },
+          verdict: { origin: 'path' },
+        });
+      expect(result.hopSearch, JSON.stringify(result.hopSearch)).toMatchObject({
+        verdict: 'located',
+        hop: router,
+        exact: true,
+        hopAddress: expect.stringMatching(/^198\.18\./),
+      });
+      expect(result.diagnosis?.verdict).toBe('firewall-reset');
+      expect(result.diagnosis?.findings[0]).toMatchObject({ origin: 'path', hop: router });
+    }, 40_000);
+  }
+
   for (const router of [1, 2]) {
     it(`names router ${router} for the resets it forges on a keyword, among answered requests`, async () => {
       await keywordResets(router, []);

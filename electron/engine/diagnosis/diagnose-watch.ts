@@ -3,6 +3,7 @@ import type { WatchCatch, WatchPattern, WatchResult } from '../../shared/watch-i
 import { diagnoseObservations } from './diagnose.js';
 import { Observations, type Observation, type RequestOutcome } from './observation-types.js';
 import { resetsObservation } from './observe-resets.js';
+import { resetHopObservation } from './observe.js';
 
 /** Below this many catches the watch names no cause: one reset is an event, not yet a fault. */
 export const MIN_CATCHES_FOR_VERDICT = 2;
@@ -11,6 +12,8 @@ type Watched = Pick<WatchResult, 'catches' | 'patterns' | 'seenBy'> & {
   counts?: Pick<WatchResult['counts'], 'connections'>;
   /** The checks (--every), whose pings measure loss on the path. */
   checks?: WatchResult['checks'];
+  /** Where the replays by TTL placed the device, after a reset from the path. */
+  hopSearch?: WatchResult['hopSearch'];
 };
 
 /**
@@ -38,6 +41,7 @@ export function observeWatch(r: Watched): Observation[] {
       figures: { captured: false },
     });
   out.push(...pingObservation(r.checks ?? []));
+  if (r.hopSearch) out.push(resetHopObservation(r.hopSearch, 'watch'));
   const idle = pattern(r.patterns, 'after-idle');
   // The resets are idle connections' only when the idle pattern is theirs (not the silences').
   const idleResets = idle?.ended === 'reset';

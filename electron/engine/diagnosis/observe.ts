@@ -1,3 +1,4 @@
+import type { ResetHopData } from '../../shared/reset-data-info.js';
 import { count, hostPort, linkWords } from '../../shared/common-words.js';
 import type { DiagnosisFacts } from './diagnosis-facts.js';
 import type { Observation } from './observation-types.js';
@@ -377,21 +378,22 @@ function idle(f: DiagnosisFacts): Observation[] {
 }
 
 function resetHop(f: DiagnosisFacts): Observation[] {
-  const h = f.resetHop;
-  if (!h) return [];
-  return [
-    {
-      kind: 'reset-hop',
-      probe: 'reset-hop',
-      verdict: h.verdict,
-      hop: h.hop,
-      address: h.hopAddress,
-      exact: h.exact,
-      trigger: h.triggerText,
-      text: h.reason,
-      figures: { hop: h.hop, verdict: h.verdict, firstResetTtl: h.firstResetTtl },
-    },
-  ];
+  return f.resetHop ? [resetHopObservation(f.resetHop, 'reset-hop')] : [];
+}
+
+/** Where the replays by TTL placed the device that resets: a diagnosis' probe, or a watch's search. */
+export function resetHopObservation(h: ResetHopData, probe: string): Observation {
+  return {
+    kind: 'reset-hop',
+    probe,
+    verdict: h.verdict,
+    hop: h.hop,
+    address: h.hopAddress,
+    exact: h.exact,
+    trigger: h.triggerText,
+    text: h.reason,
+    figures: { hop: h.hop, verdict: h.verdict, firstResetTtl: h.firstResetTtl },
+  };
 }
 
 function logs(f: DiagnosisFacts): Observation[] {

@@ -107,6 +107,8 @@ export interface ReplayRequest {
   connectTimeoutMs: number;
   /** How long to wait for a reset, an ICMP time exceeded or the server's answer. */
   waitMs: number;
+  /** Told the connection's local port once it is open, before the bytes go out (a watch ignores its own). */
+  onConnected?: (localPort: number) => void;
 }
 
 export interface ReplayResult {

@@ -81,6 +81,7 @@ export function createTtlReplayIo(now: () => number): TtlReplayIo {
         const connected = await untilConnected(conn, request.connectTimeoutMs, signal);
         if (connected !== null) return failed(connected);
         const local = { port: conn.localPort!, address: conn.localAddress! };
+        request.onConnected?.(local.port);
         const fromServer = (p: CapturedPacket) =>
           p.src === request.address && p.tcp?.srcPort === request.port && p.tcp.dstPort === local.port;
         const synAck = await waitFor(

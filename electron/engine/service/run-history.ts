@@ -1,3 +1,4 @@
+import { emptyWatchCounts } from '../../shared/watch-info.js';
 import { mkdir, open, readdir, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -77,6 +78,16 @@ export class RunHistory {
       const check = validateReport(record.report);
       if (!check.valid) return this.note(`${id}.json: its report breaks the schema (${check.errors[0]})`);
     } else if (!isWatch(record.watch)) return this.note(`${id}.json: its watch result is incomplete`);
+    else
+      // Kept by an earlier version: the parts added since read as empty.
+      return {
+        ...record,
+        watch: {
+          ...record.watch,
+          hopSearch: record.watch.hopSearch ?? null,
+          counts: { ...emptyWatchCounts(), ...record.watch.counts },
+        },
+      };
     return record;
   }
 

@@ -1,5 +1,7 @@
 import type { CapturedPacket, PacketCapture } from '../net/capture-types.js';
-import type { DnsIo, IcmpIo, SystemIo, TcpIo } from '../net/engine-io.js';
+import type { DnsIo, IcmpIo, SystemIo, TcpIo, TtlReplayIo } from '../net/engine-io.js';
+import type { ResetHopData } from '../../shared/reset-data-info.js';
+import { searchResetHop, triggerFor } from '../probes/reset-hop-search.js';
 import { icmpIoFor } from '../net/system-ping-io.js';
 import type { ResolvedAddress } from '../../shared/probe-data-info.js';
 import { createNodeTcpIo } from '../net/node-tcp-io.js';
@@ -48,6 +50,8 @@ export interface WatchDeps {
   tcp?: TcpIo;
   /** Pings beside the checks; null: no ping. By default net-ping with raw sockets, else the ping tool. */
   icmp?: IcmpIo | null;
+  /** Replays by TTL for the hop search after a reset from the path (--every, raw sockets); null: none. */
+  replay?: TtlReplayIo | null;
   stream?: (now: () => number, onPacket: (packet: CapturedPacket) => void) => Promise<PacketStream>;
 }
 
@@ -111,9 +115,12 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     } else dropped++;
     deps.onCatch?.(caught);
     if (request.until !== null && catches.length + dropped >= request.until) stop('count');
+    hop.after(caught);
   };
+  const hop = new HopSearchAfterPath(target, now);
   const tracker = new WatchTracker({
     port: target.port,
+    own: (localPort) => hop.owns(localPort),
     onOpen: (localPort) => owners.started(localPort),
     onEnd: (localPort) => owners.ended(localPort),
     openNow: () => owners.openNow(),
@@ -121,6 +128,7 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     onCatch: keep,
   });
   silenced = (seen) => tracker.silenced(seen);
+  hop.tracker = tracker;
   let stream: PacketStream | null = null;
   let tableWatch: SocketTableWatch | null = null;
   let captureNote: string;
@@ -177,6 +185,8 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   let icmp: IcmpIo | null = null;
   if (request.everySeconds !== null) {
     icmp = deps.icmp !== undefined ? deps.icmp : await defaultIcmp(tableWatch === null, deps.system);
+    // The hop search sends the checks' request too: only a watch asked to send (--every), with capture.
+    if (!tableWatch) hop.replay = deps.replay !== undefined ? deps.replay : await defaultReplay(now);
     void runChecks(
       { tcp: deps.tcp ?? createNodeTcpIo(now), icmp },
       target,
@@ -223,6 +233,8 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
   const stoppedBy = await stopped;
   if (timer) clearTimeout(timer);
   deps.signal.removeEventListener('abort', cancel);
+  // A search under way ends first (a few seconds at most), unless the watch was cancelled.
+  const hopSearch = await hop.finish(stoppedBy === 'cancelled');
   stream?.close();
   clearInterval(flushing);
   tracker.flush(Infinity);
@@ -244,11 +256,79 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     counts: final,
     patterns,
     timeline: timeline.timeline,
-    diagnosis: diagnoseWatch({ catches, patterns, seenBy, counts: final, checks }),
+    diagnosis: diagnoseWatch({ catches, patterns, seenBy, counts: final, checks, hopSearch }),
     seenBy,
     captureNote,
     ownersNote: owners.note,
+    hopSearch,
   };
+}
+
+/**
+ * After the first reset from the path, the checks' request replayed with TTL 1, 2, 3... (the diagnosis'
+ * reset-hop search) to place the device and name its address. Once per watch; its replays are the
+ * watch's own connections, never caught. A reset of the person's own bytes may not be reproduced by the
+ * checks' request: the search then says so.
+ */
+class HopSearchAfterPath {
+  replay: TtlReplayIo | null = null;
+  tracker: WatchTracker | null = null;
+  private readonly own = new Set<number>();
+  private readonly controller = new AbortController();
+  private running: Promise<ResetHopData | null> | null = null;
+
+  constructor(
+    private readonly target: ReturnType<typeof parseTarget>,
+    private readonly now: () => number,
+  ) {}
+
+  owns(localPort: number): boolean {
+    return this.own.has(localPort);
+  }
+
+  /** Each catch: the first reset from the path (not of a SYN: its TTL already names the hop) starts it. */
+  after(c: WatchCatch): void {
+    if (this.running || !this.replay || c.how !== 'reset') return;
+    if (c.verdict?.origin !== 'path' || c.verdict.phase === 'connect') return;
+    this.running = this.search(this.replay, c.address).catch(() => null);
+  }
+
+  async finish(cancelled: boolean): Promise<ResetHopData | null> {
+    if (cancelled) this.controller.abort();
+    const data = await this.running;
+    this.replay?.close();
+    return data ?? null;
+  }
+
+  private async search(replay: TtlReplayIo, address: string): Promise<ResetHopData | null> {
+    const trigger = await triggerFor(this.target);
+    if (typeof trigger === 'string') return null;
+    const hops = this.tracker?.serverHops(address) ?? null;
+    let port: number | null = null;
+    return searchResetHop({
+      replay,
+      address: { address, family: address.includes(':') ? 6 : 4 },
+      port: this.target.port,
+      trigger,
+      maxTtl: Math.min(30, hops === null ? 30 : hops + 1),
+      waitMs: 1000,
+      connectTimeoutMs: 3000,
+      signal: this.controller.signal,
+      onConnected: (localPort) => {
+        port = localPort;
+        this.own.add(localPort);
+      },
+      // A replay that was not reset leaves its connection behind in the tracker: not the target's.
+      onAttempt: (a) => {
+        if (port !== null && a.outcome !== 'reset') this.tracker?.forget(port);
+      },
+    });
+  }
+}
+
+async function defaultReplay(now: () => number): Promise<TtlReplayIo | null> {
+  const raw = await loadRawNetwork();
+  return 'error' in raw ? null : raw.createTtlReplayIo(now);
 }
 
 /** The pings of the checks: over raw sockets when the watch captures, else through the ping tool. */

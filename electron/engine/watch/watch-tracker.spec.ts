@@ -205,4 +205,20 @@ describe('WatchTracker', () => {
     t.flush(Infinity);
     expect(caught.map((c) => c.how)).toEqual(['silence', 'silence', 'reset']);
   });
+
+  it("never catches the watch's own replays: reset as the hop search meant, or forgotten when they end", () => {
+    const own = new Set([40005, 40006]);
+    const caught: WatchCatch[] = [];
+    const t = new WatchTracker({ port: 80, onCatch: (c) => caught.push(c), own: (p) => own.has(p) });
+    t.push(packet(0, 40001, 'SA', { seq: 999, ack: 1 }));
+    t.push(packet(10, 40005, 'SA', { seq: 999, ack: 1 }));
+    t.push(packet(20, 40005, 'R', { seq: 1000 }));
+    t.push(packet(30, 40006, 'SA', { seq: 999, ack: 1 }));
+    t.forget(40006);
+    t.push(packet(40, 40002, 'SA', { seq: 999, ack: 1 }));
+    t.push(packet(50, 40002, 'R', { seq: 1000 }));
+    t.flush(Infinity);
+    expect(caught.map((c) => [c.localPort, c.order])).toEqual([[40002, 2]]);
+    expect(t.summary).toMatchObject({ connections: 2, resets: 1, open: 1 });
+  });
 });

@@ -42,6 +42,8 @@ interface Tracked {
     owner: SocketOwner | null;
     after: boolean;
     concurrent: number | null;
+    /** A connection of the watch's own hop search: swallowed, never caught. */
+    own?: boolean;
   };
 }
 
@@ -65,6 +67,8 @@ export interface WatchTrackerOptions {
   ownerOf?: (localPort: number) => SocketOwner | null;
   /** Connections to the target open now (the socket table's count), or null when unknown. */
   openNow?: () => number | null;
+  /** The watch's own connections (its hop search's replays): their resets are not caught. */
+  own?: (localPort: number) => boolean;
   /** At most this many connections followed at once (default 4096). */
   maxConnections?: number;
   /** Packets kept per connection besides its SYN-ACK (default 24). */
@@ -269,8 +273,44 @@ export class WatchTracker {
     if (conn.packets.length - first > this.keep) conn.packets.splice(first, 1);
   }
 
+  /** The target's distance in hops, from its latest SYN-ACK; null before one was seen. */
+  serverHops(address: string): number | null {
+    return this.reference.get(address)?.hopsAway ?? null;
+  }
+
+  /** A connection of the watch's own that ended without a reset: no longer one of the target's. */
+  forget(localPort: number): void {
+    for (const [key, conn] of this.live)
+      if (conn.localPort === localPort && !conn.reset) {
+        this.live.delete(key);
+        this.markEnded(key, conn.lastAt);
+        this.disown(conn);
+      }
+  }
+
+  /** Not one of the target's connections after all: uncounted, and its place given back if still the last. */
+  private disown(conn: Tracked): void {
+    this.counts.connections--;
+    if (conn.order !== null && conn.order === this.started) this.started--;
+  }
+
   /** Its first RST: counted now, judged when what follows it has had JUDGE_AFTER_MS to arrive. */
   private caught(conn: Tracked, rst: CapturedPacket): void {
+    if (this.options.own?.(conn.localPort)) {
+      // The watch's own replay, reset as the search meant it to be: not one of the target's connections.
+      conn.packets.push(rst);
+      this.disown(conn);
+      conn.reset = {
+        at: rst.at,
+        idleFrom: rst.at,
+        bytesIn: 0,
+        owner: null,
+        after: true,
+        concurrent: null,
+        own: true,
+      };
+      return;
+    }
     const idleFrom = conn.packets.at(-1)?.at ?? conn.firstAt;
     // `after`: the RST came after packets of the connection (not as the first thing the watch saw of it).
     const after = conn.packets.length > 0;
@@ -294,6 +334,7 @@ export class WatchTracker {
     const reset = conn.reset!;
     this.live.delete(key);
     this.markEnded(key, reset.at);
+    if (reset.own) return;
     const conversation = asConversation(conn, reset.at);
     const [judged] = judgeResets(
       [{ label: `:${conn.localPort}`, role: 'watched', conversation }],
