@@ -37,6 +37,11 @@ export async function watch(command: {
   const evidence = new Map<string, CapturedPacket[]>();
   const result = await runWatch(command.request, {
     signal: controller.signal,
+    // On stderr, --json or not: the moment connections are seen (a script starts its traffic after it).
+    onStarted: ({ addresses, seenBy }) =>
+      process.stderr.write(
+        `Watching ${printable(command.request.target)} (${addresses.join(', ')}) by ${seenBy === 'capture' ? 'packet capture' : 'the socket table'}; Ctrl-C stops and keeps what was caught.\n`,
+      ),
     onCatch: (caught) => {
       if (!command.json) out(catchLine(caught));
     },

@@ -35,7 +35,9 @@ async function watchWhile(
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await new Promise((r) => setTimeout(r, 1500));
+  // Its traffic once watch says it is watching (its capture open), not after a guess at how long that takes.
+  for (let waited = 0; !stderr.includes('Watching ') && waited < 15_000; waited += 50)
+    await new Promise((r) => setTimeout(r, 50));
   await traffic();
   const code = await exited;
   try {

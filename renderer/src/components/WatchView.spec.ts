@@ -88,7 +88,14 @@ describe('Watch view', () => {
     expect(screen.queryByRole('button', { name: 'Stop and keep what was caught' })).toBeNull();
     await fireEvent.click(button('Export Markdown'));
     await waitFor(() => expect(api.callsTo('watch:export')).toEqual([[SAMPLE_WATCH_ID, 'md']]));
-    expect(screen.queryByRole('button', { name: 'Export HTML' })).toBeNull();
+    // The HTML export too: the timeline drawn by this same component, on the engine's side.
+    await fireEvent.click(button('Export HTML'));
+    await waitFor(() =>
+      expect(api.callsTo('watch:export')).toEqual([
+        [SAMPLE_WATCH_ID, 'md'],
+        [SAMPLE_WATCH_ID, 'html'],
+      ]),
+    );
     await fireEvent.click(button('New diagnosis or watch'));
     expect(screen.getByRole('heading', { level: 2, name: 'Start a diagnosis' })).toBeTruthy();
   });
