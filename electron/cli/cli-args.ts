@@ -342,7 +342,7 @@ export const HELP = [
   helpEntry('-V, --version', 'the version'),
   '',
   'Exit status: 0 healthy, 1 a problem diagnosed, 2 bad input or usage, 3 internal',
-  'error.',
+  'error, 130 stopped with Ctrl-C (what was found so far is still printed).',
   'Raw sockets (root or CAP_NET_RAW) add ICMP through net-ping and packet capture',
   'of the resets.',
 ].join('\n');
