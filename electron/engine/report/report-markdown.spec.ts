@@ -1,4 +1,8 @@
+import fc from 'fast-check';
+import MarkdownIt from 'markdown-it';
+import type Token from 'markdown-it/lib/token.mjs';
 import { describe, expect, it } from 'vitest';
+import { showable } from '../../shared/printable-text.js';
 import { sampleReport } from './report-fixture.js';
 import { resetReport } from './report-resets-fixture.js';
 import { codeBlock, md, renderMarkdown } from './report-markdown.js';
@@ -9,12 +13,22 @@ import { redactReport } from './report-redact.js';
  * fences, every `<`, `>` and `&` is backslash-escaped, so no raw HTML or entity can come out of the
  * report's text (the report's own Markdown uses neither).
  */
-function unescapedOutsideCode(markdown: string): string[] {
-  const prose = markdown
-    .replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, '')
-    .replace(/(`+)[^`]*?\1/g, '')
-    .replace(/\\[\\`*_[\]<>|~&$#!.)+-]/g, '');
-  return prose.split('\n').flatMap((line) => line.match(/[<>&]/g) ?? []);
+/**
+ * What a CommonMark renderer (markdown-it, HTML on, as a ticket tool may be) makes of the prose: any raw
+ * HTML, link, image, emphasis or strike outside the code it was meant to have; empty when it is all text.
+ */
+const renderer = new MarkdownIt('default', { html: true, linkify: false });
+
+function markupOutsideCode(markdown: string): string[] {
+  const found: string[] = [];
+  const walk = (tokens: Token[]) => {
+    for (const t of tokens) {
+      if (/^(html_|link_|image|em_|s_)/.test(t.type)) found.push(`${t.type}: ${t.content || t.markup}`);
+      if (t.children) walk(t.children);
+    }
+  };
+  walk(renderer.parse(markdown, {}));
+  return found;
 }
 
 /** Splits a GFM table row into cells the way GFM does: on pipes that are not backslash-escaped. */
@@ -58,7 +72,7 @@ describe('renderMarkdown', () => {
 
   it('lists probes with their skip reasons and failures', () => {
     expect(text).toContain(
-      '  - Skipped because: No log file was given: pass --log \\<file\\> with the server log',
+      '  - Skipped because: No log file was given: pass --log \\<file> with the server log',
     );
     expect(text).toContain(
       '  - Failure `operation_not_permitted`: The kernel refused to set the don’t-fragment flag on the probe socket (EPERM)',
@@ -90,10 +104,11 @@ describe('renderMarkdown', () => {
     report.steps[1]!.probes[0]!.summary = '# heading\nand _emphasis_';
     const out = renderMarkdown(report);
     expect(out).toContain(
-      '# Reset Doctor report: \\<script\\>alert(1)\\</script\\> \\*\\*bold\\*\\* \\[x\\](javascript:y)',
+      '# Reset Doctor report: \\<script>alert(1)\\</script> \\*\\*bold\\*\\* \\[x\\](javascript:y)',
     );
     expect(out).toContain('\\# heading and \\_emphasis\\_');
-    expect(out).not.toContain('<script>');
+    expect(out).not.toMatch(/(?<!\\)<script>/);
+    expect(markupOutsideCode(out)).toEqual([]);
   });
 
   it('says when the run was cancelled and when nothing backs the verdict', () => {
@@ -122,8 +137,8 @@ describe('renderMarkdown: data is escaped everywhere', () => {
     ])
       expect(out).toContain(md(text));
     expect(out).toContain('\\<ip-');
-    expect(out).toContain('- Host: \\<host-1\\>');
-    expect(unescapedOutsideCode(out)).toEqual([]);
+    expect(out).toContain('- Host: \\<host-1>');
+    expect(markupOutsideCode(out)).toEqual([]);
   });
 
   it('escapes markup in evidence, remedies, settle steps, notes and the run options', () => {
@@ -137,7 +152,7 @@ describe('renderMarkdown: data is escaped everywhere', () => {
     report.diagnosis.notes.push({ topic: '<b>topic</b>', text: hostile });
     report.options.logFile = '/var/log/<app>|x.log';
     const out = renderMarkdown(report);
-    expect(unescapedOutsideCode(out)).toEqual([]);
+    expect(markupOutsideCode(out)).toEqual([]);
     expect(out).toContain(`- ${md(hostile)}`);
     expect(out).toContain('- 1\\. \\<img');
     expect(out).toContain('- \\+ \\<img');
@@ -151,7 +166,7 @@ describe('renderMarkdown: data is escaped everywhere', () => {
     const out = renderMarkdown(report);
     // eslint-disable-next-line no-control-regex -- none may be left
     expect(out).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
-    expect(out).toContain('red \uFFFD\\[31mtext\uFFFD\\[0m and a bell\uFFFD \uFFFDevil');
+    expect(out).toContain('red \uFFFD[31mtext\uFFFD[0m and a bell\uFFFD \uFFFDevil');
     expect(out).toContain('````text\nline one\nline\uFFFD]0;title\uFFFD two\n```\nafter\n````');
   });
 
@@ -162,10 +177,59 @@ describe('renderMarkdown: data is escaped everywhere', () => {
   });
 });
 
+/** Renders one line of md() output as a paragraph: its text, and whatever else the renderer made of it. */
+function rendered(line: string): { text: string; other: string[] } {
+  const tokens = renderer.parse(line, {});
+  const inline = tokens.filter((t) => t.type === 'inline').flatMap((t) => t.children ?? []);
+  const blocks = tokens.filter((t) => !/^(paragraph_open|paragraph_close|inline)$/.test(t.type));
+  return {
+    text: inline.map((t) => (t.type === 'text' ? t.content : `«${t.type}»`)).join(''),
+    other: [...blocks.map((t) => t.type), ...inline.filter((t) => t.type !== 'text').map((t) => t.type)],
+  };
+}
+
 describe('md', () => {
-  it('escapes inline Markdown characters and joins lines', () => {
-    expect(md('a*b_c`d[e]f<g>h|i~j&k\\l')).toBe('a\\*b\\_c\\`d\\[e\\]f\\<g\\>h\\|i\\~j\\&k\\\\l');
+  it('escapes what would be markup, and joins lines', () => {
+    expect(md('a*b_c`d[e](f)<g>h|i~j~&amp;k\\*l')).toBe(
+      'a\\*b_c\\`d\\[e\\](f)\\<g>h\\|i\\~j\\~\\&amp;k\\\\\\*l',
+    );
     expect(md('one\r\ntwo\n\nthree')).toBe('one two three');
+  });
+
+  it('leaves alone what a plain-text ticket would show with backslashes and nothing renders', () => {
+    for (const plain of [
+      'connect to [fd00::2]:443 refused',
+      'request #1 of 10 reset',
+      'C:\\logs\\app.log',
+      'snake_case_name and a-b',
+      'R&D, 5 > 3, 1 < 2',
+      '$HOME is set',
+      'ECONNRESET ~ again',
+      'see (RFC 793) [section 3.4]',
+    ])
+      expect(md(plain)).toBe(plain);
+  });
+
+  it('renders as exactly its text, whatever markup the text holds (CommonMark, markdown-it)', () => {
+    const alphabet = fc.constantFrom(
+      ...'ab1 -+#>*_`[]()<>!|~&;$\\:./x'.split(''),
+      '&amp;',
+      '<b>',
+      '](u)',
+      '\n',
+    );
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 24 }), (parts) => {
+        const text = parts.join('');
+        const expected = showable(text)
+          .replace(/\s*\n+\s*/g, ' ')
+          .trim();
+        const { text: shown, other } = rendered(md(text));
+        expect(other).toEqual([]);
+        expect(shown.trim()).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('escapes block markers only where they would start a block', () => {
@@ -194,16 +258,16 @@ describe('renderMarkdown: resets', () => {
     );
     const bulletsOf = section.split('\n\n')[1]!.split('\n');
     expect(bulletsOf).toEqual([
-      '- request, concurrency \\#1: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello; sent by a device on the network path (hop 4), TTL 61, confidence 86%',
-      '- concurrency \\#2: closed by the peer (FIN) on the request: 78 bytes sent, nothing received',
-      '- rate \\#3: reset, sent by the server, TTL 58',
+      '- request, concurrency #1: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello; sent by a device on the network path (hop 4), TTL 61, confidence 86%',
+      '- concurrency #2: closed by the peer (FIN) on the request: 78 bytes sent, nothing received',
+      '- rate #3: reset, sent by the server, TTL 58',
     ]);
     expect(section).not.toContain('tcp-connect');
   });
 
   it('gives one signal table for resets that read the same, every vote in words, unknown names kept', () => {
     expect(section.match(/^### Signals/gm)).toHaveLength(1);
-    expect(section).toContain('### Signals of the resets on “request”, “concurrency \\#1” (TTL 61)');
+    expect(section).toContain('### Signals of the resets on “request”, “concurrency #1” (TTL 61)');
     expect(section).toContain(
       'Sent by a device on the network path (hop 4), TTL 61, confidence 86%. TTL 61 says it came from 3 routers away: sent by hop 4',
     );
@@ -217,7 +281,7 @@ describe('renderMarkdown: resets', () => {
         'TTL 61 is 3 routers away; the server is 6',
       ],
       ['IP ID sequence', 'neither (neutral)', '0', 'IP ID 0 (DF set): says nothing about the sender'],
-      ['hop-echo', 'the server', '0.5', 'a \\<signal\\> from a later version'],
+      ['hop-echo', 'the server', '0.5', 'a \\<signal> from a later version'],
     ]);
   });
 
@@ -252,12 +316,12 @@ describe('renderMarkdown: resets', () => {
       .split('\n')
       .find((l) => l.startsWith('- request'));
     // The later ones have no verdict of their own, so only the first two share the sender.
-    expect(first).toMatch(/^- request, concurrency \\#1: reset during the TLS handshake/);
+    expect(first).toMatch(/^- request, concurrency #1: reset during the TLS handshake/);
     const rest = renderMarkdown(report)
       .split('\n')
-      .find((l) => l.startsWith('- concurrency \\#3'));
+      .find((l) => l.startsWith('- concurrency #3'));
     expect(rest).toBe(
-      '- concurrency \\#3, concurrency \\#4, concurrency \\#5 and 1 more: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello',
+      '- concurrency #3, concurrency #4, concurrency #5 and 1 more: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello',
     );
   });
 

@@ -300,17 +300,34 @@ function codeSpan(text: string): Markdown {
 }
 
 /**
- * Escapes text for inline Markdown (CommonMark and GFM): control characters are replaced, line breaks
- * and leading spaces (an indented code block) collapse so a cell or bullet stays one line, and the
- * characters that start blocks only matter at the start, so only there.
+ * Escapes text for inline Markdown (CommonMark and GFM), and no more than it needs: a ticket tool that
+ * shows the Markdown as plain text then shows the text as it was ("[::1]:443", "#1", "C:\\logs"), not
+ * strewn with backslashes. Control characters are replaced, line breaks and leading spaces (an indented
+ * code block) collapse so a cell or bullet stays one line. Escaped wherever they appear: backticks (code),
+ * asterisks (emphasis), pipes (table cells) and a `<` that could open a tag or an autolink; only where they
+ * could act: a backslash before punctuation, an underscore at a word's edge, brackets when the text holds
+ * a link's shape, `&` of an entity, tildes and dollars when there are two (GFM strikethrough, math), and
+ * the block markers at the start.
  */
 export function md(text: string): string {
   const oneLine = showable(text)
     .replace(/\s*\n+\s*/g, ' ')
     .replace(/^\s+/, '');
-  const inline = oneLine.replace(/[\\`*_[\]<>|~&$#!]/g, '\\$&');
-  return inline.replace(/^([-+]|\d{1,9}(?=[.)](?:\s|$)))/, (lead: string) =>
-    /\d/.test(lead) ? `${lead}\\` : `\\${lead}`,
+  // An inline link or a full reference needs `](` or `][`; a definition `[x]:` counts only at the start.
+  const linkish = /\][([]/.test(oneLine);
+  const pairs = (c: string) => oneLine.split(c).length > 2;
+  const wordy = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+  const inline = oneLine
+    .replace(/\\(?=[!-/:-@[-`{-~]|$)/g, '\\\\')
+    .replace(/[`*|]/g, '\\$&')
+    .replace(/<(?=[A-Za-z/!?])/g, '\\<')
+    .replace(/_/g, (u, at: number, all: string) => (wordy(all[at - 1]) && wordy(all[at + 1]) ? u : '\\_'))
+    .replace(/[[\]]/g, (b) => (linkish ? `\\${b}` : b))
+    .replace(/&(?=#?\w+;)/g, '\\&')
+    .replace(/[~$]/g, (c) => (pairs(c) ? `\\${c}` : c));
+  return inline.replace(
+    /^(?:[-+](?=[\s-]|$)|#{1,6}(?=\s|$)|>|\[(?=[^\]]*\]:)|\d{1,9}(?=[.)](?:\s|$)))/,
+    (lead) => (/\d/.test(lead) ? `${lead}\\` : `\\${lead}`),
   );
 }
 
