@@ -184,8 +184,17 @@ export function remoteUrls(content: string, target: string): string[] {
 }
 
 /** Checks an exported Markdown report: it names the verdict by its title. */
-export function checkMarkdownExport(content: string, expected: { cause: CauseId; target: string }): void {
+export function checkMarkdownExport(
+  content: string,
+  expected: { cause: CauseId; target: string; hop?: number },
+): void {
   expect(content).toContain(CAUSE_TITLES[expected.cause]);
   expect(content).toContain(`\`${expected.cause}\``);
   expect(content).toContain(expected.target);
+  // The short summary leads, and names the blamed hop by its address.
+  const short = content.slice(0, content.indexOf('**Verdict:'));
+  expect(short).toContain('## In short');
+  expect(short.split('\n').length).toBeLessThanOrEqual(20);
+  if (expected.hop !== undefined)
+    expect(short).toMatch(new RegExp(`Who sent the reset: .*\\(hop ${expected.hop}\\), address \\S+`));
 }

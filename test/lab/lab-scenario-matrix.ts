@@ -4,6 +4,7 @@
  * ordinary user, and through `serve` as an ordinary user whose engine helper holds raw sockets), and each
  * run is judged right, honest or wrong.
  */
+import { renderMarkdown } from '../../electron/engine/report/report-markdown.js';
 import { validateReport } from '../../electron/engine/report/report-schema.js';
 import type { CauseId, Finding } from '../../electron/shared/cause-info.js';
 import type { Report } from '../../electron/shared/report-info.js';
@@ -118,6 +119,20 @@ function reportProblems(report: Report, code: number | null): string[] {
   // Exit 0 is a healthy run and 1 a problem diagnosed; what an inconclusive run exits with is its own call.
   const exits = verdict === 'healthy' ? [0] : verdict === 'inconclusive' ? [0, 1] : [1];
   if (!exits.includes(code ?? -1)) problems.push(`exit status ${code} for the verdict ${verdict}`);
+  return [...problems, ...ticketProblems(report)];
+}
+
+/** The Markdown a ticket gets leads with a short summary, and names a blamed hop by its address. */
+function ticketProblems(report: Report): string[] {
+  const text = renderMarkdown(report);
+  const short = text.slice(text.indexOf('## In short'), text.indexOf('**Verdict:'));
+  if (!text.includes('## In short') || short.length === 0) return ['the Markdown has no short summary first'];
+  const problems: string[] = [];
+  const lines = short.trim().split('\n').length;
+  if (lines > 14) problems.push(`the Markdown's short summary is ${lines} lines`);
+  const top = report.diagnosis.findings[0];
+  if (top?.origin === 'path' && top.hop !== undefined && !/Who sent the reset: .*, address \S+/.test(short))
+    problems.push(`the Markdown's short summary blames hop ${top.hop} without its address`);
   return problems;
 }
 

@@ -96,16 +96,6 @@ export function probeTable(probes: ProbeReport[]): string {
   );
 }
 
-// Fixed UTC wording rather than the locale's: the reader and the machine may be in different zones.
-export function readableTime(iso: string): string {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  return new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/\.\d+Z$|Z$/, ' UTC');
-}
-
 // The policy makes the no-script, no-network promise hold even if some text ever escaped unescaped.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 

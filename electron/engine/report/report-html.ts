@@ -11,7 +11,6 @@ import {
   keyValues,
   list,
   probeTable,
-  readableTime,
 } from './report-html-parts.js';
 import { resetsCard } from './report-html-resets.js';
 import { REPORT_CSS } from './report-html-style.js';
@@ -24,6 +23,7 @@ import {
   originText,
   otherFindings,
   percent,
+  readableTime,
   runDurationMs,
   verdictFinding,
 } from './report-text.js';

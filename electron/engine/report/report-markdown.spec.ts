@@ -59,6 +59,50 @@ describe('renderMarkdown', () => {
     expect(text).toContain('- Ask the network team that runs 198.51.100.1 (hop 4)');
   });
 
+  it('leads with what a support desk acts on: verdict, who and from which address, when, between what, three lines of evidence, what to change', () => {
+    const short = text.slice(text.indexOf('## In short'), text.indexOf('**Verdict:'));
+    expect(text.indexOf('## In short')).toBeLessThan(text.indexOf('## Evidence'));
+    expect(short.trim().split('\n').length).toBeLessThanOrEqual(14);
+    expect(short).toContain('- Verdict: **A firewall or middlebox sends the reset** (86% confident)');
+    expect(short).toContain(
+      '- Who sent the reset: a device on the network path (hop 4), address 198.51.100.1',
+    );
+    expect(short).toContain('- When: 2025-05-14 09:21:07 UTC');
+    expect(short).toContain('- Between: this machine and api.example.com (203.0.113.10), port 8443');
+    expect(short.match(/^ {2}- /gm)).toHaveLength(3);
+    expect(short).toContain('- What to change: Ask the network team that runs 198.51.100.1 (hop 4)');
+  });
+
+  it('says what would settle an inconclusive run, and names no sender for a healthy one', () => {
+    const report = sampleReport();
+    const lead = report.diagnosis.findings[0]!;
+    report.diagnosis = {
+      ...report.diagnosis,
+      verdict: 'inconclusive',
+      findings: [
+        {
+          ...lead,
+          cause: 'inconclusive',
+          candidates: ['firewall-reset', 'server-reset'],
+          remedies: [],
+          settle: [{ kind: 'privilege', text: 'Run with raw sockets.' }],
+        },
+      ],
+    };
+    const inconclusive = renderMarkdown(report);
+    expect(inconclusive).toContain(
+      '- Verdict: **inconclusive** (A firewall or middlebox sends the reset or The server resets the connection without reading the request)',
+    );
+    expect(inconclusive).toContain('- To settle it: Run with raw sockets.');
+    report.diagnosis = {
+      verdict: 'healthy',
+      findings: [{ ...lead, cause: 'healthy', origin: 'unknown' }],
+      notes: [],
+    };
+    const healthy = renderMarkdown(report);
+    expect(healthy.slice(0, healthy.indexOf('**Verdict:'))).not.toContain('Who sent the reset');
+  });
+
   it('has one table row per step with status, duration and summary', () => {
     const rows = text.split('\n').filter((l) => l.startsWith('| '));
     expect(rows).toHaveLength(2 + 6);

@@ -3,6 +3,7 @@ import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import { showable } from '../../shared/printable-text.js';
 import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
 import {
+  hopAddressOf,
   hopFacts,
   resetStory,
   resetsShown,
@@ -18,6 +19,7 @@ import {
   originText,
   otherFindings,
   percent,
+  readableTime,
   runDurationMs,
   verdictFinding,
 } from './report-text.js';
@@ -33,6 +35,7 @@ export function renderMarkdown(report: Report): string {
   const finding = verdictFinding(report);
   const blocks = [
     m`# Reset Doctor report: ${report.target.input}`,
+    inShortBlock(report),
     verdictBlock(report),
     section(
       'Evidence',
@@ -57,6 +60,39 @@ export function renderMarkdown(report: Report): string {
     section('Run', runBlock(report)),
   ];
   return `${join(blocks, '\n\n').text}\n`;
+}
+
+/** Evidence lines the short summary gives: the rest are in the Evidence section below it. */
+const IN_SHORT_EVIDENCE = 3;
+
+/**
+ * What a provider's support desk acts on, before any detail: the verdict, who sent the reset and from
+ * which address, when, between what, the evidence in three lines and the first thing to change.
+ */
+function inShortBlock(report: Report): Markdown {
+  const finding = verdictFinding(report);
+  const verdict = report.diagnosis.verdict;
+  const candidates = (finding?.candidates ?? []).map((c) => CAUSE_TITLES[c] ?? c);
+  const lines = [
+    verdict === 'inconclusive'
+      ? m`- Verdict: **inconclusive**${candidates.length ? m` (${candidates.join(' or ')})` : m``}`
+      : m`- Verdict: **${CAUSE_TITLES[verdict]}**${finding ? m` (${percent(finding.confidence)} confident)` : m``}`,
+  ];
+  if (finding && verdict !== 'healthy') {
+    const address =
+      finding.origin === 'path' && finding.hop !== undefined ? hopAddressOf(report, finding.hop) : null;
+    lines.push(m`- Who sent the reset: ${originText(finding)}${address ? m`, address ${address}` : m``}`);
+  }
+  const to = report.target.addresses[0];
+  lines.push(
+    m`- When: ${readableTime(report.startedAt)}`,
+    m`- Between: this machine and ${report.target.host}${to && to !== report.target.host ? m` (${to})` : m``}, port ${String(report.target.port)}`,
+  );
+  const evidence = (finding?.evidence ?? []).slice(0, IN_SHORT_EVIDENCE);
+  if (evidence.length) lines.push(m`- Evidence:`, ...evidence.map((e) => m`  - ${e.text}`));
+  const first = finding?.remedies[0] ?? finding?.settle[0]?.text;
+  if (first) lines.push(m`- ${verdict === 'inconclusive' ? 'To settle it' : 'What to change'}: ${first}`);
+  return section('In short', join(lines, '\n'));
 }
 
 function verdictBlock(report: Report): Markdown {

@@ -1,4 +1,4 @@
-import { decodeConnections, endedBadly, requestFirst } from '../../shared/probe-data-decode.js';
+import { decodeConnections, decodeHops, endedBadly, requestFirst } from '../../shared/probe-data-decode.js';
 import type { Report } from '../../shared/report-info.js';
 import {
   decodeResetHop,
@@ -140,6 +140,13 @@ export function resetStory(report: Report): ResetStory | null {
 /** The hop the reset-hop replay located, for the traceroute picture. */
 export function resetHopNumber(report: Report): number | null {
   return decodeResetHop(probeData(report, 'reset-hop'))?.hop ?? null;
+}
+
+/** A hop's address: where the reset-hop replays placed the device, else the traceroute's; null when unseen. */
+export function hopAddressOf(report: Report, hop: number): string | null {
+  const replayed = decodeResetHop(probeData(report, 'reset-hop'));
+  if (replayed?.hop === hop && replayed.hopAddress) return replayed.hopAddress;
+  return decodeHops(probeData(report, 'traceroute'))?.find((h) => h.ttl === hop)?.address ?? null;
 }
 
 /** "sent by a device on the network path (hop 4), TTL 61, confidence 89%" (or "Sent by…"). */

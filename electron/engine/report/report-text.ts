@@ -67,3 +67,13 @@ export function runDurationMs(report: Report): number | null {
 export function formatNumber(value: number, digits = 1): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(digits);
 }
+
+// Fixed UTC wording rather than the locale's: the reader and the machine may be in different zones.
+export function readableTime(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$|Z$/, ' UTC');
+}

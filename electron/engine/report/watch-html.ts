@@ -11,7 +11,8 @@ import {
   watchSeconds,
   watchVerdictLine,
 } from '../../shared/watch-words.js';
-import { card, esc, htmlPage, list, readableTime } from './report-html-parts.js';
+import { card, esc, htmlPage, list } from './report-html-parts.js';
+import { readableTime } from './report-text.js';
 import { REPORT_CSS } from './report-html-style.js';
 import type { PcapFrames } from '../watch/watch-pcap.js';
 
