@@ -1,4 +1,5 @@
 import type { EvidenceItem } from '../../shared/cause-info.js';
+import { codeParts } from '../../shared/code-spans.js';
 import { evidenceLines } from '../../shared/evidence-lines.js';
 import { showable } from '../../shared/printable-text.js';
 import type { ProbeReport } from '../../shared/report-info.js';
@@ -43,6 +44,19 @@ export function badge(status: string): string {
 /** Wraps already-escaped HTML in a titled card. */
 export function card(title: string, html: string): string {
   return `<section class="card"><h2>${esc(title)}</h2>${html}</section>`;
+}
+
+/** The engine's own text (a remedy, a step to settle it) with its `code` as <code>; all of it escaped. */
+export function withCode(text: string): string {
+  return codeParts(text)
+    .map((p) => (p.code ? `<code>${esc(p.text)}</code>` : esc(p.text)))
+    .join('');
+}
+
+/** Remedies and steps: a list whose `code` shows as code. */
+export function codeList(items: string[], empty: string): string {
+  if (items.length === 0) return `<p class="sub">${esc(empty)}</p>`;
+  return `<ul class="list">${items.map((i) => `<li>${withCode(i)}</li>`).join('')}</ul>`;
 }
 
 export function list(items: string[], empty: string): string {

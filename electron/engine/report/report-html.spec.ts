@@ -33,6 +33,15 @@ describe('renderHtml', () => {
     }
   });
 
+  it("shows the remedies' commands as <code>, escaped like the rest", () => {
+    const report = sampleReport();
+    report.diagnosis.findings[0]!.remedies = ['Run `sysctl -w a=<b>` then <i>restart</i>.'];
+    const html = renderHtml(report);
+    expect(html).toContain(
+      '<li>Run <code>sysctl -w a=&lt;b&gt;</code> then &lt;i&gt;restart&lt;/i&gt;.</li>',
+    );
+  });
+
   it('escapes <script> in the target input and the error text', () => {
     const report = sampleReport();
     report.target.input = 'https://x.test/<script>alert("t")</script>';

@@ -5,12 +5,13 @@ import { probeCharts } from './report-html-charts.js';
 import {
   badge,
   card,
+  codeList,
   esc,
   evidenceList,
   htmlPage,
   keyValues,
-  list,
   probeTable,
+  withCode,
 } from './report-html-parts.js';
 import { resetsCard } from './report-html-resets.js';
 import { REPORT_CSS } from './report-html-style.js';
@@ -44,13 +45,13 @@ export function renderHtml(report: Report): string {
     main?.settle.length
       ? card(
           'What would settle it',
-          list(
+          codeList(
             main.settle.map((s) => s.text),
             '',
           ),
         )
       : '',
-    card('Remedies', list(main?.remedies ?? [], 'No remedy recorded.')),
+    card('Remedies', codeList(main?.remedies ?? [], 'No remedy recorded.')),
     otherFindingsCard(report),
     notesCard(report),
     resetsCard(report),
@@ -111,7 +112,7 @@ function otherFindingsCard(report: Report): string {
     const opposing = f.against.map(
       (e) => `<li>${e.rulesOut ? 'Rules it out' : 'Against'}: ${esc(e.text)}</li>`,
     );
-    const remedies = f.remedies.map((r) => `<li>Remedy: ${esc(r)}</li>`);
+    const remedies = f.remedies.map((r) => `<li>Remedy: ${withCode(r)}</li>`);
     return `<li>${head}<ul class="list">${[...evidence, ...opposing, ...remedies].join('')}</ul></li>`;
   });
   return `<section class="card"><h2>Other findings</h2><ul class="list">${items.join('')}</ul></section>`;

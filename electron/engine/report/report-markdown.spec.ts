@@ -73,6 +73,22 @@ describe('renderMarkdown', () => {
     expect(short).toContain('- What to change: Ask the network team that runs 198.51.100.1 (hop 4)');
   });
 
+  it("shows the remedies' commands as code, not backticks, and keeps the rest escaped", () => {
+    const report = sampleReport();
+    report.diagnosis.findings[0]!.remedies = [
+      'Set `keepalive_timeout 2s;` in nginx, *not* `a`b`, for <host>.',
+    ];
+    const out = renderMarkdown(report);
+    expect(out).toContain('- Set `keepalive_timeout 2s;` in nginx, \\*not\\* `a`b\\`, for \\<host>.');
+    const remedies = out.slice(out.indexOf('## Remedies'), out.indexOf('##', out.indexOf('## Remedies') + 3));
+    const inline = renderer.parseInline(remedies.split('\n')[2]!, {})[0]!.children!;
+    expect(inline.filter((t) => t.type === 'code_inline').map((t) => t.content)).toEqual([
+      'keepalive_timeout 2s;',
+      'a',
+    ]);
+    expect(markupOutsideCode(out)).toEqual([]);
+  });
+
   it('says what would settle an inconclusive run, and names no sender for a healthy one', () => {
     const report = sampleReport();
     const lead = report.diagnosis.findings[0]!;

@@ -1,5 +1,6 @@
 import { evidenceLines } from '../../shared/evidence-lines.js';
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
+import { codeParts } from '../../shared/code-spans.js';
 import { showable } from '../../shared/printable-text.js';
 import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
 import {
@@ -46,7 +47,7 @@ export function renderMarkdown(report: Report): string {
     ),
     againstBlock(report),
     settleBlock(report),
-    section('Remedies', bullets(finding?.remedies ?? [], 'No remedy recorded.')),
+    section('Remedies', bullets((finding?.remedies ?? []).map(withCode), 'No remedy recorded.')),
     otherFindingsBlock(report),
     notesBlock(report),
     resetsBlock(report),
@@ -91,7 +92,8 @@ function inShortBlock(report: Report): Markdown {
   const evidence = (finding?.evidence ?? []).slice(0, IN_SHORT_EVIDENCE);
   if (evidence.length) lines.push(m`- Evidence:`, ...evidence.map((e) => m`  - ${e.text}`));
   const first = finding?.remedies[0] ?? finding?.settle[0]?.text;
-  if (first) lines.push(m`- ${verdict === 'inconclusive' ? 'To settle it' : 'What to change'}: ${first}`);
+  if (first)
+    lines.push(m`- ${verdict === 'inconclusive' ? 'To settle it' : 'What to change'}: ${withCode(first)}`);
   return section('In short', join(lines, '\n'));
 }
 
@@ -117,7 +119,7 @@ function againstBlock(report: Report): Markdown | null {
 
 function settleBlock(report: Report): Markdown | null {
   const settle = verdictFinding(report)?.settle ?? [];
-  return settle.length ? section('What would settle it', bullets(settle.map((s) => s.text))) : null;
+  return settle.length ? section('What would settle it', bullets(settle.map((s) => withCode(s.text)))) : null;
 }
 
 function otherFindingsBlock(report: Report): Markdown | null {
@@ -131,7 +133,7 @@ function findingBullet(finding: Finding): Markdown {
   const sub = [
     ...finding.evidence.map((e) => m`  - Evidence: ${e.text}`),
     ...finding.against.map((e) => m`  - ${e.rulesOut ? 'Rules it out' : 'Against'}: ${e.text}`),
-    ...finding.remedies.map((r) => m`  - Remedy: ${r}`),
+    ...finding.remedies.map((r) => m`  - Remedy: ${withCode(r)}`),
   ];
   return join([head, ...sub], '\n');
 }
@@ -345,10 +347,10 @@ function codeSpan(text: string): Markdown {
  * a link's shape, `&` of an entity, tildes and dollars when there are two (GFM strikethrough, math), and
  * the block markers at the start.
  */
-export function md(text: string): string {
-  const oneLine = showable(text)
-    .replace(/\s*\n+\s*/g, ' ')
-    .replace(/^\s+/, '');
+export function md(text: string, midLine = false): string {
+  const joined = showable(text).replace(/\s*\n+\s*/g, ' ');
+  // Mid-line (after a code span), leading spaces and block markers mean nothing.
+  const oneLine = midLine ? joined : joined.replace(/^\s+/, '');
   // An inline link or a full reference needs `](` or `][`; a definition `[x]:` counts only at the start.
   const linkish = /\][([]/.test(oneLine);
   const pairs = (c: string) => oneLine.split(c).length > 2;
@@ -361,10 +363,22 @@ export function md(text: string): string {
     .replace(/[[\]]/g, (b) => (linkish ? `\\${b}` : b))
     .replace(/&(?=#?\w+;)/g, '\\&')
     .replace(/[~$]/g, (c) => (pairs(c) ? `\\${c}` : c));
+  if (midLine) return inline;
   return inline.replace(
     /^(?:[-+](?=[\s-]|$)|#{1,6}(?=\s|$)|>|\[(?=[^\]]*\]:)|\d{1,9}(?=[.)](?:\s|$)))/,
     (lead) => (/\d/.test(lead) ? `${lead}\\` : `\\${lead}`),
   );
+}
+
+/** The engine's own text with its `code` as code spans (remedies, settle steps); the rest escaped. */
+export function mdWithCode(text: string): string {
+  return codeParts(text)
+    .map((p, i) => (p.code ? codeSpan(p.text).text : md(p.text, i > 0)))
+    .join('');
+}
+
+function withCode(text: string): Markdown {
+  return new Markdown(mdWithCode(text));
 }
 
 /** A fenced block longer than any backtick run inside, so the text cannot close it early. */

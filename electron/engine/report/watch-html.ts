@@ -11,7 +11,7 @@ import {
   watchSeconds,
   watchVerdictLine,
 } from '../../shared/watch-words.js';
-import { card, esc, htmlPage, list } from './report-html-parts.js';
+import { card, codeList, esc, htmlPage, list } from './report-html-parts.js';
 import { readableTime } from './report-text.js';
 import { REPORT_CSS } from './report-html-style.js';
 import type { PcapFrames } from '../watch/watch-pcap.js';
@@ -40,7 +40,7 @@ export function renderWatchHtml(
       'Verdict',
       `<p>${esc(verdict ?? 'No verdict: fewer than two resets (or silences) were caught.')}</p>${
         lead && lead.remedies.length > 0
-          ? `<h3>What to change</h3>${list(lead.remedies.slice(0, 4), '')}`
+          ? `<h3>What to change</h3>${codeList(lead.remedies.slice(0, 4), '')}`
           : ''
       }`,
     ),

@@ -9,7 +9,7 @@ import {
   summaryLines,
   watchSeconds,
 } from '../../shared/watch-words.js';
-import { md } from './report-markdown.js';
+import { md, mdWithCode } from './report-markdown.js';
 import type { PcapFrames } from '../watch/watch-pcap.js';
 
 /** Rows of the catches table: the rest are counted below it. */
@@ -34,7 +34,7 @@ export function renderWatchMarkdown(r: WatchResult, frames: Record<string, PcapF
   const lead = r.diagnosis?.findings[0];
   if (lead && lead.remedies.length > 0) {
     lines.push('', '## What to change', '');
-    for (const remedy of lead.remedies.slice(0, 4)) lines.push(`- ${md(remedy)}`);
+    for (const remedy of lead.remedies.slice(0, 4)) lines.push(`- ${mdWithCode(remedy)}`);
   }
   if (r.catches.length > 0) {
     lines.push('', `## ${caughtHeading(r.catches)}`, '');
