@@ -1,7 +1,6 @@
 import type { CapturedPacket, PacketCapture } from '../net/capture-types.js';
 import type { DnsIo, IcmpIo, SystemIo, TcpIo, TtlReplayIo } from '../net/engine-io.js';
-import type { ResetHopData } from '../../shared/reset-data-info.js';
-import { searchResetHop, triggerFor } from '../probes/reset-hop-search.js';
+import { defaultReplay, HopSearchAfterPath } from './watch-hop-search.js';
 import { icmpIoFor } from '../net/system-ping-io.js';
 import type { ResolvedAddress } from '../../shared/probe-data-info.js';
 import { createNodeTcpIo } from '../net/node-tcp-io.js';
@@ -117,7 +116,7 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     if (request.until !== null && catches.length + dropped >= request.until) stop('count');
     hop.after(caught);
   };
-  const hop = new HopSearchAfterPath(target, now);
+  const hop = new HopSearchAfterPath(target);
   const tracker = new WatchTracker({
     port: target.port,
     own: (localPort) => hop.owns(localPort),
@@ -262,73 +261,6 @@ export async function runWatch(request: WatchRequest, deps: WatchDeps): Promise<
     ownersNote: owners.note,
     hopSearch,
   };
-}
-
-/**
- * After the first reset from the path, the checks' request replayed with TTL 1, 2, 3... (the diagnosis'
- * reset-hop search) to place the device and name its address. Once per watch; its replays are the
- * watch's own connections, never caught. A reset of the person's own bytes may not be reproduced by the
- * checks' request: the search then says so.
- */
-class HopSearchAfterPath {
-  replay: TtlReplayIo | null = null;
-  tracker: WatchTracker | null = null;
-  private readonly own = new Set<number>();
-  private readonly controller = new AbortController();
-  private running: Promise<ResetHopData | null> | null = null;
-
-  constructor(
-    private readonly target: ReturnType<typeof parseTarget>,
-    private readonly now: () => number,
-  ) {}
-
-  owns(localPort: number): boolean {
-    return this.own.has(localPort);
-  }
-
-  /** Each catch: the first reset from the path (not of a SYN: its TTL already names the hop) starts it. */
-  after(c: WatchCatch): void {
-    if (this.running || !this.replay || c.how !== 'reset') return;
-    if (c.verdict?.origin !== 'path' || c.verdict.phase === 'connect') return;
-    this.running = this.search(this.replay, c.address).catch(() => null);
-  }
-
-  async finish(cancelled: boolean): Promise<ResetHopData | null> {
-    if (cancelled) this.controller.abort();
-    const data = await this.running;
-    this.replay?.close();
-    return data ?? null;
-  }
-
-  private async search(replay: TtlReplayIo, address: string): Promise<ResetHopData | null> {
-    const trigger = await triggerFor(this.target);
-    if (typeof trigger === 'string') return null;
-    const hops = this.tracker?.serverHops(address) ?? null;
-    let port: number | null = null;
-    return searchResetHop({
-      replay,
-      address: { address, family: address.includes(':') ? 6 : 4 },
-      port: this.target.port,
-      trigger,
-      maxTtl: Math.min(30, hops === null ? 30 : hops + 1),
-      waitMs: 1000,
-      connectTimeoutMs: 3000,
-      signal: this.controller.signal,
-      onConnected: (localPort) => {
-        port = localPort;
-        this.own.add(localPort);
-      },
-      // A replay that was not reset leaves its connection behind in the tracker: not the target's.
-      onAttempt: (a) => {
-        if (port !== null && a.outcome !== 'reset') this.tracker?.forget(port);
-      },
-    });
-  }
-}
-
-async function defaultReplay(now: () => number): Promise<TtlReplayIo | null> {
-  const raw = await loadRawNetwork();
-  return 'error' in raw ? null : raw.createTtlReplayIo(now);
 }
 
 /** The pings of the checks: over raw sockets when the watch captures, else through the ping tool. */
