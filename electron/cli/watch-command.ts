@@ -67,18 +67,21 @@ export async function watch(command: {
   }
   // The report names each catch's frames only when the pcapng beside it was written.
   const problems = pcapProblem === null ? [] : [pcapProblem];
+  let reportWritten = false;
   if (command.reportFile !== null) {
     const file = await watchExportFile(result, formatFromPath(command.reportFile)!, pcap ? evidence : null);
-    await writeFileAtomic(command.reportFile, file.content).catch((error: Error) =>
-      problems.push(`could not write ${command.reportFile}: ${error.message}`),
-    );
+    try {
+      await writeFileAtomic(command.reportFile, file.content);
+      reportWritten = true;
+    } catch (error) {
+      problems.push(`could not write ${command.reportFile}: ${(error as Error).message}`);
+    }
   }
   if (command.json) process.stdout.write(`${JSON.stringify({ ...result, pcap }, null, 2)}\n`);
   else {
     for (const line of ['', ...summaryLines(result)]) out(line);
     if (pcap) out(pcapLine(result, pcap));
-    if (command.reportFile !== null && problems.length === (pcapProblem === null ? 0 : 1))
-      out(`The watch is written to ${command.reportFile}.`);
+    if (reportWritten) out(`The watch is written to ${command.reportFile}.`);
   }
   for (const problem of problems) process.stderr.write(`reset-doctor: ${printable(problem)}\n`);
   if (result.stoppedBy === 'cancelled') return 130;

@@ -155,6 +155,18 @@ function pingObservation(checks: WatchResult['checks']): Observation[] {
   ];
 }
 
+/** How many of the outcomes failed each way, as a diagnosis' requests observation counts them. */
+function failureClasses(
+  outcomes: RequestOutcome[],
+): Partial<Record<NonNullable<RequestOutcome['failure']>, number>> {
+  const classes: Partial<Record<NonNullable<RequestOutcome['failure']>, number>> = {};
+  for (const o of outcomes) if (o.failure) classes[o.failure] = (classes[o.failure] ?? 0) + 1;
+  return classes;
+}
+
+/** Milliseconds as seconds to a tenth, as the observations give them. */
+const tenths = (ms: number): number => Math.round(ms / 100) / 10;
+
 function pattern<K extends WatchPattern['kind']>(
   patterns: WatchPattern[],
   kind: K,
@@ -177,15 +189,14 @@ function everyNthObservation(
     order: c.order ?? 0,
     mode: 'sequential',
     failure: c.bytesIn > 0 ? 'transfer-reset' : 'quick-reset',
-    afterSendSeconds: Math.round((c.idleMs ?? 0) / 100) / 10,
+    afterSendSeconds: tenths(c.idleMs ?? 0),
     how: 'reset',
     phase: c.bytesIn > 0 ? 'transfer' : 'request',
     bytesReceived: c.bytesIn,
     status: null,
     silentSeconds: null,
   }));
-  const classes: Partial<Record<NonNullable<RequestOutcome['failure']>, number>> = {};
-  for (const o of outcomes) classes[o.failure!] = (classes[o.failure!] ?? 0) + 1;
+  const classes = failureClasses(outcomes);
   const total = Math.max(connections ?? 0, ...resets.map((c) => c.order ?? 0));
   return {
     kind: 'requests',
@@ -216,15 +227,14 @@ function silenceObservation(silences: WatchCatch[], connections: number | null):
     order: c.order ?? 0,
     mode: 'sequential',
     failure: c.silence?.connecting ? 'connect-timeout' : 'dropped',
-    afterSendSeconds: Math.round((c.silence?.silentMs ?? 0) / 100) / 10,
+    afterSendSeconds: tenths(c.silence?.silentMs ?? 0),
     how: 'silence',
     phase: c.silence?.connecting ? 'connect' : 'request',
     bytesReceived: c.bytesIn,
     status: null,
-    silentSeconds: Math.round((c.silence?.silentMs ?? 0) / 100) / 10,
+    silentSeconds: tenths(c.silence?.silentMs ?? 0),
   }));
-  const classes: Partial<Record<NonNullable<RequestOutcome['failure']>, number>> = {};
-  for (const o of outcomes) classes[o.failure!] = (classes[o.failure!] ?? 0) + 1;
+  const classes = failureClasses(outcomes);
   const total = Math.max(connections ?? 0, silences.length);
   const n = silences.length;
   return {
@@ -253,7 +263,7 @@ function idleObservation(
   text: string,
   silent: boolean,
 ): Observation {
-  const gaps = catches.flatMap((c) => (c.idleMs === null ? [] : [Math.round(c.idleMs / 100) / 10]));
+  const gaps = catches.flatMap((c) => (c.idleMs === null ? [] : [tenths(c.idleMs)]));
   const server = catches.filter((c) => c.verdict?.origin === 'server').length;
   const path = catches.filter((c) => c.verdict?.origin === 'path').length;
   // Resets at varied idle times: the timeout lies between the longest silence survived and the

@@ -77,18 +77,18 @@ export class RunHistory {
       const { validateReport } = await import('../report/report-schema.js');
       const check = validateReport(record.report);
       if (!check.valid) return this.note(`${id}.json: its report breaks the schema (${check.errors[0]})`);
-    } else if (!isWatch(record.watch)) return this.note(`${id}.json: its watch result is incomplete`);
-    else
-      // Kept by an earlier version: the parts added since read as empty.
-      return {
-        ...record,
-        watch: {
-          ...record.watch,
-          hopSearch: record.watch.hopSearch ?? null,
-          counts: { ...emptyWatchCounts(), ...record.watch.counts },
-        },
-      };
-    return record;
+      return record;
+    }
+    if (!isWatch(record.watch)) return this.note(`${id}.json: its watch result is incomplete`);
+    // Kept by an earlier version: the parts added since read as empty.
+    return {
+      ...record,
+      watch: {
+        ...record.watch,
+        hopSearch: record.watch.hopSearch ?? null,
+        counts: { ...emptyWatchCounts(), ...record.watch.counts },
+      },
+    };
   }
 
   private newestFirst(entries: Map<string, HistoryEntry>): HistoryEntry[] {

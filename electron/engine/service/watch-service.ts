@@ -151,15 +151,12 @@ export async function watchExportFile(
       encoding: 'base64',
     };
   }
+  const fileName = `reset-doctor-watch-${host}-${stamp}.${format}`;
+  if (format === 'json')
+    return { fileName, mime: 'application/json', content: `${JSON.stringify(result, null, 2)}\n` };
+  // The ticket formats name each catch's frames in the pcapng, when the packets were kept.
   const frames = evidence && result.seenBy === 'capture' ? watchPcap(result, evidence).frames : {};
-  return {
-    fileName: `reset-doctor-watch-${host}-${stamp}.${format}`,
-    mime: format === 'json' ? 'application/json' : format === 'html' ? 'text/html' : 'text/markdown',
-    content:
-      format === 'json'
-        ? `${JSON.stringify(result, null, 2)}\n`
-        : format === 'html'
-          ? renderWatchHtml(result, await loadExportPictures(), frames)
-          : renderWatchMarkdown(result, frames),
-  };
+  return format === 'html'
+    ? { fileName, mime: 'text/html', content: renderWatchHtml(result, await loadExportPictures(), frames) }
+    : { fileName, mime: 'text/markdown', content: renderWatchMarkdown(result, frames) };
 }

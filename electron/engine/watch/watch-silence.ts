@@ -13,8 +13,6 @@ export const SILENT_MS = 3000;
 const RTO_MAX_MS = 120_000;
 /** A SYN's first retransmission timer (TCP_TIMEOUT_INIT). */
 const SYN_RTO_MS = 1000;
-/** Ports caught once are remembered while they stay in the table, at most this many. */
-const MAX_REMEMBERED = 4096;
 
 /** A connection the target left unanswered, read from one look at the socket table. */
 export interface SilenceSeen {
@@ -62,9 +60,9 @@ export class SilenceSpotter {
       this.caught.add(s.localPort);
       found.push(seen);
     }
-    // A port gone from the table may open a new connection later: caught afresh then.
+    // A port gone from the table may open a new connection later: caught afresh then. So the ports
+    // remembered are never more than the table lists.
     for (const port of this.caught) if (!present.has(port)) this.caught.delete(port);
-    for (const port of [...this.caught].slice(0, -MAX_REMEMBERED)) this.caught.delete(port);
     return found;
   }
 }
@@ -125,6 +123,9 @@ export function silenceCatch(
     Partial<Pick<WatchCatch, 'lifetimeMs' | 'order' | 'concurrent' | 'sawOpen' | 'bytesIn'>>,
 ): WatchCatch {
   return {
+    connectionId: known.connectionId,
+    port: known.port,
+    seenBy: known.seenBy,
     how: 'silence',
     at: seen.at,
     address: seen.address,
@@ -139,6 +140,5 @@ export function silenceCatch(
     owner: seen.owner,
     verdict: null,
     silence: { silentMs: seen.silentMs, retransmits: seen.retransmits, connecting: seen.connecting },
-    ...known,
   };
 }

@@ -153,9 +153,8 @@ export class WatchTracker {
    * comes later on it is caught too: who sent it is more evidence.
    */
   silenced(seen: SilenceSeen): void {
-    const conn = [...this.live.values()].find(
-      (c) => c.localPort === seen.localPort && c.address === seen.address && !c.reset,
-    );
+    const found = this.live.get(`${seen.address}|${seen.localPort}`);
+    const conn = found?.reset ? undefined : found;
     this.counts.silences++;
     if (!conn) {
       // A SYN never answered: the capture saw nothing of it.
