@@ -3,7 +3,10 @@ import type { DiagnosisFacts } from '../../electron/engine/diagnosis/diagnosis-f
 import type { ResetVerdict } from '../../electron/engine/forensics/reset-origin.js';
 import type { Conversation, ConversationEvent } from '../../electron/engine/net/conversation-types.js';
 import { parseTarget } from '../../electron/engine/parsers/target-parser.js';
+import type { IdleData } from '../../electron/engine/probes/idle-probe.js';
+import type { PathMtuData } from '../../electron/engine/probes/path-mtu-probe.js';
 import type { PingData } from '../../electron/engine/probes/ping-probe.js';
+import { patternOf, type RepeatAttempt } from '../../electron/engine/probes/request-repeat-probe.js';
 import { SERVER } from './fake-io.js';
 
 /**
@@ -160,5 +163,74 @@ export function pingData(lossPercent = 0): PingData {
     stats: { minMs: 0.3, avgMs: 0.4, maxMs: 0.6, stddevMs: 0.1 },
     replyTtl: 61,
     unreachableFrom: [],
+  };
+}
+
+/** A request never acknowledged, retransmitted three times, then given up: its packets lost on the way. */
+export function droppedRequest(): Conversation {
+  return conv(
+    { outcome: 'timeout', at: 1500 },
+    {
+      socketState: {
+        at: 1500,
+        unacked: 1,
+        retransmits: 3,
+        bytesSent: 80,
+        bytesAcked: 0,
+        bytesReceived: 0,
+        rttMs: 0.3,
+      },
+    },
+  );
+}
+
+/** The request and its repeats (one after another, then `parallel` together), in the server's order. */
+export function requestsData(list: Conversation[], parallel: Conversation[] = []): Partial<DiagnosisFacts> {
+  const [first, ...rest] = list;
+  const attempts: RepeatAttempt[] = [
+    ...rest.map((c, i) => ({ order: i + 2, mode: 'sequential' as const, conversation: c })),
+    ...parallel.map((c, i) => ({ order: rest.length + 2 + i, mode: 'parallel' as const, conversation: c })),
+  ];
+  return {
+    tcp: tcpData(conv({ outcome: 'complete', at: 300, bytes: 0 })),
+    request: requestData(first!),
+    repeats: { attempts, pattern: patternOf(first!, attempts), bounded: null },
+  };
+}
+
+/** An idle test that measured ≈ 3.6 s (between 2 s and 4 s), on the path unless `over` says otherwise. */
+export function idleData(over: Partial<IdleData> = {}): IdleData {
+  return {
+    maxSeconds: 8,
+    trials: [],
+    rounds: [],
+    lowerSeconds: 2,
+    upperSeconds: 4,
+    idleTimeoutSeconds: 3.6,
+    precisionSeconds: 0.3,
+    side: 'path',
+    searchSeconds: 8,
+    naive: { stepSeconds: 1, tries: 4, waitSeconds: 10 },
+    ...over,
+  };
+}
+
+/** A path MTU of 1280 found exactly, the kernel having forgotten it. */
+export function mtuData(over: Partial<PathMtuData> = {}): PathMtuData {
+  return {
+    address: '198.18.4.2',
+    method: 'net-ping',
+    attempts: [],
+    largestPassing: 1280,
+    smallestFailing: 1281,
+    pathMtu: 1280,
+    exact: true,
+    reportedMtu: 1280,
+    announcedBy: '198.18.2.1',
+    verdict: 'pmtud-works',
+    hops: [],
+    location: null,
+    kernelMtu: 'forgotten',
+    ...over,
   };
 }

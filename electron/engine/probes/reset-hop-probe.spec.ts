@@ -24,7 +24,11 @@ function path(hops: number, device: number, word: string, rstTtl: (device: numbe
   return { replay, sent };
 }
 
-function context(target: string, replay: unknown, over: { phase?: string; origin?: string } = {}) {
+function context(
+  target: string,
+  replay: unknown,
+  over: { phase?: string; origin?: string; outcome?: string; connection?: string; role?: string } = {},
+) {
   return probeContext(
     {
       io: { replay },
@@ -35,7 +39,7 @@ function context(target: string, replay: unknown, over: { phase?: string; origin
       dns: { addresses: [{ address: SERVER, family: 4 }] },
       request: {
         conversation: {
-          outcome: 'reset',
+          outcome: over.outcome ?? 'reset',
           phase: over.phase ?? 'request',
           startedAt: 0,
           endedAt: 5,
@@ -46,9 +50,10 @@ function context(target: string, replay: unknown, over: { phase?: string; origin
         reference: { hopsAway: 3, ttl: 61, source: 'syn-ack' },
         resets: [
           {
-            connection: 'request',
-            role: 'request',
+            connection: over.connection ?? 'request',
+            role: over.role ?? 'request',
             origin: over.origin ?? 'path',
+            hop: (over.origin ?? 'path') === 'path' ? 2 : null,
             confidence: 0.8,
             reason: 'TTL',
           },
@@ -120,6 +125,33 @@ describe('reset-hop probe', () => {
     expect(data.attempts.at(-1)!.outcome).toBe('answered');
   });
 
+  it("not reproduced, beside a reset the capture placed at hop 2: the hop is said to come from the reset's TTL", async () => {
+    const { replay } = path(3, 2, 'never-there', () => 63);
+    const outcome = completed(await resetHopProbe.run(context('http://web.lab.test/x', replay)));
+    expect(outcome.summary).toBe(
+      'The reset did not happen again when the bytes were replayed: hop 2 comes from the TTL of the reset on “request” (see "Who sent the reset"), not from these replays',
+    );
+  });
+
+  it('a request that was not reset, beside a reset from hop 2 on another connection: skipped, saying where hop 2 comes from', async () => {
+    const { replay } = path(3, 2, 'x', () => 63);
+    const ctx = context('http://web.lab.test/x', replay, {
+      outcome: 'complete',
+      connection: 'idle #1',
+      role: 'idle',
+    });
+    const outcome = await resetHopProbe.run(ctx);
+    expect(outcome.status === 'skipped' && outcome.reason).toBe(
+      'the request itself was not reset here, so there are no bytes to replay; hop 2 comes from the TTL of the reset on “idle #1” (see "Who sent the reset")',
+    );
+    const alone = await resetHopProbe.run(
+      context('http://web.lab.test/x', replay, { outcome: 'complete', origin: 'server' }),
+    );
+    expect(alone.status === 'skipped' && alone.reason).toBe(
+      'the request was not reset: there is no reset to locate',
+    );
+  });
+
   it.each([
     ['connect', 'SYN'],
     ['transfer', 'during transfer'],
@@ -136,5 +168,7 @@ describe('reset-hop probe', () => {
     expect(server.status === 'skipped' && server.reason).toContain('server itself');
     const none = await resetHopProbe.run(context('http://web.lab.test/x', null));
     expect(none.status === 'skipped' && none.reason).toContain('raw sockets');
+    // Skip reasons are shown as plain text: a backtick would show as itself.
+    expect(none.status === 'skipped' && none.reason).not.toContain('`');
   });
 });

@@ -1,6 +1,7 @@
 import type { ResetHopData } from '../../shared/reset-data-info.js';
 import { resetHopPlace } from '../../shared/reset-words.js';
 import { countedResets } from '../forensics/reset-origin.js';
+import { RAW_SOCKET_GRANT } from '../net/raw-network.js';
 import type { ProbeContext, ProbeDefinition, ProbeOutcome } from '../runner/probe-types.js';
 import { answerTimeoutMs, NO_ADDRESS, targetAddress } from './probe-helpers.js';
 import { resetOriginProbe } from './reset-origin-probe.js';
@@ -12,8 +13,8 @@ import { tracerouteProbe } from './traceroute-probe.js';
 export type { ResetHopData } from '../../shared/reset-data-info.js';
 
 const MAX_TTL = 30;
-const NEEDS_RAW =
-  'replaying the exchange with a chosen TTL needs raw sockets: run as root (sudo) or grant `cap_net_raw`';
+// A skip reason is shown as plain text: no backticks, and the grant worded as everywhere else.
+const NEEDS_RAW = `replaying the exchange with a chosen TTL needs raw sockets: ${RAW_SOCKET_GRANT}`;
 
 /**
  * Which hop resets the request (reset-hop-search.ts: its bytes replayed with TTL 1, 2, 3...), when the
@@ -48,14 +49,21 @@ export const resetHopProbe: ProbeDefinition<ResetHopData> = {
       onAttempt: (a) => ctx.progress(`TTL ${a.ttl}: ${a.outcome}`, Math.min(1, a.ttl / maxTtl), a),
     });
     if (data === null) return { status: 'failed', failure: { code: 'cancelled', message: 'cancelled' } };
-    return outcome(data);
+    return outcome(data, placedByTtl(ctx, 'request'));
   },
 };
 
 /** Only a reset of our bytes in flight can be placed this way, and only when the path may have sent it. */
 function notReplayable(ctx: ProbeContext): string | null {
   const c = ctx.results.data(requestProbe)?.conversation;
-  if (!c || c.outcome !== 'reset') return 'the request was not reset: there is no reset to locate';
+  if (!c || c.outcome !== 'reset') {
+    // The verdict may still name a hop, from a reset of another connection: say where it comes from,
+    // so "not reset" does not read as a contradiction of it.
+    const placed = placedByTtl(ctx);
+    return placed
+      ? `the request itself was not reset here, so there are no bytes to replay; ${placed}`
+      : 'the request was not reset: there is no reset to locate';
+  }
   if (c.phase === 'connect')
     return 'the reset answered the SYN: its TTL already names the hop (see "Who sent the reset")';
   if (c.phase === 'transfer' || c.phase === 'idle')
@@ -74,6 +82,19 @@ function notReplayable(ctx: ProbeContext): string | null {
   return null;
 }
 
+/**
+ * Where the capture already placed a reset from the path by its TTL (of the request's connections, or of
+ * any), in words: "hop 2 comes from the TTL of the reset on “idle #1” (see "Who sent the reset")".
+ */
+function placedByTtl(ctx: ProbeContext, role?: 'request'): string | null {
+  const r = countedResets(ctx.results.data(resetOriginProbe)?.resets ?? []).find(
+    (r) => r.origin === 'path' && r.hop !== null && (role === undefined || r.role === role),
+  );
+  return r
+    ? `hop ${r.hop} comes from the TTL of the reset on “${r.connection}” (see "${resetOriginProbe.title}")`
+    : null;
+}
+
 function pathLength(ctx: ProbeContext): number {
   const trace = ctx.results.data(tracerouteProbe);
   const ref = ctx.results.data(resetOriginProbe)?.reference;
@@ -86,13 +107,14 @@ export function where(data: Pick<ResetHopData, 'hop' | 'hopAddress' | 'exact'>):
   return resetHopPlace(data.hop ?? 0, data.hopAddress, data.exact);
 }
 
-function outcome(data: ResetHopData): ProbeOutcome<ResetHopData> {
+/** `placed`: where the request's captured reset was placed by its TTL, told when the replays place nothing. */
+function outcome(data: ResetHopData, placed: string | null): ProbeOutcome<ResetHopData> {
   const summary =
     data.verdict === 'located' || data.verdict === 'any-data'
       ? `The ${data.triggerText} is reset by a device ${where(data)}${data.verdict === 'any-data' ? '; harmless data is reset there too' : ', harmless data passes'}`
       : data.verdict === 'server'
         ? 'Only the server resets the replayed bytes'
-        : 'The reset did not happen again when the bytes were replayed';
+        : `The reset did not happen again when the bytes were replayed${placed ? `: ${placed}, not from these replays` : ''}`;
   return {
     status: 'complete',
     summary,

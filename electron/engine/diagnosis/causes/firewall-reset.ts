@@ -69,11 +69,15 @@ export const firewallReset: CauseHypothesis = {
       remedies.push(
         `The device ${resetHopPlace(hopProbe.hop, hopProbe.address, hopProbe.exact)} resets ${hopProbe.verdict === 'any-data' ? 'any data on this port' : `the ${hopProbe.trigger}`}: ask its owner to allow it (an IDS/IPS, DPI or web filter rule matching ${/ClientHello/.test(hopProbe.trigger) ? 'the SNI' : 'the request'}), or route around it (another path, a VPN).`,
       );
-    remedies.push(
-      local
-        ? 'A rule on this machine rejects the traffic (named in the evidence): change it or add an exception for the application.'
-        : 'Ask the owner of the device that sends the reset (the hop named) to allow this traffic; IDS/IPS and DPI rules often match on content or SNI.',
-    );
+    // The located device's remedy already asks its owner: the general ask would say it twice.
+    if (local)
+      remedies.push(
+        'A rule on this machine rejects the traffic (named in the evidence): change it or add an exception for the application.',
+      );
+    else if (remedies.length === 0)
+      remedies.push(
+        'Ask the owner of the device that sends the reset (the hop named) to allow this traffic; IDS/IPS and DPI rules often match on content or SNI.',
+      );
     return { origin, phase, hop, settle: all.captured ? [] : [CAPTURE_STEP], remedies };
   },
 };

@@ -66,6 +66,10 @@ type IdleSeen = {
   silent: boolean;
 };
 
+/**
+ * What to change, first thing first: each remedy is one change with its settings, none restates another
+ * (the summary line used to name keep-alive and the pool timeout, and the next two lines named them again).
+ */
 function idleRemedies(idle: IdleSeen, origin: Origin, hop: number | null): string[] {
   const t = idle.timeoutSeconds!;
   // A path timeout is only known to lie above the longest gap that survived: stay below that too.
@@ -76,12 +80,12 @@ function idleRemedies(idle: IdleSeen, origin: Origin, hop: number | null): strin
     `Go http.Transport \`IdleConnTimeout: ${k} * time.Second\``,
     `Java HttpClient \`-Djdk.httpclient.keepalive.timeout=${k}\` (seconds)`,
     `nginx \`keepalive_timeout ${k}s;\` in the upstream block`,
-  ];
+  ].join('; ');
   if (idle.side === 'server' && origin === 'server') {
     return [
-      `The server closes connections idle for ${t} s (its own keep-alive/idle timeout). Close pooled connections on the client side first: a pool idle timeout of ${k} s (below ${t} s), or raise the server's timeout above the clients'.`,
-      `Pool idle timeout of ${k} s: ${pool.join('; ')}.`,
+      `The server closes connections idle for ${t} s (its own keep-alive/idle timeout): close pooled connections on the client side first, with a pool idle timeout of ${k} s (below ${t} s): ${pool}.`,
       `Python requests/urllib3 have no pool idle timeout: mount \`HTTPAdapter(max_retries=Retry(total=3, backoff_factor=0.2))\` so a request on a connection the server just closed is retried. TCP keep-alive does not help here: the server's idle timer counts requests, not TCP keep-alive probes.`,
+      `Or raise the server's keep-alive timeout above the clients' pool idle timeouts.`,
     ];
   }
   const who =
@@ -98,10 +102,12 @@ function idleRemedies(idle: IdleSeen, origin: Origin, hop: number | null): strin
       : idle.silent
         ? `forgets connections idle for about ${t} s and drops their next packets without a word (the application hangs, then times out or is reset)`
         : `forgets connections idle for about ${t} s and answers the next packet with a reset`;
+  const device =
+    hop !== null ? `the device at hop ${hop}` : origin === 'server' ? 'that device' : 'the device';
   return [
-    `${who} ${what}. Keep connections from idling that long: TCP keep-alive every ${k} s (below ${t} s) keeps its state fresh; or a pool idle timeout of ${k} s closes them first; or raise the device's idle timeout above the clients'.`,
-    `TCP keep-alive every ${k} s: SO_KEEPALIVE with TCP_KEEPIDLE=${k} and TCP_KEEPINTVL=${k} on the socket, or system-wide \`sysctl net.ipv4.tcp_keepalive_time=${k}\` (only for sockets that set SO_KEEPALIVE; the default is 7200 s). Node http.Agent \`{ keepAlive: true, keepAliveMsecs: ${ms} }\`; Go \`net.Dialer{KeepAlive: ${k} * time.Second}\` as the Transport's DialContext; nginx \`proxy_socket_keepalive on;\` with the system setting.`,
-    `Pool idle timeout of ${k} s: ${pool.join('; ')}.`,
+    `${who} ${what}. Keep connections from idling that long: TCP keep-alive every ${k} s (below ${t} s) keeps its state fresh. SO_KEEPALIVE with TCP_KEEPIDLE=${k} and TCP_KEEPINTVL=${k} on the socket, or system-wide \`sysctl net.ipv4.tcp_keepalive_time=${k}\` (only for sockets that set SO_KEEPALIVE; the default is 7200 s); Node http.Agent \`{ keepAlive: true, keepAliveMsecs: ${ms} }\`; Go \`net.Dialer{KeepAlive: ${k} * time.Second}\` as the Transport's DialContext; nginx \`proxy_socket_keepalive on;\` with the system setting.`,
+    `Or close idle connections before it forgets them, with a pool idle timeout of ${k} s: ${pool}.`,
     `Python requests/urllib3 have no pool idle timeout: pass \`socket_options=HTTPConnection.default_socket_options + [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1), (socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, ${k}), (socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, ${k})]\` to the PoolManager (for requests, from an HTTPAdapter subclass's init_poolmanager) and \`max_retries=Retry(total=3, backoff_factor=0.2)\`.`,
+    `Or raise the idle timeout of ${device} above the clients' keep-alive interval and pool idle timeouts (ask its owner when it is not yours).`,
   ];
 }

@@ -75,9 +75,12 @@ const WAIT_FOR_SLOW = 120;
 function remedies(origin: Origin, cutoff: number | null, hop: number | null): string[] {
   const t = cutoff !== null ? `${cutoff} s` : 'the wait';
   const above = cutoff !== null ? `above ${cutoff} s` : 'above the slowest request';
-  const server = `On the server, the request timeout is one of: gunicorn \`--timeout\` (default 30 s), uWSGI \`harakiri\`, PHP-FPM \`request_terminate_timeout\`, Node.js \`server.requestTimeout\` (default 300 s) and \`server.headersTimeout\`, or a reverse proxy in front of the application (nginx \`proxy_read_timeout\`, default 60 s; HAProxy \`timeout server\`; Envoy's route \`timeout\`, default 15 s).`;
-  const path = `On the path, a load balancer or proxy gives up on slow answers: AWS ALB and GCP load balancers' idle or backend timeouts (60 s and 30 s by default), Azure Load Balancer's idle timeout (4 min), HAProxy \`timeout server\`, nginx \`proxy_read_timeout\`${hop ? ` (the device at hop ${hop})` : ''}.`;
-  const where = origin === 'server' ? [server] : origin === 'path' ? [path] : [server, path];
+  // A proxy's settings are named once: where both sides are shown, the path's line points back to them.
+  const proxies = `nginx \`proxy_read_timeout\` (default 60 s), HAProxy \`timeout server\`, Envoy's route \`timeout\` (default 15 s)`;
+  const server = `On the server, the request timeout is one of: gunicorn \`--timeout\` (default 30 s), uWSGI \`harakiri\`, PHP-FPM \`request_terminate_timeout\`, Node.js \`server.requestTimeout\` (default 300 s) and \`server.headersTimeout\`, or a reverse proxy in front of the application (${proxies}).`;
+  const path = (named: boolean) =>
+    `On the path, a load balancer or proxy gives up on slow answers: AWS ALB and GCP load balancers' idle or backend timeouts (60 s and 30 s by default), Azure Load Balancer's idle timeout (4 min), ${named ? "or a proxy's settings named above" : proxies}${hop ? ` (the device at hop ${hop})` : ''}.`;
+  const where = origin === 'server' ? [server] : origin === 'path' ? [path(false)] : [server, path(true)];
   return [
     `The request is cut off after ${t} without an answer: find the timer that ends it and raise it ${above}, with a margin, or make the request faster (or asynchronous: answer 202 at once and let the client poll).`,
     ...where,
