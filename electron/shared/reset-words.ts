@@ -82,3 +82,33 @@ export function resetHopPlace(hop: number, hopAddress: string | null, exact: boo
 export function routers(n: number): string {
   return `${n} router${n === 1 ? '' : 's'} away`;
 }
+
+/** What the faces call a reset's signals taken together; the word "confidence" is the verdict's alone. */
+export const SIGNAL_STRENGTH = 'strength of the signals';
+
+/** A reset's sender and its signals' votes, as the probe data has them (weight null in older reports). */
+export interface WeighedReset {
+  origin: string;
+  signals: readonly { vote: string; weight: number | null }[];
+}
+
+/**
+ * How strongly a reset's signals back the sender it names, in words and weights, never as a percentage:
+ * "moderate (weight 3 for it, 0.5 against)". The faces show one percentage, the verdict's confidence; the
+ * signals' share beside it ("100 %" under a 90 % verdict) read as a second, rival confidence. The word
+ * follows the weight for the sender less the weight against it, on the scale the diagnosis weighs
+ * observations with (strong 3, moderate 2: a TTL alone is strong). Null when no signal carries a weight.
+ */
+export function signalStrength(reset: WeighedReset): string | null {
+  const weighed = reset.signals.filter((s) => s.weight !== null);
+  if (weighed.length === 0) return null;
+  if (reset.origin !== 'server' && reset.origin !== 'path') return 'none (the signals point to neither side)';
+  const sum = (keep: (vote: string) => boolean) =>
+    weighed.filter((s) => keep(s.vote)).reduce((n, s) => n + s.weight!, 0);
+  const behind = sum((vote) => vote === reset.origin);
+  const against = sum((vote) => vote !== reset.origin && vote !== 'neutral');
+  const net = behind - against;
+  const word = net >= 3 ? 'strong' : net >= 2 ? 'moderate' : net > 0 ? 'weak' : 'contested';
+  const weight = (n: number) => String(Math.round(n * 10) / 10);
+  return `${word} (weight ${weight(behind)} for it, ${against > 0 ? `${weight(against)} against` : 'none against'})`;
+}

@@ -176,7 +176,7 @@ describe('renderHtml: resets', () => {
     expect(html.indexOf('<section class="card resets">')).toBeLessThan(html.indexOf('<h2>Steps</h2>'));
     const items = [...card.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ''));
     expect(items).toEqual([
-      'request, concurrency #1: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello; sent by a device on the network path (hop 4), TTL 61, confidence 86%',
+      'request, concurrency #1: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello; sent by a device on the network path (hop 4), TTL 61, strength of the signals: moderate (weight 3 for it, 0.5 against)',
       'concurrency #2: closed by the peer (FIN) on the request: 78 bytes sent, nothing received',
       'rate #3: reset, sent by the server, TTL 58',
     ]);

@@ -318,7 +318,7 @@ describe('renderMarkdown: resets', () => {
     );
     const bulletsOf = section.split('\n\n')[1]!.split('\n');
     expect(bulletsOf).toEqual([
-      '- request, concurrency #1: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello; sent by a device on the network path (hop 4), TTL 61, confidence 86%',
+      '- request, concurrency #1: reset during the TLS handshake: ClientHello sent, nothing received, 0.4 ms after the ClientHello; sent by a device on the network path (hop 4), TTL 61, strength of the signals: moderate (weight 3 for it, 0.5 against)',
       '- concurrency #2: closed by the peer (FIN) on the request: 78 bytes sent, nothing received',
       '- rate #3: reset, sent by the server, TTL 58',
     ]);
@@ -327,9 +327,11 @@ describe('renderMarkdown: resets', () => {
 
   it('gives one signal table for resets that read the same, every vote in words, unknown names kept', () => {
     expect(section.match(/^### Signals/gm)).toHaveLength(1);
+    // The signals' strength in words: the verdict's confidence is the report's one percentage.
+    expect(section).not.toMatch(/\d ?%/);
     expect(section).toContain('### Signals of the resets on “request”, “concurrency #1” (TTL 61)');
     expect(section).toContain(
-      'Sent by a device on the network path (hop 4), TTL 61, confidence 86%. TTL 61 says it came from 3 routers away: sent by hop 4',
+      'Sent by a device on the network path (hop 4), TTL 61, strength of the signals: moderate (weight 3 for it, 0.5 against). TTL 61 says it came from 3 routers away: sent by hop 4',
     );
     const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| ---'));
     expect(rows.slice(0, 4).map(cells)).toEqual([

@@ -12,10 +12,12 @@ import {
   outcomeWords,
   payloadWords,
   resetHopPlace,
+  SIGNAL_STRENGTH,
   signalName,
+  signalStrength,
   voteWords,
 } from '../../shared/reset-words.js';
-import { ORIGIN_WORDS, percent } from './report-text.js';
+import { ORIGIN_WORDS } from './report-text.js';
 
 // What the HTML and Markdown reports say about each reset: after what it came, who sent it and the
 // signals that say so, and which hop the replay found. The probe data is read through the decoders the
@@ -41,6 +43,8 @@ export interface SignalLine {
 
 export interface ResetLine extends Omit<ResetRead, 'signals'> {
   signals: SignalLine[];
+  /** How strongly the signals back the sender, in words (signalStrength); null without weights. */
+  strength: string | null;
 }
 
 export interface AttemptLine {
@@ -117,6 +121,7 @@ export function resetStory(report: Report): ResetStory | null {
   const resets: ResetLine[] = (decodeResets(probeData(report, 'reset-origin')) ?? []).map((r) => ({
     ...r,
     signals: r.signals.map(signalLine),
+    strength: signalStrength(r),
   }));
   const endings = (decodeConnections(probeData(report, 'packet-capture')) ?? [])
     .sort(requestFirst)
@@ -149,18 +154,20 @@ export function hopAddressOf(report: Report, hop: number): string | null {
   return decodeHops(probeData(report, 'traceroute'))?.find((h) => h.ttl === hop)?.address ?? null;
 }
 
-/** "sent by a device on the network path (hop 4), TTL 61, confidence 89%" (or "Sent by…"). */
+/**
+ * "sent by a device on the network path (hop 4), TTL 61, strength of the signals: strong (weight 3 for it,
+ * none against)" (or "Sent by…"): the signals' strength in words, so the verdict's confidence stays the
+ * report's one percentage.
+ */
 export function senderWords(reset: ResetLine, capital = false): string {
   const who =
     reset.origin === 'unknown'
       ? `${capital ? 'S' : 's'}ender not determined`
       : `${capital ? 'S' : 's'}ent by ${ORIGIN_WORDS[reset.origin]}${reset.origin === 'path' && reset.hop !== null ? ` (hop ${reset.hop})` : ''}`;
   const ttl = reset.ttl !== null ? `, TTL ${reset.ttl}` : '';
-  const confidence =
-    reset.confidence !== null && reset.origin !== 'unknown'
-      ? `, confidence ${percent(reset.confidence)}`
-      : '';
-  return `${who}${ttl}${confidence}`;
+  const strength =
+    reset.strength !== null && reset.origin !== 'unknown' ? `, ${SIGNAL_STRENGTH}: ${reset.strength}` : '';
+  return `${who}${ttl}${strength}`;
 }
 
 /** Connections that ended alike (same sentence, same sender): one line tells them all. */

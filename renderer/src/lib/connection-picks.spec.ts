@@ -4,12 +4,12 @@ import { decodeResets } from '../../../electron/shared/reset-data-decode.js';
 import { demoReport } from '../../dev/sample-run.js';
 import { connectionsToDraw, pickConnection, resetsElsewhere, resetsFor } from './connection-picks.js';
 import {
-  confidenceSentence,
   connectionFacts,
   describeEntry,
   outcomeWords,
   resetOriginSentence,
   signalName,
+  strengthSentence,
 } from './timeline-words.js';
 import { errorLine, formatMs } from './words.js';
 
@@ -101,9 +101,13 @@ describe('timeline words', () => {
     expect(resetOriginSentence({ ...bare!, origin: 'local', hop: null, ttl: null })).toBe(
       'The reset came from this machine.',
     );
-    expect(confidenceSentence(bare!)).toBeNull();
-    expect(confidenceSentence({ ...bare!, origin: 'server', confidence: 0.8 })).toBe(
-      'Confidence: 80% of the signals’ weight points to the server.',
+    expect(strengthSentence(bare!)).toBeNull();
+    const signals = [
+      { name: 'ttl', vote: 'server' as const, weight: 3, detail: 'TTL 61 matches the SYN-ACK' },
+      { name: 'seq', vote: 'path' as const, weight: 0.5, detail: 'sequence off by one' },
+    ];
+    expect(strengthSentence({ ...bare!, origin: 'server', confidence: 0.86, signals })).toBe(
+      'Strength of the signals: moderate (weight 3 for it, 0.5 against).',
     );
     expect(signalName('ttl')).toBe('TTL (how many routers away)');
     expect(signalName('hop-echo')).toBe('hop-echo');

@@ -1,7 +1,12 @@
 import type { ConnectionRead, TimelineEntryRead } from '../../../electron/shared/probe-data-decode.js';
 import type { ResetRead, SignalRead } from '../../../electron/shared/reset-data-decode.js';
-import { endWords, voteWords as sharedVoteWords } from '../../../electron/shared/reset-words.js';
-import { PHASE_WORDS, formatDuration, formatMs, formatNumber, formatPercent, originWords } from './words.js';
+import {
+  endWords,
+  SIGNAL_STRENGTH,
+  signalStrength,
+  voteWords as sharedVoteWords,
+} from '../../../electron/shared/reset-words.js';
+import { PHASE_WORDS, formatDuration, formatMs, formatNumber, originWords } from './words.js';
 
 // The reset words are shared with the exported reports; the wizard's components read them from here.
 export { outcomeWords, payloadWords, signalName } from '../../../electron/shared/reset-words.js';
@@ -146,9 +151,13 @@ export function voteWords(vote: SignalRead['vote']): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
-export function confidenceSentence(reset: ResetRead): string | null {
-  if (reset.confidence === null) return null;
-  if (reset.confidence === 0 || reset.origin === 'unknown')
-    return 'Confidence: none — the signals do not point to either side.';
-  return `Confidence: ${formatPercent(reset.confidence)} of the signals’ weight points to ${originWords(reset.origin, reset.hop)}.`;
+/**
+ * "Strength of the signals: strong (weight 3 for it, none against).": in words, as the reports say it,
+ * so the summary's confidence (the verdict's) is the one percentage the wizard shows.
+ */
+export function strengthSentence(reset: ResetRead): string | null {
+  const strength = signalStrength(reset);
+  return strength
+    ? `${SIGNAL_STRENGTH.charAt(0).toUpperCase()}${SIGNAL_STRENGTH.slice(1)}: ${strength}.`
+    : null;
 }
