@@ -73,6 +73,14 @@ describe('the run options of the table, on the command line', () => {
     expect(command).toMatchObject({ kind: 'diagnose', options: { target: 'http://web.lab.test/' } });
   });
 
+  it("--verbose asks a terminal for every line, and is diagnose's alone", () => {
+    expect(parseCli(['diagnose', 'web.lab.test', '--verbose'])).toMatchObject({ verbose: true });
+    expect(parseCli(['diagnose', 'web.lab.test'])).toMatchObject({ verbose: false });
+    expect(() => parseCli(['watch', 'web.lab.test', '--verbose'])).toThrow(
+      '--verbose is an option of diagnose',
+    );
+  });
+
   it('--log takes a regular file, and refuses a missing one or a directory in one line', async () => {
     expect(diagnoseOptions('--log', logFile).logFile).toBe(logFile);
     expect(refusal('--log', '')).toBe('--log : not a file path');
@@ -185,6 +193,13 @@ describe('HELP', () => {
       expect(entry.replace(/\s+/g, '')).toContain(option.help.replace(/\s+/g, ''));
     },
   );
+
+  it("explains each of diagnose's display flags once", () => {
+    const oneLine = HELP.replace(/\n {23}/g, ' ');
+    for (const flag of ['--json', '--redact', '--verbose'])
+      expect(oneLine.match(new RegExp(`^  ${flag} `, 'gm'))).toHaveLength(1);
+    expect(oneLine).toMatch(/^ {2}--verbose +on a terminal too, every probe's line and the whole verdict/m);
+  });
 
   it('says each numeric default and bound', () => {
     const oneLine = HELP.replace(/\n {23}/g, ' ');

@@ -24,7 +24,15 @@ export class UsageError extends Error {
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
-  | { kind: 'diagnose'; options: RunOptions; json: boolean; reportFile: string | null; redact: boolean }
+  | {
+      kind: 'diagnose';
+      options: RunOptions;
+      json: boolean;
+      reportFile: string | null;
+      redact: boolean;
+      /** On a terminal too, every probe's line and the whole verdict. */
+      verbose: boolean;
+    }
   | {
       kind: 'serve';
       port: number;
@@ -46,6 +54,23 @@ export type CliCommand =
 const DEFAULT_SERVE_PORT = 8750;
 const DEFAULT_SERVE_HOST = '127.0.0.1';
 
+/**
+ * diagnose's own flags, which say how the run is shown or kept rather than what it measures (those are
+ * the run options): parsed and helped from here. `--report` is watch's too, with its own help.
+ */
+const DIAGNOSE_FLAGS = {
+  json: { type: 'boolean', help: 'print the report as JSON on stdout, and nothing else' },
+  report: { type: 'string', metavar: 'FILE', help: 'also write the report: FILE.json, FILE.html or FILE.md' },
+  redact: {
+    type: 'boolean',
+    help: 'hide addresses, host names and the user name in --json and --report output',
+  },
+  verbose: {
+    type: 'boolean',
+    help: "on a terminal too, every probe's line and the whole verdict (a pipe gets them all)",
+  },
+} as const satisfies Record<string, { type: 'boolean' | 'string'; metavar?: string; help: string }>;
+
 // The run options' flags come from their table; each takes a value.
 const RUN_OPTION_FLAGS = Object.fromEntries(
   RUN_OPTIONS.map((o) => [o.flag.slice(2), { type: 'string' as const }]),
@@ -61,8 +86,7 @@ export function parseCli(argv: string[]): CliCommand {
       options: {
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
-        json: { type: 'boolean' },
-        report: { type: 'string' },
+        ...DIAGNOSE_FLAGS,
         ...RUN_OPTION_FLAGS,
         port: { type: 'string' },
         host: { type: 'string' },
@@ -73,7 +97,6 @@ export function parseCli(argv: string[]): CliCommand {
         until: { type: 'string' },
         pcap: { type: 'string' },
         every: { type: 'string' },
-        redact: { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -100,7 +123,10 @@ export function parseCli(argv: string[]): CliCommand {
   }
   for (const flag of ['helper', 'history'] as const)
     if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of serve`);
-  if (command === 'watch') return watchCommand(values, rest);
+  if (command === 'watch') {
+    if (values.verbose) throw new UsageError('--verbose is an option of diagnose');
+    return watchCommand(values, rest);
+  }
   for (const flag of ['for', 'until', 'pcap', 'every'] as const)
     if (values[flag] !== undefined) throw new UsageError(`--${flag} is an option of watch`);
   if (command !== 'diagnose')
@@ -119,6 +145,7 @@ export function parseCli(argv: string[]): CliCommand {
     json: values.json ?? false,
     reportFile,
     redact: values.redact ?? false,
+    verbose: values.verbose ?? false,
     options: { target, ...options },
   };
 }
@@ -309,9 +336,9 @@ export const HELP = [
   'URL.',
   '',
   'Options:',
-  helpEntry('--json', 'print the report as JSON on stdout, and nothing else'),
-  helpEntry('--report FILE', 'also write the report: FILE.json, FILE.html or FILE.md'),
-  helpEntry('--redact', 'hide addresses, host names and the user name in --json and --report output'),
+  ...Object.entries(DIAGNOSE_FLAGS).map(([name, f]) =>
+    helpEntry('metavar' in f ? `--${name} ${f.metavar}` : `--${name}`, f.help),
+  ),
   ...RUN_OPTION_HELP,
   'watch: captures every connection this machine has with <target>, whichever',
   'program opened it, and says who sent each reset as it comes (with raw sockets;',

@@ -1,10 +1,11 @@
 import { styleText } from 'node:util';
-import { findingFigures } from '../shared/finding-words.js';
-import { CAUSE_TITLES } from '../shared/cause-info.js';
 import { showable } from '../shared/printable-text.js';
 import type { ProbeReport, Report, StepReport } from '../shared/report-info.js';
 import type { RunEvent } from '../shared/run-event-info.js';
 import type { StepId, StepStatus } from '../shared/step-info.js';
+import { progressLine } from './progress-bar.js';
+import { fitLine, fitToTerminal, terminalWidth, visibleWidth } from './terminal-wrap.js';
+import { fitVerdict, verdictSections, type Paint } from './verdict-lines.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -24,41 +25,89 @@ function probeMark(p: ProbeReport): [string, Style] {
   return p.assessment === 'fail' ? ['✗', 'red'] : p.assessment === 'warn' ? ['!', 'yellow'] : ['✓', 'green'];
 }
 
+/** A probe worth a line of its own in the compact view: it found something, or could not run. */
+function noteworthy(p: ProbeReport): boolean {
+  return p.status === 'failed' || (p.status === 'complete' && p.assessment !== 'ok');
+}
+
+/** A terminal's height when it does not say. */
+const DEFAULT_ROWS = 24;
+/** Left below the verdict: the "Report written to" line and the shell's prompt. */
+const ROWS_BELOW_VERDICT = 2;
+
+export interface LiveViewOptions {
+  /** On a terminal too, every probe's line and the whole verdict (a pipe always gets them). */
+  verbose?: boolean;
+  /** The clock a progress bar's time left is reckoned on; a spec passes its own. */
+  now?: () => number;
+}
+
+interface Running {
+  title: string;
+  startedAt: number;
+  message: string | null;
+  fraction: number | null;
+}
+
 /**
  * The human view of a run: steps print in checklist order as soon as they and the ones before them
- * are done (steps run in parallel), and a status line shows what is running meanwhile. Every text from
- * the run goes through `printable`: a log line or a server's answer quoted in a summary must not
- * recolour or retitle the terminal, or overwrite a line with a carriage return.
+ * are done (steps run in parallel), and a status line shows what is running meanwhile, with a bar and
+ * the time left for a probe that says how far it is. On a terminal it is compact, so a whole run and
+ * its verdict fit an 80×24 screen: a line per step, lines only for the probes that found something,
+ * the verdict cut to the screen, every line wrapped at word boundaries. A pipe (a CI log, a file) gets
+ * every line whole and no status line. Every text from the run goes through `showable`: a log line or
+ * a server's answer quoted in a summary must not recolour or retitle the terminal, or overwrite a line
+ * with a carriage return.
  */
 export class LiveView {
   private order: StepId[] = [];
+  private titles = new Map<string, string>();
   private finished = new Map<StepId, StepReport>();
   private printed = 0;
-  private running = new Map<string, string>();
+  private running = new Map<string, Running>();
+  private readonly compact: boolean;
+  private readonly now: () => number;
+  private readonly paint: Paint;
 
   constructor(
     private readonly out: NodeJS.WriteStream,
-    private readonly color: boolean,
-  ) {}
+    color: boolean,
+    options: LiveViewOptions = {},
+  ) {
+    this.compact = out.isTTY === true && !options.verbose;
+    this.now = options.now ?? Date.now;
+    this.paint = (style, text) => (color ? styleText(style, text) : text);
+  }
 
-  private paint(style: Style, text: string): string {
-    return this.color ? styleText(style, text) : text;
+  /** Read each time: a terminal can be resized during a long run. */
+  private get width(): number {
+    return terminalWidth(this.out);
   }
 
   onEvent(event: RunEvent): void {
     switch (event.type) {
       case 'run-started':
         this.order = event.plan.steps.map((s) => s.id);
+        for (const p of event.plan.steps.flatMap((s) => s.probes)) this.titles.set(p.id, p.title);
         this.line(this.paint('bold', `Diagnosing ${showable(event.target)}`));
         break;
       case 'probe-started':
-        this.running.set(event.probeId, event.probeId);
+        this.running.set(event.probeId, {
+          title: this.titles.get(event.probeId) ?? event.probeId,
+          startedAt: this.now(),
+          message: null,
+          fraction: null,
+        });
         this.status();
         break;
-      case 'probe-progress':
-        this.running.set(event.probeId, `${event.probeId}: ${showable(event.message).replace(/\n/g, ' ')}`);
+      case 'probe-progress': {
+        const probe = this.running.get(event.probeId);
+        if (!probe) break;
+        probe.message = showable(event.message).replace(/\n/g, ' ');
+        probe.fraction = event.fraction;
         this.status();
         break;
+      }
       case 'probe-finished':
         this.running.delete(event.probe.id);
         this.status();
@@ -68,6 +117,7 @@ export class LiveView {
         this.flush();
         break;
       case 'run-finished':
+        this.running.clear();
         this.clearStatus();
         break;
       default:
@@ -86,69 +136,56 @@ export class LiveView {
 
   private printStep(step: StepReport, index: number) {
     const [mark, style] = STEP_MARK[step.status];
+    const title = `${index}. ${showable(step.title)}`;
+    const took = `(${(step.durationMs / 1000).toFixed(2)} s)`;
+    // Compact: the step's own summary on its line, cut to what the line has left.
+    const room = this.width - visibleWidth(`${mark} ${title} ${took}  `);
+    const summary =
+      this.compact && room >= 12 && step.summary
+        ? `  ${this.paint('gray', fitLine(showable(step.summary).replace(/\n/g, ' '), room))}`
+        : '';
     this.line(
-      `${this.paint(style, mark)} ${this.paint('bold', `${index}. ${showable(step.title)}`)} ${this.paint('gray', `(${(step.durationMs / 1000).toFixed(2)} s)`)}`,
+      `${this.paint(style, mark)} ${this.paint('bold', title)} ${this.paint('gray', took)}${summary}`,
     );
     for (const p of step.probes) {
+      if (this.compact && !noteworthy(p)) continue;
       const [m, s] = probeMark(p);
-      const summary = showable(p.summary);
+      const text = showable(p.summary);
       this.line(
-        `    ${this.paint(s, m)} ${showable(p.title)}: ${p.status === 'skipped' ? this.paint('gray', summary) : summary}`,
+        `    ${this.paint(s, m)} ${showable(p.title)}: ${p.status === 'skipped' ? this.paint('gray', text) : text}`,
       );
     }
   }
 
   printVerdict(report: Report) {
-    const top = report.diagnosis.findings[0]!;
-    const healthy = top.cause === 'healthy';
-    this.line('');
-    const where = [
-      `origin: ${top.origin}`,
-      top.hop ? `hop ${top.hop}` : null,
-      top.phase ? `phase: ${top.phase}` : null,
-    ]
-      .filter(Boolean)
-      .join(', ');
-    this.line(
-      `${this.paint('bold', 'Verdict:')} ${this.paint(healthy ? 'green' : 'red', `${top.cause}`)} — ${CAUSE_TITLES[top.cause]} (confidence ${Math.round(top.confidence * 100)}%${healthy ? '' : `, ${where}`})`,
-    );
-    for (const [label, value] of findingFigures(top)) this.line(showable(`${label}: ${value}`));
-    this.line(this.paint('bold', 'Evidence:'));
-    for (const e of top.evidence) this.line(`  • ${showable(e.text)}`);
-    if (top.against.length) {
-      this.line(this.paint('bold', 'Against it:'));
-      for (const e of top.against) this.line(`  • ${showable(e.text)}`);
-    }
-    if (top.settle.length) {
-      this.line(this.paint('bold', 'What would settle it:'));
-      for (const s of top.settle) this.line(`  • ${showable(s.text)}`);
-    }
-    this.line(this.paint('bold', 'Remedies:'));
-    for (const r of top.remedies) this.line(`  • ${showable(r)}`);
-    // The candidates of an inconclusive verdict with their odds; a cause ruled out says what ruled it out.
-    const others = report.diagnosis.findings.slice(1);
-    if (others.length) {
-      this.line(this.paint('bold', 'Other findings:'));
-      for (const f of others) {
-        const out = f.against.find((a) => a.rulesOut);
-        this.line(
-          showable(
-            out
-              ? `  • ${f.cause}: ruled out: ${out.text}`
-              : `  • ${f.cause} (${Math.round(f.confidence * 100)}%, origin ${f.origin}): ${f.evidence[0]?.text ?? ''}`,
-          ),
-        );
-      }
-    }
-    for (const n of report.diagnosis.notes) this.line(this.paint('gray', `Note: ${showable(n.text)}`));
+    const sections = verdictSections(report, this.paint);
+    const lines = this.compact
+      ? fitVerdict(
+          sections,
+          (this.out.rows || DEFAULT_ROWS) - ROWS_BELOW_VERDICT,
+          (line) => fitToTerminal(line, this.out).split('\n').length,
+          (left) => this.paint('gray', `(${left} more lines: --verbose or --report FILE.html shows them)`),
+        )
+      : sections.flatMap((s) => s.lines);
+    for (const l of lines) this.line(l);
   }
 
   private statusShown = false;
 
+  /** What is running, on one line overwritten in place; a probe that says how far it is gets a bar. */
   private status() {
     if (!this.out.isTTY) return;
-    const text = [...this.running.values()].join(' | ').slice(0, (this.out.columns ?? 80) - 4);
-    this.out.write(`\r\x1b[2K${this.paint('gray', text ? `… ${text}` : '')}`);
+    const probes = [...this.running.values()];
+    const measured = probes.find((p) => p.fraction !== null);
+    const parts = probes
+      .filter((p) => p !== measured)
+      .map((p) => (p.message ? `${p.title}: ${p.message}` : p.title));
+    if (measured)
+      parts.unshift(progressLine(measured.title, measured.fraction!, this.now() - measured.startedAt));
+    // One column spare: a line that fills the last one wraps on some terminals, and \r would not undo it.
+    const text = parts.length ? fitLine(`${measured ? '' : '… '}${parts.join(' | ')}`, this.width - 1) : '';
+    if (text === '' && !this.statusShown) return;
+    this.out.write(`\r\x1b[2K${text ? this.paint('gray', text) : ''}`);
     this.statusShown = text !== '';
   }
 
@@ -157,9 +194,10 @@ export class LiveView {
     this.statusShown = false;
   }
 
+  /** A line of the run, wrapped to the terminal (a pipe gets it whole), with the status line kept below. */
   line(text: string) {
     this.clearStatus();
-    this.out.write(`${text}\n`);
+    this.out.write(`${fitToTerminal(text, this.out)}\n`);
     this.status();
   }
 }

@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
   if (command.kind === 'watch') return (await import('./watch-command.js')).watch(command);
   await checkFiles(command);
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  const view = command.json ? null : new LiveView(process.stdout, color);
+  const view = command.json ? null : new LiveView(process.stdout, color, { verbose: command.verbose });
   const controller = new AbortController();
   // First Ctrl-C stops politely and still reports what was found; a second one quits at once.
   process.once('SIGINT', () => {

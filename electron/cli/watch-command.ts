@@ -7,6 +7,7 @@ import { UsageError } from './cli-args.js';
 import { runWatch } from '../engine/watch/run-watch.js';
 import type { WatchCatch, WatchRequest, WatchResult } from '../shared/watch-info.js';
 import { catchLine, summaryLines, watchSeconds } from '../shared/watch-words.js';
+import { fitToTerminal } from './terminal-wrap.js';
 
 /**
  * `reset-doctor watch`: one line per reset as it is caught, then the counts and the patterns. Exit 0 when
@@ -33,7 +34,8 @@ export async function watch(command: {
     controller.abort();
     process.once('SIGINT', () => process.exit(130));
   });
-  const out = (line: string) => process.stdout.write(`${printable(line)}\n`);
+  // Wrapped at words to a terminal, like diagnose's lines; a pipe gets each line whole.
+  const out = (line: string) => process.stdout.write(`${fitToTerminal(printable(line), process.stdout)}\n`);
   const evidence = new Map<string, CapturedPacket[]>();
   const result = await runWatch(command.request, {
     signal: controller.signal,

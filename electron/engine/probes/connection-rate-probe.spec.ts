@@ -46,6 +46,17 @@ describe('connection rate probe', () => {
     ]);
   });
 
+  it('says how far along its schedule it is, climbing to 1 at its last opening', async () => {
+    const { ctx } = context(() => 'accept');
+    const fractions: number[] = [];
+    ctx.progress = (_message, fraction) => fractions.push(fraction!);
+    const { data } = complete(await connectionRateProbe.run(ctx));
+    expect(fractions).toHaveLength(data.attempts.length);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(fractions[0]).toBeGreaterThan(0);
+    expect(fractions.at(-1)).toBeCloseTo(1, 5);
+  });
+
   it('accepts every step on a healthy server, within the default bound of 40/s', async () => {
     const { ctx, server } = context(() => 'accept');
     const started = performance.now();

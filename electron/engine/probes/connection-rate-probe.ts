@@ -138,9 +138,11 @@ async function runRamp(
   let lastAt = doorAt - started;
   let measureUntil: number | null = null;
   let stopped = false;
+  const count = (rate: number) => Math.max(2, Math.round((rate * STEP_MS) / 1000));
+  // Its schedule, for a progress bar: every step run out, or until the measuring at one rate ends.
+  const plannedMs = steps.reduce((sum, rate) => sum + (count(rate) * 1000) / rate, 0);
   for (const rate of steps) {
     const interval = 1000 / rate;
-    const count = Math.max(2, Math.round((rate * STEP_MS) / 1000));
     for (let i = 0; ; i++) {
       // A late timer is not made up for by a shorter gap: the bound holds between any two openings.
       next = Math.max(next, lastAt + interval);
@@ -152,14 +154,17 @@ async function runRamp(
         if (first >= 0 && !LIMIT_OUTCOMES.includes(ended[first]!.outcome)) stopped = true;
         else if (first >= 0) measureUntil = attempts[first]!.atMs + MEASURE_MS;
       }
-      if (stopped || (measureUntil !== null ? next >= measureUntil : i >= count)) break;
+      if (stopped || (measureUntil !== null ? next >= measureUntil : i >= count(rate))) break;
       const index = attempts.length;
       lastAt = ctx.env.now() - started;
       const atMs = Math.round(lastAt);
       const pending = open().then((c) => (ended[index] = c));
       attempts.push({ rate, atMs, pending });
       next += interval;
-      ctx.progress(`${rate}/s: ${index + 1} opened`, null, { rate, opened: index + 1 });
+      ctx.progress(`${rate}/s: ${index + 1} opened`, Math.min(1, next / (measureUntil ?? plannedMs)), {
+        rate,
+        opened: index + 1,
+      });
     }
     if (ctx.signal.aborted || stopped || measureUntil !== null) break;
   }

@@ -119,6 +119,8 @@ async function measureIdle(world: IdleWorld, idleMax: number) {
     dns: { addresses: [{ address: SERVER, family: 4 }] },
     'tcp-connect': { attempts: [{ outcome: 'complete' }] },
   });
+  const progress: { at: number; fraction: number | null | undefined }[] = [];
+  ctx.progress = (_message, fraction) => progress.push({ at: Date.now(), fraction });
   const started = Date.now();
   const running = idleProbe.run(ctx);
   await vi.runAllTimersAsync();
@@ -129,6 +131,8 @@ async function measureIdle(world: IdleWorld, idleMax: number) {
     requests,
     maxOpen: maxOpen(),
     wallSeconds: (Date.now() - started) / 1000,
+    started,
+    progress,
   };
 }
 
@@ -179,6 +183,26 @@ describe('idle probe', () => {
     expect(data.searchSeconds).toBeLessThan(data.naive.waitSeconds);
     expect(outcome.assessment).toBe('fail');
     expect(outcome.summary).toMatch(/reset on the next packet.*a middlebox forgets them/);
+  });
+
+  it('says how far the search is each second, with a time left no longer than a round can wait', async () => {
+    const { data, started, progress } = await measureIdle({ kind: 'path', seconds: 7 }, 12);
+    // A tick each second of waiting, not only when a connection comes back (the longest waits ~12 s).
+    expect(progress.length).toBeGreaterThanOrEqual(Math.floor(data.searchSeconds) - data.rounds.length);
+    const roundOneEnd = started + data.rounds[0]!.seconds * 1000;
+    for (const { at, fraction } of progress) {
+      expect(fraction).toBeGreaterThanOrEqual(0);
+      expect(fraction).toBeLessThanOrEqual(1);
+      if (!fraction) continue;
+      // What a progress bar shows as time left: elapsed × (1 − f) / f.
+      const leftMs = ((at - started) * (1 - fraction)) / fraction;
+      expect(leftMs).toBeLessThanOrEqual(data.maxSeconds * 1000 + 1);
+      // Round 1 never looks done before it is (a late answer aside); stopped gaps may end it sooner.
+      if (at <= roundOneEnd) expect(at + leftMs).toBeGreaterThanOrEqual(roundOneEnd - RESPONSE_TIMEOUT_MS);
+    }
+    const first = progress.filter((p) => p.at <= roundOneEnd).map((p) => p.fraction!);
+    expect(first).toEqual([...first].sort((a, b) => a - b));
+    expect(first.length).toBeGreaterThan(3);
   });
 
   it('times a server that closes idle connections directly, in one round, without waiting out longer gaps', async () => {

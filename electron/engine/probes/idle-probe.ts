@@ -2,6 +2,7 @@ import type { Conversation } from '../net/conversation-types.js';
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
 import { conversationBase, exchangeFor } from './conversation-helpers.js';
 import { anySignal, NO_ADDRESS, targetAddress } from './probe-helpers.js';
+import type { ResolvedAddress } from '../net/engine-io.js';
 import { requestProbe } from './request-probe.js';
 import { requestRepeatProbe } from './request-repeat-probe.js';
 import { bareOutcome, tcpConnectProbe } from './tcp-connect-probe.js';
@@ -79,6 +80,8 @@ const PRECISION_MARGIN = 0.9;
 const CLOSE_RACE_SECONDS = 0.25;
 /** How long longer gaps go on after a shorter one failed on its next packet: twice the close race. */
 const STOP_GRACE_MS = 500;
+/** How often a round that is waiting says how far the search is (a progress bar's time left moves). */
+const TICK_MS = 1000;
 
 /**
  * Several connections idle in parallel, each for a different gap, so the timeout is bracketed in one
@@ -115,7 +118,7 @@ export const idleProbe: ProbeDefinition<IdleData> = {
     let found = estimate(trials);
     for (let round = 1; gaps.length > 0; round++) {
       const roundStarted = ctx.env.now();
-      trials.push(...(await runRound(ctx, gaps, round)));
+      trials.push(...(await runRound(ctx, gaps, round, started)));
       rounds.push({ round, gaps, seconds: round2((ctx.env.now() - roundStarted) / 1000) });
       found = estimate(trials);
       if (found.side !== 'path' || precise(found) || ctx.signal.aborted || round >= MAX_ROUNDS) break;
@@ -184,9 +187,63 @@ function summary(d: IdleData): string {
   return `Connections idle for more than ${d.lowerSeconds ?? 0} s ${silent ? 'get no answer' : 'are reset'} on the next packet (timeout ≈ ${d.idleTimeoutSeconds} s ± ${d.precisionSeconds} s, between ${d.lowerSeconds ?? 0} and ${d.upperSeconds} s): a middlebox forgets them (${search}, ${naive})`;
 }
 
-async function runRound(ctx: ProbeContext, gaps: number[], round: number): Promise<IdleTrial[]> {
+async function runRound(
+  ctx: ProbeContext,
+  gaps: number[],
+  round: number,
+  searchStarted: number,
+): Promise<IdleTrial[]> {
   const address = targetAddress(ctx);
   if (!address) throw new Error(NO_ADDRESS);
+  const progress = roundProgress(ctx, gaps, round, searchStarted);
+  const ticker = setInterval(() => progress.tick(), TICK_MS);
+  ticker.unref?.();
+  try {
+    return await converseRound(ctx, gaps, round, address, progress.report);
+  } finally {
+    clearInterval(ticker);
+  }
+}
+
+/**
+ * The search's progress: the time spent so far against that plus what this round still waits (its
+ * longest gap). A later round is not known until this one ends, so the fraction steps back when one
+ * begins; spent × (1 − f) / f is always this round's wait left, which is what a time left shows.
+ */
+function roundProgress(ctx: ProbeContext, gaps: number[], round: number, searchStarted: number) {
+  const roundStarted = ctx.env.now();
+  const longest = Math.max(...gaps);
+  let back = 0;
+  const fraction = () => {
+    const spent = ctx.env.now() - searchStarted;
+    const left = Math.max(0, roundStarted + longest * 1000 - ctx.env.now());
+    return spent + left > 0 ? spent / (spent + left) : 0;
+  };
+  return {
+    tick: () =>
+      ctx.progress(
+        `idle round ${round}: ${back} of ${gaps.length} back, the longest waits ${longest} s`,
+        fraction(),
+        null,
+      ),
+    report: (trial: IdleTrial) => {
+      back += 1;
+      ctx.progress(`idle round ${round}, ${trial.gapSeconds} s: ${trial.result}`, fraction(), {
+        round,
+        gapSeconds: trial.gapSeconds,
+        result: trial.result,
+      });
+    },
+  };
+}
+
+async function converseRound(
+  ctx: ProbeContext,
+  gaps: number[],
+  round: number,
+  address: ResolvedAddress,
+  report: (trial: IdleTrial) => void,
+): Promise<IdleTrial[]> {
   // Once a gap's next packet fails, longer gaps would too: stop them instead of waiting them out. A
   // server's own close is left alone: it closes the longer ones at the same moment, which confirms it.
   const stops = gaps.map(() => new AbortController());
@@ -208,11 +265,7 @@ async function runRound(ctx: ProbeContext, gaps: number[], round: number): Promi
         const stopLonger = () => gaps.forEach((g, j) => g > gapSeconds && stops[j]!.abort());
         setTimeout(stopLonger, STOP_GRACE_MS).unref?.();
       }
-      ctx.progress(`idle round ${round}, ${gapSeconds} s: ${trial.result}`, null, {
-        round,
-        gapSeconds,
-        result: trial.result,
-      });
+      report(trial);
       return trial;
     }),
   );
