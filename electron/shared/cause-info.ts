@@ -1,3 +1,5 @@
+import type { RunOptionKey } from './run-options-info.js';
+
 /** The diagnosis vocabulary. Ids are part of the report format and are shown by the UI. */
 export const CAUSE_IDS = [
   'healthy',
@@ -65,12 +67,28 @@ export interface EvidenceItem {
   connections?: string[];
 }
 
+/**
+ * A run option to set before running again, and the value to give it (none: the option takes what only
+ * the user knows, a log file's path). The engine names the option; each face words how to set it
+ * (shared/next-step-words.ts: the CLI's flag, the wizard's field).
+ */
+export interface OptionHint {
+  option: RunOptionKey;
+  value?: number | string;
+}
+
 /** What would settle a question the run left open: an option to turn on, a privilege, a test to repeat. */
 export interface SettleStep {
   kind: 'option' | 'privilege' | 'repeat' | 'log';
-  /** kind option: the run option's key (RunOptionsInfo) and the value that would settle it. */
+  /** kind option or log: the option that would settle it; `text` then says only why. */
+  enables?: OptionHint;
+  /**
+   * Reports written before `enables`: the option's key and value, with the CLI's flag in `text`. Kept so
+   * those reports still validate; nothing writes them now.
+   */
   option?: string;
   value?: number | string;
+  /** Why the step would settle it; without `enables`, the whole step in words every face shows as is. */
   text: string;
 }
 

@@ -8,6 +8,7 @@ import {
   decodeTracerouteProgress,
   endedBadly,
   requestFirst,
+  ticketConnection,
 } from './probe-data-decode.js';
 import type { CapturedConnection } from './probe-data-info.js';
 
@@ -19,6 +20,7 @@ const CONNECTION: CapturedConnection = {
   address: '2001:db8::2',
   port: 443,
   localPort: 40112,
+  localAddress: '2001:db8::10',
   outcome: 'reset',
   phase: 'request',
   endPhase: 'request',
@@ -37,10 +39,14 @@ const CONNECTION: CapturedConnection = {
 };
 
 describe('path decoders', () => {
-  it('read hops only when every hop has its shape, without the per-query times', () => {
+  it('read hops only when every hop has its shape, the per-query times only when they have theirs', () => {
     const hop = { ttl: 1, address: '10.0.0.1', rttMs: 0.4, rttsMs: [0.4], lossPercent: 0, kind: 'router' };
-    expect(decodeHops({ hops: [hop, { ...hop, ttl: 2, address: null, rttMs: null }] })).toEqual([
-      { ttl: 1, address: '10.0.0.1', rttMs: 0.4, lossPercent: 0 },
+    expect(
+      decodeHops({
+        hops: [hop, { ...hop, ttl: 2, address: null, rttMs: null, rttsMs: [null, 'x'] }],
+      }),
+    ).toEqual([
+      { ttl: 1, address: '10.0.0.1', rttMs: 0.4, rttsMs: [0.4], lossPercent: 0 },
       { ttl: 2, address: null, rttMs: null, lossPercent: 0 },
     ]);
     expect(decodeHops({ hops: [hop, { ...hop, ttl: '2' }] })).toBeNull();
@@ -86,6 +92,7 @@ describe('connection decoders', () => {
       role: 'request',
       connection: 'request',
       peer: '[2001:db8::2]:443',
+      local: '[2001:db8::10]:40112',
       outcome: 'reset',
       phase: 'request',
       endPhase: 'request',
@@ -119,6 +126,7 @@ describe('connection decoders', () => {
       role: null,
       connection: 'request',
       peer: null,
+      local: null,
       outcome: 'unknown',
       phase: 'unknown',
       timeline: [{ at: 5, direction: 'received', what: 'RA', ttl: 61 }],
@@ -128,6 +136,30 @@ describe('connection decoders', () => {
       bytesReceived: null,
       afterWhat: null,
     });
+  });
+
+  it('pick the connection a ticket names, with where it came from', () => {
+    const as = (id: string, role: string, how: string, localAddress: string | null = '198.18.1.2') => ({
+      ...CONNECTION,
+      id,
+      role,
+      address: '198.18.4.2',
+      localAddress,
+      localPort: Number(id.slice(1)) + 40000,
+      end: { ...CONNECTION.end, how },
+    });
+    const pick = (...list: object[]) => ticketConnection(decodeConnections({ connections: list })!);
+    // The request's own connection when it failed; else the first reset; else the request's.
+    expect(pick(as('c1', 'connect', 'reset'), as('c2', 'request', 'timeout'))?.local).toBe(
+      '198.18.1.2:40002',
+    );
+    expect(
+      pick(as('c1', 'request', 'complete'), as('c2', 'concurrency', 'fin'), as('c3', 'rate', 'reset'))?.id,
+    ).toBe('c3');
+    expect(pick(as('c1', 'connect', 'complete'), as('c2', 'request', 'complete'))?.id).toBe('c2');
+    // A report older than localAddress names none.
+    expect(pick(as('c1', 'request', 'reset', null))).toBeNull();
+    expect(pick({ ...as('c1', 'request', 'reset'), localAddress: undefined })).toBeNull();
   });
 
   it('leave out the connections and entries of another shape', () => {

@@ -35,7 +35,8 @@ import type {
 // ── The path ──────────────────────────────────────────────────────────────────────────────────────────
 
 /** A traceroute hop as the pictures draw it (hops drawn live have no per-query round trips). */
-export type HopRead = Pick<Hop, 'ttl' | 'address' | 'rttMs' | 'lossPercent'>;
+/** A hop; its per-query round trips (the Markdown's traceroute table) only when they have their shape. */
+export type HopRead = Pick<Hop, 'ttl' | 'address' | 'rttMs' | 'lossPercent'> & Partial<Pick<Hop, 'rttsMs'>>;
 
 function decodeHop(value: unknown): HopRead | null {
   const h = fieldsOf<Hop>(value);
@@ -47,7 +48,14 @@ function decodeHop(value: unknown): HopRead | null {
     !isFiniteNumber(h.lossPercent)
   )
     return null;
-  return { ttl: h.ttl, address: h.address, rttMs: h.rttMs, lossPercent: h.lossPercent };
+  const rtts = Array.isArray(h.rttsMs) && (h.rttsMs as unknown[]).every(isNumberOrNull) ? h.rttsMs : null;
+  return {
+    ttl: h.ttl,
+    address: h.address,
+    rttMs: h.rttMs,
+    lossPercent: h.lossPercent,
+    ...(rtts ? { rttsMs: [...rtts] } : {}),
+  };
 }
 
 /** TracerouteData.hops, only when every hop has its shape: a picture with a hop missing would mislead. */
@@ -105,6 +113,8 @@ export interface ConnectionRead extends Pick<CapturedConnection, 'connection' | 
   role: ConnectionRole | null;
   /** address:port of the server end as the probe connected to it ([v6]:port); null when not given. */
   peer: string | null;
+  /** address:port this machine connected from; null in reports older than it, or when never known. */
+  local: string | null;
   /** In time order; entries of another shape are left out. */
   timeline: TimelineEntryRead[];
   // Null in reports older than the after-what timelines:
@@ -211,12 +221,8 @@ function decodeConnection(value: unknown): ConnectionRead | null {
     id: stringOrNull(c.id),
     role: isRole(c.role) ? c.role : null,
     connection: c.connection,
-    peer:
-      typeof c.address === 'string' && isFiniteNumber(c.port)
-        ? c.address.includes(':')
-          ? `[${c.address}]:${c.port}`
-          : `${c.address}:${c.port}`
-        : null,
+    peer: endpoint(c.address, c.port),
+    local: endpoint(c.localAddress, c.localPort),
     outcome: typeof c.outcome === 'string' ? c.outcome : 'unknown',
     phase: typeof c.phase === 'string' ? c.phase : 'unknown',
     // A stable sort keeps an idle entry after the entry its silence follows.
@@ -227,6 +233,31 @@ function decodeConnection(value: unknown): ConnectionRead | null {
     bytesReceived: numberOrNull(c.bytesReceived),
     afterWhat: stringOrNull(c.afterWhat),
   };
+}
+
+/** "192.0.2.1:443" or "[2001:db8::1]:443"; null unless both halves are there. */
+function endpoint(address: unknown, port: unknown): string | null {
+  if (typeof address !== 'string' || address === '' || !isFiniteNumber(port)) return null;
+  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/**
+ * The connection a provider's support desk looks up in its logs, with the address it came from: the
+ * request's when it ended badly, else the first that was reset, else the first that ended badly, else
+ * the request's. Null when no connection says where it came from (a report older than `localAddress`).
+ */
+export function ticketConnection(connections: ConnectionRead[]): ConnectionRead | null {
+  const known = connections.filter((c) => c.local !== null);
+  const request = known.find((c) => c.role === 'request') ?? null;
+  const reset = (c: ConnectionRead) => (c.end?.how ?? c.outcome) === 'reset';
+  return (
+    (request && endedBadly(request) ? request : null) ??
+    known.find(reset) ??
+    known.find(endedBadly) ??
+    request ??
+    known[0] ??
+    null
+  );
 }
 
 /** PacketCaptureData.connections in run order; connections of another shape are left out. */

@@ -173,6 +173,8 @@ export interface CapturedConnection extends ConnectionStory {
   address: string;
   port: number;
   localPort: number | null;
+  /** The address this machine connected from; absent in reports older than it, null when never known. */
+  localAddress?: string | null;
   outcome: string;
   /** The phase the probe's socket was in when it ended; endPhase is what the timeline shows. */
   phase: string;

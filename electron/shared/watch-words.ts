@@ -1,4 +1,5 @@
-import { CAUSE_TITLES, type Diagnosis } from './cause-info.js';
+import { CAUSE_TITLES, type Diagnosis, type SettleStep } from './cause-info.js';
+import { cliSettleText } from './next-step-words.js';
 import { median as medianOf } from './number-stats.js';
 import { resetHopPlace, routers } from './reset-words.js';
 import type { WatchCatch, WatchCheck, WatchCounts, WatchResult } from './watch-info.js';
@@ -126,6 +127,8 @@ function pingWords(checks: WatchCheck[]): string {
 export function watchVerdictLine(
   d: Diagnosis | null,
   counts: Pick<WatchCounts, 'resets' | 'silences' | 'pathCloses'>,
+  /** How this face words a step to settle it (next-step-words.ts): the CLI's by default. */
+  settleWords: (step: SettleStep) => string = cliSettleText,
 ): string | null {
   const lead = d?.findings[0];
   if (!d || !lead) return null;
@@ -134,7 +137,7 @@ export function watchVerdictLine(
   const over = `Verdict over the ${resets + silences + pathCloses} ${noun}`;
   if (d.verdict === 'inconclusive') {
     const candidates = (lead.candidates ?? []).map((c) => CAUSE_TITLES[c] ?? c);
-    return `${over}: inconclusive${candidates.length ? ` (${candidates.join(' or ')})` : ''}; ${lead.settle[0]?.text ?? 'watch longer, or run a diagnosis while it happens.'}`;
+    return `${over}: inconclusive${candidates.length ? ` (${candidates.join(' or ')})` : ''}; ${lead.settle[0] ? settleWords(lead.settle[0]) : 'watch longer, or run a diagnosis while it happens.'}`;
   }
   const who =
     lead.origin === 'path'
@@ -189,7 +192,10 @@ export function hopSearchLine(h: WatchResult['hopSearch']): string | null {
 }
 
 /** The end of a watch: the counts, the programs, what was left out, the checks, the patterns, what capture saw. */
-export function summaryLines(r: WatchResult): string[] {
+export function summaryLines(
+  r: WatchResult,
+  settleWords: (step: SettleStep) => string = cliSettleText,
+): string[] {
   const { counts } = r;
   const lines = [
     `Watched ${r.target.host}:${r.target.port} (${r.target.addresses.join(', ')}) until ${STOPPED_WORDS[r.stoppedBy]}: ${counts.connections} connections, ${counts.resets} reset, ${counts.closed} closed by the target${counts.pathCloses > 0 ? ` (${counts.pathCloses} of them by a device on the path)` : ''},${counts.silences > 0 ? ` ${counts.silences} left unanswered,` : ''} ${counts.open} still open.`,
@@ -215,7 +221,7 @@ export function summaryLines(r: WatchResult): string[] {
   const hop = hopSearchLine(r.hopSearch ?? null);
   if (hop) lines.push(hop);
   for (const p of r.patterns) lines.push(p.text);
-  const verdict = watchVerdictLine(r.diagnosis, counts);
+  const verdict = watchVerdictLine(r.diagnosis, counts, settleWords);
   if (verdict) lines.push(verdict);
   lines.push(r.captureNote);
   return lines;

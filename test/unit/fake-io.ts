@@ -23,6 +23,8 @@ export interface Scenario {
 }
 
 export const SERVER = '198.18.4.2';
+/** The lab client's address: where the fake connections come from. */
+export const CLIENT = '198.18.1.2';
 
 let made = 0;
 
@@ -33,6 +35,7 @@ export function conversation(request: ConversationRequest, over: Partial<Convers
     address: request.address,
     port: request.port,
     localPort: 40000 + Math.floor(Math.random() * 20000),
+    localAddress: CLIENT,
     startedAt: t,
     endedAt: t + 2,
     outcome: 'complete',
@@ -124,7 +127,7 @@ export function rst(c: Conversation, ttl: number, flags = 'RA', at = c.endedAt -
     at,
     family: 4,
     src: c.address,
-    dst: '198.18.1.2',
+    dst: CLIENT,
     ttl,
     ipId: 0,
     tcp: {

@@ -19,6 +19,9 @@ async function replay(scenario: Scenario, over = {}) {
   });
   const validation = validateReport(report);
   expect(validation).toEqual({ valid: true });
+  // A step to settle it names a run option as data (`enables`), never as a flag only the CLI can follow.
+  const settle = report.diagnosis.findings.flatMap((f) => f.settle);
+  expect(settle.filter((s) => /(^|\s|\()--[a-z]/.test(s.text))).toEqual([]);
   return { report, events, top: report.diagnosis.findings[0]! };
 }
 

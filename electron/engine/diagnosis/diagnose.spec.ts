@@ -26,7 +26,10 @@ function requests(list: Conversation[], parallel: Conversation[] = []): Partial<
 }
 
 function top(over: Partial<DiagnosisFacts>): Finding {
-  return diagnoseFacts(facts(over)).findings[0]!;
+  const { findings } = diagnoseFacts(facts(over));
+  // Every cause's steps to settle it name a run option as data (`enables`), never as a CLI flag.
+  expect(findings.flatMap((f) => f.settle).filter((s) => /(^|\s|\()--[a-z]/.test(s.text))).toEqual([]);
+  return findings[0]!;
 }
 
 function idleData(over: Partial<IdleData>): IdleData {
@@ -71,7 +74,7 @@ describe('the verdict weighs every observation', () => {
     expect(f.confidence).toBeGreaterThanOrEqual(0.6);
     expect(f.confidence).toBeLessThan(0.97);
     expect(f.evidence.map((e) => e.probe)).toContain('request-repeat');
-    expect(f.settle.map((s) => s.option)).toContain('idleMaxSeconds');
+    expect(f.settle.map((s) => s.enables?.option)).toContain('idleMaxSeconds');
   });
 
   it('a cancelled run never says healthy: it is inconclusive and says to run it again', () => {
@@ -191,7 +194,9 @@ describe('the verdict weighs every observation', () => {
     const d = diagnoseFacts(facts({ ...requests([silent]), repeats: null }));
     expect(d.verdict).toBe('inconclusive');
     expect(d.findings[0]!.candidates).toContain('request-timeout');
-    expect(d.findings[0]!.settle).toContainEqual(expect.objectContaining({ option: 'waitSeconds' }));
+    expect(d.findings[0]!.settle).toContainEqual(
+      expect.objectContaining({ enables: expect.objectContaining({ option: 'waitSeconds' }) }),
+    );
   });
 
   it('a request never acknowledged and retransmitted is dropped on the path', () => {

@@ -117,7 +117,10 @@ function inconclusive(
   notes: DiagnosisNote[],
   extraSettle: SettleStep[] = [],
 ): Diagnosis {
-  const settle = dedupe([...candidates.flatMap((c) => c.f.settle), ...extraSettle], (s) => s.text);
+  const settle = dedupe(
+    [...candidates.flatMap((c) => c.f.settle), ...extraSettle],
+    (s) => `${s.enables?.option ?? ''} ${s.text}`,
+  );
   const evidence = dedupe(
     [...unexplained, ...candidates.flatMap((c) => c.f.evidence.slice(0, 2))],
     (e) => e.text,
@@ -131,8 +134,9 @@ function inconclusive(
     confidence: candidates[0]?.p ?? 0,
     evidence: evidence.length ? evidence : [noFault()],
     against: [],
+    // The steps to settle it are the first thing to do; the faces show them (worded for each, see
+    // shared/next-step-words.ts) beside this one remedy, so they are not copied in here as bare text.
     remedies: [
-      ...settle.map((s) => s.text),
       'Until it is settled: make the client retry idempotent requests with exponential backoff and jitter, and log each reset with its time and local port, so the next run can be compared with it.',
     ],
     settle,
@@ -171,7 +175,7 @@ const LOCAL_STEP: SettleStep = {
 };
 
 const HEALTHY_REMEDIES = [
-  'If the reset is intermittent, run the diagnosis again when it happens, with the idle test on (--idle-max in the CLI) to test connections that sit idle.',
+  'If the reset is intermittent, run the diagnosis again when it happens, with the idle test on, to test connections that sit idle.',
   'Make the client retry idempotent requests with exponential backoff and jitter, so a rare reset does not fail the operation.',
 ];
 

@@ -7,7 +7,7 @@ import type {
   Phase,
   SettleStep,
 } from '../../shared/cause-info.js';
-import { runOption, type RunOptionKey } from '../../shared/run-options-info.js';
+import type { RunOptionKey } from '../../shared/run-options-info.js';
 import type { Observation, Observations } from './observation-types.js';
 
 /**
@@ -116,19 +116,14 @@ export const CAPTURE_STEP: SettleStep = {
 };
 
 /**
- * A settle step that sets a run option, worded from the option's own entry in the table (its label,
- * its CLI flag), so the step names the same field the wizard shows and the same flag the CLI takes.
+ * A settle step that sets a run option: the option and its value as data, the reason as text. Each
+ * face words the setting itself (shared/next-step-words.ts), so the CLI names the flag and the wizard
+ * the field on its start page.
  */
 export function optionStep(key: RunOptionKey, value: number | string | null, why: string): SettleStep {
-  const option = runOption(key);
-  const set =
-    value === null
-      ? `${option.label} (${option.flag} ${option.metavar})`
-      : `${option.label}: ${value} (${option.flag} ${value})`;
   return {
     kind: key === 'logFile' ? 'log' : 'option',
-    option: key,
-    ...(value !== null ? { value } : {}),
-    text: `${set}. ${why}`,
+    enables: { option: key, ...(value !== null ? { value } : {}) },
+    text: why,
   };
 }

@@ -97,6 +97,11 @@ export interface Conversation {
   address: string;
   port: number;
   localPort: number | null;
+  /**
+   * The address this machine connected from (the socket's own end), for a provider's support desk to
+   * find the connection in its logs; null or absent when the socket never had one.
+   */
+  localAddress?: string | null;
   startedAt: number;
   endedAt: number;
   outcome: ConversationOutcome;

@@ -54,6 +54,7 @@ class ConversationRun {
       address: request.address,
       port: request.port,
       localPort: null,
+      localAddress: null,
       startedAt: now(),
       endedAt: 0,
       outcome: 'failed',
@@ -85,8 +86,9 @@ class ConversationRun {
       this.socket = socket;
       this.stream = socket;
       socket.setNoDelay(true);
-      // The local port ties captured packets to this connection, even when the SYN is refused.
-      socket.once('connectionAttempt', () => setImmediate(() => this.readLocalPort()));
+      // The local port ties captured packets to this connection, even when the SYN is refused (and the
+      // address it was sent from is what a support desk looks for in its logs).
+      socket.once('connectionAttempt', () => setImmediate(() => this.readLocalEnd()));
       this.arm(this.request.connectTimeoutMs);
       socket.once('connect', () => this.onConnected());
       this.watch(socket);
@@ -95,12 +97,15 @@ class ConversationRun {
 
   private readonly onAbort = () => this.end('failed', { code: 'cancelled', message: 'cancelled' });
 
-  private readLocalPort() {
+  /** The socket's own end while it connects: Node gives localPort and localAddress only once connected. */
+  private readLocalEnd() {
     if (this.c.localPort !== null || !this.socket) return;
-    const handle = (this.socket as unknown as { _handle?: { getsockname?(out: { port?: number }): number } })
-      ._handle;
-    const out: { port?: number } = {};
-    if (handle?.getsockname && handle.getsockname(out) === 0 && out.port) this.c.localPort = out.port;
+    type Name = { port?: number; address?: string };
+    const handle = (this.socket as unknown as { _handle?: { getsockname?(out: Name): number } })._handle;
+    const out: Name = {};
+    if (!handle?.getsockname || handle.getsockname(out) !== 0 || !out.port) return;
+    this.c.localPort = out.port;
+    this.c.localAddress = out.address ?? null;
   }
 
   private watch(stream: Socket | TLSSocket) {
@@ -110,8 +115,9 @@ class ConversationRun {
   }
 
   private onConnected() {
-    this.readLocalPort();
+    this.readLocalEnd();
     this.c.localPort ??= this.socket?.localPort ?? null;
+    this.c.localAddress ??= this.socket?.localAddress ?? null;
     this.c.connectMs = this.event('connected') - this.c.startedAt;
     if (!this.request.tls) return this.afterHandshake();
     this.phase = 'tls';

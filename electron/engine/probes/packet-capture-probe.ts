@@ -28,6 +28,7 @@ export const packetCaptureProbe: ProbeDefinition<PacketCaptureData> = {
       address: c.address,
       port: c.port,
       localPort: c.localPort,
+      localAddress: c.localAddress ?? null,
       outcome: c.outcome,
       phase: c.phase,
       ...connectionStory(c, capture ? packetsOf(c, packets) : null),

@@ -1,4 +1,5 @@
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
+import { wizardSettleText } from '../../shared/next-step-words.js';
 import { printableJson } from '../../shared/printable-text.js';
 import type { Report, StepReport } from '../../shared/report-info.js';
 import { probeCharts } from './report-html-charts.js';
@@ -15,7 +16,7 @@ import {
 } from './report-html-parts.js';
 import { resetsCard } from './report-html-resets.js';
 import { REPORT_CSS } from './report-html-style.js';
-import { resetHopNumber } from './report-resets.js';
+import { resetHopNumber, ticketEnds } from './report-resets.js';
 import {
   PHASE_WORDS,
   findingFigures,
@@ -42,15 +43,7 @@ export function renderHtml(report: Report): string {
     verdictCard(report, main),
     card('Evidence', evidenceList(main?.evidence ?? [], 'No evidence recorded.')),
     main?.against.length ? card('Against it', evidenceList(main.against, '')) : '',
-    main?.settle.length
-      ? card(
-          'What would settle it',
-          codeList(
-            main.settle.map((s) => s.text),
-            '',
-          ),
-        )
-      : '',
+    main?.settle.length ? card('What would settle it', codeList(main.settle.map(wizardSettleText), '')) : '',
     card('Remedies', codeList(main?.remedies ?? [], 'No remedy recorded.')),
     otherFindingsCard(report),
     notesCard(report),
@@ -73,9 +66,12 @@ export function renderHtml(report: Report): string {
 
 function header(report: Report): string {
   const when = readableTime(report.startedAt);
+  // The connection a support desk looks up in its logs, from this machine's end.
+  const ends = ticketEnds(report);
+  const from = ends ? ` · from ${ends.from} (this machine)` : '';
   return (
     `<header><h1>Connection reset report: ${esc(report.target.input)}</h1>` +
-    `<p class="sub">${esc(report.target.host)} port ${esc(String(report.target.port))} · ${esc(when)}</p></header>`
+    `<p class="sub">${esc(report.target.host)} port ${esc(String(report.target.port))} · ${esc(when)}${esc(from)}</p></header>`
   );
 }
 

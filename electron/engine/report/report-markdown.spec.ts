@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { showable } from '../../shared/printable-text.js';
 import { sampleReport } from './report-fixture.js';
 import { resetReport } from './report-resets-fixture.js';
+import { renderHtml } from './report-html.js';
 import { codeBlock, md, renderMarkdown } from './report-markdown.js';
 import { redactReport } from './report-redact.js';
 
@@ -120,7 +121,8 @@ describe('renderMarkdown', () => {
   });
 
   it('has one table row per step with status, duration and summary', () => {
-    const rows = text.split('\n').filter((l) => l.startsWith('| '));
+    const steps = text.slice(text.indexOf('## Steps'));
+    const rows = steps.split('\n').filter((l) => l.startsWith('| '));
     expect(rows).toHaveLength(2 + 6);
     expect(cells(rows[3]!)).toEqual([
       'Network connectivity',
@@ -180,6 +182,60 @@ describe('renderMarkdown', () => {
     expect(out).toContain('_The run was cancelled: some steps did not finish._');
     expect(out).toContain('## Evidence\n\n_No evidence recorded._');
     expect(out).not.toContain('Confidence:');
+  });
+});
+
+describe('renderMarkdown: the ticket', () => {
+  it('names the connection a support desk looks up: from this machine’s address and port to the server’s', () => {
+    const text = renderMarkdown(resetReport());
+    expect(text).toContain(
+      '- Between: from 192.168.1.23:51233 (this machine) to 203.0.113.10:8443 (api.example.com), the request connection',
+    );
+  });
+
+  it('gives the traceroute as a table, each hop’s round trips, the blamed hop marked, columns lined up', () => {
+    const text = renderMarkdown(sampleReport());
+    const section = text.slice(text.indexOf('## Traceroute'), text.indexOf('## Steps'));
+    const rows = section.split('\n').filter((l) => l.startsWith('|'));
+    expect(rows).toHaveLength(2 + 7);
+    expect(new Set(rows.map((r) => r.length)).size).toBe(1);
+    expect(cells(rows[0]!)).toEqual(['Hop', 'Address', 'RTT (ms)', 'Note']);
+    expect(cells(rows[3]!)).toEqual(['2', '100.64.0.1', '4.80, 5.10, 4.60', '']);
+    expect(cells(rows[4]!)).toEqual(['3', 'no answer', 'lost, lost, lost', '']);
+    expect(cells(rows[5]!)).toEqual(['4', '198.51.100.1', '9.60, 9.90, 9.40', '<- blamed by the verdict']);
+    expect(cells(rows[8]!)).toEqual(['7', '203.0.113.10', '12.3, 12.1, 12.6', 'the server']);
+    expect(markupOutsideCode(section)).toEqual([]);
+    // The table renders as one: a header, a rule and a row per hop.
+    expect(renderer.parse(section, {}).filter((t) => t.type === 'tr_open')).toHaveLength(8);
+  });
+
+  it('leaves the traceroute out when it did not run', () => {
+    const report = sampleReport();
+    for (const step of report.steps) step.probes = step.probes.filter((p) => p.id !== 'traceroute');
+    expect(renderMarkdown(report)).not.toContain('## Traceroute');
+  });
+
+  it('words a step that sets an option with the CLI’s flag', () => {
+    const report = sampleReport();
+    report.diagnosis.findings[0]!.settle = [
+      { kind: 'log', enables: { option: 'logFile' }, text: 'The log names the handler.' },
+      { kind: 'option', enables: { option: 'idleMaxSeconds', value: 120 }, text: 'Idle ones reset.' },
+    ];
+    const text = renderMarkdown(report);
+    expect(text).toContain('- Run again with `--log FILE`. The log names the handler.');
+    expect(text).toContain('- Run again with `--idle-max 120`. Idle ones reset.');
+  });
+
+  it('the HTML export says the same in the wizard’s words, and where the connection came from', () => {
+    const report = resetReport();
+    report.diagnosis.findings[0]!.settle = [
+      { kind: 'log', enables: { option: 'logFile' }, text: 'The log names the handler.' },
+    ];
+    const html = renderHtml(report, null);
+    expect(html).toContain('from 192.168.1.23:51233 (this machine)');
+    expect(html).toContain('Fill in &quot;Server log file&quot; on the start page and run again.');
+    const settle = html.slice(html.indexOf('What would settle it'));
+    expect(settle.slice(0, settle.indexOf('</section>'))).not.toContain('--');
   });
 });
 
@@ -310,7 +366,7 @@ describe('codeBlock', () => {
 
 describe('renderMarkdown: resets', () => {
   const text = renderMarkdown(resetReport());
-  const section = text.slice(text.indexOf('## Resets'), text.indexOf('## Steps'));
+  const section = text.slice(text.indexOf('## Resets'), text.indexOf('## Traceroute'));
 
   it('lists after what each connection ended badly, the request first, with who sent its reset', () => {
     expect(text.indexOf('## Resets: after what, and who sent them')).toBeGreaterThan(

@@ -1,6 +1,7 @@
 import { evidenceLines } from '../../shared/evidence-lines.js';
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import { codeParts } from '../../shared/code-spans.js';
+import { cliSettleText } from '../../shared/next-step-words.js';
 import { showable } from '../../shared/printable-text.js';
 import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
 import {
@@ -9,6 +10,8 @@ import {
   resetStory,
   resetsShown,
   senderWords,
+  ticketEnds,
+  tracerouteHops,
   type ResetHopLine,
   type SignalGroup,
 } from './report-resets.js';
@@ -51,6 +54,7 @@ export function renderMarkdown(report: Report): string {
     otherFindingsBlock(report),
     notesBlock(report),
     resetsBlock(report),
+    tracerouteBlock(report),
     section('Steps', stepsTable(report.steps)),
     ...report.steps.map(stepBlock),
     section('Target', targetBlock(report)),
@@ -85,13 +89,21 @@ function inShortBlock(report: Report): Markdown {
     lines.push(m`- Who sent the reset: ${originText(finding)}${address ? m`, address ${address}` : m``}`);
   }
   const to = report.target.addresses[0];
+  const ends = ticketEnds(report);
+  const host = report.target.host;
   lines.push(
     m`- When: ${readableTime(report.startedAt)}`,
-    m`- Between: this machine and ${report.target.host}${to && to !== report.target.host ? m` (${to})` : m``}, port ${String(report.target.port)}`,
+    ends
+      ? m`- Between: from ${ends.from} (this machine) to ${ends.to ?? `${to ?? host}:${report.target.port}`}${to === host ? m`` : m` (${host})`}, the ${ends.connection} connection`
+      : m`- Between: this machine and ${host}${to && to !== host ? m` (${to})` : m``}, port ${String(report.target.port)}`,
   );
   const evidence = (finding?.evidence ?? []).slice(0, IN_SHORT_EVIDENCE);
   if (evidence.length) lines.push(m`- Evidence:`, ...evidence.map((e) => m`  - ${e.text}`));
-  const first = finding?.remedies[0] ?? finding?.settle[0]?.text;
+  // Inconclusive: what would settle it comes first (its one remedy is to retry meanwhile).
+  const settle = finding?.settle[0];
+  const settleText = settle ? cliSettleText(settle) : undefined;
+  const first =
+    verdict === 'inconclusive' ? (settleText ?? finding?.remedies[0]) : (finding?.remedies[0] ?? settleText);
   if (first)
     lines.push(m`- ${verdict === 'inconclusive' ? 'To settle it' : 'What to change'}: ${withCode(first)}`);
   return section('In short', join(lines, '\n'));
@@ -119,7 +131,9 @@ function againstBlock(report: Report): Markdown | null {
 
 function settleBlock(report: Report): Markdown | null {
   const settle = verdictFinding(report)?.settle ?? [];
-  return settle.length ? section('What would settle it', bullets(settle.map((s) => withCode(s.text)))) : null;
+  return settle.length
+    ? section('What would settle it', bullets(settle.map((s) => withCode(cliSettleText(s)))))
+    : null;
 }
 
 function otherFindingsBlock(report: Report): Markdown | null {
@@ -219,6 +233,45 @@ function hopBlock(hop: ResetHopLine): Markdown {
       ]
     : [];
   return join([m`### Which hop resets`, m``, facts, ...attempts], '\n');
+}
+
+/**
+ * The traceroute as a table a support desk can read in any ticket tool: one row per hop, its round
+ * trips, and the hop the verdict blames marked in words. Its columns are padded to one width, so the
+ * Markdown reads as a table where it is shown as plain text too.
+ */
+function tracerouteBlock(report: Report): Markdown | null {
+  const hops = tracerouteHops(report);
+  if (!hops) return null;
+  const finding = verdictFinding(report);
+  const blamed = finding?.origin === 'path' ? (finding.hop ?? null) : null;
+  const target = new Set(report.target.addresses);
+  const rows = hops.map((h) => [
+    String(h.ttl),
+    h.address ?? 'no answer',
+    (h.rttsMs ?? [h.rttMs]).map((r) => (r === null ? 'lost' : r.toFixed(r < 10 ? 2 : 1))).join(', '),
+    h.ttl === blamed
+      ? '<- blamed by the verdict'
+      : h.address !== null && target.has(h.address)
+        ? 'the server'
+        : '',
+  ]);
+  const table = paddedTable(['Hop', 'Address', 'RTT (ms)', 'Note'], rows);
+  const lead =
+    blamed !== null && !hops.some((h) => h.ttl === blamed)
+      ? m`The verdict blames hop ${String(blamed)}, beyond the hops the traceroute saw.\n\n`
+      : m``;
+  return section('Traceroute', m`${lead}${table}`);
+}
+
+/** A GFM table whose cells are escaped first, then padded, so its columns line up as plain text. */
+function paddedTable(head: string[], rows: string[][]): Markdown {
+  const cells = [head, ...rows].map((row) => row.map((c) => md(c, true)));
+  const widths = head.map((_, i) => Math.max(3, ...cells.map((row) => row[i]!.length)));
+  const line = (row: string[]) => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  const rule = `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`;
+  const [first, ...rest] = cells;
+  return new Markdown([line(first!), rule, ...rest.map(line)].join('\n'));
 }
 
 function stepsTable(steps: StepReport[]): Markdown {

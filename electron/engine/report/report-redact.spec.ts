@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { redactReport, redactor } from './report-redact.js';
 import { sampleReport } from './report-fixture.js';
+import { renderMarkdown } from './report-markdown.js';
+import { resetReport } from './report-resets-fixture.js';
 import { validateReport } from './report-schema.js';
 
 /** Every key path of a JSON value, so a test can say the shape survived. */
@@ -28,6 +30,21 @@ describe('redactReport', () => {
     expect(out.options.errorText).toContain(token);
     expect(validateReport(out)).toEqual({ valid: true });
     expect(out.diagnosis.verdict).toBe(report.diagnosis.verdict);
+  });
+
+  it('hides the address this machine connected from, in the data and in the Markdown that names it', () => {
+    const out = redactReport(resetReport(), { user: 'nobody' });
+    const json = JSON.stringify(out);
+    expect(json).not.toContain('192.168.1.23');
+    const capture = out.steps.flatMap((s) => s.probes).find((p) => p.id === 'packet-capture')!;
+    const [first] = (capture.data as { connections: { localAddress: string; localPort: number }[] })
+      .connections;
+    expect(first!.localAddress).toMatch(/^<ip-\d+>$/);
+    // The port stays: it names no machine, and it finds the connection in the server's log.
+    expect(first!.localPort).toBe(51231);
+    expect(renderMarkdown(out)).toMatch(
+      /- Between: from \\<ip-\d+>:51233 \(this machine\) to \\<ip-\d+>:8443/,
+    );
   });
 
   it('leaves times and numbers alone', () => {

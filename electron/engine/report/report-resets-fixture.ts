@@ -17,6 +17,9 @@ export function resetReport(): Report {
     connection: name,
     address: '203.0.113.10',
     port: 8443,
+    // This machine's end: what the support desk looks up.
+    localAddress: '192.168.1.23',
+    localPort: 51230 + Number(id.slice(1)),
     outcome: how === 'complete' ? 'complete' : 'reset',
     phase: 'tls',
     endPhase: 'tls',

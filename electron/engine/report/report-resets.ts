@@ -1,4 +1,11 @@
-import { decodeConnections, decodeHops, endedBadly, requestFirst } from '../../shared/probe-data-decode.js';
+import {
+  decodeConnections,
+  decodeHops,
+  endedBadly,
+  requestFirst,
+  ticketConnection,
+  type HopRead,
+} from '../../shared/probe-data-decode.js';
 import type { Report } from '../../shared/report-info.js';
 import {
   decodeResetHop,
@@ -274,4 +281,23 @@ export function hopFacts(hop: ResetHopLine): [string, string][] {
   facts.push(['Control exchange', hop.controlOutcome ?? 'not made']);
   facts.push(['Finding', hop.reason]);
   return facts;
+}
+
+/** The two ends of the connection a ticket names, "198.18.1.2:51234" to "198.18.4.2:80", and its label. */
+export interface TicketEnds {
+  from: string;
+  to: string | null;
+  connection: string;
+}
+
+/** The ends of the connection a support desk looks up (ticketConnection); null in reports without them. */
+export function ticketEnds(report: Report): TicketEnds | null {
+  const c = ticketConnection(decodeConnections(probeData(report, 'packet-capture')) ?? []);
+  return c?.local ? { from: c.local, to: c.peer, connection: c.connection } : null;
+}
+
+/** The traceroute's hops in TTL order; null when it did not run (or its data has another shape). */
+export function tracerouteHops(report: Report): HopRead[] | null {
+  const hops = decodeHops(probeData(report, 'traceroute'));
+  return hops && hops.length > 0 ? [...hops].sort((a, b) => a.ttl - b.ttl) : null;
 }

@@ -168,6 +168,21 @@ describe('report.schema.json', () => {
       required: options.map((o) => o.key),
       properties: Object.fromEntries(options.map((o) => [o.key, optionSchema(o)])),
     });
+    // A settle step's hint names one of the same options.
+    expect(defs.optionKey.enum).toEqual(options.map((o) => o.key));
+  });
+
+  it('accepts a settle step with its option as data, and one of a report written before it', () => {
+    const report = sampleReport();
+    report.diagnosis.findings[0]!.settle = [
+      { kind: 'log', enables: { option: 'logFile' }, text: 'Why.' },
+      { kind: 'option', enables: { option: 'idleMaxSeconds', value: 120 }, text: 'Why.' },
+      { kind: 'option', option: 'repeat', value: 10, text: 'Repeated requests: 10 (--repeat 10). Why.' },
+    ];
+    expect(validateReport(report)).toEqual({ valid: true });
+    const unknown = mutable() as unknown as { diagnosis: { findings: { settle: unknown[] }[] } };
+    unknown.diagnosis.findings[0]!.settle = [{ kind: 'option', enables: { option: 'nope' }, text: 'x' }];
+    expect(errorsOf(unknown).join(' ')).toContain('settle/0/enables/option');
   });
 
   it('requires what the Report type requires', () => {

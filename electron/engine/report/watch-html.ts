@@ -1,3 +1,4 @@
+import { wizardSettleText } from '../../shared/next-step-words.js';
 import type { ExportPictures } from '../../shared/export-pictures-info.js';
 import type { WatchResult } from '../../shared/watch-info.js';
 import {
@@ -30,7 +31,7 @@ export function renderWatchHtml(
   pictures: ExportPictures | null,
   frames: Record<string, PcapFrames> = {},
 ): string {
-  const verdict = watchVerdictLine(r.diagnosis, r.counts);
+  const verdict = watchVerdictLine(r.diagnosis, r.counts, wizardSettleText);
   const lead = r.diagnosis?.findings[0];
   const timeline = pictures?.watchTimeline(r.timeline, r.catches) ?? null;
   const body = [
@@ -49,7 +50,7 @@ export function renderWatchHtml(
       timeline?.body ??
         `<p class="sub">${esc('The picture is missing: this copy of Reset Doctor was built without its export pictures (npm run build). The timeline is in the JSON and Markdown exports.')}</p>`,
     ),
-    card('Summary', list(summaryLines(r), '')),
+    card('Summary', list(summaryLines(r, wizardSettleText), '')),
     catchesCard(r, frames),
     `<footer>Made by Reset Doctor, from the watch's result (JSON export for everything).</footer>`,
   ];

@@ -1,0 +1,49 @@
+import type { OptionHint, SettleStep } from './cause-info.js';
+import { RUN_OPTIONS, type RunOptionSpec } from './run-options-info.js';
+
+/**
+ * How each face says "set this option and run again". The engine only names the option and its value
+ * (`OptionHint`); the CLI and the Markdown, which a terminal user reads, say it with the option's flag,
+ * the wizard and the HTML with the label of its field on the start page. Both read the option's one
+ * entry in run-options-info.ts, so a flag or label renamed there is renamed in every hint.
+ * No Node imports: the renderer imports this file.
+ */
+
+// The schema admits only the table's keys; a report kept from a later version may name one gone here.
+function specOf(hint: OptionHint): RunOptionSpec | undefined {
+  return (RUN_OPTIONS as readonly RunOptionSpec[]).find((o) => o.key === hint.option);
+}
+
+/** "Run again with `--idle-max 120`." or, with no value to propose, "Run again with `--log FILE`." */
+export function cliHint(hint: OptionHint): string {
+  const spec = specOf(hint);
+  if (!spec) return 'Run again.';
+  return `Run again with \`${spec.flag} ${hint.value ?? spec.metavar}\`.`;
+}
+
+/**
+ * 'Turn on "Idle test" on the start page ("Maximum idle seconds": 120) and run again.', 'Fill in
+ * "Server log file" on the start page and run again.' or 'Set "Repeated requests" to 10 on the start
+ * page and run again.'
+ */
+export function wizardHint(hint: OptionHint): string {
+  const spec = specOf(hint);
+  if (!spec) return 'Run again.';
+  const value = hint.value === undefined ? null : String(hint.value);
+  if ('toggle' in spec && spec.toggle) {
+    const set = value === null ? '' : ` ("${spec.label}": ${value})`;
+    return `Turn on "${spec.toggle.label}" on the start page${set} and run again.`;
+  }
+  if (value === null) return `Fill in "${spec.label}" on the start page and run again.`;
+  return `Set "${spec.label}" to ${value} on the start page and run again.`;
+}
+
+/** A step to settle it as the CLI and the Markdown say it: the hint in the flag's words, then why. */
+export function cliSettleText(step: SettleStep): string {
+  return step.enables ? `${cliHint(step.enables)} ${step.text}` : step.text;
+}
+
+/** A step to settle it as the wizard and the HTML say it: the hint in the start page's words, then why. */
+export function wizardSettleText(step: SettleStep): string {
+  return step.enables ? `${wizardHint(step.enables)} ${step.text}` : step.text;
+}
