@@ -83,6 +83,13 @@ describe('renderHtml', () => {
     expect(html.match(/<li class="card step" id="step-/g)).toHaveLength(6);
   });
 
+  it('a traceroute across the blamed hop names it beside the verdict, with no ok badge', () => {
+    const row = html.match(/<tr id="probe-traceroute">[\s\S]*?<\/tr>/)?.[0] ?? '';
+    expect(row).toContain('hop 3 does not answer; hop 4 (198.51.100.1) is the one the verdict blames');
+    expect(row).toContain('<span class="badge s-warn">! warn</span>');
+    expect(row).not.toContain('s-ok');
+  });
+
   it('shows skip reasons and failures in the probe tables', () => {
     expect(html).toContain(
       'Skipped because: No log file was given: pass --log &lt;file&gt; with the server log around the time of a reset',

@@ -1,5 +1,6 @@
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import { wizardSettleText } from '../../shared/next-step-words.js';
+import { stepsBesideVerdict } from '../../shared/verdict-words.js';
 import { printableJson } from '../../shared/printable-text.js';
 import type { Report, StepReport } from '../../shared/report-info.js';
 import { probeCharts } from './report-html-charts.js';
@@ -36,6 +37,7 @@ import {
  */
 export function renderHtml(report: Report): string {
   const main = verdictFinding(report);
+  const steps = stepsBesideVerdict(report.steps, main);
   const blamedHop = main?.origin === 'path' ? (main.hop ?? null) : null;
   const resetHop = resetHopNumber(report);
   const body = [
@@ -49,7 +51,7 @@ export function renderHtml(report: Report): string {
     notesCard(report),
     resetsCard(report),
     '<h2>Steps</h2>',
-    `<ol class="steps">${report.steps.map((s) => stepItem(s, blamedHop, resetHop)).join('')}</ol>`,
+    `<ol class="steps">${steps.map((s) => stepItem(s, blamedHop, resetHop)).join('')}</ol>`,
     targetCard(report),
     card('Environment', environment(report)),
     card('Run', run(report)),

@@ -51,6 +51,12 @@ describe('renderMarkdown', () => {
     );
   });
 
+  it('a traceroute across the blamed hop names it beside the verdict instead of reading ok', () => {
+    expect(text).toContain(
+      '- **Traceroute** (traceroute): complete, warn, 5.0 s. Reached 203.0.113.10 in 7 hops; hop 3 does not answer; hop 4 (198.51.100.1) is the one the verdict blames',
+    );
+  });
+
   it('orders the sections for a ticket: evidence and remedies before the details', () => {
     const order = ['## Evidence', '## Remedies', '## Steps', '### TCP handshake', '## Environment', '## Run'];
     const positions = order.map((h) => text.indexOf(h));

@@ -3,6 +3,7 @@ import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import { codeParts } from '../../shared/code-spans.js';
 import { cliSettleText } from '../../shared/next-step-words.js';
 import { showable } from '../../shared/printable-text.js';
+import { stepsBesideVerdict } from '../../shared/verdict-words.js';
 import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
 import {
   hopAddressOf,
@@ -56,7 +57,7 @@ export function renderMarkdown(report: Report): string {
     resetsBlock(report),
     tracerouteBlock(report),
     section('Steps', stepsTable(report.steps)),
-    ...report.steps.map(stepBlock),
+    ...stepsBesideVerdict(report.steps, finding).map(stepBlock),
     section('Target', targetBlock(report)),
     report.options.errorText === null
       ? null

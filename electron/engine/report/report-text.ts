@@ -1,5 +1,6 @@
 import type { Finding, Origin, Phase } from '../../shared/cause-info.js';
 import type { Report } from '../../shared/report-info.js';
+import { leadFinding } from '../../shared/verdict-words.js';
 // The run's options in words: defined beside the options (the wizard compares kept runs by them too).
 export { optionLines } from '../../shared/run-options-info.js';
 
@@ -23,13 +24,9 @@ export const PHASE_WORDS: Record<Phase, string> = {
   idle: 'idle connection',
 };
 
-/** The finding that backs the verdict: the most confident one with the verdict's cause. */
+/** The finding that backs the verdict (leadFinding, which the wizard reads too). */
 export function verdictFinding(report: Report): Finding | null {
-  const matching = report.diagnosis.findings.filter((f) => f.cause === report.diagnosis.verdict);
-  return matching.reduce<Finding | null>(
-    (best, f) => (best && best.confidence >= f.confidence ? best : f),
-    null,
-  );
+  return leadFinding(report.diagnosis);
 }
 
 /** Findings other than the one shown as the verdict, most confident first. */
