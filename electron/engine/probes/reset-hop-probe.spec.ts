@@ -27,7 +27,14 @@ function path(hops: number, device: number, word: string, rstTtl: (device: numbe
 function context(
   target: string,
   replay: unknown,
-  over: { phase?: string; origin?: string; outcome?: string; connection?: string; role?: string } = {},
+  over: {
+    phase?: string;
+    origin?: string;
+    outcome?: string;
+    connection?: string;
+    role?: string;
+    closes?: object[];
+  } = {},
 ) {
   return probeContext(
     {
@@ -58,6 +65,7 @@ function context(
             reason: 'TTL',
           },
         ],
+        closes: over.closes ?? [],
       },
       traceroute: {
         destinationHop: 4,
@@ -149,6 +157,14 @@ describe('reset-hop probe', () => {
     );
     expect(alone.status === 'skipped' && alone.reason).toBe(
       'the request was not reset: there is no reset to locate',
+    );
+    // A request cut off by a FIN from hop 2: its TTL named the hop.
+    const fin = { connection: 'request', role: 'request', origin: 'path', hop: 2 };
+    const cut = await resetHopProbe.run(
+      context('http://web.lab.test/x', replay, { outcome: 'closed', origin: 'server', closes: [fin] }),
+    );
+    expect(cut.status === 'skipped' && cut.reason).toBe(
+      'the request itself was not reset here, so there are no bytes to replay; hop 2 comes from the TTL of the FIN that closed “request” (see "Who sent the reset")',
     );
   });
 

@@ -83,16 +83,20 @@ function notReplayable(ctx: ProbeContext): string | null {
 }
 
 /**
- * Where the capture already placed a reset from the path by its TTL (of the request's connections, or of
- * any), in words: "hop 2 comes from the TTL of the reset on “idle #1” (see "Who sent the reset")".
+ * Where the capture already placed a reset (or a FIN that cut a connection off) from the path by its TTL,
+ * of the request's connections or of any, in words: "hop 2 comes from the TTL of the reset on “idle #1”
+ * (see "Who sent the reset")".
  */
 function placedByTtl(ctx: ProbeContext, role?: 'request'): string | null {
-  const r = countedResets(ctx.results.data(resetOriginProbe)?.resets ?? []).find(
-    (r) => r.origin === 'path' && r.hop !== null && (role === undefined || r.role === role),
-  );
-  return r
-    ? `hop ${r.hop} comes from the TTL of the reset on “${r.connection}” (see "${resetOriginProbe.title}")`
-    : null;
+  const judged = ctx.results.data(resetOriginProbe);
+  const fromPath = (r: { origin: string; hop: number | null; role: string }) =>
+    r.origin === 'path' && r.hop !== null && (role === undefined || r.role === role);
+  const placed = (hop: number | null, what: string) =>
+    `hop ${hop} comes from the TTL of ${what} (see "${resetOriginProbe.title}")`;
+  const reset = countedResets(judged?.resets ?? []).find(fromPath);
+  if (reset) return placed(reset.hop, `the reset on “${reset.connection}”`);
+  const fin = (judged?.closes ?? []).find(fromPath);
+  return fin ? placed(fin.hop, `the FIN that closed “${fin.connection}”`) : null;
 }
 
 function pathLength(ctx: ProbeContext): number {
