@@ -79,7 +79,9 @@ export const pathEvidenceProbe: ProbeDefinition<PathEvidenceData> = {
         : 'no silent drop (resets could not be captured without raw sockets)';
       return {
         status: 'complete',
-        summary: `Nothing on the path interferes: ${how}`,
+        // Only the connect test's connections are judged here: a reset the request met later (Who sent
+        // the reset) may still come from the path, so this does not speak for the whole run.
+        summary: `Nothing on the path interfered with the connect test: ${how}`,
         assessment: 'ok',
         data,
       };

@@ -65,6 +65,18 @@ describe('stepMeaning', () => {
     );
   });
 
+  it('a firewall step that passed beside a verdict blaming the path says it judged the connect test alone', () => {
+    const run = finishedRun();
+    const firewall = step(run, 'firewall');
+    firewall.status = 'pass';
+    firewall.probes = firewall.probes.filter((p) => p.id !== 'path-evidence');
+    expect(findingsForStep(firewall, run.report)).toEqual([]);
+    expect(stepMeaning(firewall, run.report, false)).toBe(
+      'No firewall on this machine interferes, and the connect test met none on the path. The reset the verdict ' +
+        'blames on a device on the path (hop 4) came later: see the TCP handshake step.',
+    );
+  });
+
   it('says which check could not run when a step errs', () => {
     const run = finishedRun();
     const connectivity = step(run, 'connectivity');

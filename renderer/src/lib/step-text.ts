@@ -1,6 +1,7 @@
 import { CAUSE_TITLES, type EvidenceItem, type Finding } from '../../../electron/shared/cause-info.js';
 import type { Report } from '../../../electron/shared/report-info.js';
 import type { StepId } from '../../../electron/shared/step-info.js';
+import { leadFinding } from '../../../electron/shared/verdict-words.js';
 import type { StepState } from './run-state.svelte.js';
 import { wizardWords } from './wizard-text.js';
 import { formatPercent, originWords } from './words.js';
@@ -96,6 +97,11 @@ export function stepMeaning(step: StepState, report: Report | null, active: bool
   }
   if (!report && active)
     return `${meaningByStatus(step)} The verdict, and how this step bears on it, follows when every step is done.`;
+  const lead = report ? leadFinding(report.diagnosis) : null;
+  // The firewall step judges the connect test alone: beside a verdict that blames the path, its all-clear
+  // says so, instead of reading as if no device on the path had interfered at all.
+  if (step.id === 'firewall' && step.status === 'pass' && lead?.origin === 'path')
+    return `No firewall on this machine interferes, and the connect test met none on the path. The reset the verdict blames on ${originWords('path', lead.hop ?? null)} came later: see the TCP handshake step.`;
   return meaningByStatus(step);
 }
 
