@@ -49,7 +49,7 @@ export function keepRuns(
         if ('report' in record)
           return {
             ok: true,
-            result: await exported(exportFile(record.report, format, a[2] === true), hooks),
+            result: await exported(await exportFile(record.report, format, a[2] === true), hooks),
           };
         return { ok: true, result: await exported(await watchExportFile(record.watch, format, null), hooks) };
       } catch (error) {

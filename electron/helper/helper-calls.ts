@@ -73,7 +73,9 @@ async function leftByHelper(
     return {
       ok: true,
       result:
-        channel === 'report:get' ? report : exportFile(report, list[1] as ExportFormat, list[2] === true),
+        channel === 'report:get'
+          ? report
+          : await exportFile(report, list[1] as ExportFormat, list[2] === true),
     };
   }
   if (channel === 'watch:get' || channel === 'watch:export') {

@@ -198,3 +198,33 @@ export function checkMarkdownExport(
   if (expected.hop !== undefined)
     expect(short).toMatch(new RegExp(`Who sent the reset: .*\\(hop ${expected.hop}\\), address \\S+`));
 }
+
+/**
+ * The SVG pictures under `selector`, each written out element by element with its attributes sorted (the
+ * browser's renderer and svelte/server write them in different orders), keyed by the closest
+ * `data-probe-id` (or `picture` when there is none), for comparing a page's pictures with an export's.
+ */
+export async function canonicalPictures(page: Page, selector: string): Promise<Record<string, string[]>> {
+  return page.locator(selector).evaluateAll((svgs) => {
+    type Drawn = {
+      tagName: string;
+      attributes: ArrayLike<{ name: string; value: string }>;
+      children: ArrayLike<Drawn>;
+      textContent: string | null;
+      closest(selector: string): { getAttribute(name: string): string | null } | null;
+    };
+    const attributes = (e: Drawn) =>
+      Array.from(e.attributes)
+        .map((a) => `${a.name}=${a.value}`)
+        .sort()
+        .join(' ');
+    const canonical = (e: Drawn): string =>
+      `<${e.tagName} ${attributes(e)}>${e.children.length === 0 ? (e.textContent ?? '') : Array.from(e.children).map(canonical).join('')}</>`;
+    const byProbe: Record<string, string[]> = {};
+    for (const svg of svgs as unknown as Drawn[]) {
+      const key = svg.closest('[data-probe-id]')?.getAttribute('data-probe-id') ?? 'picture';
+      (byProbe[key] ??= []).push(canonical(svg));
+    }
+    return byProbe;
+  });
+}

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CHECKLIST } from '../../electron/engine/steps/checklist.js';
@@ -21,6 +22,7 @@ import {
 import {
   checkHtmlExport,
   checkJsonExport,
+  canonicalPictures,
   checkMarkdownExport,
   collectPageErrors,
   fullScreenshot,
@@ -38,6 +40,26 @@ const UNAVAILABLE = e2eUnavailableReason();
 const STEP_PROBES: Record<string, string[]> = Object.fromEntries(
   CHECKLIST.map((step) => [STEP_TITLES[step.id], step.probes.map((p) => p.id)]),
 );
+
+/**
+ * The exported HTML draws every check's picture with the wizard's own component (server-rendered): each
+ * step's pictures in the wizard, after the run, equal the export's, element by element.
+ */
+async function checkHtmlPictures(page: Page, wizard: WizardPage, html: string): Promise<void> {
+  const inWizard: Record<string, string[]> = {};
+  for (const name of STEP_NAMES.slice(0, -1)) {
+    await wizard.goToStep(name);
+    Object.assign(inWizard, await canonicalPictures(page, 'li.probe .body svg'));
+  }
+  const exported = await page.context().newPage();
+  await exported.setContent(html);
+  const inExport = await canonicalPictures(exported, 'section.probe-picture svg');
+  await exported.close();
+  expect(Object.keys(inWizard), 'checks drawn in the wizard').toEqual(
+    expect.arrayContaining(['ping', 'traceroute']),
+  );
+  expect(inExport).toEqual(inWizard);
+}
 
 const WALKS = ['healthy', 'firewall-reset', 'application-error', 'inject-http-hop2'];
 
@@ -124,6 +146,7 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
           const html = await summary.export('html', testInfo);
           expect(html.fileName).toMatch(/\.html?$/);
           checkHtmlExport(html.content, expected);
+          await checkHtmlPictures(page, wizard, html.content);
           const md = await summary.export('md', testInfo);
           expect(md.fileName).toMatch(/\.md$/);
           checkMarkdownExport(md.content, {
@@ -220,24 +243,8 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
       const exported = await page.context().newPage();
       // A download keeps no file name (no .html): the page is given its content.
       await exported.setContent(readFileSync(htmlFile, 'utf8'));
-      // Element by element, attributes sorted (the client and the server write them in different orders).
-      const picture = (p: typeof page) =>
-        p.locator('figure.timeline svg').evaluate((svg) => {
-          type Drawn = {
-            tagName: string;
-            attributes: ArrayLike<{ name: string; value: string }>;
-            children: ArrayLike<Drawn>;
-            textContent: string | null;
-          };
-          const attributes = (e: Drawn) =>
-            Array.from(e.attributes)
-              .map((a) => `${a.name}=${a.value}`)
-              .sort()
-              .join(' ');
-          const canonical = (e: Drawn): string =>
-            `<${e.tagName} ${attributes(e)}>${e.children.length === 0 ? (e.textContent ?? '') : Array.from(e.children).map(canonical).join('')}</>`;
-          return canonical(svg as unknown as Drawn);
-        });
+      const picture = async (p: typeof page) =>
+        (await canonicalPictures(p, 'figure.timeline svg')).picture?.join('') ?? '';
       const drawn = await picture(page);
       expect(drawn).toMatch(/<circle class=mark path svelte-\w+ cx=/);
       expect(await picture(exported)).toBe(drawn);

@@ -46,7 +46,7 @@ describe('the lines that matter appear in the exported reports', () => {
         },
       },
     ];
-    const html = renderHtml(report);
+    const html = renderHtml(report, null);
     expect(html).toContain('<code>tcp dport 80 reject with tcp reset</code>');
     expect(html).toContain('recv() failed (104: Connection reset by peer) &lt;b&gt;');
     const md = renderMarkdown(report);

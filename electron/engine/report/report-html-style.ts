@@ -63,26 +63,9 @@ td.status { white-space: nowrap; }
 td.num { white-space: nowrap; text-align: right; font-variant-numeric: tabular-nums; }
 .why { display: block; color: var(--muted); margin-top: 2px; }
 .why.failure { color: var(--fail); }
-.chart { margin: 10px 0 4px; overflow-x: auto; }
-.chart figcaption { font-size: 0.8rem; color: var(--muted); }
-.chart svg { display: block; max-width: 100%; height: auto; }
-.chart text { fill: var(--muted); font: 11px system-ui, sans-serif; }
-.chart .axis { stroke: var(--line); }
-.chart .bar { fill: var(--bar); }
-.chart .bar.lossy { fill: var(--warn); }
-.chart .bar.blamed { fill: var(--fail); }
-.chart text.silent { fill: var(--muted); font-size: 16px; font-weight: 700; }
-.chart text.value { fill: var(--text); }
-.chart .line { fill: none; stroke: var(--accent); stroke-width: 2; }
-.chart .dot { fill: var(--accent); }
-.chart .lost { stroke: var(--fail); stroke-width: 2; }
-.chart text.lost-label { fill: var(--fail); }
-table.hops { width: auto; min-width: 420px; margin-top: 6px; font-size: 0.85rem; }
-.chart text.resets { fill: var(--fail); font-weight: 700; font-size: 10px; }
 .resets .sender { margin: 4px 0 6px; }
 .resets table { margin-top: 6px; }
 td.vote-path { color: var(--fail); font-weight: 600; }
-.legend { font-size: 0.8rem; color: var(--muted); margin: 2px 0 6px; }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dl.kv dt { color: var(--muted); }
 dl.kv dd { margin: 0; overflow-wrap: anywhere; }
@@ -100,10 +83,19 @@ footer { color: var(--muted); font-size: 0.85rem; margin-top: 24px; }
   body { padding: 0; font-size: 11pt; }
   .card { break-inside: avoid; border-radius: 0; }
   .step { break-inside: auto; }
-  tr, .chart { break-inside: avoid; }
+  tr, figure { break-inside: avoid; }
   .meter { border-color: #000; }
   /* Browsers drop backgrounds when printing; the confidence bar is data, so keep it. */
   .meter span { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .raw { display: none; }
 }
 `;
+
+/**
+ * The page's style when it holds pictures drawn by the wizard's components: their palette and frame
+ * (renderer/src/pictures.css) first, so the page's own colours (and its print colours) win where both
+ * name one; the components' scoped styles come in the page's head.
+ */
+export function exportCss(palette: string | null, extra = ''): string {
+  return `${palette ?? ''}\n${REPORT_CSS}\n.probe-picture { margin-top: 12px; }\n.probe-picture > h4 { margin: 0; font-size: 0.9rem; }\n${extra}`;
+}

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { hopChart, pingSparkline } from './report-html-charts.js';
+import { loadExportPictures } from './export-pictures-loader.js';
 import { badge, esc } from './report-html-parts.js';
 import { renderHtml } from './report-html.js';
 import { sampleReport } from './report-fixture.js';
 import { resetReport } from './report-resets-fixture.js';
 import { validateReport } from './report-schema.js';
+
+// The pictures are the wizard's components, server-rendered from the build's export bundle (npm run build).
+const pictures = await loadExportPictures();
 
 /** The SVG elements of the page, in order. */
 function svgs(html: string): string[] {
@@ -12,7 +15,7 @@ function svgs(html: string): string[] {
 }
 
 describe('renderHtml', () => {
-  const html = renderHtml(sampleReport());
+  const html = renderHtml(sampleReport(), pictures);
 
   it('is one complete document with the verdict card first', () => {
     expect(html.startsWith('<!doctype html>\n<html lang="en">')).toBe(true);
@@ -36,7 +39,7 @@ describe('renderHtml', () => {
   it("shows the remedies' commands as <code>, escaped like the rest", () => {
     const report = sampleReport();
     report.diagnosis.findings[0]!.remedies = ['Run `sysctl -w a=<b>` then <i>restart</i>.'];
-    const html = renderHtml(report);
+    const html = renderHtml(report, pictures);
     expect(html).toContain(
       '<li>Run <code>sysctl -w a=&lt;b&gt;</code> then &lt;i&gt;restart&lt;/i&gt;.</li>',
     );
@@ -47,7 +50,7 @@ describe('renderHtml', () => {
     report.target.input = 'https://x.test/<script>alert("t")</script>';
     report.options.errorText = '</pre><script>alert(1)</script>';
     report.steps[1]!.probes[4]!.failure!.message = '<img src=x onerror=alert(2)>';
-    const out = renderHtml(report);
+    const out = renderHtml(report, pictures);
     expect(out).not.toMatch(/<script/i);
     expect(out).not.toMatch(/<img/i);
     expect(out).toContain('&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt;');
@@ -99,15 +102,18 @@ describe('renderHtml', () => {
     );
   });
 
-  it('draws the ping sparkline and the traceroute bars', () => {
+  it("draws the ping line and the traceroute bars, with every answering hop's address", () => {
     const [ping, trace] = svgs(html);
-    expect(ping).toContain('aria-label="Ping round-trip times: 9 replies, 1 lost"');
-    expect(ping).toContain('<title>ping 5: lost</title>');
+    expect(ping).toContain('aria-label="Ping round-trip times: 9 of 10 echoes answered, 1 lost (ping 5)');
     expect(ping?.match(/<polyline/g)).toHaveLength(2);
-    expect(trace).toContain('aria-label="Round-trip time per hop for 7 hops"');
-    expect(trace).toMatch(/<text class="silent"[^>]*>\*<\/text>/);
-    expect(trace?.match(/<rect class="bar/g)).toHaveLength(6);
-    expect(trace).toMatch(/<title>hop 4: 198\.51\.100\.1, 9\.6 ms, 0% loss<\/title><rect class="bar blamed"/);
+    expect(trace).toContain('aria-label="Traceroute: 7 hops.');
+    expect(trace).toMatch(/<text class="silent-mark[^"]*"[^>]*>\*<\/text>/);
+    expect(trace?.match(/<rect /g)).toHaveLength(6);
+    expect(trace).toMatch(/<g class="hop blamed[^"]*">(?:(?!<\/g>).)*<text class="ttl[^"]*"[^>]*>4<\/text>/s);
+    expect(trace?.match(/<text class="address/g)).toHaveLength(6);
+    expect(trace).toContain('>198.51.100.1</text>');
+    // Svelte's hydration markers are not part of an export.
+    expect(html).not.toContain('<!--[');
   });
 
   it('ends with the whole report as escaped JSON in a collapsible block', () => {
@@ -127,7 +133,7 @@ describe('renderHtml', () => {
   it('keeps the raw JSON the same data when it holds control characters, shown as escapes', () => {
     const report = sampleReport();
     report.steps[0]!.summary = 'bidi \u202e override, C1 \u009b, DEL \u007f, ESC \u001b';
-    const raw = renderHtml(report).match(/<pre>(\{[\s\S]*?)<\/pre>/)?.[1] ?? '';
+    const raw = renderHtml(report, pictures).match(/<pre>(\{[\s\S]*?)<\/pre>/)?.[1] ?? '';
     expect(raw).toContain('bidi \\u202e override, C1 \\u009b, DEL \\u007f, ESC \\u001b');
     const entities: Record<string, string> = { lt: '<', gt: '>', quot: '"', '#39': "'", amp: '&' };
     expect(JSON.parse(raw.replace(/&(lt|gt|quot|#39|amp);/g, (_m, e: string) => entities[e]!))).toEqual(
@@ -135,26 +141,32 @@ describe('renderHtml', () => {
     );
   });
 
-  it('draws no chart for probe data of an unexpected shape', () => {
+  it("draws the ping and the traceroute with the wizard's components, and nothing for data of an unexpected shape", () => {
+    expect(pictures).not.toBeNull();
+    const ids = (page: string) => [...page.matchAll(/<section class="probe-picture" data-probe-id="([^"]+)">/g)].map((m) => m[1]);
+    expect(ids(html)).toEqual(expect.arrayContaining(['ping', 'traceroute']));
     const report = sampleReport();
     report.steps[1]!.probes[1]!.data = { rttsMs: ['fast'] };
     report.steps[1]!.probes[2]!.data = { hops: [{ ttl: 1 }] };
-    expect(svgs(renderHtml(report))).toHaveLength(0);
-  });
-});
-
-describe('chart helpers', () => {
-  it('escape addresses in hop tooltips', () => {
-    const svg = hopChart([{ ttl: 1, address: '<b>', rttMs: 1, lossPercent: 0 }], null);
-    expect(svg).toContain('<title>hop 1: &lt;b&gt;, 1 ms, 0% loss</title>');
+    const page = renderHtml(report, pictures);
+    expect(ids(page)).not.toContain('ping');
+    expect(ids(page)).not.toContain('traceroute');
   });
 
-  it('draw a flat line for equal RTTs and only crosses when every ping is lost', () => {
-    const flat = pingSparkline([5, 5, 5]);
-    expect(flat).toContain('<polyline class="line" points="44,42 226,42 408,42"/>');
-    const lost = pingSparkline([null, null]);
-    expect(lost).not.toContain('<polyline');
-    expect(lost.match(/class="lost"/g)).toHaveLength(2);
+  it('escapes what the probe data holds inside the pictures too', () => {
+    const report = sampleReport();
+    const trace = report.steps[1]!.probes[2]!;
+    trace.data = { hops: [{ ttl: 1, address: '<b>x</b>', rttMs: 1, lossPercent: 0 }] };
+    const page = renderHtml(report, pictures);
+    expect(page).toContain('data-probe-id="traceroute"');
+    expect(page).not.toContain('<b>x</b>');
+    expect(page).toContain('&lt;b>x&lt;/b>');
+  });
+
+  it('says the pictures are missing in a copy built without them, and draws none', () => {
+    const page = renderHtml(sampleReport(), null);
+    expect(svgs(page)).toHaveLength(0);
+    expect(page).toContain('built without its export pictures');
   });
 });
 
@@ -176,7 +188,7 @@ describe('html parts', () => {
 
 describe('renderHtml: resets', () => {
   const report = resetReport();
-  const html = renderHtml(report);
+  const html = renderHtml(report, pictures);
   const card = html.match(/<section class="card resets">[\s\S]*?<\/section>/)?.[0] ?? '';
 
   it('lists after what each connection ended badly, and who sent each reset', () => {
@@ -229,12 +241,10 @@ describe('renderHtml: resets', () => {
       ),
     ].map((m) => m[1]);
     expect(ttls).toEqual(['2', '4', '7']);
-    const trace = svgs(html).find((s) => s.includes('Round-trip time per hop'))!;
-    expect(trace).toContain('aria-label="Round-trip time per hop for 7 hops; hop 4 resets the connection"');
-    expect(trace).toMatch(/<text class="resets"[^>]*>resets here<\/text>/);
-    expect(html).toContain(
-      '198.51.100.1 <span class="badge s-fail">✕ blamed</span> <span class="badge s-fail">✕ resets here</span>',
-    );
+    const trace = svgs(html).find((s) => s.includes('aria-label="Traceroute: 7 hops.'))!;
+    expect(trace).toContain('Hop 4 resets the connection');
+    expect(trace).toMatch(/<text class="blamed-mark[^"]*"[^>]*>▼ blamed, resets here<\/text>/);
+    expect(trace).toMatch(/<text class="address[^"]*"[^>]*>198\.51\.100\.1<\/text>/);
   });
 
   it('keeps the report valid against its schema', () => {

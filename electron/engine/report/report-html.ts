@@ -2,8 +2,8 @@ import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import { wizardSettleText } from '../../shared/next-step-words.js';
 import { stepsBesideVerdict } from '../../shared/verdict-words.js';
 import { printableJson } from '../../shared/printable-text.js';
+import { pictureKey, type ExportPictures } from '../../shared/export-pictures-info.js';
 import type { Report, StepReport } from '../../shared/report-info.js';
-import { probeCharts } from './report-html-charts.js';
 import {
   badge,
   card,
@@ -16,8 +16,8 @@ import {
   withCode,
 } from './report-html-parts.js';
 import { resetsCard } from './report-html-resets.js';
-import { REPORT_CSS } from './report-html-style.js';
-import { resetHopNumber, ticketEnds } from './report-resets.js';
+import { ticketEnds } from './report-resets.js';
+import { exportCss } from './report-html-style.js';
 import {
   PHASE_WORDS,
   findingFigures,
@@ -33,13 +33,14 @@ import {
 
 /**
  * One self-contained HTML page for people who were not at the machine: no scripts, no external
- * resources, readable offline and on paper. Every string from the report is escaped.
+ * resources, readable offline and on paper. Every string from the report is escaped. Each check's
+ * picture is the wizard's own component, server-rendered (export-pictures-info.ts): `pictures` is null
+ * in a copy built without them, and the page then says so where a picture would be.
  */
-export function renderHtml(report: Report): string {
+export function renderHtml(report: Report, pictures: ExportPictures | null): string {
   const main = verdictFinding(report);
   const steps = stepsBesideVerdict(report.steps, main);
-  const blamedHop = main?.origin === 'path' ? (main.hop ?? null) : null;
-  const resetHop = resetHopNumber(report);
+  const drawn = pictures?.reportPictures(report) ?? null;
   const body = [
     header(report),
     verdictCard(report, main),
@@ -51,7 +52,7 @@ export function renderHtml(report: Report): string {
     notesCard(report),
     resetsCard(report),
     '<h2>Steps</h2>',
-    `<ol class="steps">${steps.map((s) => stepItem(s, blamedHop, resetHop)).join('')}</ol>`,
+    `<ol class="steps">${steps.map((s) => stepItem(s, drawn?.byProbe ?? null)).join('')}</ol>`,
     targetCard(report),
     card('Environment', environment(report)),
     card('Run', run(report)),
@@ -60,8 +61,11 @@ export function renderHtml(report: Report): string {
   ];
   return htmlPage({
     title: `Reset Doctor report: ${report.target.input}`,
-    css: REPORT_CSS,
-    head: [`<meta name="generator" content="${esc(`${report.tool.name} ${report.tool.version}`)}">`],
+    css: exportCss(pictures?.palette ?? null),
+    head: [
+      `<meta name="generator" content="${esc(`${report.tool.name} ${report.tool.version}`)}">`,
+      drawn?.head ?? '',
+    ],
     body: body.filter((b) => b !== '').join('\n'),
   });
 }
@@ -123,11 +127,25 @@ function notesCard(report: Report): string {
   return `<section class="card"><h2>Notes</h2><ul class="list">${items}</ul></section>`;
 }
 
-function stepItem(step: StepReport, blamedHop: number | null, resetHop: number | null): string {
+const MISSING_PICTURES =
+  'The pictures are missing: this copy of Reset Doctor was built without its export pictures (npm run build). The JSON export holds their data.';
+
+function stepItem(step: StepReport, byProbe: Record<string, string> | null): string {
+  const pictures =
+    byProbe === null
+      ? `<p class="sub">${esc(MISSING_PICTURES)}</p>`
+      : step.probes
+          .map((p) => {
+            const body = byProbe[pictureKey(step.id, p.id)];
+            return body === undefined
+              ? ''
+              : `<section class="probe-picture" data-probe-id="${esc(p.id)}"><h4>${esc(p.title)}</h4>${body}</section>`;
+          })
+          .join('');
   return (
     `<li class="card step" id="step-${esc(step.id)}"><div class="step-head">${badge(step.status)}` +
     `<h3>${esc(step.title)}</h3><span class="dur">${esc(formatDuration(step.durationMs))}</span></div>` +
-    `<p class="summary">${esc(step.summary)}</p>${probeTable(step.probes)}${probeCharts(step.probes, blamedHop, resetHop)}</li>`
+    `<p class="summary">${esc(step.summary)}</p>${probeTable(step.probes)}${pictures}</li>`
   );
 }
 

@@ -24,16 +24,16 @@ describe('formatFromPath', () => {
 });
 
 describe('renderReport', () => {
-  it('writes JSON with two-space indent and a trailing newline that parses back to the report', () => {
-    const text = renderReport(sampleReport(), 'json');
+  it('writes JSON with two-space indent and a trailing newline that parses back to the report', async () => {
+    const text = await renderReport(sampleReport(), 'json');
     expect(text.startsWith('{\n  "schema": "reset-doctor/report@2",\n')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
     expect(JSON.parse(text)).toEqual(sampleReport());
   });
 
-  it('hands html and md to their renderers', () => {
-    expect(renderReport(sampleReport(), 'html')).toMatch(/^<!doctype html>/);
-    expect(renderReport(sampleReport(), 'md')).toMatch(/^# Reset Doctor report: /);
+  it('hands html and md to their renderers', async () => {
+    expect(await renderReport(sampleReport(), 'html')).toMatch(/^<!doctype html>/);
+    expect(await renderReport(sampleReport(), 'md')).toMatch(/^# Reset Doctor report: /);
   });
 });
 

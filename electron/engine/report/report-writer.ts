@@ -4,6 +4,7 @@ import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Report } from '../../shared/report-info.js';
 import { fileErrorWords } from '../net/errno-failure.js';
+import { loadExportPictures } from './export-pictures-loader.js';
 import { renderHtml } from './report-html.js';
 import { renderMarkdown } from './report-markdown.js';
 
@@ -22,12 +23,13 @@ export function formatFromPath(file: string): ReportFormat | null {
   return EXTENSIONS[extname(file).toLowerCase()] ?? null;
 }
 
-export function renderReport(report: Report, format: ReportFormat): string {
+/** The report as text; HTML draws its pictures with the wizard's components (loaded once, when asked). */
+export async function renderReport(report: Report, format: ReportFormat): Promise<string> {
   switch (format) {
     case 'json':
       return `${JSON.stringify(report, null, 2)}\n`;
     case 'html':
-      return renderHtml(report);
+      return renderHtml(report, await loadExportPictures());
     case 'md':
       return renderMarkdown(report);
   }
@@ -93,7 +95,7 @@ export async function writeReport(report: Report, file: string): Promise<void> {
     const more = check.errors.length > 3 ? ` (and ${check.errors.length - 3} more)` : '';
     throw new Error(`The report is not valid, so it was not written: ${shown}${more}`);
   }
-  await writeFileAtomic(file, renderReport(report, format));
+  await writeFileAtomic(file, await renderReport(report, format));
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 } from '../../shared/watch-words.js';
 import { card, codeList, esc, htmlPage, list } from './report-html-parts.js';
 import { readableTime } from './report-text.js';
-import { REPORT_CSS } from './report-html-style.js';
+import { exportCss } from './report-html-style.js';
 import type { PcapFrames } from '../watch/watch-pcap.js';
 
 /** Rows of the catches table: the rest are in the JSON export. */
@@ -56,8 +56,7 @@ export function renderWatchHtml(
   ];
   return htmlPage({
     title: `Reset Doctor watch: ${r.target.input}`,
-    // The pictures' own palette, then the component's style (its classes are scoped to it).
-    css: `${REPORT_CSS}\n${pictures?.palette ?? ''}\n:root { --surface: var(--card); }\n.catches td:first-child { white-space: nowrap; }`,
+    css: exportCss(pictures?.palette ?? null, '.catches td:first-child { white-space: nowrap; }'),
     head: timeline ? [timeline.head] : [],
     body: body.join('\n'),
   });

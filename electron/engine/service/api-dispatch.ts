@@ -89,7 +89,7 @@ async function call(
     case 'report:get':
       return service.report(a[0]!);
     case 'report:export':
-      return exported(service.exportReport(a[0]!, a[1]!, a[2] === true), hooks);
+      return exported(await service.exportReport(a[0]!, a[1]!, a[2] === true), hooks);
     case 'log:choose':
       return {
         path: hooks.chooseLog ? await hooks.chooseLog() : null,

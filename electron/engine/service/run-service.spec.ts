@@ -56,7 +56,7 @@ describe('RunService', () => {
     const stepIds = new Set(again.flatMap((e) => (e.type === 'step-started' ? [e.stepId] : [])));
     expect([...stepIds]).toEqual(['application']);
     expect(again.at(-1)).toMatchObject({ type: 'run-finished', runId });
-    const html = runs.exportReport(runId, 'html');
+    const html = await runs.exportReport(runId, 'html');
     expect(html.fileName).toMatch(/^reset-doctor-web\.lab\.test-.*\.html$/);
     expect(html.content).toContain('data-verdict="healthy"');
     runs.dispose();
@@ -71,7 +71,7 @@ describe('RunService', () => {
     const report = runs.report(runId)!;
     expect(report.options).toEqual({ ...options, steps: [...STEP_IDS] });
     expect(validateReport(report)).toEqual({ valid: true });
-    const md = runs.exportReport(runId, 'md').content;
+    const md = (await runs.exportReport(runId, 'md')).content;
     for (const line of [
       '- Idle test: up to 5 s',
       '- Concurrency: up to 2',
@@ -83,7 +83,7 @@ describe('RunService', () => {
     ]) {
       expect(md).toContain(line);
     }
-    expect(runs.exportReport(runId, 'html').content).toContain('New-connection rate');
+    expect((await runs.exportReport(runId, 'html')).content).toContain('New-connection rate');
     runs.dispose();
   });
 

@@ -168,7 +168,7 @@ export class RunService {
     runId: string,
     format: ExportFormat,
     redact = false,
-  ): { fileName: string; mime: string; content: string } {
+  ): Promise<{ fileName: string; mime: string; content: string }> {
     const latest = this.report(runId);
     if (!latest) throw new ApiError('the report is not ready yet: wait for the run to finish');
     return exportFile(latest, format, redact);
@@ -225,17 +225,17 @@ export class RunService {
 }
 
 /** A report as the file an export gives: its name, its type and its content. */
-export function exportFile(
+export async function exportFile(
   latest: Report,
   format: ExportFormat,
   redact: boolean,
-): { fileName: string; mime: string; content: string } {
+): Promise<{ fileName: string; mime: string; content: string }> {
   const report = redact ? redactReport(latest) : latest;
   const stamp = report.startedAt.replace(/[:.]/g, '-').slice(0, 19);
   const host = (redact ? 'redacted' : report.target.host).replace(/[^a-z0-9.-]+/gi, '_');
   return {
     fileName: `reset-doctor-${host}-${stamp}.${format}`,
     mime: MIME[format],
-    content: renderReport(report, format),
+    content: await renderReport(report, format),
   };
 }

@@ -57,6 +57,28 @@ function draw(connection: unknown, resets: unknown[] = []) {
 }
 
 describe('ConnectionTimeline', () => {
+  it('draws a reset the path forged from the path’s own lane, not from the server’s', () => {
+    const lanes = (origin: string) => {
+      const { container, unmount } = draw(IDLE_RESET, [
+        { ...VERDICT, origin, hop: origin === 'path' ? 2 : null },
+      ]);
+      const rst = container.querySelector('g.row.rst line')!;
+      const names = [...container.querySelectorAll('.lane-name')].map((n) => n.textContent);
+      const from = Number(rst.getAttribute('x1'));
+      const table = [...container.querySelectorAll('tbody tr')].map((r) => r.children[1]!.textContent);
+      unmount();
+      return { names, from, table };
+    };
+    const path = lanes('path');
+    expect(path.names).toEqual(['This machine', '198.18.4.2:80', 'Device at hop 2']);
+    expect(path.from).toBeLessThan(490);
+    expect(path.table).toContain('← Received from the path');
+    const server = lanes('server');
+    expect(server.names).toEqual(['This machine', '198.18.4.2:80']);
+    expect(server.from).toBe(490);
+    expect(server.table).not.toContain('← Received from the path');
+  });
+
   it('draws the silence as its own row and says after what the connection was reset', () => {
     draw(IDLE_RESET, [VERDICT]);
     const picture = screen.getByRole('img');
@@ -159,7 +181,7 @@ describe('Reset hop', () => {
     expect(picture.getAttribute('aria-label')).toContain(
       'hop 3: no answer (*); hop 4: 198.18.4.1, 0.8 ms, no loss. Hop 3 resets the connection: replays of the triggering bytes were reset from this TTL on.',
     );
-    expect(picture.querySelector('.blamed .blamed-mark')?.textContent).toBe('resets here');
+    expect(picture.querySelector('.blamed-mark')?.textContent).toBe('▼ resets here');
     expect(screen.getByText(/Marked “resets here”: hop 3/)).toBeTruthy();
     expect(screen.getAllByRole('row')[3]!.textContent).toContain('3 (resets here)');
   });

@@ -47,6 +47,18 @@ describe('Start page', () => {
     expect(api.callsTo('target:check').map(([t]) => t)).toEqual(['not a host', 'api.example.com']);
   });
 
+  it('keeps the options in a closed box whose line says what they are, opened by a value out of range', async () => {
+    renderApp();
+    const box = document.querySelector('details.options-box') as HTMLDetailsElement;
+    expect(box.open).toBe(false);
+    const line = box.querySelector('summary')!.textContent!.replace(/\s+/g, ' ').trim();
+    expect(line).toBe(
+      'Options Idle test: off · Concurrency: up to 8 · New-connection rate: up to 40/s · Timeout: 2 s · Wait for a slow answer: 30 s · Repeated requests: 10',
+    );
+    await fireEvent.input(field('Concurrent connections'), { target: { value: '100' } });
+    await waitFor(() => expect(box.open).toBe(true));
+  });
+
   it('disables Start for an option out of range', async () => {
     renderApp();
     await type('Target', 'api.example.com');

@@ -1,11 +1,13 @@
 import type { ErrorTextCheck, StartRunRequest, TargetCheck } from '../../../electron/shared/api-contract.js';
 import {
   NUMERIC_OPTIONS,
+  optionLines,
   withinBounds,
   zeroTurnsOff,
   type NumericOption,
   type NumericOptionKey,
   type RequestOptions,
+  type RunOptionsInfo,
   type TextOption,
 } from '../../../electron/shared/run-options-info.js';
 
@@ -89,6 +91,23 @@ export class StartForm {
     if (!this.inUse(option)) return null;
     const v = this.numbers[option.key];
     return typeof v === 'number' && withinBounds(option, v) ? null : boundsMessage(option);
+  }
+
+  /** Some option is outside its bounds: the Options box must be open to show why Start is disabled. */
+  get optionsInvalid(): boolean {
+    return NUMERIC_OPTIONS.some((o) => this.error(o) !== null);
+  }
+
+  /**
+   * The options in one line, as the reports word them, for the closed Options box: the person sees what
+   * the run will do without the fields pushing Start below the window.
+   */
+  get optionsSummary(): string {
+    const numeric = NUMERIC_OPTIONS.flatMap((o) => (o.report ? [o.report.label] : []));
+    return optionLines({ ...this.toRequest(), steps: [] } as unknown as RunOptionsInfo)
+      .filter(([label]) => numeric.includes(label))
+      .map(([label, words]) => `${label}: ${words}`)
+      .join(' · ');
   }
 
   get canStart(): boolean {

@@ -161,3 +161,15 @@ export function strengthSentence(reset: ResetRead): string | null {
     ? `${SIGNAL_STRENGTH.charAt(0).toUpperCase()}${SIGNAL_STRENGTH.slice(1)}: ${strength}.`
     : null;
 }
+
+/**
+ * The verdict on a received RST row: this connection's verdict with the row's TTL, else the one origin
+ * all its verdicts share (IPv6 carries no TTL in the capture). Null when the row is no received RST or
+ * the verdicts disagree: the picture then draws it from the server's lane, as captured.
+ */
+export function rstVerdict(row: TimelineRow, resets: ResetRead[]): ResetRead | null {
+  if (row.kind !== 'rst' || row.direction !== 'received' || resets.length === 0) return null;
+  const byTtl = resets.find((r) => r.ttl !== null && r.ttl === row.ttl);
+  if (byTtl) return byTtl;
+  return new Set(resets.map((r) => r.origin)).size === 1 ? resets[0]! : null;
+}

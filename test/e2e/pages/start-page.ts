@@ -21,6 +21,8 @@ export class StartPage {
   readonly concurrency: Locator;
   readonly timeout: Locator;
   readonly startButton: Locator;
+  /** The Options box, closed at first (its summary line says what the options are). */
+  readonly options: Locator;
 
   constructor(readonly page: Page) {
     this.heading = page.getByRole('heading', { name: 'Start a diagnosis' });
@@ -32,6 +34,14 @@ export class StartPage {
     this.concurrency = page.getByLabel('Concurrent connections', { exact: true });
     this.timeout = page.getByLabel('Timeout (seconds)', { exact: true });
     this.startButton = page.getByRole('button', { name: 'Start diagnosis' });
+    this.options = page.locator('details.options-box');
+  }
+
+  /** Opens the Options box, as a person clicks its summary. */
+  async openOptions(): Promise<void> {
+    if (await this.options.evaluate((d) => (d as unknown as { open: boolean }).open)) return;
+    await this.options.locator('summary').click();
+    await expect(this.concurrency).toBeVisible();
   }
 
   /** Opens the URL serve printed (it carries the token) and waits for the form. */
@@ -45,6 +55,9 @@ export class StartPage {
     await this.target.fill(options.target);
     if (options.errorText !== undefined) await this.errorMessage.fill(options.errorText);
     if (options.logFile !== undefined) await this.serverLog.fill(options.logFile);
+    const { idleMaxSeconds, concurrency, timeoutSeconds } = options;
+    if (idleMaxSeconds !== undefined || concurrency !== undefined || timeoutSeconds !== undefined)
+      await this.openOptions();
     if (options.idleMaxSeconds !== undefined) {
       await this.idleTest.check();
       await this.idleMax.fill(String(options.idleMaxSeconds));
