@@ -116,6 +116,47 @@ describe('startFaceEngine', () => {
     }
   });
 
+  it('answers report:summary from the engine while it holds the run, then from the kept report', async () => {
+    const { io } = fakeIo({});
+    const dir = mkdtempSync(join(tmpdir(), 'rd-face-summary-'));
+    const face = (events: RunEvent[]) =>
+      startFaceEngine(
+        {
+          historyDir: join(dir, 'history'),
+          service: (emit) =>
+            new RunService(emit, { io, capture: null, privileges: { raw: false, note: 'test' } }),
+        },
+        (event) => events.push(event),
+      );
+    try {
+      const events: RunEvent[] = [];
+      const first = await face(events);
+      const started = await first.calls('run:start', [startRequest()], hooks);
+      const runId = (started as { ok: true; result: { runId: string } }).result.runId;
+      for (let i = 0; i < 200 && !events.some((e) => e.type === 'run-finished'); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      const live = await first.calls('report:summary', [runId], hooks);
+      expect(live).toMatchObject({ ok: true, result: { markdown: expect.stringContaining('## In short') } });
+      // history:list answers once the run is saved.
+      await first.calls('history:list', [], hooks);
+      await first.dispose();
+      // Another face on the same folder: the engine there never saw the run, the history kept it.
+      const second = await face([]);
+      const kept = (await second.calls('report:summary', [runId, true], hooks)) as {
+        ok: true;
+        result: { markdown: string };
+      };
+      expect(kept.result.markdown).toMatch(/^# Reset Doctor report: http:\/\/\\<host-1>\//);
+      expect(await second.calls('report:summary', ['00000000-0000-4000-8000-000000000000'], hooks)).toEqual({
+        ok: false,
+        error: expect.stringContaining('not ready'),
+      });
+      await second.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps nothing, and says so, where no history folder is given', async () => {
     const { io } = fakeIo({});
     const engine = await startFaceEngine(

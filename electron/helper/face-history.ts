@@ -2,7 +2,7 @@ import { validateCall, type ExportFormat } from '../shared/api-contract.js';
 import { reportRecord, watchRecord, type HistoryRecord } from '../shared/history-info.js';
 import type { RunEvent } from '../shared/run-event-info.js';
 import { exported, type CallHandler } from '../engine/service/api-dispatch.js';
-import { exportFile } from '../engine/service/run-service.js';
+import { exportFile, reportSummary } from '../engine/service/run-service.js';
 import { watchExportFile } from '../engine/service/watch-service.js';
 import type { RunHistory } from '../engine/service/run-history.js';
 import { firstLine } from '../engine/net/errno-failure.js';
@@ -33,6 +33,17 @@ export function keepRuns(
       if (event.type === 'watch-finished' && event.result) save(watchRecord(event.result, event.runId));
     },
     calls: async (channel, args, hooks) => {
+      // A summary for the clipboard: the engine's, while it still holds the run; else the kept report's.
+      if (channel === 'report:summary') {
+        const live = await inner(channel, args, hooks);
+        if (live.ok || validateCall(channel, args) !== null) return live;
+        await saving;
+        const [runId, redact] = args as [string, boolean?];
+        const record = await history.get(runId).catch(() => null);
+        return record && 'report' in record
+          ? { ok: true, result: reportSummary(record.report, redact === true) }
+          : live;
+      }
       if (channel !== 'history:list' && channel !== 'history:get' && channel !== 'history:export')
         return inner(channel, args, hooks);
       const problem = validateCall(channel, args);

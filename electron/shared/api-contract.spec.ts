@@ -24,6 +24,8 @@ describe('validateCall', () => {
     ['step:rerun', [RUN, 'handshake']],
     ['report:export', [RUN, 'md']],
     ['report:export', [RUN, 'html', true]],
+    ['report:summary', [RUN]],
+    ['report:summary', [RUN, true]],
   ])('accepts %s %j', (channel, args) => {
     expect(validateCall(channel, args)).toBeNull();
   });
@@ -35,6 +37,8 @@ describe('validateCall', () => {
     ['step:rerun', [RUN, 'everything'], /step id/],
     ['report:export', [RUN, 'pdf'], /html, json or md/],
     ['report:export', [RUN, 'md', 'yes'], /whether to redact/],
+    ['report:summary', [RUN, 'md'], /whether to redact/],
+    ['report:summary', ['../x'], /run id/],
     ['run:start', [{ ...start, concurrency: 10_000 }], /concurrency/],
     ['run:start', [{ ...start, timeoutSeconds: Number.NaN }], /timeoutSeconds/],
     ['run:start', [{ ...start, __proto__: null, shell: 'rm' }], /unexpected field shell/],

@@ -74,6 +74,11 @@ export interface ApiCalls {
   'report:get': { args: [runId: string]; result: Report | null };
   /** redact: hide addresses, host names and the user name (see report-redact.ts). */
   'report:export': { args: [runId: string, format: ExportFormat, redact?: boolean]; result: ExportResult };
+  /**
+   * The Markdown report's "In short" block under its title, as text for the clipboard (a ticket's first
+   * lines), never a file: a live run's, or a kept one's (redact as report:export).
+   */
+  'report:summary': { args: [runId: string, redact?: boolean]; result: { markdown: string } };
   'log:choose': { args: []; result: { path: string | null } };
   /**
    * The latest run's or watch's events so far (its start first, progress compacted), or null: a page
@@ -110,6 +115,7 @@ export const API_CHANNELS: ApiChannel[] = [
   'step:rerun',
   'report:get',
   'report:export',
+  'report:summary',
   'log:choose',
   'run:latest',
   'watch:start',
@@ -173,6 +179,10 @@ export function validateCall(channel: unknown, args: unknown): string | null {
         FORMATS.includes(args[1] as ExportFormat)
         ? null
         : `${c} takes a run id, html, json or md, and whether to redact`;
+    case 'report:summary':
+      return (args.length === 1 || (args.length === 2 && typeof args[1] === 'boolean')) && runId(args[0])
+        ? null
+        : 'report:summary takes a run id, and whether to redact';
     case 'run:start':
       return args.length === 1 ? validateStart(args[0]) : 'run:start takes one request';
     case 'watch:start':

@@ -21,6 +21,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { parseErrorText } from '../../electron/engine/parsers/error-text-parser.js';
 import { parseTarget } from '../../electron/engine/parsers/target-parser.js';
 import { renderReport } from '../../electron/engine/report/report-writer.js';
+import { renderMarkdownSummary } from '../../electron/engine/report/report-markdown.js';
 import {
   validateCall,
   type ApiChannel,
@@ -178,6 +179,11 @@ async function call(channel: ApiChannel, args: unknown[]): Promise<unknown> {
         mime: MIME[format],
         content: renderReport(report, format),
       };
+    }
+    case 'report:summary': {
+      const report = runs.get(args[0] as string)?.report;
+      if (!report) throw new Error('the report is not ready yet: wait for the run to finish');
+      return { markdown: renderMarkdownSummary(report) };
     }
     case 'log:choose':
       return { path: null };

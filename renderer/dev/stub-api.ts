@@ -84,6 +84,9 @@ export class StubApi implements ResetDoctorApi {
       mime: format === 'html' ? 'text/html' : format === 'json' ? 'application/json' : 'text/markdown',
       content: format === 'json' ? JSON.stringify(demoReport()) : `report as ${format}`,
     }),
+    'report:summary': (_runId, redact) => ({
+      markdown: `# Reset Doctor report: api.example.com\n\n## In short\n\n- Verdict: **${redact ? 'redacted' : 'summary'}**\n`,
+    }),
     'log:choose': () => ({ path: '/var/log/nginx/error.log' }),
     'run:latest': () => null,
     'watch:start': () => ({ runId: SAMPLE_WATCH_ID }),

@@ -7,6 +7,7 @@
 import { renderMarkdown } from '../../electron/engine/report/report-markdown.js';
 import { validateReport } from '../../electron/engine/report/report-schema.js';
 import type { CauseId, Finding } from '../../electron/shared/cause-info.js';
+import { decodeConnections, decodeHops } from '../../electron/shared/probe-data-decode.js';
 import type { Report } from '../../electron/shared/report-info.js';
 import { diagnoseJson, diagnoseThroughHelper } from './lab-cli.js';
 import type { LabScenario } from './lab-scenario-kit.js';
@@ -98,7 +99,7 @@ export function judge(scenario: LabScenario, run: ScenarioRun, lab: Lab): Judgem
   if (!report) return { outcome: 'wrong', problems: [run.error ?? 'no report'], said: 'no report', expected };
   const top = report.diagnosis.findings[0];
   const said = describeFinding(report.diagnosis.verdict, top);
-  const problems = [...reportProblems(report, run.code)];
+  const problems = [...reportProblems(report, run.code, lab)];
   if (run.mode === 'unprivileged') {
     const outcome = problems.length ? 'wrong' : unprivilegedOutcome(scenario, report, problems);
     return { outcome, problems, said, expected };
@@ -111,7 +112,7 @@ export function judge(scenario: LabScenario, run: ScenarioRun, lab: Lab): Judgem
 }
 
 /** A report that fails its schema, or an exit status that contradicts its verdict, is wrong whatever it says. */
-function reportProblems(report: Report, code: number | null): string[] {
+function reportProblems(report: Report, code: number | null, lab: Lab): string[] {
   const problems: string[] = [];
   const valid = validateReport(report);
   if (!valid.valid) problems.push(`the report does not match its schema: ${JSON.stringify(valid)}`);
@@ -119,11 +120,15 @@ function reportProblems(report: Report, code: number | null): string[] {
   // Exit 0 is a healthy run and 1 a problem diagnosed; what an inconclusive run exits with is its own call.
   const exits = verdict === 'healthy' ? [0] : verdict === 'inconclusive' ? [0, 1] : [1];
   if (!exits.includes(code ?? -1)) problems.push(`exit status ${code} for the verdict ${verdict}`);
-  return [...problems, ...ticketProblems(report)];
+  return [...problems, ...ticketProblems(report, lab)];
 }
 
-/** The Markdown a ticket gets leads with a short summary, and names a blamed hop by its address. */
-function ticketProblems(report: Report): string[] {
+/**
+ * The Markdown a ticket gets leads with a short summary, names a blamed hop by its address, says which
+ * of the lab client's addresses and ports the connection came from, and gives the traceroute as a table
+ * (the blamed hop marked) when one ran.
+ */
+function ticketProblems(report: Report, lab: Lab): string[] {
   const text = renderMarkdown(report);
   const short = text.slice(text.indexOf('## In short'), text.indexOf('**Verdict:'));
   if (!text.includes('## In short') || short.length === 0) return ['the Markdown has no short summary first'];
@@ -133,7 +138,49 @@ function ticketProblems(report: Report): string[] {
   const top = report.diagnosis.findings[0];
   if (top?.origin === 'path' && top.hop !== undefined && !/Who sent the reset: .*, address \S+/.test(short))
     problems.push(`the Markdown's short summary blames hop ${top.hop} without its address`);
+  // Whenever a connection was tried, the socket had the client's address: a support desk looks it up.
+  const tried = (decodeConnections(probeDataOf(report, 'packet-capture')) ?? []).length > 0;
+  const { client4, client6 } = lab.addresses;
+  const from = new RegExp(
+    `- Between: from (${escaped(client4)}|\\[${escaped(client6)}\\]):\\d+ \\(this machine\\)`,
+  );
+  if (tried && !from.test(short))
+    problems.push(
+      `the Markdown's short summary does not say the connection came from ${client4} or ${client6}`,
+    );
+  problems.push(...tracerouteTableProblems(report, text));
   return problems;
+}
+
+/** A traceroute that ran is a table in the Markdown, a row per hop, the verdict's hop marked. */
+function tracerouteTableProblems(report: Report, text: string): string[] {
+  const hops = decodeHops(probeDataOf(report, 'traceroute'));
+  if (!hops) return [];
+  const at = text.indexOf('## Traceroute');
+  if (at < 0) return ['the traceroute ran, and the Markdown has no traceroute table'];
+  const section = text.slice(at, text.indexOf('\n## ', at + 1));
+  const rows = section.split('\n').filter((l) => /^\| \d+ +\|/.test(l));
+  const problems: string[] = [];
+  if (rows.length !== hops.length)
+    problems.push(`the Markdown's traceroute table has ${rows.length} rows for ${hops.length} hops`);
+  const top = report.diagnosis.findings[0];
+  const blamed = top?.origin === 'path' ? top.hop : undefined;
+  if (blamed !== undefined && hops.some((h) => h.ttl === blamed)) {
+    const marked = rows.filter((r) => r.includes('<- blamed'));
+    if (marked.length !== 1 || !new RegExp(`^\\| ${blamed} +\\|`).test(marked[0]!))
+      problems.push(`the Markdown's traceroute table does not mark hop ${blamed} alone`);
+  }
+  return problems;
+}
+
+function probeDataOf(report: Report, id: string): unknown {
+  return (
+    report.steps.flatMap((s) => s.probes).find((p) => p.id === id && p.status === 'complete')?.data ?? null
+  );
+}
+
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function verdictProblems(scenario: LabScenario, report: Report): string[] {

@@ -6,7 +6,7 @@ import { showable } from '../../shared/printable-text.js';
 import { sampleReport } from './report-fixture.js';
 import { resetReport } from './report-resets-fixture.js';
 import { renderHtml } from './report-html.js';
-import { codeBlock, md, renderMarkdown } from './report-markdown.js';
+import { codeBlock, md, renderMarkdown, renderMarkdownSummary } from './report-markdown.js';
 import { redactReport } from './report-redact.js';
 
 /**
@@ -197,6 +197,14 @@ describe('renderMarkdown: the ticket', () => {
     expect(text).toContain(
       '- Between: from 192.168.1.23:51233 (this machine) to 203.0.113.10:8443 (api.example.com), the request connection',
     );
+  });
+
+  it('gives the title and the short block alone for the clipboard, as the whole report begins', () => {
+    const report = resetReport();
+    const whole = renderMarkdown(report);
+    const summary = renderMarkdownSummary(report);
+    expect(summary).toBe(`${whole.slice(0, whole.indexOf('\n\n**Verdict:'))}\n`);
+    expect(summary).toMatch(/^# Reset Doctor report: .*\n\n## In short\n\n- Verdict: /);
   });
 
   it('gives the traceroute as a table, each hop’s round trips, the blamed hop marked, columns lined up', () => {

@@ -39,7 +39,7 @@ import {
 export function renderMarkdown(report: Report): string {
   const finding = verdictFinding(report);
   const blocks = [
-    m`# Reset Doctor report: ${report.target.input}`,
+    titleLine(report),
     inShortBlock(report),
     verdictBlock(report),
     section(
@@ -66,6 +66,18 @@ export function renderMarkdown(report: Report): string {
     section('Run', runBlock(report)),
   ];
   return `${join(blocks, '\n\n').text}\n`;
+}
+
+/**
+ * The report's title and its "In short" block, and nothing else: what a support engineer pastes into a
+ * ticket's first lines ("Copy summary" in the wizard, report:summary), the whole report attached beside.
+ */
+export function renderMarkdownSummary(report: Report): string {
+  return `${join([titleLine(report), inShortBlock(report)], '\n\n').text}\n`;
+}
+
+function titleLine(report: Report): Markdown {
+  return m`# Reset Doctor report: ${report.target.input}`;
 }
 
 /** Evidence lines the short summary gives: the rest are in the Evidence section below it. */

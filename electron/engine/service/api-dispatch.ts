@@ -90,6 +90,8 @@ async function call(
       return service.report(a[0]!);
     case 'report:export':
       return exported(await service.exportReport(a[0]!, a[1]!, a[2] === true), hooks);
+    case 'report:summary':
+      return service.summary(a[0]!, a[1] === true);
     case 'log:choose':
       return {
         path: hooks.chooseLog ? await hooks.chooseLog() : null,

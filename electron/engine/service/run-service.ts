@@ -13,6 +13,7 @@ import { STEP_IDS, type StepId } from '../../shared/step-info.js';
 import { parseErrorText } from '../parsers/error-text-parser.js';
 import { InputError } from '../input-error.js';
 import { parseTarget } from '../parsers/target-parser.js';
+import { renderMarkdownSummary } from '../report/report-markdown.js';
 import { redactReport } from '../report/report-redact.js';
 import { renderReport } from '../report/report-writer.js';
 import { detectPrivileges, DiagnosisSession, type DiagnosisRun } from '../run-diagnosis.js';
@@ -164,6 +165,12 @@ export class RunService {
     return this.sessions.get(runId)?.session.latestReport ?? null;
   }
 
+  summary(runId: string, redact = false): { markdown: string } {
+    const latest = this.report(runId);
+    if (!latest) throw new ApiError('the report is not ready yet: wait for the run to finish');
+    return reportSummary(latest, redact);
+  }
+
   exportReport(
     runId: string,
     format: ExportFormat,
@@ -238,4 +245,9 @@ export async function exportFile(
     mime: MIME[format],
     content: await renderReport(report, format),
   };
+}
+
+/** The Markdown's "In short" block for the clipboard (report:summary), of the report or its redacted copy. */
+export function reportSummary(latest: Report, redact: boolean): { markdown: string } {
+  return { markdown: renderMarkdownSummary(redact ? redactReport(latest) : latest) };
 }
