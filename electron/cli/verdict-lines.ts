@@ -1,6 +1,7 @@
 import type { styleText } from 'node:util';
 import { CAUSE_TITLES } from '../shared/cause-info.js';
 import { findingFigures } from '../shared/finding-words.js';
+import { cliSettleText } from '../shared/next-step-words.js';
 import { showable } from '../shared/printable-text.js';
 import type { Report } from '../shared/report-info.js';
 
@@ -60,7 +61,7 @@ export function verdictSections(report: Report, paint: Paint): VerdictSection[] 
       drop: 4,
     },
     ...part('Against it:', bullets(top.against.map((e) => e.text)), 0, 3),
-    ...part('What would settle it:', bullets(top.settle.map((s) => s.text)), 1, 5),
+    ...part('What would settle it:', bullets(top.settle.map(cliSettleText)), 1, 5),
     { lines: [paint('bold', 'Remedies:'), ...bullets(top.remedies)], head: 1, least: 2, drop: 6 },
     ...part('Other findings:', others, 0, 2),
     ...report.diagnosis.notes.map((n) => ({
