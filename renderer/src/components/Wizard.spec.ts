@@ -89,6 +89,10 @@ describe('Step views', () => {
     const rows = within(probeElement('traceroute')).getAllByRole('row');
     expect(rows).toHaveLength(8);
     expect(rows[4]!.textContent).toContain('4 (blamed)');
+    // The check's own line says so too, and is no longer OK beside the verdict.
+    const line = probeElement('traceroute').querySelector('.summary')!.textContent;
+    expect(line).toContain('hop 4 (198.51.100.1) is the one the verdict blames');
+    expect(probeElement('traceroute').querySelector('.head')!.textContent).toContain('Warning');
   });
 
   it('draw the timelines of the connections that ended badly, after what, and each reset’s signals', async () => {
