@@ -6,7 +6,7 @@ export function idleEvidence(idle: IdleData): string[] {
   const all = [...new Set(idle.trials.map((t) => t.gapSeconds))];
   const rounds = idle.rounds.length;
   const out = [
-    `Idle test: ${idle.trials.length} connections held idle in parallel at gaps of ${list(all)} s (--idle-max ${idle.maxSeconds} s), in ${rounds} round${rounds === 1 ? '' : 's'}; the search took ${idle.searchSeconds} s, where one connection at a time in ${idle.naive.stepSeconds} s steps would have waited ≈ ${idle.naive.waitSeconds} s.`,
+    `Idle test: ${idle.trials.length} connections held idle in parallel at gaps of ${list(all)} s (asked for up to ${idle.maxSeconds} s), in ${rounds} round${rounds === 1 ? '' : 's'}; the search took ${idle.searchSeconds} s, where one connection at a time in ${idle.naive.stepSeconds} s steps would have waited ≈ ${idle.naive.waitSeconds} s.`,
   ];
   const survived = gaps('survived');
   if (survived.length) out.push(`Survived: the request sent after ${list(survived)} s idle was answered.`);
