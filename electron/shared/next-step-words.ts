@@ -1,5 +1,11 @@
 import type { OptionHint, SettleStep } from './cause-info.js';
-import { RUN_OPTIONS, type RunOptionSpec } from './run-options-info.js';
+import {
+  NUMERIC_OPTIONS,
+  RUN_OPTIONS,
+  runOption,
+  zeroTurnsOff,
+  type RunOptionSpec,
+} from './run-options-info.js';
 
 /**
  * How each face says "set this option and run again". The engine only names the option and its value
@@ -46,4 +52,26 @@ export function cliSettleText(step: SettleStep): string {
 /** A step to settle it as the wizard and the HTML say it: the hint in the start page's words, then why. */
 export function wizardSettleText(step: SettleStep): string {
   return step.enables ? `${wizardHint(step.enables)} ${step.text}` : step.text;
+}
+
+/**
+ * The probes' skip reasons still speak the CLI's flags ("pass --log FILE", "disabled (--rate-max 0)");
+ * the wizard and the HTML say the same thing with the start page's fields, as the options table labels
+ * them.
+ */
+const WIZARD_REPLACEMENTS: [RegExp, string][] = [
+  [/pass --log (?:FILE|<file>)/g, `fill in "${runOption('logFile').label}" on the start page`],
+  [/pass --idle-max SECONDS/g, `turn on "${runOption('idleMaxSeconds').toggle.label}" on the start page`],
+  [/pass --error "TEXT"/g, `paste it into "${runOption('errorText').label}" on the start page`],
+  [/not selected \(--steps\)/g, 'not selected'],
+  // "disabled (--rate-max 0)": the field that was set to 0.
+  ...NUMERIC_OPTIONS.filter(zeroTurnsOff).map((o): [RegExp, string] => [
+    new RegExp(`\\(${o.flag} 0\\)`, 'g'),
+    `("${o.label}" set to 0)`,
+  ]),
+];
+
+/** A probe's skip reason (or summary) in the wizard's words: the fields to fill instead of the flags. */
+export function wizardWords(text: string): string {
+  return WIZARD_REPLACEMENTS.reduce((t, [pattern, words]) => t.replace(pattern, words), text);
 }

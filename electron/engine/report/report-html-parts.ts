@@ -1,6 +1,7 @@
 import type { EvidenceItem } from '../../shared/cause-info.js';
 import { codeParts } from '../../shared/code-spans.js';
 import { evidenceLines } from '../../shared/evidence-lines.js';
+import { wizardWords } from '../../shared/next-step-words.js';
 import { showable } from '../../shared/printable-text.js';
 import type { ProbeReport } from '../../shared/report-info.js';
 import { formatDuration } from './report-text.js';
@@ -84,7 +85,7 @@ export function probeTable(probes: ProbeReport[]): string {
     const status = p.assessment ? `${badge(p.status)} ${badge(p.assessment)}` : badge(p.status);
     const why: string[] = [];
     if (p.skipReason !== undefined && !p.summary.includes(p.skipReason))
-      why.push(`<span class="why">Skipped because: ${esc(p.skipReason)}</span>`);
+      why.push(`<span class="why">Skipped because: ${esc(wizardWords(p.skipReason))}</span>`);
     if (p.failure) {
       why.push(
         `<span class="why failure">Failed (<code>${esc(p.failure.code)}</code>): ${esc(p.failure.message)}</span>`,
@@ -101,7 +102,8 @@ export function probeTable(probes: ProbeReport[]): string {
     return (
       `<tr id="probe-${esc(p.id)}"><td><strong>${esc(p.title)}</strong><br><code class="sub">${esc(p.id)}</code></td>` +
       `<td class="status">${status}</td><td class="num">${esc(formatDuration(p.durationMs))}</td>` +
-      `<td>${esc(p.summary)}${why.join('')}</td></tr>`
+      // The HTML speaks to the wizard's user: the start page's fields, not the CLI's flags.
+      `<td>${esc(wizardWords(p.summary))}${why.join('')}</td></tr>`
     );
   });
   return (

@@ -95,7 +95,8 @@ describe('renderHtml', () => {
 
   it('shows skip reasons and failures in the probe tables', () => {
     expect(html).toContain(
-      'Skipped because: No log file was given: pass --log &lt;file&gt; with the server log around the time of a reset',
+      // In the wizard's words: the start page's field, not the CLI's flag.
+      'Skipped because: No log file was given: fill in &quot;Server log file&quot; on the start page with the server log around the time of a reset',
     );
     expect(html).toContain(
       'Failed (<code>operation_not_permitted</code>): The kernel refused to set the don’t-fragment flag on the probe socket (EPERM)',

@@ -3,7 +3,7 @@ import type { Report } from '../../../electron/shared/report-info.js';
 import type { StepId } from '../../../electron/shared/step-info.js';
 import { leadFinding } from '../../../electron/shared/verdict-words.js';
 import type { StepState } from './run-state.svelte.js';
-import { wizardWords } from './wizard-text.js';
+import { wizardWords } from '../../../electron/shared/next-step-words.js';
 import { formatPercent, originWords } from './words.js';
 
 /** What each step of the "connection reset by peer" checklist checks, and why, in plain words. */
