@@ -265,9 +265,10 @@ export function decodeConnections(data: unknown): ConnectionRead[] | null {
   return decodeEach(fieldsOf<PacketCaptureData>(data)?.connections, decodeConnection);
 }
 
-/** Whether a connection ended badly: reset, closed early, timed out, failed. */
+/** Whether a connection ended badly: reset, closed early, timed out, failed (not one Reset Doctor stopped). */
 export function endedBadly(connection: ConnectionRead): boolean {
-  return (connection.end?.how ?? connection.outcome) !== 'complete';
+  const how = connection.end?.how ?? connection.outcome;
+  return how !== 'complete' && how !== 'stopped';
 }
 
 /** For sort(): the reproduced request first, the others in the order they came. */

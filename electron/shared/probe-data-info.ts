@@ -108,7 +108,12 @@ export type ConnectionRole =
   /** A connection of any program on this machine, caught by `watch`. */
   | 'watched';
 
-export type ConnectionEndHow = 'reset' | 'fin' | 'complete' | 'timeout' | 'unreachable' | 'failed';
+/**
+ * 'stopped': Reset Doctor closed it itself, no longer needed (an idle trial whose answer a shorter gap
+ * already gave, a cancelled run): it did not end badly.
+ */
+export type ConnectionEndHow =
+  'reset' | 'fin' | 'complete' | 'timeout' | 'unreachable' | 'failed' | 'stopped';
 
 export type TimelineKind =
   'syn' | 'syn-ack' | 'ack' | 'data' | 'fin' | 'rst' | 'client-hello' | 'request' | 'event' | 'idle';

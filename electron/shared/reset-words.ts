@@ -62,6 +62,7 @@ const END_WORDS: Record<string, string> = {
   timeout: 'timed out',
   unreachable: 'unreachable',
   failed: 'failed',
+  stopped: 'closed by Reset Doctor (no longer needed)',
 } satisfies Record<ConnectionEndHow, string>;
 
 /** How a connection ended, in words: "closed by the peer (FIN)". */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from './cause-info.js';
-import { besideVerdict, leadFinding } from './verdict-words.js';
+import { resetReport } from '../engine/report/report-resets-fixture.js';
+import { sampleReport } from '../engine/report/report-fixture.js';
+import { besideVerdict, blamedAddressWords, hopAddressOf, leadFinding } from './verdict-words.js';
 
 const finding = (over: Partial<Finding>): Finding => ({
   cause: 'firewall-reset',
@@ -48,5 +50,23 @@ describe('leadFinding', () => {
     const findings = [finding({ cause: 'server-reset', confidence: 0.95 }), weak, strong];
     expect(leadFinding({ verdict: 'firewall-reset', findings })).toBe(strong);
     expect(leadFinding({ verdict: 'idle-timeout', findings })).toBeNull();
+  });
+});
+
+describe('hopAddressOf and blamedAddressWords', () => {
+  it("names the blamed hop by the replays' address, else the traceroute's, and says nothing for the server", () => {
+    const replayed = resetReport();
+    const lead = leadFinding(replayed.diagnosis)!;
+    expect(lead).toMatchObject({ origin: 'path', hop: 4 });
+    expect(hopAddressOf(replayed, 4)).toBe('198.51.100.1');
+    expect(blamedAddressWords(replayed, lead)).toBe(', address 198.51.100.1');
+    // Without the replays, the traceroute's hop 4.
+    const traced = sampleReport();
+    const hops = traced.steps.flatMap((s) => s.probes).find((p) => p.id === 'traceroute')!.data as {
+      hops: { ttl: number; address: string | null }[];
+    };
+    expect(hopAddressOf(traced, 4)).toBe(hops.hops.find((h) => h.ttl === 4)!.address);
+    expect(blamedAddressWords(traced, { ...lead, origin: 'server', hop: undefined })).toBe('');
+    expect(hopAddressOf(traced, 99)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import type { Diagnosis, Finding } from './cause-info.js';
 import { decodeHops } from './probe-data-decode.js';
-import type { StepReport } from './report-info.js';
+import type { Report, StepReport } from './report-info.js';
+import { decodeResetHop } from './reset-data-decode.js';
 import type { Assessment } from './step-info.js';
 
 // The verdict's finding, and how a probe's line reads beside it: shared by the wizard and the reports.
@@ -56,4 +57,24 @@ export function stepsBesideVerdict(steps: StepReport[], lead: Finding | null): S
       };
     }),
   }));
+}
+
+function probeData(report: Pick<Report, 'steps'>, id: string): unknown {
+  for (const step of report.steps)
+    for (const probe of step.probes) if (probe.id === id && probe.status === 'complete') return probe.data;
+  return null;
+}
+
+/** A hop's address: where the reset-hop replays placed the device, else the traceroute's; null when unseen. */
+export function hopAddressOf(report: Pick<Report, 'steps'>, hop: number): string | null {
+  const replayed = decodeResetHop(probeData(report, 'reset-hop'));
+  if (replayed?.hop === hop && replayed.hopAddress) return replayed.hopAddress;
+  return decodeHops(probeData(report, 'traceroute'))?.find((h) => h.ttl === hop)?.address ?? null;
+}
+
+/** ", address 198.51.100.1" after a finding's origin when it blames a hop whose address was seen; else "". */
+export function blamedAddressWords(report: Pick<Report, 'steps'>, finding: Finding | null): string {
+  if (finding?.origin !== 'path' || finding.hop === undefined || finding.hop === null) return '';
+  const address = hopAddressOf(report, finding.hop);
+  return address ? `, address ${address}` : '';
 }

@@ -45,15 +45,17 @@ const STEP_PROBES: Record<string, string[]> = Object.fromEntries(
  * The exported HTML draws every check's picture with the wizard's own component (server-rendered): each
  * step's pictures in the wizard, after the run, equal the export's, element by element.
  */
-async function checkHtmlPictures(page: Page, wizard: WizardPage, html: string): Promise<void> {
+async function checkHtmlPictures(page: Page, wizard: WizardPage, html: string, shot: string): Promise<void> {
   const inWizard: Record<string, string[]> = {};
   for (const name of STEP_NAMES.slice(0, -1)) {
     await wizard.goToStep(name);
     Object.assign(inWizard, await canonicalPictures(page, 'li.probe .body svg'));
   }
+  await wizard.goToStep('Summary');
   const exported = await page.context().newPage();
   await exported.setContent(html);
   const inExport = await canonicalPictures(exported, 'section.probe-picture svg');
+  await exported.screenshot({ path: screenshotPath(shot), fullPage: true });
   await exported.close();
   expect(Object.keys(inWizard), 'checks drawn in the wizard').toEqual(
     expect.arrayContaining(['ping', 'traceroute']),
@@ -146,7 +148,7 @@ test.describe(labSuiteTitle('wizard in browser mode, against the network lab'), 
           const html = await summary.export('html', testInfo);
           expect(html.fileName).toMatch(/\.html?$/);
           checkHtmlExport(html.content, expected);
-          await checkHtmlPictures(page, wizard, html.content);
+          await checkHtmlPictures(page, wizard, html.content, `${id}-export-html`);
           const md = await summary.export('md', testInfo);
           expect(md.fileName).toMatch(/\.md$/);
           checkMarkdownExport(md.content, {

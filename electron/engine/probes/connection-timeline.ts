@@ -95,7 +95,8 @@ const END_OF: Record<Conversation['outcome'], ConnectionEnd['how']> = {
 };
 
 function connectionEnd(c: Conversation, received: CapturedPacket[] | null): ConnectionEnd {
-  const how = END_OF[c.outcome];
+  // A connection the probe closed itself (cancelled) did not fail: it was no longer needed.
+  const how = c.failure?.code === 'cancelled' ? 'stopped' : END_OF[c.outcome];
   const flag = how === 'reset' ? 'R' : how === 'fin' ? 'F' : null;
   const packet = flag ? received?.find((p) => p.tcp!.flags.includes(flag)) : undefined;
   const seen = c.events.find((e) => e.kind === (how === 'reset' ? 'reset' : 'fin'));

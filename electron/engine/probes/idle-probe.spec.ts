@@ -444,7 +444,7 @@ describe('idle diagnosis', () => {
     expect(remedies).toContain(`jdk.httpclient.keepalive.timeout=${k}`);
     expect(remedies).toContain(`keepalive_timeout ${k}s`);
     expect(remedies).toMatch(new RegExp(`socket_options=.*TCP_KEEPIDLE, ${k}\\).*Retry`));
-    expect(remedies).toMatch(/raise the device's idle timeout/);
+    expect(remedies).toMatch(/raise the idle timeout of .*hop 2/i);
   });
 
   it('the server: closes are timed and attributed to it, the remedy is a pool idle timeout below it', async () => {

@@ -144,7 +144,8 @@ describe('renderHtml', () => {
 
   it("draws the ping and the traceroute with the wizard's components, and nothing for data of an unexpected shape", () => {
     expect(pictures).not.toBeNull();
-    const ids = (page: string) => [...page.matchAll(/<section class="probe-picture" data-probe-id="([^"]+)">/g)].map((m) => m[1]);
+    const ids = (page: string) =>
+      [...page.matchAll(/<section class="probe-picture" data-probe-id="([^"]+)">/g)].map((m) => m[1]);
     expect(ids(html)).toEqual(expect.arrayContaining(['ping', 'traceroute']));
     const report = sampleReport();
     report.steps[1]!.probes[1]!.data = { rttsMs: ['fast'] };

@@ -1,6 +1,6 @@
 import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import { wizardSettleText } from '../../shared/next-step-words.js';
-import { stepsBesideVerdict } from '../../shared/verdict-words.js';
+import { stepsBesideVerdict, blamedAddressWords } from '../../shared/verdict-words.js';
 import { printableJson } from '../../shared/printable-text.js';
 import { pictureKey, type ExportPictures } from '../../shared/export-pictures-info.js';
 import type { Report, StepReport } from '../../shared/report-info.js';
@@ -90,7 +90,7 @@ function verdictCard(report: Report, finding: Finding | null): string {
       'Confidence',
       `${esc(percent(finding.confidence))}<span class="meter" aria-hidden="true"><span style="width:${width}%"></span></span>`,
     ]);
-    facts.push(['Origin', esc(originText(finding))]);
+    facts.push(['Origin', esc(`${originText(finding)}${blamedAddressWords(report, finding)}`)]);
     if (finding.phase !== null) facts.push(['Phase', esc(PHASE_WORDS[finding.phase] ?? finding.phase)]);
     for (const [label, value] of findingFigures(finding)) facts.push([label, esc(value)]);
   }

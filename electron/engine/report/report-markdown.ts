@@ -3,10 +3,9 @@ import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import { codeParts } from '../../shared/code-spans.js';
 import { cliSettleText } from '../../shared/next-step-words.js';
 import { showable } from '../../shared/printable-text.js';
-import { stepsBesideVerdict } from '../../shared/verdict-words.js';
+import { hopAddressOf, stepsBesideVerdict } from '../../shared/verdict-words.js';
 import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
 import {
-  hopAddressOf,
   hopFacts,
   resetStory,
   resetsShown,

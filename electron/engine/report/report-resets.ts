@@ -154,13 +154,6 @@ export function resetHopNumber(report: Report): number | null {
   return decodeResetHop(probeData(report, 'reset-hop'))?.hop ?? null;
 }
 
-/** A hop's address: where the reset-hop replays placed the device, else the traceroute's; null when unseen. */
-export function hopAddressOf(report: Report, hop: number): string | null {
-  const replayed = decodeResetHop(probeData(report, 'reset-hop'));
-  if (replayed?.hop === hop && replayed.hopAddress) return replayed.hopAddress;
-  return decodeHops(probeData(report, 'traceroute'))?.find((h) => h.ttl === hop)?.address ?? null;
-}
-
 /**
  * "sent by a device on the network path (hop 4), TTL 61, strength of the signals: strong (weight 3 for it,
  * none against)" (or "Sent by…"): the signals' strength in words, so the verdict's confidence stays the

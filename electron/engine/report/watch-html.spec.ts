@@ -14,9 +14,7 @@ describe('renderWatchHtml', () => {
     const r = sampleWatchResult();
     const html = renderWatchHtml(r, pictures, { [r.catches[0]!.connectionId]: { first: 1, last: 4 } });
     const { head, body } = pictures!.watchTimeline(r.timeline, r.catches);
-    expect(body).toMatch(
-      /^<figure class="timeline svelte-[a-z0-9]+"><svg viewBox="0 0 720 168" role="img"/,
-    );
+    expect(body).toMatch(/^<figure class="timeline svelte-[a-z0-9]+"><svg viewBox="0 0 720 168" role="img"/);
     expect(html).toContain(body);
     expect(html).toContain(head);
     // The palette the component's colours come from, in both schemes.

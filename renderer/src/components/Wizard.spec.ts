@@ -216,7 +216,7 @@ describe('Summary', () => {
     ]);
     expect(facts).toEqual([
       ['Confidence', '86%'],
-      ['Origin', 'a device on the path (hop 4)'],
+      ['Origin', 'a device on the path (hop 4), address 198.51.100.1'],
       ['Phase', 'TLS handshake'],
       ['Target', 'https://api.example.com:8443/v1/orders'],
     ]);
@@ -274,6 +274,18 @@ describe('Summary', () => {
       [SAMPLE_RUN_ID, 'json', false],
       [SAMPLE_RUN_ID, 'md', true],
     ]);
+
+    // The summary for a ticket goes to the clipboard, redacted as the box asks.
+    const copied: string[] = [];
+    Object.defineProperty(navigator, 'clipboard', {
+      value: { writeText: (text: string) => (copied.push(text), Promise.resolve()) },
+      configurable: true,
+    });
+    api.handlers['report:summary'] = () => ({ markdown: '## In short\n- Verdict: x' });
+    await fireEvent.click(button('Copy summary'));
+    await waitFor(() => expect(copied).toEqual(['## In short\n- Verdict: x']));
+    expect(api.callsTo('report:summary')).toEqual([[SAMPLE_RUN_ID, true]]);
+    Reflect.deleteProperty(navigator, 'clipboard');
   });
 });
 
