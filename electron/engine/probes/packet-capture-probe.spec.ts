@@ -259,3 +259,37 @@ describe('packet-capture probe: timelines and after what each connection ended',
     expect(out.status === 'skipped' && out.reason).toMatch(/setcap cap_net_raw/);
   });
 });
+
+describe('a connection Reset Doctor closed itself', () => {
+  it('ends "stopped", not failed: a cancelled idle trial did not end badly', async () => {
+    const stopped = talk(
+      1000,
+      {
+        outcome: 'failed',
+        phase: 'idle',
+        failure: { code: 'cancelled', message: 'cancelled', errno: null, syscall: null },
+      },
+      [
+        [0, 'connected'],
+        [4000, 'error'],
+      ],
+    );
+    const failed = talk(
+      1000,
+      {
+        outcome: 'failed',
+        phase: 'idle',
+        failure: { code: 'unknown_failure', message: 'x', errno: null, syscall: null },
+      },
+      [
+        [0, 'connected'],
+        [4000, 'error'],
+      ],
+    );
+    const end = async (c: Conversation) =>
+      only(completed(await run({ request: { conversation: c } }, () => [])).data.connections, 'request').end
+        .how;
+    expect(await end(stopped)).toBe('stopped');
+    expect(await end(failed)).toBe('failed');
+  });
+});
