@@ -192,3 +192,57 @@ export interface PacketCaptureData {
   packetCount: number;
   connections: CapturedConnection[];
 }
+
+// ── The longest waits: the idle search and the rate ramp (their pictures) ────────────────────────────
+
+export type IdleResult =
+  /** The request sent after the gap was answered. */
+  | 'survived'
+  /** The other side ended the connection during the gap, with nothing sent: it closes idle connections by itself. */
+  | 'closed-by-peer'
+  /** The first packet after the gap was answered with a reset (or a close): the connection had been forgotten. */
+  | 'reset-on-send'
+  /** The first packet after the gap got no answer at all: forgotten and dropped silently. */
+  | 'no-answer'
+  /** Something else went wrong (the connection did not open): says nothing about the gap. */
+  | 'failed'
+  /** Stopped: a shorter gap of the same round had already failed, or the run was cancelled. */
+  | 'stopped';
+
+/** One connection of the idle search (the engine's IdleTrial adds the conversation). */
+export interface IdleTrialInfo {
+  /** 1 for the first round of parallel connections, 2 for the one that narrows it, … */
+  round: number;
+  gapSeconds: number;
+  result: IdleResult;
+  /** For closed-by-peer: seconds of idle (after the handshake) when the close arrived. */
+  closedAfterSeconds: number | null;
+  /** How long it really sat idle: until the request left (a busy machine fires timers late) or the peer closed it. */
+  idleSeconds: number | null;
+}
+
+/** The idle search as its picture reads it (the engine's IdleData adds rounds, timing and conversations). */
+export interface IdleSearchInfo {
+  maxSeconds: number;
+  trials: IdleTrialInfo[];
+  /** Longest gap that survived below the first failure. */
+  lowerSeconds: number | null;
+  /** Shortest idle time that failed: a gap whose next packet was reset or unanswered, or the idle time at which the server closed. */
+  upperSeconds: number | null;
+  idleTimeoutSeconds: number | null;
+  /** ± around idleTimeoutSeconds: half the final bracket, or half the spread of the server's measured closes. */
+  precisionSeconds: number | null;
+  /** Who forgot the connection: the server closes by itself; a middlebox only resets when the next packet arrives. */
+  side: 'server' | 'path' | null;
+}
+
+/** One rate of the new-connection ramp and what its connections met. */
+export interface RateStep {
+  rate: number;
+  attempts: number;
+  established: number;
+  refused: number;
+  /** Reset or closed by the peer right after the handshake. */
+  reset: number;
+  timedOut: number;
+}

@@ -6,6 +6,7 @@ import { pingProbe } from './ping-probe.js';
 import { recoveryProbe } from './recovery-probe.js';
 import { bareOutcome, tcpConnectProbe } from './tcp-connect-probe.js';
 import { ordinal } from '../../shared/common-words.js';
+import type { RateStep } from '../../shared/probe-data-info.js';
 
 export interface RateAttempt {
   /** New connections per second asked for when this one was opened. */
@@ -15,15 +16,7 @@ export interface RateAttempt {
   conversation: Conversation;
 }
 
-export interface RateStep {
-  rate: number;
-  attempts: number;
-  established: number;
-  refused: number;
-  /** Reset or closed by the peer right after the handshake. */
-  reset: number;
-  timedOut: number;
-}
+export type { RateStep } from '../../shared/probe-data-info.js';
 
 /**
  * limited: refusals or resets began after some connections were accepted, and some still got through

@@ -7,30 +7,12 @@ import { requestProbe } from './request-probe.js';
 import { requestRepeatProbe } from './request-repeat-probe.js';
 import { bareOutcome, tcpConnectProbe } from './tcp-connect-probe.js';
 import { median } from '../../shared/number-stats.js';
+import type { IdleSearchInfo, IdleTrialInfo } from '../../shared/probe-data-info.js';
 
-export type IdleResult =
-  /** The request sent after the gap was answered. */
-  | 'survived'
-  /** The other side ended the connection during the gap, with nothing sent: it closes idle connections by itself. */
-  | 'closed-by-peer'
-  /** The first packet after the gap was answered with a reset (or a close): the connection had been forgotten. */
-  | 'reset-on-send'
-  /** The first packet after the gap got no answer at all: forgotten and dropped silently. */
-  | 'no-answer'
-  /** Something else went wrong (the connection did not open): says nothing about the gap. */
-  | 'failed'
-  /** Stopped: a shorter gap of the same round had already failed, or the run was cancelled. */
-  | 'stopped';
+export type { IdleResult } from '../../shared/probe-data-info.js';
 
-export interface IdleTrial {
-  /** 1 for the first round of parallel connections, 2 for the one that narrows it, … */
-  round: number;
-  gapSeconds: number;
-  result: IdleResult;
-  /** For closed-by-peer: seconds of idle (after the handshake) when the close arrived. */
-  closedAfterSeconds: number | null;
-  /** How long it really sat idle: until the request left (a busy machine fires timers late) or the peer closed it. */
-  idleSeconds: number | null;
+/** One connection of the search: the shared shape the picture reads, and its conversation. */
+export interface IdleTrial extends IdleTrialInfo {
   conversation: Conversation;
 }
 
@@ -48,19 +30,9 @@ export interface NaiveSearch {
   waitSeconds: number;
 }
 
-export interface IdleData {
-  maxSeconds: number;
+export interface IdleData extends IdleSearchInfo {
   trials: IdleTrial[];
   rounds: IdleRound[];
-  /** Longest gap that survived below the first failure. */
-  lowerSeconds: number | null;
-  /** Shortest idle time that failed: a gap whose next packet was reset or unanswered, or the idle time at which the server closed. */
-  upperSeconds: number | null;
-  idleTimeoutSeconds: number | null;
-  /** ± around idleTimeoutSeconds: half the final bracket, or half the spread of the server's measured closes. */
-  precisionSeconds: number | null;
-  /** Who forgot the connection: the server closes by itself; a middlebox only resets when the next packet arrives. */
-  side: 'server' | 'path' | null;
   /** Wall clock of the whole search. */
   searchSeconds: number;
   naive: NaiveSearch;

@@ -267,7 +267,7 @@ describe('a connection Reset Doctor closed itself', () => {
       {
         outcome: 'failed',
         phase: 'idle',
-        failure: { code: 'cancelled', message: 'cancelled', errno: null, syscall: null },
+        failure: { code: 'cancelled', message: 'cancelled' },
       },
       [
         [0, 'connected'],
@@ -279,7 +279,7 @@ describe('a connection Reset Doctor closed itself', () => {
       {
         outcome: 'failed',
         phase: 'idle',
-        failure: { code: 'unknown_failure', message: 'x', errno: null, syscall: null },
+        failure: { code: 'unknown_failure', message: 'x' },
       },
       [
         [0, 'connected'],

@@ -4,6 +4,7 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 import schema from '../../shared/report.schema.json' with { type: 'json' };
 import { PROBE_DATA_WORDS } from '../../shared/probe-data-decode.js';
 import { RESET_DATA_WORDS } from '../../shared/reset-data-decode.js';
+import { WAIT_DATA_WORDS } from '../../shared/wait-data-decode.js';
 import type { Report } from '../../shared/report-info.js';
 import { AddressRedactor } from './report-redact-addresses.js';
 
@@ -103,6 +104,7 @@ const CODE_WORDS: ReadonlySet<string> = new Set([
   ...schemaWords(schema),
   ...PROBE_DATA_WORDS,
   ...RESET_DATA_WORDS,
+  ...WAIT_DATA_WORDS,
 ]);
 
 function schemaWords(node: unknown): string[] {
