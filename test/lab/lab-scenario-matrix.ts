@@ -138,8 +138,11 @@ function ticketProblems(report: Report, lab: Lab): string[] {
   const top = report.diagnosis.findings[0];
   if (top?.origin === 'path' && top.hop !== undefined && !/Who sent the reset: .*, address \S+/.test(short))
     problems.push(`the Markdown's short summary blames hop ${top.hop} without its address`);
-  // Whenever a connection was tried, the socket had the client's address: a support desk looks it up.
-  const tried = (decodeConnections(probeDataOf(report, 'packet-capture')) ?? []).length > 0;
+  // Whenever a connection opened, its socket had the client's address: a support desk looks it up. (One
+  // that never opened, a host unreachable, has none in Node: the ticket then leaves it out.)
+  const tried = (decodeConnections(probeDataOf(report, 'packet-capture')) ?? []).some(
+    (c) => c.phase !== 'connect',
+  );
   const { client4, client6 } = lab.addresses;
   const from = new RegExp(
     `- Between: from (${escaped(client4)}|\\[${escaped(client6)}\\]):\\d+ \\(this machine\\)`,

@@ -174,8 +174,17 @@ describe('renderMarkdown', () => {
     expect(out).toContain(
       '# Reset Doctor report: \\<script>alert(1)\\</script> \\*\\*bold\\*\\* \\[x\\](javascript:y)',
     );
-    expect(out).toContain('\\# heading and \\_emphasis\\_');
+    // Mid-line a # starts no heading: it reads as it is (markupOutsideCode below renders the whole page).
+    expect(out).toContain('42 ms. # heading and \\_emphasis\\_');
     expect(out).not.toMatch(/(?<!\\)<script>/);
+    expect(markupOutsideCode(out)).toEqual([]);
+  });
+
+  it('leaves an IPv6 address in brackets as it is inside a line: a ticket tool shows the backslashes', () => {
+    const report = sampleReport();
+    report.target.input = 'http://[fd00::2]:443/';
+    const out = renderMarkdown(report);
+    expect(out).toContain('# Reset Doctor report: http://[fd00::2]:443/');
     expect(markupOutsideCode(out)).toEqual([]);
   });
 

@@ -364,9 +364,18 @@ type Piece = Markdown | string;
 function m(template: TemplateStringsArray, ...values: Piece[]): Markdown {
   let text = template[0]!;
   values.forEach((value, i) => {
-    text += (value instanceof Markdown ? value.text : md(value)) + template[i + 1]!;
+    text += (value instanceof Markdown ? value.text : md(value, midLine(text))) + template[i + 1]!;
   });
   return new Markdown(text);
+}
+
+/**
+ * Whether what comes next sits inside a line's text, after words (not after a list or heading marker):
+ * there `[fd00::2]:443` or `1.` cannot start a block, and escaping them would only show the backslash.
+ */
+function midLine(before: string): boolean {
+  const line = before.slice(before.lastIndexOf('\n') + 1);
+  return /\S/.test(line.replace(/^\s*(?:(?:[-+*]|\d{1,9}[.)]|#{1,6}|>)\s+)*/, ''));
 }
 
 function join(pieces: (Piece | null)[], separator: string): Markdown {
