@@ -121,8 +121,9 @@ describe('LiveView on an 80×24 terminal', () => {
     const verdict = screen.findIndex((l) => l.startsWith('Verdict: firewall-reset'));
     expect(verdict).toBeGreaterThanOrEqual(0);
     expect(screen.length - verdict).toBeLessThanOrEqual(24 - 1);
-    // What the verdict rests on and what to do are on that screen too.
+    // What the verdict rests on and what to do are on that screen too, and the blamed hop's address.
     expect(screen.slice(verdict)).toContain('Remedies:');
+    expect(screen.slice(verdict, verdict + 2).join(' ')).toContain('hop 4 (198.51.100.1)');
   });
 
   it('prints a line per step and lines only for the probes that found something', () => {

@@ -4,6 +4,7 @@ import { findingFigures } from '../shared/finding-words.js';
 import { cliSettleText } from '../shared/next-step-words.js';
 import { showable } from '../shared/printable-text.js';
 import type { Report } from '../shared/report-info.js';
+import { hopAddressOf } from '../shared/verdict-words.js';
 
 export type Paint = (style: Parameters<typeof styleText>[0], text: string) => string;
 
@@ -23,9 +24,11 @@ export interface VerdictSection {
 export function verdictSections(report: Report, paint: Paint): VerdictSection[] {
   const top = report.diagnosis.findings[0]!;
   const healthy = top.cause === 'healthy';
+  // The blamed hop with its address (the replays' or the traceroute's), for a ticket to the path's owner.
+  const address = top.origin === 'path' && top.hop ? hopAddressOf(report, top.hop) : null;
   const where = [
     `origin: ${top.origin}`,
-    top.hop ? `hop ${top.hop}` : null,
+    top.hop ? `hop ${top.hop}${address ? ` (${address})` : ''}` : null,
     top.phase ? `phase: ${top.phase}` : null,
   ]
     .filter(Boolean)

@@ -45,6 +45,18 @@ export const CAUSE_TITLES: Record<CauseId, string> = {
   'connection-limit': 'A connection limit is hit',
 };
 
+/**
+ * Causes whose failure is no reset: nothing "sent" one (a name that does not resolve, an ICMP error, a
+ * silent drop, loss, packets too large). A summary says where they fail, not who sent the reset.
+ */
+export const CAUSES_WITHOUT_RESET: readonly CauseId[] = [
+  'dns-failure',
+  'host-unreachable',
+  'firewall-drop',
+  'packet-loss',
+  'mtu-blackhole',
+];
+
 /** A figure an evidence item rests on: a count, a time, an address, a flag. */
 export type EvidenceFigure = number | string | boolean | null;
 

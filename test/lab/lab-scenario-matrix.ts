@@ -136,7 +136,11 @@ function ticketProblems(report: Report, lab: Lab): string[] {
   const lines = short.trim().split('\n').length;
   if (lines > 14) problems.push(`the Markdown's short summary is ${lines} lines`);
   const top = report.diagnosis.findings[0];
-  if (top?.origin === 'path' && top.hop !== undefined && !/Who sent the reset: .*, address \S+/.test(short))
+  if (
+    top?.origin === 'path' &&
+    top.hop !== undefined &&
+    !/(?:Who sent the reset|Where it fails): .*, address \S+/.test(short)
+  )
     problems.push(`the Markdown's short summary blames hop ${top.hop} without its address`);
   // Whenever a connection opened, its socket had the client's address: a support desk looks it up. (One
   // that never opened, a host unreachable, has none in Node: the ticket then leaves it out.)

@@ -124,6 +124,17 @@ describe('renderMarkdown', () => {
     };
     const healthy = renderMarkdown(report);
     expect(healthy.slice(0, healthy.indexOf('**Verdict:'))).not.toContain('Who sent the reset');
+    // A failure that is no reset says where it fails, not who sent a reset.
+    report.diagnosis = {
+      verdict: 'host-unreachable',
+      findings: [{ ...lead, cause: 'host-unreachable', origin: 'path', hop: 4 }],
+      notes: [],
+    };
+    const unreachable = renderMarkdown(report);
+    expect(unreachable).toContain(
+      '- Where it fails: a device on the network path (hop 4), address 198.51.100.1',
+    );
+    expect(unreachable.slice(0, unreachable.indexOf('**Verdict:'))).not.toContain('Who sent the reset');
   });
 
   it('has one table row per step with status, duration and summary', () => {

@@ -1,5 +1,5 @@
 import { evidenceLines } from '../../shared/evidence-lines.js';
-import { CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
+import { CAUSES_WITHOUT_RESET, CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import { codeParts } from '../../shared/code-spans.js';
 import { cliSettleText } from '../../shared/next-step-words.js';
 import { showable } from '../../shared/printable-text.js';
@@ -98,7 +98,8 @@ function inShortBlock(report: Report): Markdown {
   if (finding && verdict !== 'healthy') {
     const address =
       finding.origin === 'path' && finding.hop !== undefined ? hopAddressOf(report, finding.hop) : null;
-    lines.push(m`- Who sent the reset: ${originText(finding)}${address ? m`, address ${address}` : m``}`);
+    const who = CAUSES_WITHOUT_RESET.includes(finding.cause) ? 'Where it fails' : 'Who sent the reset';
+    lines.push(m`- ${who}: ${originText(finding)}${address ? m`, address ${address}` : m``}`);
   }
   const to = report.target.addresses[0];
   const ends = ticketEnds(report);
