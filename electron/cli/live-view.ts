@@ -1,4 +1,5 @@
 import { styleText } from 'node:util';
+import { cliSkipHint, thenHint } from '../shared/next-step-words.js';
 import { showable } from '../shared/printable-text.js';
 import type { ProbeReport, Report, StepReport } from '../shared/report-info.js';
 import type { RunEvent } from '../shared/run-event-info.js';
@@ -150,7 +151,9 @@ export class LiveView {
     for (const p of step.probes) {
       if (this.compact && !noteworthy(p)) continue;
       const [m, s] = probeMark(p);
-      const text = showable(p.summary);
+      // A skipped probe says how to make it run, with the CLI's flag (the report holds the option).
+      const hint = p.status === 'skipped' ? cliSkipHint(p) : '';
+      const text = showable(thenHint(p.summary, hint));
       this.line(
         `    ${this.paint(s, m)} ${showable(p.title)}: ${p.status === 'skipped' ? this.paint('gray', text) : text}`,
       );

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { SettleStep } from './cause-info.js';
-import { cliHint, cliSettleText, wizardHint, wizardSettleText, wizardWords } from './next-step-words.js';
+import {
+  cliHint,
+  cliSettleText,
+  cliSkipHint,
+  wizardHint,
+  wizardSettleText,
+  wizardSkipHint,
+  thenHint,
+  wizardWords,
+} from './next-step-words.js';
 import { runOption } from './run-options-info.js';
 
 describe('next-step words', () => {
@@ -63,5 +72,24 @@ describe('wizardWords', () => {
     expect(wizardWords('disabled (--rate-max 0)')).toBe('disabled ("New connections per second" set to 0)');
     expect(wizardWords('disabled (--concurrency 0)')).toBe('disabled ("Concurrent connections" set to 0)');
     expect(wizardWords('not selected (--steps)')).toBe('not selected');
+  });
+});
+
+describe("a skipped probe's way back in", () => {
+  it("is the option's flag in the CLI and its field on the start page in the wizard, nothing without one", () => {
+    expect(cliSkipHint({ enables: { option: 'logFile' } })).toBe('Run again with `--log FILE`.');
+    expect(wizardSkipHint({ enables: { option: 'logFile' } })).toBe(
+      'Fill in "Server log file" on the start page and run again.',
+    );
+    expect(wizardSkipHint({ enables: { option: 'rateMax', value: 40 } })).toBe(
+      'Set "New connections per second" to 40 on the start page and run again.',
+    );
+    expect(cliSkipHint({})).toBe('');
+    expect(thenHint('no error text given: it tells which client', 'Run again.')).toBe(
+      'no error text given: it tells which client. Run again.',
+    );
+    expect(thenHint('No log given.', 'Run again.')).toBe('No log given. Run again.');
+    expect(thenHint('No log given.', '')).toBe('No log given.');
+    expect(wizardSkipHint({ enables: null })).toBe('');
   });
 });

@@ -54,8 +54,30 @@ export function wizardSettleText(step: SettleStep): string {
   return step.enables ? `${wizardHint(step.enables)} ${step.text}` : step.text;
 }
 
+/** A skipped probe's way back in: the option that makes it run (ProbeReport.enables), if any. */
+interface Skipped {
+  enables?: OptionHint | null;
+}
+
+/** "Run again with `--log FILE`." after a skipped probe's summary in the CLI and the Markdown; "" when none. */
+export function cliSkipHint(probe: Skipped): string {
+  return probe.enables ? cliHint(probe.enables) : '';
+}
+
+/** 'Fill in "Server log file" on the start page and run again.' for the wizard and the HTML; "" when none. */
+export function wizardSkipHint(probe: Skipped): string {
+  return probe.enables ? wizardHint(probe.enables) : '';
+}
+
+/** A line and the hint after it as two sentences: "No log given. Run again with `--log FILE`." */
+export function thenHint(text: string, hint: string): string {
+  if (hint === '') return text;
+  const trimmed = text.trimEnd();
+  return trimmed === '' ? hint : `${trimmed}${/[.!?]$/.test(trimmed) ? '' : '.'} ${hint}`;
+}
+
 /**
- * The probes' skip reasons still speak the CLI's flags ("pass --log FILE", "disabled (--rate-max 0)");
+ * Reports written before `enables` on skipped probes: their skip reasons speak the CLI's flags ("pass --log FILE", "disabled (--rate-max 0)");
  * the wizard and the HTML say the same thing with the start page's fields, as the options table labels
  * them.
  */

@@ -1,4 +1,4 @@
-import type { Diagnosis } from './cause-info.js';
+import type { Diagnosis, OptionHint } from './cause-info.js';
 import type { FailureInfo } from './failure-info.js';
 import type { Assessment, ProbeStatus, StepId, StepStatus } from './step-info.js';
 import type { TargetScheme } from './target-info.js';
@@ -18,8 +18,10 @@ export interface ProbeReport<D = unknown> {
   summary: string;
   /** What the data says, for complete probes. */
   assessment?: Assessment;
-  /** Why the probe was skipped, and how to make it run. */
+  /** Why the probe was skipped (its words name no face's way of setting an option: see `enables`). */
   skipReason?: string;
+  /** The run option that makes a skipped probe run; each face words it (shared/next-step-words.ts). */
+  enables?: OptionHint;
   failure?: FailureInfo;
   data: D | null;
 }

@@ -22,6 +22,11 @@ async function replay(scenario: Scenario, over = {}) {
   // A step to settle it names a run option as data (`enables`), never as a flag only the CLI can follow.
   const settle = report.diagnosis.findings.flatMap((f) => f.settle);
   expect(settle.filter((s) => /(^|\s|\()--[a-z]/.test(s.text))).toEqual([]);
+  // So does a skipped probe's reason: the option that makes it run is `enables`, each face words it.
+  const skipped = report.steps.flatMap((s) => s.probes).filter((p) => p.status === 'skipped');
+  expect(
+    skipped.filter((p) => /(^|\s|\()--[a-z]/.test(`${p.skipReason} ${p.summary}`)).map((p) => p.id),
+  ).toEqual([]);
   return { report, events, top: report.diagnosis.findings[0]! };
 }
 
@@ -272,7 +277,7 @@ describe('runner', () => {
     const { report } = await replay({}, { steps: ['identify', 'connectivity'] });
     const app = report.steps.find((s) => s.id === 'application')!;
     expect(app.status).toBe('skipped');
-    expect(app.probes[0]?.skipReason).toBe('not selected (--steps)');
+    expect(app.probes[0]?.skipReason).toBe('not among the steps this run was asked for');
   });
 
   it('cancelling keeps what was measured and marks the rest', async () => {

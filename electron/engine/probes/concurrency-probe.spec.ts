@@ -111,7 +111,11 @@ describe('concurrency probe', () => {
 
   it('is skipped when turned off, when one connection fails, or when the server stopped accepting', async () => {
     const off = await concurrencyProbe.run(context(() => 'accept', 0).ctx);
-    expect(off).toMatchObject({ status: 'skipped', reason: 'disabled (--concurrency 0)' });
+    expect(off).toMatchObject({
+      status: 'skipped',
+      reason: 'turned off (0 connections at once)',
+      enables: { option: 'concurrency', value: 8 },
+    });
     const single = context(() => 'accept', 8, {
       'tcp-connect': { attempts: [conversation(HELD_REQUEST, { outcome: 'refused' })] },
     });

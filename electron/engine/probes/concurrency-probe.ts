@@ -1,3 +1,4 @@
+import { runOption } from '../../shared/run-options-info.js';
 import type { Conversation, ConversationOutcome } from '../net/conversation-types.js';
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
 import { ordinal } from '../../shared/common-words.js';
@@ -77,7 +78,12 @@ export const concurrencyProbe: ProbeDefinition<ConcurrencyData> = {
   title: 'Concurrent connections',
   async run(ctx) {
     const n = ctx.env.options.concurrency;
-    if (n === 0) return { status: 'skipped', reason: 'disabled (--concurrency 0)' };
+    if (n === 0)
+      return {
+        status: 'skipped',
+        reason: 'turned off (0 connections at once)',
+        enables: { option: 'concurrency', value: runOption('concurrency').default },
+      };
     const blocked = loadTestBlocker(ctx);
     if (blocked) return { status: 'skipped', reason: blocked };
     // The ramp opens connections quickly: under a rate limit it would measure that limit again.

@@ -161,7 +161,8 @@ describe('connection rate probe', () => {
     const { ctx, server } = context(() => 'accept', 0);
     expect(await connectionRateProbe.run(ctx)).toMatchObject({
       status: 'skipped',
-      reason: 'disabled (--rate-max 0)',
+      reason: 'turned off (0 new connections per second)',
+      enables: { option: 'rateMax', value: 40 },
     });
     expect(server.opened).toHaveLength(0);
   });

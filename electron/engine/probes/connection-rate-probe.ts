@@ -1,3 +1,4 @@
+import { runOption } from '../../shared/run-options-info.js';
 import type { Conversation, ConversationOutcome } from '../net/conversation-types.js';
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
 import { heldConnections, LIMIT_OUTCOMES, outcomeCounts } from './conversation-helpers.js';
@@ -84,7 +85,12 @@ export const connectionRateProbe: ProbeDefinition<ConnectionRateData> = {
   async run(ctx) {
     // Its default and the most accepted (--rate-max) are in the run options' table; every run sets it.
     const max = ctx.env.options.rateMax;
-    if (max === 0) return { status: 'skipped', reason: 'disabled (--rate-max 0)' };
+    if (max === 0)
+      return {
+        status: 'skipped',
+        reason: 'turned off (0 new connections per second)',
+        enables: { option: 'rateMax', value: runOption('rateMax').default },
+      };
     const blocked = loadTestBlocker(ctx);
     if (blocked) return { status: 'skipped', reason: blocked };
     const address = targetAddress(ctx);

@@ -11,7 +11,9 @@ export const errorTextProbe: ProbeDefinition<ErrorTextData> = {
     if (!text)
       return {
         status: 'skipped',
-        reason: 'no error text given: pass --error "TEXT" with what the application printed',
+        reason:
+          'no error text given: what the application printed tells which client met the reset, and when',
+        enables: { option: 'errorText' },
       };
     const data = { text: text.slice(0, 4000), ...parseErrorText(text) };
     // e.g. 'curl (exit 56): the peer reset the connection while receiving the response from api.lab.test:443'

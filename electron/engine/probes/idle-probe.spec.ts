@@ -266,11 +266,12 @@ describe('idle probe', () => {
     },
   );
 
-  it('skips unless --idle-max is given', async () => {
+  it('skips unless --idle-max is given, naming the option that turns it on', async () => {
     const ctx = probeContext({ options: options(), target: parseTarget('web.lab.test:80') });
-    expect(await idleProbe.run(ctx)).toMatchObject({
+    expect(await idleProbe.run(ctx)).toEqual({
       status: 'skipped',
-      reason: expect.stringMatching(/--idle-max/),
+      reason: 'off: the idle test holds connections idle to measure an idle timeout',
+      enables: { option: 'idleMaxSeconds' },
     });
   });
 });

@@ -71,7 +71,8 @@ export const idleProbe: ProbeDefinition<IdleData> = {
     if (maxSeconds === null) {
       return {
         status: 'skipped',
-        reason: 'off: pass --idle-max SECONDS to hold connections idle and measure an idle timeout',
+        reason: 'off: the idle test holds connections idle to measure an idle timeout',
+        enables: { option: 'idleMaxSeconds' },
       };
     }
     const tcp = ctx.results.data(tcpConnectProbe);

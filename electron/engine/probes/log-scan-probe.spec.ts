@@ -95,12 +95,13 @@ describe('logScanProbe', () => {
     expect(logScanProbe.title).toBe('Server log scan');
   });
 
-  it('is skipped, saying how to give a log, when there is none', async () => {
+  it('is skipped when there is none, naming the option that gives one (each face words it)', async () => {
     const outcome = await logScanProbe.run(context(null));
     expect(outcome).toEqual({
       status: 'skipped',
       reason:
-        'No server log given: pass --log FILE (an nginx, Apache, HAProxy, journald or application log from the server) to look for resets, timeouts and restarts.',
+        'No server log given: a log from the server (nginx, Apache, HAProxy, journald or the application’s own) is searched for resets, timeouts and restarts.',
+      enables: { option: 'logFile' },
     });
   });
 

@@ -101,7 +101,7 @@ const NEAR_RUN_MAX_MS = 24 * 3600 * 1000;
 const FAR_CHUNK_MS = 26 * 3600 * 1000 + NEAR_RUN_MAX_MS;
 
 const SKIP_REASON =
-  'No server log given: pass --log FILE (an nginx, Apache, HAProxy, journald or application log from the server) to look for resets, timeouts and restarts.';
+  'No server log given: a log from the server (nginx, Apache, HAProxy, journald or the application’s own) is searched for resets, timeouts and restarts.';
 
 export const logScanProbe: ProbeDefinition<LogScanData> = {
   id: 'log-scan',
@@ -122,7 +122,7 @@ export async function runLogScan(
   tuning: LogScanTuning = {},
 ): Promise<ProbeOutcome<LogScanData>> {
   const file = ctx.env.options.logFile;
-  if (file === null) return { status: 'skipped', reason: SKIP_REASON };
+  if (file === null) return { status: 'skipped', reason: SKIP_REASON, enables: { option: 'logFile' } };
   if (ctx.signal.aborted) return { status: 'failed', failure: cancelledFailure(0, 0, null) };
   // The run was checked before it started; the file may have changed since (or a step is re-run).
   const opened = await openLogFile(file);

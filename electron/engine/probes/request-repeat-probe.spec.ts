@@ -76,7 +76,8 @@ describe('repeating the request', () => {
     const off = context({}, () => ({}), 0);
     expect(await requestRepeatProbe.run(off.ctx)).toMatchObject({
       status: 'skipped',
-      reason: 'off: --repeat 0',
+      reason: 'turned off (0 repeats)',
+      enables: { option: 'repeat', value: 10 },
     });
   });
 });

@@ -1,3 +1,4 @@
+import { runOption } from '../../shared/run-options-info.js';
 import type { Conversation } from '../net/conversation-types.js';
 import type { ProbeContext, ProbeDefinition } from '../runner/probe-types.js';
 import { conversationBase, exchangeFor } from './conversation-helpers.js';
@@ -44,7 +45,12 @@ export const requestRepeatProbe: ProbeDefinition<RequestRepeatData> = {
   title: 'Repeat the request',
   async run(ctx) {
     const wanted = ctx.env.options.repeat;
-    if (wanted === 0) return { status: 'skipped', reason: 'off: --repeat 0' };
+    if (wanted === 0)
+      return {
+        status: 'skipped',
+        reason: 'turned off (0 repeats)',
+        enables: { option: 'repeat', value: runOption('repeat').default },
+      };
     const first = ctx.results.data(requestProbe)?.conversation;
     if (!first) return { status: 'skipped', reason: 'the request did not run' };
     if (first.outcome === 'timeout' || first.outcome === 'failed')

@@ -1,7 +1,7 @@
 import type { EvidenceItem } from '../../shared/cause-info.js';
 import { codeParts } from '../../shared/code-spans.js';
 import { evidenceLines } from '../../shared/evidence-lines.js';
-import { wizardWords } from '../../shared/next-step-words.js';
+import { wizardSkipHint, wizardWords } from '../../shared/next-step-words.js';
 import { showable } from '../../shared/printable-text.js';
 import type { ProbeReport } from '../../shared/report-info.js';
 import { formatDuration } from './report-text.js';
@@ -86,6 +86,8 @@ export function probeTable(probes: ProbeReport[]): string {
     const why: string[] = [];
     if (p.skipReason !== undefined && !p.summary.includes(p.skipReason))
       why.push(`<span class="why">Skipped because: ${esc(wizardWords(p.skipReason))}</span>`);
+    if (p.status === 'skipped' && p.enables)
+      why.push(`<span class="why">To run it: ${withCode(wizardSkipHint(p))}</span>`);
     if (p.failure) {
       why.push(
         `<span class="why failure">Failed (<code>${esc(p.failure.code)}</code>): ${esc(p.failure.message)}</span>`,

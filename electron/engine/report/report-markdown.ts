@@ -1,7 +1,7 @@
 import { evidenceLines } from '../../shared/evidence-lines.js';
 import { CAUSES_WITHOUT_RESET, CAUSE_TITLES, type Finding } from '../../shared/cause-info.js';
 import { codeParts } from '../../shared/code-spans.js';
-import { cliSettleText } from '../../shared/next-step-words.js';
+import { cliSettleText, cliSkipHint } from '../../shared/next-step-words.js';
 import { showable } from '../../shared/printable-text.js';
 import { hopAddressOf, stepsBesideVerdict } from '../../shared/verdict-words.js';
 import type { ProbeReport, Report, StepReport } from '../../shared/report-info.js';
@@ -311,6 +311,8 @@ function probeBullet(probe: ProbeReport): Markdown {
   ];
   if (probe.skipReason !== undefined && !probe.summary.includes(probe.skipReason))
     lines.push(m`  - Skipped because: ${probe.skipReason}`);
+  if (probe.status === 'skipped' && probe.enables)
+    lines.push(m`  - To run it: ${withCode(cliSkipHint(probe))}`);
   if (probe.failure) lines.push(m`  - Failure ${codeSpan(probe.failure.code)}: ${probe.failure.message}`);
   for (const l of evidenceLines(probe.id, probe.data)) {
     const text = l.quoted ? codeSpan(l.text) : l.text;

@@ -90,6 +90,7 @@ export function toReport<D>(
         status: 'skipped',
         summary: `Skipped: ${outcome.reason}`,
         skipReason: outcome.reason,
+        ...(outcome.enables ? { enables: outcome.enables } : {}),
         data: outcome.data ?? null,
       };
     case 'failed':

@@ -1,3 +1,4 @@
+import type { OptionHint } from '../../shared/cause-info.js';
 import type { FailureInfo } from '../../shared/failure-info.js';
 import type { ProbeReport } from '../../shared/report-info.js';
 import type { Assessment } from '../../shared/step-info.js';
@@ -5,7 +6,8 @@ import type { RunEnvironment } from './run-environment.js';
 
 export type ProbeOutcome<D> =
   | { status: 'complete'; summary: string; assessment: Assessment; data: D }
-  | { status: 'skipped'; reason: string; data?: D }
+  /** `enables`: the run option that would make it run, worded by each face (the reason says only why). */
+  | { status: 'skipped'; reason: string; enables?: OptionHint; data?: D }
   | { status: 'failed'; failure: FailureInfo; data?: D };
 
 /** Read access to what earlier probes of this run found. */

@@ -132,7 +132,7 @@ async function runStep(step: StepDefinition, deps: StepRunDeps): Promise<StepRep
 
   const notSelected = !env.options.steps.includes(step.id);
   if (notSelected || deps.signal.aborted) {
-    const reason = notSelected ? 'not selected (--steps)' : 'the run was cancelled';
+    const reason = notSelected ? 'not among the steps this run was asked for' : 'the run was cancelled';
     for (const probe of step.probes) record(skippedReport(probe, reason));
   } else {
     const timeoutMs = step.timeoutMs(env.options);

@@ -12,6 +12,7 @@ const traceroute: ProbeState = {
   summary: '198.18.4.2 reached in 4 hops',
   assessment: 'ok',
   skipReason: null,
+  enables: null,
   failure: null,
   data: {
     hops: [1, 2, 3, 4].map((ttl) => ({ ttl, address: `198.18.${ttl}.1`, rttMs: 0.2, lossPercent: 0 })),

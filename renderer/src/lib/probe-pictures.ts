@@ -86,6 +86,7 @@ export function probeStateOf(probe: ProbeReport): ProbeState {
     summary: probe.summary ?? null,
     assessment: probe.assessment ?? null,
     skipReason: probe.skipReason ?? null,
+    enables: probe.enables ?? null,
     failure: probe.failure ?? null,
     data: probe.data ?? null,
     durationMs: probe.durationMs ?? null,

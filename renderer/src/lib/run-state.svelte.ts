@@ -1,3 +1,4 @@
+import type { OptionHint } from '../../../electron/shared/cause-info.js';
 import { CAUSE_TITLES } from '../../../electron/shared/cause-info.js';
 import type { FailureInfo } from '../../../electron/shared/failure-info.js';
 import type { ProbeReport, Report, StepReport } from '../../../electron/shared/report-info.js';
@@ -19,6 +20,8 @@ export interface ProbeState {
   summary: string | null;
   assessment: Assessment | null;
   skipReason: string | null;
+  /** The run option that makes a skipped probe run (the wizard words it with the start page's field). */
+  enables: OptionHint | null;
   failure: FailureInfo | null;
   data: unknown;
   durationMs: number | null;
@@ -49,6 +52,7 @@ function pendingProbe(id: string, title: string): ProbeState {
     summary: null,
     assessment: null,
     skipReason: null,
+    enables: null,
     failure: null,
     data: null,
     durationMs: null,
@@ -283,6 +287,7 @@ function applyProbeReport(probe: ProbeState, report: ProbeReport) {
   probe.summary = report.summary ?? null;
   probe.assessment = report.assessment ?? null;
   probe.skipReason = report.skipReason ?? null;
+  probe.enables = report.enables ?? null;
   probe.failure = report.failure ?? null;
   probe.data = report.data ?? null;
   probe.durationMs = report.durationMs ?? null;
