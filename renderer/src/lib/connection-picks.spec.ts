@@ -75,6 +75,13 @@ describe('connection picks', () => {
     ]);
   });
 
+  it('say where a connection came from when the report knows (newer reports)', () => {
+    const [c] = decodeConnections({
+      connections: [{ ...ok('c2', 'request', 'request'), localAddress: 'fd00::2', localPort: 51234 }],
+    })!;
+    expect(connectionFacts(c!)[0]).toBe('from [fd00::2]:51234 (this machine)');
+  });
+
   it('join verdicts to connections by id, not by label; a verdict with no id goes with the first drawn', () => {
     const [request, other] = decodeConnections({
       connections: [ok('c2', 'request', 'request'), ok('c5', 'concurrency', 'concurrency #1')],

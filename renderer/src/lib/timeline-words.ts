@@ -122,9 +122,10 @@ export function rowSentence(row: TimelineRow): string {
   return `${row.label}${where ? ` ${where}` : ''} at +${formatMs(row.offsetMs)}${ttl}`;
 }
 
-/** "request: 78 bytes sent · response: 8,192 bytes received · ended: reset (RST captured, TTL 61) at +19.9 ms". */
+/** "from 10.0.0.2:51234 (this machine) · request: 78 bytes sent · response: 8,192 bytes received · ended: reset (RST captured, TTL 61) at +19.9 ms". */
 export function connectionFacts(connection: ConnectionRead): string[] {
-  const facts: string[] = [];
+  // Where it came from, as a provider's support desk looks the connection up in its logs.
+  const facts: string[] = connection.local ? [`from ${connection.local} (this machine)`] : [];
   // The application's bytes: TLS records are counted in neither.
   if (connection.bytesSent !== null) facts.push(`request: ${formatBytes(connection.bytesSent)} sent`);
   if (connection.bytesReceived !== null)
