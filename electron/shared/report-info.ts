@@ -53,3 +53,10 @@ export interface Report {
   steps: StepReport[];
   diagnosis: Diagnosis;
 }
+
+/** A probe's data in a report, by probe id, when it completed; null otherwise (skipped, failed, absent). */
+export function probeDataOf(report: Pick<Report, 'steps'>, id: string): unknown {
+  for (const step of report.steps)
+    for (const probe of step.probes) if (probe.id === id && probe.status === 'complete') return probe.data;
+  return null;
+}

@@ -1,6 +1,6 @@
 import type { Diagnosis, Finding } from './cause-info.js';
 import { decodeHops } from './probe-data-decode.js';
-import type { Report, StepReport } from './report-info.js';
+import { probeDataOf, type Report, type StepReport } from './report-info.js';
 import { decodeResetHop } from './reset-data-decode.js';
 import type { Assessment } from './step-info.js';
 
@@ -59,17 +59,11 @@ export function stepsBesideVerdict(steps: StepReport[], lead: Finding | null): S
   }));
 }
 
-function probeData(report: Pick<Report, 'steps'>, id: string): unknown {
-  for (const step of report.steps)
-    for (const probe of step.probes) if (probe.id === id && probe.status === 'complete') return probe.data;
-  return null;
-}
-
 /** A hop's address: where the reset-hop replays placed the device, else the traceroute's; null when unseen. */
 export function hopAddressOf(report: Pick<Report, 'steps'>, hop: number): string | null {
-  const replayed = decodeResetHop(probeData(report, 'reset-hop'));
+  const replayed = decodeResetHop(probeDataOf(report, 'reset-hop'));
   if (replayed?.hop === hop && replayed.hopAddress) return replayed.hopAddress;
-  return decodeHops(probeData(report, 'traceroute'))?.find((h) => h.ttl === hop)?.address ?? null;
+  return decodeHops(probeDataOf(report, 'traceroute'))?.find((h) => h.ttl === hop)?.address ?? null;
 }
 
 /** ", address 198.51.100.1" after a finding's origin when it blames a hop whose address was seen; else "". */

@@ -8,7 +8,7 @@ import { renderMarkdown } from '../../electron/engine/report/report-markdown.js'
 import { validateReport } from '../../electron/engine/report/report-schema.js';
 import type { CauseId, Finding } from '../../electron/shared/cause-info.js';
 import { decodeConnections, decodeHops } from '../../electron/shared/probe-data-decode.js';
-import type { Report } from '../../electron/shared/report-info.js';
+import { probeDataOf, type Report } from '../../electron/shared/report-info.js';
 import { diagnoseJson, diagnoseThroughHelper } from './lab-cli.js';
 import type { LabScenario } from './lab-scenario-kit.js';
 import type { Lab } from './lab-topology.js';
@@ -178,12 +178,6 @@ function tracerouteTableProblems(report: Report, text: string): string[] {
       problems.push(`the Markdown's traceroute table does not mark hop ${blamed} alone`);
   }
   return problems;
-}
-
-function probeDataOf(report: Report, id: string): unknown {
-  return (
-    report.steps.flatMap((s) => s.probes).find((p) => p.id === id && p.status === 'complete')?.data ?? null
-  );
 }
 
 function escaped(text: string): string {

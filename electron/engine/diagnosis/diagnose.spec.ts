@@ -1,70 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { conv, facts, judged, pingData, requestData, tcpData } from '../../../test/unit/facts-fixture.js';
+import {
+  conv,
+  facts,
+  idleData,
+  judged,
+  mtuData,
+  pingData,
+  requestData,
+  requestsData as requests,
+  tcpData,
+} from '../../../test/unit/facts-fixture.js';
 import type { Finding } from '../../shared/cause-info.js';
-import type { Conversation } from '../net/conversation-types.js';
-import type { IdleData } from '../probes/idle-probe.js';
-import type { PathMtuData } from '../probes/path-mtu-probe.js';
-import { patternOf, type RepeatAttempt } from '../probes/request-repeat-probe.js';
 import type { DiagnosisFacts } from './diagnosis-facts.js';
 import { diagnoseFacts } from './diagnose.js';
 
 const ok = () => conv({ outcome: 'complete', at: 5 });
 const quickReset = () => conv({ outcome: 'reset', at: 3 });
 
-/** The request and its repeats, one after another, in the server's order. */
-function requests(list: Conversation[], parallel: Conversation[] = []): Partial<DiagnosisFacts> {
-  const [first, ...rest] = list;
-  const attempts: RepeatAttempt[] = [
-    ...rest.map((c, i) => ({ order: i + 2, mode: 'sequential' as const, conversation: c })),
-    ...parallel.map((c, i) => ({ order: rest.length + 2 + i, mode: 'parallel' as const, conversation: c })),
-  ];
-  return {
-    tcp: tcpData(conv({ outcome: 'complete', at: 300, bytes: 0 })),
-    request: requestData(first!),
-    repeats: { attempts, pattern: patternOf(first!, attempts), bounded: null },
-  };
-}
-
 function top(over: Partial<DiagnosisFacts>): Finding {
   const { findings } = diagnoseFacts(facts(over));
   // Every cause's steps to settle it name a run option as data (`enables`), never as a CLI flag.
   expect(findings.flatMap((f) => f.settle).filter((s) => /(^|\s|\()--[a-z]/.test(s.text))).toEqual([]);
   return findings[0]!;
-}
-
-function idleData(over: Partial<IdleData>): IdleData {
-  return {
-    maxSeconds: 8,
-    trials: [],
-    rounds: [],
-    lowerSeconds: 2,
-    upperSeconds: 4,
-    idleTimeoutSeconds: 3.6,
-    precisionSeconds: 0.3,
-    side: 'path',
-    searchSeconds: 8,
-    naive: { stepSeconds: 1, tries: 4, waitSeconds: 10 },
-    ...over,
-  };
-}
-
-function mtuData(over: Partial<PathMtuData>): PathMtuData {
-  return {
-    address: '198.18.4.2',
-    method: 'net-ping',
-    attempts: [],
-    largestPassing: 1280,
-    smallestFailing: 1281,
-    pathMtu: 1280,
-    exact: true,
-    reportedMtu: 1280,
-    announcedBy: '198.18.2.1',
-    verdict: 'pmtud-works',
-    hops: [],
-    location: null,
-    kernelMtu: 'forgotten',
-    ...over,
-  };
 }
 
 describe('the verdict weighs every observation', () => {

@@ -52,7 +52,8 @@ export function renderHtml(report: Report, pictures: ExportPictures | null): str
     notesCard(report),
     resetsCard(report),
     '<h2>Steps</h2>',
-    `<ol class="steps">${steps.map((s) => stepItem(s, drawn?.byProbe ?? null)).join('')}</ol>`,
+    drawn ? '' : `<p class="sub">${esc(MISSING_PICTURES)}</p>`,
+    `<ol class="steps">${steps.map((s) => stepItem(s, drawn?.byProbe ?? {})).join('')}</ol>`,
     targetCard(report),
     card('Environment', environment(report)),
     card('Run', run(report)),
@@ -130,18 +131,15 @@ function notesCard(report: Report): string {
 const MISSING_PICTURES =
   'The pictures are missing: this copy of Reset Doctor was built without its export pictures (npm run build). The JSON export holds their data.';
 
-function stepItem(step: StepReport, byProbe: Record<string, string> | null): string {
-  const pictures =
-    byProbe === null
-      ? `<p class="sub">${esc(MISSING_PICTURES)}</p>`
-      : step.probes
-          .map((p) => {
-            const body = byProbe[pictureKey(step.id, p.id)];
-            return body === undefined
-              ? ''
-              : `<section class="probe-picture" data-probe-id="${esc(p.id)}"><h4>${esc(p.title)}</h4>${body}</section>`;
-          })
-          .join('');
+function stepItem(step: StepReport, byProbe: Record<string, string>): string {
+  const pictures = step.probes
+    .map((p) => {
+      const body = byProbe[pictureKey(step.id, p.id)];
+      return body === undefined
+        ? ''
+        : `<section class="probe-picture" data-probe-id="${esc(p.id)}"><h4>${esc(p.title)}</h4>${body}</section>`;
+    })
+    .join('');
   return (
     `<li class="card step" id="step-${esc(step.id)}"><div class="step-head">${badge(step.status)}` +
     `<h3>${esc(step.title)}</h3><span class="dur">${esc(formatDuration(step.durationMs))}</span></div>` +

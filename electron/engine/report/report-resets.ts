@@ -6,7 +6,7 @@ import {
   ticketConnection,
   type HopRead,
 } from '../../shared/probe-data-decode.js';
-import type { Report } from '../../shared/report-info.js';
+import { probeDataOf, type Report } from '../../shared/report-info.js';
 import {
   decodeResetHop,
   decodeResets,
@@ -89,13 +89,6 @@ function replayOutcome(outcome: string): string {
     : outcomeWords(outcome);
 }
 
-/** The data of a probe that completed, as it is in the report (null otherwise). */
-function probeData(report: Report, id: string): unknown {
-  for (const step of report.steps)
-    for (const probe of step.probes) if (probe.id === id && probe.status === 'complete') return probe.data;
-  return null;
-}
-
 function signalLine(s: SignalRead): SignalLine {
   return {
     name: signalName(s.name),
@@ -125,12 +118,12 @@ function hopLine(hop: ResetHopRead | null): ResetHopLine | null {
 
 /** After what each connection ended, who sent each reset, and the hop that resets; null when none of it is known. */
 export function resetStory(report: Report): ResetStory | null {
-  const resets: ResetLine[] = (decodeResets(probeData(report, 'reset-origin')) ?? []).map((r) => ({
+  const resets: ResetLine[] = (decodeResets(probeDataOf(report, 'reset-origin')) ?? []).map((r) => ({
     ...r,
     signals: r.signals.map(signalLine),
     strength: signalStrength(r),
   }));
-  const endings = (decodeConnections(probeData(report, 'packet-capture')) ?? [])
+  const endings = (decodeConnections(probeDataOf(report, 'packet-capture')) ?? [])
     .sort(requestFirst)
     .flatMap((c): EndingLine[] =>
       c.afterWhat && endedBadly(c)
@@ -144,14 +137,9 @@ export function resetStory(report: Report): ResetStory | null {
         : [],
     );
   const otherResets = resets.filter((r) => !endings.some((e) => e.reset === r));
-  const hop = hopLine(decodeResetHop(probeData(report, 'reset-hop')));
+  const hop = hopLine(decodeResetHop(probeDataOf(report, 'reset-hop')));
   if (endings.length === 0 && otherResets.length === 0 && !hop) return null;
   return { endings, otherResets, hop };
-}
-
-/** The hop the reset-hop replay located, for the traceroute picture. */
-export function resetHopNumber(report: Report): number | null {
-  return decodeResetHop(probeData(report, 'reset-hop'))?.hop ?? null;
 }
 
 /**
@@ -285,12 +273,12 @@ export interface TicketEnds {
 
 /** The ends of the connection a support desk looks up (ticketConnection); null in reports without them. */
 export function ticketEnds(report: Report): TicketEnds | null {
-  const c = ticketConnection(decodeConnections(probeData(report, 'packet-capture')) ?? []);
+  const c = ticketConnection(decodeConnections(probeDataOf(report, 'packet-capture')) ?? []);
   return c?.local ? { from: c.local, to: c.peer, connection: c.connection } : null;
 }
 
 /** The traceroute's hops in TTL order; null when it did not run (or its data has another shape). */
 export function tracerouteHops(report: Report): HopRead[] | null {
-  const hops = decodeHops(probeData(report, 'traceroute'));
+  const hops = decodeHops(probeDataOf(report, 'traceroute'));
   return hops && hops.length > 0 ? [...hops].sort((a, b) => a.ttl - b.ttl) : null;
 }
